@@ -1,0 +1,23 @@
+# Third-party dependencies, all from Debian's packages (scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(zstd CONFIG REQUIRED)          # provides zstd::libzstd_shared (no zstd::libzstd in 1.5.4)
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(Protobuf REQUIRED)             # module mode: Debian ships no protobuf CMake config
+find_package(yaml-cpp CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+
+# cpp-httplib 0.11 is a compiled library with only a pkg-config file. Its .pc adds the
+# OPENSSL/ZLIB/BROTLI defines, which change ClientImpl's layout: always link through this target.
+pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+add_library(httplib::httplib ALIAS PkgConfig::CPPHTTPLIB)
+
+if(DDSIM_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)
+  include(GoogleTest)
+endif()
+if(DDSIM_BUILD_BENCH)
+  find_package(benchmark CONFIG REQUIRED)
+endif()

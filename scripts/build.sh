@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of ddsim into build/<flavour>.
+#   scripts/build.sh release   Release build: tests, benchmarks, binaries
+#   scripts/build.sh asan      AddressSanitizer + UBSan build of the tests
+#   scripts/build.sh fuzz      clang + libFuzzer targets
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour="${1:-release}"
+jobs="${DDSIM_JOBS:-$(nproc)}"
+case "$flavour" in
+  release)
+    cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null ;;
+  asan)
+    cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DDDSIM_SANITIZE=ON -DDDSIM_BUILD_BENCH=OFF >/dev/null ;;
+  fuzz)
+    CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF >/dev/null ;;
+  *) echo "usage: $0 release|asan|fuzz" >&2; exit 2 ;;
+esac
+cmake --build "build/$flavour" -j "$jobs"
