@@ -1,0 +1,168 @@
+#include "core/config/config_keys.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace ddsim::config {
+namespace {
+
+using nlohmann::json;
+using K = KeyType;
+
+std::vector<KeySpec> buildTable() {
+  std::vector<KeySpec> t = {
+      // Identity, endpoints, logging (spec §6.1, §10).
+      {"api_key", K::kString, nullptr, "forwarder", "API key sent as DD-API-KEY"},
+      {"site", K::kString, "datadoghq.com", "forwarder", "Datadog site; main endpoint is https://app.<site>"},
+      {"dd_url", K::kString, nullptr, "forwarder", "main intake URL (overrides site)"},
+      {"additional_endpoints", K::kMap, json::object(), "forwarder", "extra intake URLs -> list of API keys"},
+      {"hostname", K::kString, "", "aggregator", "host name attached to metrics; empty = the machine's"},
+      {"tags", K::kStringList, json::array(), "aggregator", "global host tags"},
+      {"log_level", K::kString, "info", "common", "trace, debug, info, warn, error, critical, off"},
+      {"run_path", K::kString, "run", "forwarder", "directory for run-time state (disk retry queue)"},
+      {"allow_arbitrary_tags", K::kBool, false, "forwarder", "sends Allow-Arbitrary-Tag-Value: true"},
+      {"skip_ssl_validation", K::kBool, false, "forwarder", "do not verify TLS certificates"},
+      {"min_tls_version", K::kString, "tlsv1.2", "forwarder", "minimum TLS version"},
+      // Histograms (spec §1.4).
+      {"histogram_aggregates", K::kStringList, json::array({"max", "median", "avg", "count"}), "aggregator",
+       "aggregates emitted for histograms: max, min, median, avg, sum, count"},
+      {"histogram_percentiles", K::kStringList, json::array({"0.95"}), "aggregator",
+       "percentiles emitted for histograms, as strings in [0,1]"},
+      {"histogram_copy_to_distribution", K::kBool, false, "dogstatsd", "also send histograms as distributions"},
+      {"histogram_copy_to_distribution_prefix", K::kString, "", "dogstatsd", "name prefix of those copies"},
+      // DogStatsD (spec §8, §10).
+      {"bind_host", K::kString, "localhost", "dogstatsd", "address the listeners bind to"},
+      {"dogstatsd_port", K::kInt, 8125, "dogstatsd", "UDP port (0 = off)"},
+      {"dogstatsd_non_local_traffic", K::kBool, false, "dogstatsd", "listen on all interfaces"},
+      {"dogstatsd_socket", K::kString, "/var/run/datadog/dsd.socket", "dogstatsd", "Unix datagram socket path"},
+      {"dogstatsd_stream_socket", K::kString, "", "dogstatsd", "Unix stream socket path (length-prefixed)"},
+      {"dogstatsd_buffer_size", K::kInt, 8192, "dogstatsd", "read buffer per packet"},
+      {"dogstatsd_so_rcvbuf", K::kInt, 0, "dogstatsd", "socket receive buffer (0 = system default)"},
+      {"dogstatsd_packet_buffer_size", K::kInt, 32, "dogstatsd", "packets batched per worker hand-off"},
+      {"dogstatsd_packet_buffer_flush_timeout", K::kDuration, 0.1, "dogstatsd", "flush a partial packet batch after"},
+      {"dogstatsd_queue_size", K::kInt, 1024, "dogstatsd", "packet batches queued to workers"},
+      {"dogstatsd_eol_required", K::kStringList, json::array(), "dogstatsd", "transports whose last line must end in \\n"},
+      {"dogstatsd_expiry_seconds", K::kInt, 300, "aggregator", "counters report 0 this long after their last sample"},
+      {"dogstatsd_context_expiry_seconds", K::kInt, 20, "aggregator", "idle contexts are forgotten after this"},
+      {"dogstatsd_tags", K::kStringList, json::array(), "dogstatsd", "tags added to every DogStatsD metric, event and check"},
+      {"dogstatsd_origin_detection", K::kBool, false, "dogstatsd", "origin detection over UDS"},
+      {"dogstatsd_origin_detection_client", K::kBool, false, "dogstatsd", "honour client c:/e: origin fields"},
+      {"dogstatsd_no_aggregation_pipeline", K::kBool, true, "aggregator", "send |T-timestamped samples unaggregated"},
+      {"dogstatsd_no_aggregation_pipeline_batch_size", K::kInt, 2048, "aggregator", "no-aggregation batch size"},
+      {"dogstatsd_pipeline_count", K::kInt, 1, "aggregator", "time sampler shards"},
+      {"dogstatsd_pipeline_autoadjust", K::kBool, false, "aggregator", "pick the shard count automatically"},
+      {"dogstatsd_string_interner_size", K::kInt, 4096, "dogstatsd", "interned strings per worker"},
+      {"dogstatsd_capture_path", K::kString, "", "dogstatsd", "where captures are written"},
+      {"dogstatsd_capture_depth", K::kInt, 0, "dogstatsd", "capture channel depth"},
+      {"statsd_metric_namespace", K::kString, "", "dogstatsd", "prefix added to metric names"},
+      {"statsd_metric_namespace_blacklist", K::kStringList, nullptr, "dogstatsd",
+       "prefixes exempt from the namespace (unset = the agent's standard list)"},
+      {"statsd_metric_blocklist", K::kStringList, json::array(), "dogstatsd", "metric names dropped"},
+      {"statsd_metric_blocklist_match_prefix", K::kBool, false, "dogstatsd", "blocklist entries match as prefixes"},
+      // Aggregator (spec §3, §10).
+      {"aggregator_buffer_size", K::kInt, 100, "aggregator", "inbox depth of the aggregator"},
+      {"aggregator_stop_timeout", K::kDuration, 2, "aggregator", "final flush budget at stop"},
+      {"aggregator_use_tags_store", K::kBool, true, "aggregator", "share tag sets between contexts"},
+      {"aggregator_flush_metrics_and_serialize_in_parallel_chan_size", K::kInt, 200, "aggregator", "batch size while streaming a flush"},
+      {"aggregator_flush_metrics_and_serialize_in_parallel_buffer_size", K::kInt, 4000, "aggregator", "channel size while streaming a flush"},
+      {"basic_telemetry_add_container_tags", K::kBool, false, "aggregator", "container tags on default series"},
+      {"check_sampler_bucket_commits_count_expiry", K::kInt, 2, "aggregator", "check contexts expire after this many commits unseen"},
+      {"check_sampler_expire_metrics", K::kBool, true, "aggregator", "expire check metrics at all"},
+      {"check_sampler_stateful_metric_expiration_time", K::kDuration, 25 * 3600, "aggregator", "keep stateful check metrics this long"},
+      {"check_sampler_context_metrics", K::kBool, false, "aggregator", "per-context check telemetry"},
+      {"telemetry.enabled", K::kBool, false, "common", "internal telemetry"},
+      {"telemetry.dogstatsd_origin", K::kBool, false, "aggregator", "contexts-by-origin gauges"},
+      {"log_payloads", K::kBool, false, "serializer", "log every payload (debug)"},
+      // Serializer (spec §5, §10). Compression defaults follow today's agent: zstd level 1.
+      {"use_v2_api.series", K::kBool, true, "serializer", "series as v2 protobuf (false: v1 JSON)"},
+      {"serializer_max_payload_size", K::kInt, 2621440, "serializer", "compressed limit, JSON and sketches"},
+      {"serializer_max_uncompressed_payload_size", K::kInt, 4194304, "serializer", "uncompressed limit, JSON and sketches"},
+      {"serializer_max_series_points_per_payload", K::kInt, 10000, "serializer", "points per v2 series payload"},
+      {"serializer_max_series_payload_size", K::kInt, 512000, "serializer", "compressed limit, v2 series"},
+      {"serializer_max_series_uncompressed_payload_size", K::kInt, 5242880, "serializer", "uncompressed limit, v2 series"},
+      {"serializer_compressor_kind", K::kString, "zstd", "serializer", "zstd, zlib, gzip or none"},
+      {"serializer_zstd_compressor_level", K::kInt, 1, "serializer", "zstd level"},
+      {"enable_payloads.series", K::kBool, true, "serializer", "send series"},
+      {"enable_payloads.sketches", K::kBool, true, "serializer", "send sketches"},
+      {"enable_payloads.service_checks", K::kBool, true, "serializer", "send service checks"},
+      {"enable_payloads.events", K::kBool, true, "serializer", "send events"},
+      {"enable_payloads.json_to_v1_intake", K::kBool, true, "serializer", "send /intake/ JSON payloads"},
+      {"enable_stream_payload_serialization", K::kBool, true, "serializer", "stream series/JSON payloads"},
+      {"enable_service_checks_stream_payload_serialization", K::kBool, true, "serializer", "stream service checks"},
+      {"enable_events_stream_payload_serialization", K::kBool, true, "serializer", "stream events"},
+      {"enable_sketch_stream_payload_serialization", K::kBool, true, "serializer", "stream sketches"},
+      {"enable_json_stream_shared_compressor_buffers", K::kBool, true, "serializer", "share compressor buffers"},
+      {"orchestrator_explorer.use_legacy_endpoint", K::kBool, false, "serializer", "orchestrator to /api/v1/orchestrator"},
+      // Forwarder (spec §6, §10).
+      {"forwarder_timeout", K::kDuration, 20, "forwarder", "HTTP timeout per transaction"},
+      {"forwarder_num_workers", K::kInt, 1, "forwarder", "workers per domain"},
+      {"forwarder_stop_timeout", K::kDuration, 2, "forwarder", "budget to drain high-priority work at stop"},
+      {"forwarder_retry_queue_payloads_max_size", K::kInt, nullptr, "forwarder", "retry queue byte budget (unset = 15 MiB)"},
+      {"forwarder_retry_queue_max_size", K::kInt, nullptr, "forwarder", "deprecated: N transactions => N * 2 MiB"},
+      {"forwarder_backoff_factor", K::kFloat, 2.0, "forwarder", "circuit breaker backoff factor"},
+      {"forwarder_backoff_base", K::kFloat, 2.0, "forwarder", "circuit breaker backoff base (s)"},
+      {"forwarder_backoff_max", K::kFloat, 64.0, "forwarder", "circuit breaker backoff cap (s)"},
+      {"forwarder_recovery_interval", K::kInt, 2, "forwarder", "errors forgiven per success"},
+      {"forwarder_recovery_reset", K::kBool, false, "forwarder", "a success clears all errors"},
+      {"forwarder_apikey_validation_interval", K::kInt, 60, "forwarder", "minutes between API key checks"},
+      {"forwarder_connection_reset_interval", K::kDuration, 0, "forwarder", "recreate HTTP clients this often (0 = off)"},
+      {"forwarder_high_prio_buffer_size", K::kInt, 100, "forwarder", "high-priority queue depth"},
+      {"forwarder_low_prio_buffer_size", K::kInt, 100, "forwarder", "low-priority queue depth"},
+      {"forwarder_requeue_buffer_size", K::kInt, 100, "forwarder", "requeue queue depth"},
+      {"forwarder_storage_path", K::kString, "", "forwarder", "disk retry directory (empty = <run_path>/transactions_to_retry)"},
+      {"forwarder_storage_max_size_in_bytes", K::kInt, 0, "forwarder", "disk retry budget (0 = disk spill off)"},
+      {"forwarder_storage_max_disk_ratio", K::kFloat, 0.80, "forwarder", "never fill the disk beyond this ratio"},
+      {"forwarder_flush_to_disk_mem_ratio", K::kFloat, 0.5, "forwarder", "share of the queue written per spill"},
+      {"forwarder_outdated_file_in_days", K::kInt, 10, "forwarder", "retry files older than this are deleted"},
+      {"forwarder_retry_queue_capacity_time_interval_sec", K::kInt, 900, "forwarder", "retry-queue capacity window"},
+      {"logging_frequency", K::kInt, 500, "forwarder", "log every Nth successful transaction"},
+      // ddsim's own knobs: the agent hard-codes these (spec §10 "Hard-coded").
+      {"ddsim.flush_interval", K::kDuration, 15, "aggregator", "aggregator flush interval (agent: fixed 15 s)"},
+      {"ddsim.agent_version", K::kString, "7.57.0", "forwarder", "version reported in headers and tags"},
+      {"ddsim.agent_payload_version", K::kString, "v5.0.125", "serializer", "DD-Agent-Payload header value"},
+  };
+  std::sort(t.begin(), t.end(), [](const KeySpec& a, const KeySpec& b) { return a.name < b.name; });
+  return t;
+}
+
+const std::vector<KeySpec>& table() {
+  static const std::vector<KeySpec> t = buildTable();
+  return t;
+}
+
+}  // namespace
+
+std::string_view keyTypeName(KeyType t) {
+  switch (t) {
+    case KeyType::kBool: return "bool";
+    case KeyType::kInt: return "integer";
+    case KeyType::kFloat: return "number";
+    case KeyType::kString: return "string";
+    case KeyType::kStringList: return "list of strings";
+    case KeyType::kDuration: return "duration";
+    case KeyType::kMap: return "mapping";
+  }
+  return "?";
+}
+
+std::span<const KeySpec> allKeys() { return table(); }
+
+const KeySpec* findKey(std::string_view name) {
+  const auto& t = table();
+  auto it = std::lower_bound(t.begin(), t.end(), name,
+                             [](const KeySpec& k, std::string_view n) { return k.name < n; });
+  if (it == t.end() || it->name != name) return nullptr;
+  return &*it;
+}
+
+std::string envVarName(std::string_view key) {
+  std::string out = "DD_";
+  for (char c : key) {
+    if (c == '.') out += '_';
+    else out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace ddsim::config

@@ -1,0 +1,39 @@
+#pragma once
+// Every agent configuration key ddsim understands, with its type and the agent's default
+// (spec §10). One table: the YAML loader, the DD_* environment loader, scenario `agent`
+// overrides and `ddsim agent --help-config` all read it.
+#include <nlohmann/json.hpp>
+
+#include <span>
+#include <string_view>
+
+namespace ddsim::config {
+
+enum class KeyType {
+  kBool,
+  kInt,
+  kFloat,
+  kString,
+  kStringList,  // YAML sequence; from the environment: space-separated (or a JSON array)
+  kDuration,    // seconds as a number, or a Go-style duration string "90s", "25h", "1m30s"
+  kMap,         // a YAML mapping kept whole (e.g. additional_endpoints: url -> [keys])
+};
+
+std::string_view keyTypeName(KeyType t);
+
+struct KeySpec {
+  std::string_view name;       // dotted agent key, e.g. "use_v2_api.series"
+  KeyType type;
+  nlohmann::json default_value;  // null = unset
+  std::string_view component;  // which part of the pipeline reads it
+  std::string_view help;
+};
+
+// The whole table, sorted by name.
+std::span<const KeySpec> allKeys();
+// Looks a key up by its dotted name; nullptr if unknown.
+const KeySpec* findKey(std::string_view name);
+// The agent's environment-variable rule: "DD_" + upper(key) with '.' -> '_'.
+std::string envVarName(std::string_view key);
+
+}  // namespace ddsim::config

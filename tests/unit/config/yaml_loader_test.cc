@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include "core/config/agent_config.h"
+
+namespace ddsim::config {
+namespace {
+
+TEST(YamlLoaderTest, FlattensNestedKeysAndReadsTypes) {
+  AgentConfig cfg;
+  auto st = loadYamlString(cfg, R"(
+api_key: 0123456789abcdef
+dd_url: http://127.0.0.1:8080
+use_v2_api:
+  series: false
+enable_payloads:
+  events: no
+histogram_percentiles: ["0.5", "0.99"]
+forwarder_timeout: 5s
+additional_endpoints:
+  "http://127.0.0.1:9090":
+    - key1
+    - key2
+)", "datadog.yaml");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_EQ(cfg.getString("api_key"), "0123456789abcdef");
+  EXPECT_FALSE(cfg.getBool("use_v2_api.series"));
+  EXPECT_FALSE(cfg.getBool("enable_payloads.events"));
+  EXPECT_TRUE(cfg.getBool("enable_payloads.series"));
+  EXPECT_EQ(cfg.getStringList("histogram_percentiles"), (std::vector<std::string>{"0.5", "0.99"}));
+  EXPECT_DOUBLE_EQ(cfg.getDurationSeconds("forwarder_timeout"), 5.0);
+  EXPECT_EQ(cfg.get("additional_endpoints")["http://127.0.0.1:9090"], (nlohmann::json{"key1", "key2"}));
+  EXPECT_EQ(cfg.sourceOf("use_v2_api.series"), "datadog.yaml:5:3");
+  EXPECT_TRUE(cfg.warnings().empty());
+}
+
+TEST(YamlLoaderTest, UnknownKeysAreWarnedWithTheirLine) {
+  AgentConfig cfg;
+  auto st = loadYamlString(cfg, "apm_config:\n  enabled: true\nlogs_enabled: true\n", "datadog.yaml");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  ASSERT_EQ(cfg.warnings().size(), 2u);
+  EXPECT_EQ(cfg.warnings()[0], "datadog.yaml:2:3: unknown key 'apm_config.enabled' ignored");
+  EXPECT_EQ(cfg.warnings()[1], "datadog.yaml:3:1: unknown key 'logs_enabled' ignored");
+}
+
+struct BadYamlCase {
+  const char* text;
+  const char* expected_fragment;
+};
+
+TEST(YamlLoaderTest, BadInputIsRejectedWithFileLineAndReason) {
+  const BadYamlCase cases[] = {
+      {"dogstatsd_port: [1, 2\n", "datadog.yaml:"},
+      {"dogstatsd_port: eighty\n", "datadog.yaml:1:1: dogstatsd_port: expected integer"},
+      {"- a\n- b\n", "the top level must be a mapping"},
+      {"forwarder_timeout: soon\n", "datadog.yaml:1:1: forwarder_timeout: bad duration"},
+  };
+  for (const auto& c : cases) {
+    AgentConfig cfg;
+    auto st = loadYamlString(cfg, c.text, "datadog.yaml");
+    ASSERT_FALSE(st.isOk()) << c.text;
+    EXPECT_NE(st.message().find(c.expected_fragment), std::string::npos) << st.message();
+  }
+}
+
+TEST(YamlLoaderTest, EmptyFileIsFineAndMissingFileIsAnError) {
+  AgentConfig cfg;
+  EXPECT_TRUE(loadYamlString(cfg, "", "empty.yaml").isOk());
+  auto st = loadYamlFile(cfg, "/nonexistent/datadog.yaml");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_EQ(st.message(), "cannot open config file '/nonexistent/datadog.yaml'");
+}
+
+TEST(YamlLoaderTest, LoadsFromAFile) {
+  char path[] = "/tmp/ddsim_cfg_XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  {
+    std::ofstream out(path);
+    out << "dogstatsd_port: 18125\n";
+  }
+  AgentConfig cfg;
+  auto st = loadYamlFile(cfg, path);
+  ::close(fd);
+  std::remove(path);
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_EQ(cfg.getInt("dogstatsd_port"), 18125);
+}
+
+}  // namespace
+}  // namespace ddsim::config
