@@ -1,0 +1,69 @@
+#pragma once
+// Deterministic DogStatsD traffic shaped like lading's dogstatsd payload (anchors.md §2.1):
+// a fixed set of contexts (each used at least once per cycle through them), tags drawn from a
+// shared pool with a unique-tag ratio, weighted metric types, multi-value messages, sample
+// rates, client timestamps. The same workload and seed give the same bytes.
+// Not thread-safe: one generator per workload.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/random.h"
+#include "simulator/scenario/scenario.h"
+
+namespace ddsim::workload {
+
+// What the generator produced, by the kind of sample (one value of a multi-value message is
+// one sample), so the report can account for every generated sample.
+struct DogStatsDTally {
+  int64_t lines = 0;
+  int64_t packets = 0;
+  int64_t bytes = 0;
+  int64_t samples = 0;  // values, all types
+  int64_t counts = 0, gauges = 0, timers = 0, distributions = 0, sets = 0, histograms = 0;
+  int64_t timestamped = 0;  // samples sent with |T (no-aggregation pipeline)
+};
+
+class DogStatsDGenerator {
+ public:
+  DogStatsDGenerator(const scenario::DogStatsDWorkload& workload, uint64_t seed);
+
+  // Produces `lines` messages stamped (where the workload asks for timestamps) with `now_unix`,
+  // packed into packets of at most workload.packet_size bytes; calls `emit` once per packet.
+  // The view passed to `emit` is valid only during the call.
+  void generate(int64_t lines, int64_t now_unix, const std::function<void(std::string_view)>& emit);
+
+  const DogStatsDTally& tally() const { return tally_; }
+  size_t contextCount() const { return contexts_.size(); }
+  // The i-th context's name and tags, for tests and expectations.
+  std::string contextName(size_t i) const;
+  std::vector<std::string> contextTags(size_t i) const;
+
+ private:
+  enum class Kind : uint8_t { kCount, kGauge, kTimer, kDistribution, kSet, kHistogram };
+  struct Context {
+    uint32_t name;
+    Kind kind;
+    std::vector<uint32_t> tags;  // indexes into tag_pool_
+  };
+  void buildContexts();
+  std::string makeToken(double min_len, double max_len, bool with_colon);
+  void appendLine(std::string& out, const Context& c, int64_t now_unix);
+  void appendValue(std::string& out, Kind kind);
+
+  scenario::DogStatsDWorkload w_;
+  common::Random rng_;
+  std::vector<std::string> names_;
+  std::vector<std::string> tag_pool_;
+  std::string static_suffix_;
+  std::vector<Context> contexts_;
+  std::vector<uint32_t> order_;  // a permutation of contexts, walked cyclically
+  size_t cursor_ = 0;
+  std::string packet_;
+  std::string line_;
+  DogStatsDTally tally_;
+};
+
+}  // namespace ddsim::workload
