@@ -10,7 +10,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   clang libclang-rt-14-dev
-  python3 python3-aiodogstatsd
+  python3 python3-aiodogstatsd python3-jsonschema
 )
 
 missing=()
