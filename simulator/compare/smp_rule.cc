@@ -1,0 +1,84 @@
+#include "simulator/compare/smp_rule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/common/random.h"
+
+namespace ddsim::compare {
+namespace {
+
+double mean(const std::vector<double>& v) {
+  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+double resampledMean(const std::vector<double>& v, common::Random& rng) {
+  double s = 0;
+  const auto n = static_cast<int64_t>(v.size());
+  for (int64_t i = 0; i < n; ++i) s += v[static_cast<size_t>(rng.uniformInt(0, n - 1))];
+  return s / static_cast<double>(n);
+}
+
+double percentile(std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const auto hi = static_cast<size_t>(std::ceil(pos));
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kNoChange: return "no change";
+    case Verdict::kImprovement: return "improvement";
+    case Verdict::kRegression: return "REGRESSION";
+    case Verdict::kInsufficient: return "insufficient data";
+  }
+  return "?";
+}
+
+FigureResult compareFigure(const std::string& name, bool lower_is_better, const std::vector<double>& base,
+                           const std::vector<double>& candidate, const RuleOptions& options) {
+  FigureResult r;
+  r.name = name;
+  r.lower_is_better = lower_is_better;
+  r.base_n = base.size();
+  r.candidate_n = candidate.size();
+  r.base_mean = mean(base);
+  r.candidate_mean = mean(candidate);
+  if (base.size() < 2 || candidate.size() < 2 || r.base_mean == 0) {
+    r.verdict = Verdict::kInsufficient;
+    if (r.base_mean != 0) r.delta_pct = (r.candidate_mean - r.base_mean) / std::fabs(r.base_mean) * 100.0;
+    return r;
+  }
+  r.delta_pct = (r.candidate_mean - r.base_mean) / std::fabs(r.base_mean) * 100.0;
+
+  common::Random rng(options.seed);
+  std::vector<double> deltas;
+  deltas.reserve(static_cast<size_t>(options.resamples));
+  for (int i = 0; i < options.resamples; ++i) {
+    const double b = resampledMean(base, rng);
+    const double c = resampledMean(candidate, rng);
+    if (b == 0) continue;
+    deltas.push_back((c - b) / std::fabs(b) * 100.0);
+  }
+  std::sort(deltas.begin(), deltas.end());
+  const double tail = (1.0 - options.confidence) / 2.0;
+  r.ci_low = percentile(deltas, tail);
+  r.ci_high = percentile(deltas, 1.0 - tail);
+
+  const bool big = std::fabs(r.delta_pct) >= options.effect_pct;
+  const bool excludes_zero = r.ci_low > 0 || r.ci_high < 0;
+  if (!big || !excludes_zero) {
+    r.verdict = Verdict::kNoChange;
+  } else {
+    const bool went_up = r.delta_pct > 0;
+    r.verdict = (went_up == lower_is_better) ? Verdict::kRegression : Verdict::kImprovement;
+  }
+  return r;
+}
+
+}  // namespace ddsim::compare
