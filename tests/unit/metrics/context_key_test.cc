@@ -1,0 +1,118 @@
+#include "core/metrics/context_key.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ddsim::metrics {
+namespace {
+
+ContextKey keyOf(std::string_view name, std::string_view host, const std::vector<std::string>& tags) {
+  KeyGenerator gen;
+  HashedTags buf;
+  buf.appendAll(tags);
+  return gen.generate(name, host, buf);
+}
+
+// Spec §2.2 test vectors (pkg/aggregator/ckey/key_test.go and the collision CSV).
+struct KeyCase {
+  std::string name;
+  std::string host;
+  std::vector<std::string> tags;
+  uint64_t key;
+};
+
+TEST(ContextKeyTest, AgentVectors) {
+  const KeyCase cases[] = {
+      {"metric.name", "hostname", {"bar", "foo", "key:value", "key:value2"}, 0x1e923504c1aad3adULL},
+      {"othername", "hostname", {"bar", "foo", "key:value", "key:value2"}, 0xd298ae9740130f30ULL},
+      {"0024abab-2534-4132-b6af-75a4e8df4804", "host", {"51895826-c4a7-45df-bcc8-e4160af1e4b2"},
+       0x3c6c71626c861d7fULL},
+  };
+  for (const auto& c : cases) EXPECT_EQ(keyOf(c.name, c.host, c.tags), c.key) << c.name;
+}
+
+TEST(ContextKeyTest, TagSetHashVector) {
+  HashedTags buf;
+  buf.appendAll(std::vector<std::string>{"bar", "foo", "key:value", "key:value2"});
+  EXPECT_EQ(buf.xorHash(), 0x437b13a371a1c7d3ULL);  // spec §2.2
+}
+
+TEST(ContextKeyTest, OrderAndDuplicatesDoNotMatter) {
+  const auto a = keyOf("m", "h", {"a", "b", "c"});
+  EXPECT_EQ(keyOf("m", "h", {"c", "a", "b"}), a);
+  EXPECT_EQ(keyOf("m", "h", {"a", "b", "c", "a", "b"}), a);
+  EXPECT_NE(keyOf("m", "h2", {"a", "b", "c"}), a);
+  EXPECT_NE(keyOf("m", "h", {"a", "b"}), a);
+}
+
+TEST(ContextKeyTest, TwoBuffersEqualTheUnion) {
+  // Spec §2.2: GenerateWithTags2 keys on lHash ^ rHash, identical to hashing the union.
+  KeyGenerator gen;
+  HashedTags l, r;
+  l.appendAll(std::vector<std::string>{"pod:x", "env:prod"});
+  r.appendAll(std::vector<std::string>{"env:prod", "a", "b"});
+  const GeneratedKeys k = gen.generate2("m", "h", l, r);
+  EXPECT_EQ(k.context, keyOf("m", "h", {"pod:x", "env:prod", "a", "b"}));
+  EXPECT_EQ(k.tagger, l.xorHash());
+  EXPECT_EQ(k.metric, r.xorHash());
+  EXPECT_EQ(r.size(), 2u);  // env:prod removed from the metric buffer
+}
+
+TEST(ContextKeyTest, NameEqualToATagDoesNotCancel) {
+  EXPECT_NE(keyOf("a", "", {"a"}), keyOf("b", "", {"b"}));
+}
+
+TEST(ContextKeyTest, Fastrange) {
+  // Spec §3.5: ((key >> 32) * N) >> 32.
+  EXPECT_EQ(fastrange(0, 4), 0u);
+  EXPECT_EQ(fastrange(0xFFFFFFFF00000000ULL, 4), 3u);
+  EXPECT_EQ(fastrange(0x8000000000000000ULL, 4), 2u);
+  EXPECT_EQ(fastrange(0x1e923504c1aad3adULL, 1), 0u);
+}
+
+// Spec §2.5: every line of the agent's collision CSV hashes to a distinct key.
+TEST(ContextKeyTest, CollisionCsvHasNoDuplicateKeys) {
+  std::ifstream in(std::string(DDSIM_TEST_DATA_DIR) + "/ckey_random_sorted_uniq_contexts.csv");
+  ASSERT_TRUE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  std::unordered_map<ContextKey, std::string> seen;
+  size_t lines = 0;
+  size_t pos = 0;
+  KeyGenerator gen;
+  HashedTags buf;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    const std::string_view line(text.data() + pos, eol - pos);
+    pos = eol + 1;
+    const size_t comma = line.find(',');
+    ASSERT_NE(comma, std::string_view::npos) << line;
+    ASSERT_EQ(line.find(',', comma + 1), std::string_view::npos) << line;
+    const std::string_view name = line.substr(0, comma);
+    std::string_view rest = line.substr(comma + 1);
+    buf.clear();
+    for (size_t sp; (sp = rest.find(' ')) != std::string_view::npos; rest.remove_prefix(sp + 1)) {
+      buf.append(rest.substr(0, sp));
+    }
+    buf.append(rest);
+    const ContextKey k = gen.generate(name, "host", buf);
+    auto [it, fresh] = seen.emplace(k, std::string(line));
+    EXPECT_TRUE(fresh) << "collision between '" << it->second << "' and '" << line << "'";
+    ++lines;
+    if (lines == 2) {
+      EXPECT_EQ(k, 0x3c6c71626c861d7fULL);  // spec §2.2
+    }
+  }
+  EXPECT_EQ(lines, 501u);
+  EXPECT_EQ(seen.size(), 501u);
+}
+
+}  // namespace
+}  // namespace ddsim::metrics
