@@ -1,0 +1,131 @@
+#include "core/dogstatsd/enricher.h"
+
+#include <algorithm>
+
+namespace ddsim::dogstatsd {
+namespace {
+
+constexpr std::string_view kHostPrefix = "host:";
+constexpr std::string_view kEntityIdPrefix = "dd.internal.entity_id:";
+constexpr std::string_view kCardinalityPrefix = "dd.internal.card:";
+constexpr std::string_view kJmxCheckNamePrefix = "dd.internal.jmx_check_name:";
+
+// The literal two bytes `\n` become a newline in event titles and texts (spec §8.3).
+std::string unescapeNewlines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'n') {
+      out.push_back('\n');
+      ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Enricher::Enricher(EnrichOptions options)
+    : options_(std::move(options)),
+      blocklist_(options_.metric_blocklist, options_.metric_blocklist_match_prefix),
+      extra_tags_(options_.extra_tags) {
+  namespace_ = options_.metric_namespace;
+  if (!namespace_.empty() && namespace_.back() != '.') namespace_.push_back('.');
+  std::sort(extra_tags_.begin(), extra_tags_.end());
+  extra_tags_.erase(std::unique(extra_tags_.begin(), extra_tags_.end()), extra_tags_.end());
+  extra_tag_views_.assign(extra_tags_.begin(), extra_tags_.end());
+}
+
+size_t Enricher::extractTagsMetadata(std::span<std::string_view> tags, TagMetadata& meta) const {
+  meta = TagMetadata{};
+  meta.host = options_.default_hostname;
+  size_t n = 0;
+  for (std::string_view tag : tags) {
+    if (!tag.empty() && (tag[0] == 'h' || tag[0] == 'd')) {
+      if (tag.starts_with(kHostPrefix)) {
+        meta.host = tag.substr(kHostPrefix.size());
+        continue;
+      }
+      if (tag.starts_with("dd.internal.")) {
+        if (tag.starts_with(kEntityIdPrefix)) {
+          meta.entity_id = tag.substr(kEntityIdPrefix.size());
+          continue;
+        }
+        if (tag.starts_with(kCardinalityPrefix)) {
+          meta.cardinality = tag.substr(kCardinalityPrefix.size());
+          continue;
+        }
+        if (tag.starts_with(kJmxCheckNamePrefix)) {
+          // The agent maps known JMX integrations to their own source (metricsource.go); the
+          // serializer's origin table owns those values, ddsim's base enum has JMX custom only.
+          meta.source = metrics::MetricSource::kJmxCustom;
+          continue;
+        }
+      }
+    }
+    tags[n++] = tag;
+  }
+  return n;
+}
+
+std::string_view Enricher::metricName(std::string_view name, StringInterner& interner) const {
+  if (namespace_.empty()) return name;
+  for (const auto& prefix : options_.namespace_blacklist) {
+    if (name.starts_with(prefix)) return name;
+  }
+  return interner.intern(namespace_, name);
+}
+
+metrics::MetricType Enricher::metricType(DsdMetricType t) {
+  switch (t) {
+    case DsdMetricType::kGauge: return metrics::MetricType::kGauge;
+    case DsdMetricType::kCount: return metrics::MetricType::kCounter;
+    case DsdMetricType::kDistribution: return metrics::MetricType::kDistribution;
+    case DsdMetricType::kHistogram: return metrics::MetricType::kHistogram;
+    case DsdMetricType::kSet: return metrics::MetricType::kSet;
+    case DsdMetricType::kTiming: return metrics::MetricType::kHistogram;
+  }
+  return metrics::MetricType::kGauge;
+}
+
+metrics::Event Enricher::makeEvent(ParsedEvent& e) const {
+  TagMetadata meta;
+  size_t n = extractTagsMetadata(e.tags, meta);
+  metrics::Event out;
+  out.title = unescapeNewlines(e.title);
+  out.text = unescapeNewlines(e.text);
+  out.ts = e.timestamp;
+  out.priority = e.priority == EventPriority::kLow ? "low" : "normal";
+  switch (e.alert_type) {
+    case EventAlertType::kError: out.alert_type = "error"; break;
+    case EventAlertType::kWarning: out.alert_type = "warning"; break;
+    case EventAlertType::kInfo: out.alert_type = "info"; break;
+    case EventAlertType::kSuccess: out.alert_type = "success"; break;
+  }
+  out.host = std::string(e.hostname.empty() ? meta.host : e.hostname);
+  out.aggregation_key = std::string(e.aggregation_key);
+  out.source_type_name = std::string(e.source_type);
+  out.tags.reserve(n + extra_tags_.size());
+  for (size_t i = 0; i < n; ++i) out.tags.emplace_back(e.tags[i]);
+  out.tags.insert(out.tags.end(), extra_tags_.begin(), extra_tags_.end());
+  return out;
+}
+
+metrics::ServiceCheck Enricher::makeServiceCheck(ParsedServiceCheck& sc) const {
+  TagMetadata meta;
+  size_t n = extractTagsMetadata(sc.tags, meta);
+  metrics::ServiceCheck out;
+  out.check_name = std::string(sc.name);
+  out.ts = sc.timestamp;
+  out.status = static_cast<metrics::ServiceCheckStatus>(static_cast<int>(sc.status));
+  out.message = std::string(sc.message);
+  out.host = std::string(sc.hostname.empty() ? meta.host : sc.hostname);
+  out.tags.reserve(n + extra_tags_.size());
+  for (size_t i = 0; i < n; ++i) out.tags.emplace_back(sc.tags[i]);
+  out.tags.insert(out.tags.end(), extra_tags_.begin(), extra_tags_.end());
+  return out;
+}
+
+}  // namespace ddsim::dogstatsd

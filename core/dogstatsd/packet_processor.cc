@@ -1,0 +1,249 @@
+#include "core/dogstatsd/packet_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <string>
+
+namespace ddsim::dogstatsd {
+namespace {
+
+// A printable, bounded rendering of bad input for log lines.
+std::string printable(std::string_view s) {
+  constexpr size_t kMax = 160;
+  std::string out;
+  for (size_t i = 0; i < s.size() && i < kMax; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  if (s.size() > kMax) out += "...(" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace
+
+PacketProcessor::PacketProcessor(const ProcessorOptions& options, metrics::SampleSink& sink)
+    : sink_(sink),
+      parser_(options.parser),
+      enricher_(options.enrich),
+      interner_(options.string_interner_size),
+      batch_size_(options.sample_batch_size == 0 ? 1 : options.sample_batch_size) {
+  for (const auto& t : options.eol_required) {
+    if (t == "udp") eol_required_[static_cast<size_t>(Transport::kUdp)] = true;
+    else if (t == "uds") {
+      eol_required_[static_cast<size_t>(Transport::kUds)] = true;
+      eol_required_[static_cast<size_t>(Transport::kUdsStream)] = true;
+    } else if (t == "named_pipe") eol_required_[static_cast<size_t>(Transport::kNamedPipe)] = true;
+    else spdlog::error("dogstatsd: invalid dogstatsd_eol_required value \"{}\" ignored", t);
+  }
+  samples_.reserve(batch_size_);
+  samples_with_ts_.reserve(batch_size_);
+}
+
+void PacketProcessor::process(std::string_view packet, Transport transport, double now) {
+  counters_.add(Stat::kPackets);
+  counters_.add(Stat::kBytes, packet.size());
+  if (now != now_ && !samples_.empty()) flushSamples();
+  now_ = now;
+  const bool eol = eolRequired(transport);
+  size_t line_no = 0;
+  while (!packet.empty()) {
+    std::string_view line;
+    const void* nl = std::memchr(packet.data(), '\n', packet.size());
+    if (nl != nullptr) {
+      size_t i = static_cast<size_t>(static_cast<const char*>(nl) - packet.data());
+      line = packet.substr(0, i);
+      packet.remove_prefix(i + 1);
+    } else {
+      if (eol) {
+        // agent behaviour: the unterminated tail is discarded, once per packet (spec §8.1).
+        counters_.add(Stat::kUnterminatedMetricErrors);
+        break;
+      }
+      line = packet;
+      packet = {};
+    }
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    counters_.add(Stat::kMessages);
+    switch (messageKind(line)) {
+      case MessageKind::kMetric: processMetric(line, transport, line_no); break;
+      case MessageKind::kEvent: processEvent(line, transport, line_no); break;
+      case MessageKind::kServiceCheck: processServiceCheck(line, transport, line_no); break;
+    }
+  }
+}
+
+void PacketProcessor::ensureTagRoom(size_t message_size) {
+  const size_t need = message_size + 1 + enricher_.extraTags().size();
+  if (arena_.remaining() >= need) return;
+  // Everything referencing the arena goes to the sink first.
+  flushSamples();
+  flushSamplesWithTimestamp();
+  arena_.reset();
+  arena_.ensureCapacity(need);
+}
+
+void PacketProcessor::processMetric(std::string_view line, Transport transport, size_t line_no) {
+  ensureTagRoom(line.size());
+  const size_t arena_mark = arena_.used();
+  ParsedMetric m;
+  ParseError err = parser_.parseMetric(line, arena_, m);
+  if (err != ParseError::kNone) {
+    counters_.add(Stat::kMetricParseErrors);
+    reject(err, line, transport, line_no);
+    return;
+  }
+  if (m.absurd_sample_rate) counters_.add(Stat::kObservedAbsurdSampleRate);
+  if (m.absurd_timestamp) counters_.add(Stat::kObservedAbsurdTimestamp);
+  if (m.invalid_utf8) counters_.add(Stat::kObservedInvalidUtf8);
+
+  TagMetadata meta;
+  const size_t kept = enricher_.extractTagsMetadata(m.tags, meta);
+  std::string_view name = enricher_.metricName(m.name, interner_);
+  if (enricher_.blocked(name)) {
+    counters_.add(Stat::kMetricsBlocklisted);
+    arena_.truncate(arena_mark);
+    return;
+  }
+  // dogstatsd_tags go right after the kept tags; ensureTagRoom reserved the slots.
+  auto extra = enricher_.extraTags();
+  const size_t total = kept + extra.size();
+  if (total > m.tags.size()) arena_.commit(total - m.tags.size());
+  std::string_view* tags = arena_.slotsFrom(arena_mark);
+  for (size_t i = 0; i < extra.size(); ++i) tags[kept + i] = extra[i];
+
+  metrics::MetricSample s;
+  s.name = name;
+  s.mtype = Enricher::metricType(m.type);
+  s.raw_value = m.raw_value;
+  s.tags = std::span<const std::string_view>(tags, total);
+  s.host = enricher_.sampleHost(meta);
+  s.sample_rate = m.sample_rate;
+  s.timestamp = static_cast<double>(m.timestamp);
+  s.source = meta.source;
+  if (m.values.empty()) {
+    s.value = m.value;
+    emit(s);
+  } else {
+    for (double v : m.values) {
+      s.value = v;
+      emit(s);
+    }
+  }
+}
+
+void PacketProcessor::emit(const metrics::MetricSample& s) {
+  counters_.add(Stat::kMetricPackets);
+  if (s.timestamp > 0) {
+    if (samples_with_ts_.size() >= batch_size_) flushSamplesWithTimestamp();
+    samples_with_ts_.push_back(s);
+    counters_.add(Stat::kSamplesWithTimestamp);
+  } else {
+    if (samples_.size() >= batch_size_) flushSamples();
+    samples_.push_back(s);
+  }
+  if (s.mtype == metrics::MetricType::kHistogram && enricher_.copyHistogramsToDistributions()) {
+    // agent behaviour: the copy always goes to the time samplers, timestamp or not.
+    metrics::MetricSample copy = s;
+    std::string_view prefix = enricher_.histogramCopyPrefix();
+    copy.name = prefix.empty() ? s.name : interner_.intern(prefix, s.name);
+    copy.mtype = metrics::MetricType::kDistribution;
+    if (samples_.size() >= batch_size_) flushSamples();
+    samples_.push_back(copy);
+    counters_.add(Stat::kHistogramCopies);
+  }
+}
+
+// Events and service checks are copied into owned objects at once, so their tag slots are
+// given back right away.
+template <typename Parsed, typename Make>
+bool PacketProcessor::processOwned(std::string_view line, Transport transport, size_t line_no,
+                                   ParseError (Parser::*parse)(std::string_view, TagArena&, Parsed&),
+                                   Stat parse_errors, Stat invalid_fields, Make&& make) {
+  ensureTagRoom(line.size());
+  const size_t arena_mark = arena_.used();
+  Parsed parsed;
+  ParseError err = (parser_.*parse)(line, arena_, parsed);
+  if (err != ParseError::kNone) {
+    counters_.add(parse_errors);
+    reject(err, line, transport, line_no);
+    return false;
+  }
+  if (parsed.invalid_fields > 0) counters_.add(invalid_fields, static_cast<uint64_t>(parsed.invalid_fields));
+  if (parsed.invalid_utf8) counters_.add(Stat::kObservedInvalidUtf8);
+  make(parsed);
+  arena_.truncate(arena_mark);
+  return true;
+}
+
+void PacketProcessor::processEvent(std::string_view line, Transport transport, size_t line_no) {
+  if (processOwned(line, transport, line_no, &Parser::parseEvent, Stat::kEventParseErrors,
+                   Stat::kEventInvalidFields,
+                   [&](ParsedEvent& e) { events_.push_back(enricher_.makeEvent(e)); })) {
+    counters_.add(Stat::kEventPackets);
+  }
+}
+
+void PacketProcessor::processServiceCheck(std::string_view line, Transport transport,
+                                          size_t line_no) {
+  if (processOwned(line, transport, line_no, &Parser::parseServiceCheck,
+                   Stat::kServiceCheckParseErrors, Stat::kServiceCheckInvalidFields,
+                   [&](ParsedServiceCheck& sc) {
+                     service_checks_.push_back(enricher_.makeServiceCheck(sc));
+                   })) {
+    counters_.add(Stat::kServiceCheckPackets);
+  }
+}
+
+void PacketProcessor::reject(ParseError e, std::string_view line, Transport transport,
+                             size_t line_no) {
+  counters_.reject(e);
+  // Throttled: the first 10 rejections of a worker, then one in 10,000.
+  ++rejections_logged_;
+  if (rejections_logged_ <= 10 || rejections_logged_ % 10000 == 0) {
+    spdlog::warn("dogstatsd: dropped message {} of a {} packet ({}: {}; {} dropped so far): \"{}\"",
+                 line_no, transportName(transport), parseErrorName(e), parseErrorDescription(e),
+                 rejections_logged_, printable(line));
+  }
+}
+
+void PacketProcessor::flushSamples() {
+  if (samples_.empty()) return;
+  sink_.addSamples(samples_, now_);
+  samples_.clear();
+}
+
+void PacketProcessor::flushSamplesWithTimestamp() {
+  if (samples_with_ts_.empty()) return;
+  sink_.addSamplesWithoutAggregation(samples_with_ts_);
+  samples_with_ts_.clear();
+}
+
+void PacketProcessor::flush() {
+  flushSamples();
+  flushSamplesWithTimestamp();
+  if (!events_.empty()) {
+    sink_.addEvents(std::move(events_));
+    events_ = {};
+  }
+  if (!service_checks_.empty()) {
+    sink_.addServiceChecks(std::move(service_checks_));
+    service_checks_ = {};
+  }
+  arena_.reset();
+  if (interner_.full()) {
+    interner_.clear();
+    counters_.add(Stat::kInternerResets);
+  }
+}
+
+}  // namespace ddsim::dogstatsd

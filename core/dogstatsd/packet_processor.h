@@ -1,0 +1,79 @@
+#pragma once
+// One DogStatsD worker's parsing pipeline (spec §8.1, comp/dogstatsd/server/server.go
+// parsePackets + batch.go): splits packets into messages, parses and enriches them, batches the
+// samples (32 per call by default) and hands them to a metrics::SampleSink:
+//   samples without a timestamp  -> addSamples(batch, now)
+//   samples with `|T<ts>`        -> addSamplesWithoutAggregation(batch)
+//   events / service checks      -> addEvents / addServiceChecks, once per flush()
+// Rejected messages are counted by reason and skipped; the rest of the packet is parsed.
+// Steady state allocates nothing per metric message (events and service checks own strings).
+// Not thread-safe: one per worker thread. The sink must accept calls from that thread.
+#include <string_view>
+#include <vector>
+
+#include "core/dogstatsd/enricher.h"
+#include "core/dogstatsd/options.h"
+#include "core/dogstatsd/parser.h"
+#include "core/dogstatsd/stats.h"
+#include "core/dogstatsd/string_interner.h"
+#include "core/dogstatsd/tag_arena.h"
+#include "core/metrics/event.h"
+#include "core/metrics/metric_sample.h"
+#include "core/metrics/sample_sink.h"
+#include "core/metrics/service_check.h"
+
+namespace ddsim::dogstatsd {
+
+class PacketProcessor {
+ public:
+  // `sink` must outlive the processor.
+  PacketProcessor(const ProcessorOptions& options, metrics::SampleSink& sink);
+
+  // Parses every message of one packet received over `transport` at `now` (Unix seconds, the
+  // receive time given to addSamples). Samples handed to the sink point into `packet`, so the
+  // caller keeps it alive until flush() returns. May call the sink when a batch fills up.
+  void process(std::string_view packet, Transport transport, double now);
+  // Hands everything buffered to the sink; afterwards no view into earlier packets is kept.
+  void flush();
+
+  // Counters since construction or the last takeCounters(); a worker publishes them.
+  const ProcessorCounters& counters() const { return counters_; }
+  ProcessorCounters takeCounters() {
+    ProcessorCounters c = counters_;
+    counters_.clear();
+    return c;
+  }
+
+ private:
+  void processMetric(std::string_view line, Transport transport, size_t line_no);
+  void processEvent(std::string_view line, Transport transport, size_t line_no);
+  void processServiceCheck(std::string_view line, Transport transport, size_t line_no);
+  template <typename Parsed, typename Make>
+  bool processOwned(std::string_view line, Transport transport, size_t line_no,
+                    ParseError (Parser::*parse)(std::string_view, TagArena&, Parsed&),
+                    Stat parse_errors, Stat invalid_fields, Make&& make);
+  void reject(ParseError e, std::string_view line, Transport transport, size_t line_no);
+  void emit(const metrics::MetricSample& s);
+  // Makes room for the tags of a message of `message_size` bytes.
+  void ensureTagRoom(size_t message_size);
+  void flushSamples();
+  void flushSamplesWithTimestamp();
+  bool eolRequired(Transport t) const { return eol_required_[static_cast<size_t>(t)]; }
+
+  metrics::SampleSink& sink_;
+  Parser parser_;
+  Enricher enricher_;
+  StringInterner interner_;
+  TagArena arena_;
+  size_t batch_size_;
+  bool eol_required_[5] = {false, false, false, false, false};
+  double now_ = 0;
+  std::vector<metrics::MetricSample> samples_;
+  std::vector<metrics::MetricSample> samples_with_ts_;
+  std::vector<metrics::Event> events_;
+  std::vector<metrics::ServiceCheck> service_checks_;
+  ProcessorCounters counters_;
+  uint64_t rejections_logged_ = 0;
+};
+
+}  // namespace ddsim::dogstatsd

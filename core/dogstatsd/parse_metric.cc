@@ -1,0 +1,135 @@
+// Metric messages: <name>:<value>[:<value>...]|<type>[|<field>]... (spec §8.2,
+// comp/dogstatsd/server/parse.go parseMetricSample).
+#include <cstring>
+
+#include "core/dogstatsd/field_scanner.h"
+#include "core/dogstatsd/number_parse.h"
+#include "core/dogstatsd/parser.h"
+#include "core/dogstatsd/utf8.h"
+
+namespace ddsim::dogstatsd {
+namespace {
+
+constexpr int64_t kYear3000 = 32503680000;
+
+bool parseType(std::string_view t, DsdMetricType& out) {
+  if (t.size() == 1) {
+    switch (t[0]) {
+      case 'g': out = DsdMetricType::kGauge; return true;
+      case 'c': out = DsdMetricType::kCount; return true;
+      case 'h': out = DsdMetricType::kHistogram; return true;
+      case 'd': out = DsdMetricType::kDistribution; return true;
+      case 's': out = DsdMetricType::kSet; return true;
+      default: return false;
+    }
+  }
+  if (t == "ms") {
+    out = DsdMetricType::kTiming;
+    return true;
+  }
+  return false;
+}
+
+// Protocol 1.1 value list: empty entries ("1::2") are skipped; no value at all is an error.
+bool parseValueList(std::string_view raw, std::vector<double>& values) {
+  values.clear();
+  while (!raw.empty()) {
+    size_t idx = raw.find(':');
+    if (idx == 0) {
+      raw.remove_prefix(1);
+      continue;
+    }
+    std::string_view item = idx == std::string_view::npos ? raw : raw.substr(0, idx);
+    auto v = parseGoFloat(item);
+    if (!v) return false;
+    values.push_back(*v);
+    if (idx == std::string_view::npos) break;
+    raw.remove_prefix(idx + 1);
+  }
+  return !values.empty();
+}
+
+}  // namespace
+
+ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedMetric& out) {
+  if (message.empty() || std::memchr(message.data(), '|', message.size()) == nullptr) {
+    return ParseError::kMetricFormat;
+  }
+  FieldScanner fields(message);
+  std::string_view name_value = fields.next();
+  size_t colon = name_value.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == name_value.size()) {
+    return ParseError::kMetricNameValue;
+  }
+  out = ParsedMetric{};
+  out.name = name_value.substr(0, colon);
+  std::string_view raw_value = name_value.substr(colon + 1);
+
+  if (!parseType(fields.next(), out.type)) return ParseError::kMetricType;
+
+  if (out.type == DsdMetricType::kSet) {
+    out.raw_value = raw_value;  // sets are never split
+  } else if (raw_value.find(':') == std::string_view::npos) {
+    auto v = parseGoFloat(raw_value);
+    if (!v) return ParseError::kMetricValue;
+    out.value = *v;
+  } else {
+    if (!parseValueList(raw_value, values_)) return ParseError::kMetricValue;
+    out.values = std::span<const double>(values_.data(), values_.size());
+  }
+
+  std::string_view* tag_slots = tags.cursor();
+  const size_t tag_room = tags.remaining();
+  size_t tag_count = 0;
+  // Unknown fields are ignored; for repeated ones the last wins (spec §8.2).
+  while (fields.hasMore()) {
+    std::string_view f = fields.next();
+    if (f.empty()) continue;
+    switch (f[0]) {
+      case '#': {
+        int n = splitTags(f.substr(1), tag_slots, tag_room);
+        if (n < 0) return ParseError::kTooManyTags;
+        tag_count = static_cast<size_t>(n);
+        break;
+      }
+      case '@': {
+        auto rate = parseGoFloat(f.substr(1));
+        if (!rate) return ParseError::kMetricSampleRate;
+        out.sample_rate = *rate;
+        break;
+      }
+      case 'T': {
+        if (!options_.read_timestamps) break;
+        auto ts = parseGoInt(f.substr(1));
+        if (!ts || *ts < 1) return ParseError::kMetricTimestamp;
+        out.timestamp = *ts;
+        break;
+      }
+      case 'c':
+        if (options_.origin_detection_client && f.starts_with("c:")) {
+          out.container_id = containerIdFromLocalData(f.substr(2));
+        }
+        break;
+      case 'e':
+        if (options_.origin_detection_client && f.starts_with("e:")) {
+          out.external_data = f.substr(2);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  out.absurd_sample_rate = !(out.sample_rate > 0 && out.sample_rate <= 1);
+  out.absurd_timestamp = out.timestamp > kYear3000;
+  out.invalid_utf8 = !isValidUtf8(message);
+  if (options_.reject_absurd_values) {
+    if (out.absurd_sample_rate) return ParseError::kMetricAbsurdSampleRate;
+    if (out.absurd_timestamp) return ParseError::kMetricAbsurdTimestamp;
+    if (out.invalid_utf8) return ParseError::kMetricInvalidUtf8;
+  }
+  out.tags = tags.commit(tag_count);
+  return ParseError::kNone;
+}
+
+}  // namespace ddsim::dogstatsd

@@ -1,0 +1,76 @@
+// Go strconv syntax for values, sample rates and timestamps (spec §8.2: "float64 (Go ParseFloat
+// syntax)"; ParseInt for T<ts>, d:<ts> and event lengths).
+#include "core/dogstatsd/number_parse.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ddsim::dogstatsd {
+namespace {
+
+struct FloatCase {
+  const char* in;
+  bool ok;
+  double want;
+};
+
+TEST(NumberParseTest, GoParseFloatSyntax) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const FloatCase cases[] = {
+      {"1", true, 1},          {"-1.5", true, -1.5},   {"+2", true, 2},
+      {".5", true, 0.5},       {"5.", true, 5},        {"1e3", true, 1000},
+      {"1E-2", true, 0.01},    {"007", true, 7},       {"0x1p3", true, 8},
+      {"-0x1.8p1", true, -3},  {"inf", true, inf},     {"+Inf", true, inf},
+      {"-infinity", true, -inf}, {"1e-400", true, 0},  // Go: underflow is not an error
+      {"", false, 0},          {"+", false, 0},        {"-", false, 0},
+      {"+-1", false, 0},       {"--1", false, 0},      {"1e", false, 0},
+      {"1e400", false, 0},     {"-1e400", false, 0},   {"0x10", false, 0},  // hex needs p
+      {"1_000", false, 0},     {" 1", false, 0},       {"1 ", false, 0},
+      {"infin", false, 0},     {"-nan", false, 0},     {"nan(1)", false, 0},
+      {"abc", false, 0},       {".", false, 0},        {"1.2.3", false, 0},
+  };
+  for (const auto& c : cases) {
+    auto v = parseGoFloat(c.in);
+    EXPECT_EQ(v.has_value(), c.ok) << "input \"" << c.in << "\"";
+    if (v && c.ok) EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+  }
+  auto nan = parseGoFloat("NaN");
+  ASSERT_TRUE(nan.has_value());
+  EXPECT_TRUE(std::isnan(*nan));
+}
+
+struct IntCase {
+  const char* in;
+  bool ok;
+  int64_t want;
+};
+
+TEST(NumberParseTest, GoParseIntSyntax) {
+  const IntCase cases[] = {
+      {"0", true, 0},
+      {"+15", true, 15},
+      {"-15", true, -15},
+      {"1700000000", true, 1700000000},
+      {"9223372036854775807", true, INT64_MAX},
+      {"-9223372036854775808", true, INT64_MIN},
+      {"9223372036854775808", false, 0},
+      {"", false, 0},
+      {"-", false, 0},
+      {"1.0", false, 0},
+      {"1e3", false, 0},
+      {"0x10", false, 0},
+      {"1_0", false, 0},
+      {"+-1", false, 0},
+      {" 1", false, 0},
+  };
+  for (const auto& c : cases) {
+    auto v = parseGoInt(c.in);
+    EXPECT_EQ(v.has_value(), c.ok) << "input \"" << c.in << "\"";
+    if (v && c.ok) EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+  }
+}
+
+}  // namespace
+}  // namespace ddsim::dogstatsd
