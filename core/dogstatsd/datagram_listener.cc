@@ -1,0 +1,193 @@
+#include "core/dogstatsd/datagram_listener.h"
+
+#include <linux/sock_diag.h>
+#include <poll.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ddsim::dogstatsd {
+namespace {
+
+constexpr size_t kControlBytes = 64;  // room for SCM_CREDENTIALS and SO_RXQ_OVFL
+// After stop(): most recvmmsg calls spent draining what the socket already holds.
+constexpr int kMaxDrainReads = 4096;
+
+}  // namespace
+
+common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUdp(const ServerOptions& o,
+                                                                            ListenerContext ctx) {
+  const int port = o.port == ServerOptions::kRandomPort ? 0 : o.port;
+  const std::string host = o.non_local_traffic ? std::string() : o.bind_host;
+  auto fd = openUdpListenSocket(host, port);
+  if (!fd.isOk()) return fd.status();
+  const int one = 1;
+  // The kernel reports its cumulative drop count with every datagram.
+  ::setsockopt(fd->get(), SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+  if (o.so_rcvbuf != 0) {
+    auto r = setReceiveBuffer(fd->get(), o.so_rcvbuf);
+    if (!r.isOk()) return r.status();
+  }
+  const int bound = boundPort(fd->get());
+  std::string desc = "udp " + (host.empty() ? std::string("*") : host) + ":" + std::to_string(bound);
+  std::unique_ptr<DatagramListener> l(
+      new DatagramListener(std::move(fd).value(), Transport::kUdp, o, ctx, std::move(desc)));
+  l->port_ = bound;
+  return l;
+}
+
+common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUnix(
+    const ServerOptions& o, ListenerContext ctx) {
+  auto fd = openUnixListenSocket(o.socket_path, SOCK_DGRAM);
+  if (!fd.isOk()) return fd.status();
+  if (o.so_rcvbuf != 0) {
+    auto r = setReceiveBuffer(fd->get(), o.so_rcvbuf);
+    if (!r.isOk()) return r.status();
+  }
+  if (o.origin_detection) {
+    const int one = 1;
+    if (::setsockopt(fd->get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0) {
+      spdlog::error("dogstatsd-uds: cannot enable origin detection on {}: {}", o.socket_path,
+                    std::strerror(errno));
+    }
+  }
+  std::unique_ptr<DatagramListener> l(new DatagramListener(
+      std::move(fd).value(), Transport::kUds, o, ctx, "unix " + o.socket_path));
+  l->credentials_ = o.origin_detection;
+  l->unlink_path_ = o.socket_path;
+  return l;
+}
+
+DatagramListener::DatagramListener(Fd fd, Transport transport, const ServerOptions& o,
+                                   ListenerContext ctx, std::string description)
+    : fd_(std::move(fd)), transport_(transport), ctx_(ctx), description_(std::move(description)) {
+  (void)o;
+  batch_ = ctx_.pool->acquire();
+  batch_->transport = transport_;
+  const size_t n = batch_->capacity();
+  headers_.resize(n);
+  iovecs_.resize(n);
+  control_.resize(n * kControlBytes);
+}
+
+DatagramListener::~DatagramListener() { stop(); }
+
+void DatagramListener::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void DatagramListener::stop() {
+  stopping_.store(true);
+  wakeup_.signal();
+  if (thread_.joinable()) thread_.join();
+  if (batch_) {
+    ctx_.pool->release(std::move(batch_));
+  }
+  fd_.reset();
+  if (!unlink_path_.empty()) {
+    ::unlink(unlink_path_.c_str());
+    unlink_path_.clear();
+  }
+}
+
+int DatagramListener::readBatch() {
+  const size_t n = batch_->capacity();
+  const size_t bufsize = batch_->bufferSize();
+  for (size_t i = 0; i < n; ++i) {
+    iovecs_[i].iov_base = batch_->slot(i);
+    iovecs_[i].iov_len = bufsize;
+    msghdr& h = headers_[i].msg_hdr;
+    h = msghdr{};
+    h.msg_iov = &iovecs_[i];
+    h.msg_iovlen = 1;
+    h.msg_control = control_.data() + i * kControlBytes;
+    h.msg_controllen = kControlBytes;
+    headers_[i].msg_len = 0;
+  }
+  int got = ::recvmmsg(fd_.get(), headers_.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
+  if (got < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+    return -1;
+  }
+  const NetStat packets_stat = transport_ == Transport::kUdp ? NetStat::kUdpPackets : NetStat::kUdsPackets;
+  const NetStat bytes_stat = transport_ == Transport::kUdp ? NetStat::kUdpBytes : NetStat::kUdsBytes;
+  PacketTap* tap = ctx_.currentTap();
+  size_t bytes = 0;
+  for (int i = 0; i < got; ++i) {
+    const msghdr& h = headers_[i].msg_hdr;
+    const size_t len = headers_[i].msg_len;
+    batch_->setLength(static_cast<size_t>(i), len);
+    bytes += len;
+    // agent behaviour: a datagram longer than the buffer is cut and parsed as cut.
+    if (h.msg_flags & MSG_TRUNC) ctx_.stats->add(NetStat::kTruncatedPackets);
+    int32_t pid = 0;
+    std::string_view ancillary;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+      if (c->cmsg_level != SOL_SOCKET) continue;
+      if (c->cmsg_type == SO_RXQ_OVFL) {
+        uint32_t drops = 0;
+        std::memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+        noteKernelDrops(drops);
+      } else if (c->cmsg_type == SCM_CREDENTIALS && credentials_) {
+        ucred cred{};
+        std::memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+        pid = cred.pid;
+        ancillary = std::string_view(reinterpret_cast<const char*>(c), CMSG_SPACE(sizeof(ucred)));
+      }
+    }
+    if (tap != nullptr) tap->onPacket(transport_, batch_->packet(static_cast<size_t>(i)), pid, ancillary);
+  }
+  batch_->setSize(static_cast<size_t>(got));
+  ctx_.stats->add(packets_stat, static_cast<uint64_t>(got));
+  ctx_.stats->add(bytes_stat, bytes);
+  ctx_.deliver(batch_);
+  return got;
+}
+
+void DatagramListener::noteKernelDrops(uint32_t total) {
+  if (total > kernel_drops_seen_) {
+    ctx_.stats->add(NetStat::kKernelDrops, total - kernel_drops_seen_);
+    kernel_drops_seen_ = total;
+  }
+}
+
+void DatagramListener::pollKernelDrops() {
+  // SO_RXQ_OVFL only reports drops on datagrams queued after them; SO_MEMINFO has the total.
+  uint32_t meminfo[SK_MEMINFO_VARS] = {};
+  socklen_t len = sizeof(meminfo);
+  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_MEMINFO, meminfo, &len) == 0 &&
+      len > SK_MEMINFO_DROPS * sizeof(uint32_t)) {
+    noteKernelDrops(meminfo[SK_MEMINFO_DROPS]);
+  }
+}
+
+void DatagramListener::run() {
+  const NetStat errors_stat =
+      transport_ == Transport::kUdp ? NetStat::kUdpReadErrors : NetStat::kUdsReadErrors;
+  int drain_reads = 0;
+  while (true) {
+    const bool stopping = stopping_.load();
+    if (stopping && ++drain_reads > kMaxDrainReads) {
+      pollKernelDrops();
+      break;
+    }
+    int got = readBatch();
+    if (got > 0) continue;
+    if (got < 0) {
+      ctx_.stats->add(errors_stat);
+      spdlog::error("dogstatsd: error reading packet on {}: {}", description_, std::strerror(errno));
+    }
+    // Nothing waiting: when stopping, the socket is drained.
+    pollKernelDrops();
+    if (stopping) break;
+    pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
+    ::poll(fds, 2, -1);
+  }
+}
+
+}  // namespace ddsim::dogstatsd

@@ -1,0 +1,63 @@
+#pragma once
+// UDP and Unix datagram listeners (comp/dogstatsd/listeners/udp.go, uds_datagram.go). One
+// reader thread per socket fills a PacketBatch with one recvmmsg call (up to
+// dogstatsd_packet_buffer_size datagrams of dogstatsd_buffer_size bytes) and queues it.
+// Longer datagrams are truncated, as in the agent, and counted. Datagrams the kernel dropped
+// because the socket buffer was full are counted through SO_RXQ_OVFL.
+#include <sys/socket.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/dogstatsd/listener.h"
+#include "core/dogstatsd/socket_util.h"
+
+namespace ddsim::dogstatsd {
+
+class DatagramListener final : public Listener {
+ public:
+  // UDP on bind_host:port (every interface when non_local_traffic); port per ServerOptions.
+  static common::Result<std::unique_ptr<DatagramListener>> openUdp(const ServerOptions& o,
+                                                                   ListenerContext ctx);
+  // Unix datagram socket at o.socket_path.
+  static common::Result<std::unique_ptr<DatagramListener>> openUnix(const ServerOptions& o,
+                                                                    ListenerContext ctx);
+  ~DatagramListener() override;
+
+  void start() override;
+  void stop() override;
+  std::string describe() const override { return description_; }
+  // The bound UDP port (0 for Unix sockets).
+  int port() const { return port_; }
+
+ private:
+  DatagramListener(Fd fd, Transport transport, const ServerOptions& o, ListenerContext ctx,
+                   std::string description);
+  void run();
+  // One recvmmsg; returns the number of datagrams read, 0 when none were waiting, -1 on error.
+  int readBatch();
+  void noteKernelDrops(uint32_t total);
+  void pollKernelDrops();
+
+  Fd fd_;
+  Transport transport_;
+  ListenerContext ctx_;
+  std::string description_;
+  std::string unlink_path_;
+  int port_ = 0;
+  bool credentials_ = false;
+  Wakeup wakeup_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  std::unique_ptr<PacketBatch> batch_;
+  std::vector<mmsghdr> headers_;
+  std::vector<iovec> iovecs_;
+  std::vector<char> control_;
+  uint32_t kernel_drops_seen_ = 0;
+};
+
+}  // namespace ddsim::dogstatsd

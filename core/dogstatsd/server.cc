@@ -1,0 +1,110 @@
+#include "core/dogstatsd/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/dogstatsd/datagram_listener.h"
+#include "core/dogstatsd/packet_processor.h"
+#include "core/dogstatsd/stream_listener.h"
+
+namespace ddsim::dogstatsd {
+
+DogStatsdServer::DogStatsdServer(ServerOptions options, metrics::SampleSink& sink,
+                                 const common::Clock& clock)
+    : options_(std::move(options)), sink_(sink), clock_(clock) {}
+
+DogStatsdServer::~DogStatsdServer() { stop(); }
+
+int DogStatsdServer::defaultWorkerCount(int vcpus, int pipeline_count) {
+  if (pipeline_count <= 0) pipeline_count = 1;
+  return std::max(2, vcpus - 1 - pipeline_count);
+}
+
+common::Status DogStatsdServer::start() {
+  if (running_) return common::failedPrecondition("dogstatsd server already running");
+  listener_errors_.clear();
+  pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, options_.packet_buffer_size),
+                                      std::max<size_t>(1, options_.buffer_size));
+  queue_ = std::make_unique<BatchQueue>(options_.queue_size);
+  ListenerContext ctx{pool_.get(), queue_.get(), &stats_, &tap_, options_.queue_full_policy};
+
+  auto add = [&](auto result, const char* what) {
+    if (result.isOk()) {
+      listeners_.push_back(std::move(result).value());
+    } else {
+      std::string msg = std::string(what) + ": " + result.status().message();
+      spdlog::error("dogstatsd: can't init listener: {}", msg);
+      listener_errors_.push_back(std::move(msg));
+    }
+  };
+  if (!options_.socket_path.empty()) add(DatagramListener::openUnix(options_, ctx), "uds");
+  if (!options_.stream_socket_path.empty()) {
+    add(StreamListener::open(options_, ctx), "uds-stream");
+  }
+  if (options_.port == ServerOptions::kRandomPort || options_.port > 0) {
+    auto udp = DatagramListener::openUdp(options_, ctx);
+    if (udp.isOk()) udp_port_ = udp.value()->port();
+    add(std::move(udp), "udp");
+  }
+  if (listeners_.empty()) {
+    std::string all;
+    for (const auto& e : listener_errors_) all += (all.empty() ? "" : "; ") + e;
+    return common::failedPrecondition(
+        "listening on neither udp nor socket, please check your configuration" +
+        (all.empty() ? std::string() : " (" + all + ")"));
+  }
+
+  int n = options_.workers_count > 0
+              ? options_.workers_count
+              : defaultWorkerCount(static_cast<int>(std::thread::hardware_concurrency()),
+                                   options_.pipeline_count);
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { workerLoop(); });
+  for (auto& l : listeners_) l->start();
+  running_ = true;
+  return common::Status::ok();
+}
+
+void DogStatsdServer::stop() {
+  if (!running_) return;
+  // Listeners first, while the workers still consume (a blocked reader needs room).
+  for (auto& l : listeners_) l->stop();
+  queue_->close();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+  listeners_.clear();
+  running_ = false;
+}
+
+void DogStatsdServer::workerLoop() {
+  PacketProcessor processor(options_.processor, sink_);
+  while (auto batch = queue_->pop()) {
+    // agent behaviour: one receive time per batch (time sampler worker, spec §3.2).
+    const double now = common::toUnixSeconds(clock_.systemNow());
+    for (size_t i = 0; i < batch->size(); ++i) {
+      processor.process(batch->packet(i), batch->transport, now);
+    }
+    processor.flush();
+    stats_.merge(processor.takeCounters());
+    pool_->release(std::move(batch));
+  }
+}
+
+std::vector<std::string> DogStatsdServer::listenerDescriptions() const {
+  std::vector<std::string> out;
+  for (const auto& l : listeners_) out.push_back(l->describe());
+  return out;
+}
+
+common::TelemetrySnapshot DogStatsdServer::telemetry() const {
+  auto snap = stats_.snapshot();
+  snap["dogstatsd.queue.depth"] = queue_ ? static_cast<double>(queue_->size()) : 0;
+  snap["dogstatsd.queue.capacity"] = queue_ ? static_cast<double>(queue_->capacity()) : 0;
+  snap["dogstatsd.packet_buffers.bytes"] =
+      pool_ ? static_cast<double>(pool_->allocated() * std::max<size_t>(1, options_.packet_buffer_size) *
+                                  std::max<size_t>(1, options_.buffer_size))
+            : 0;
+  return snap;
+}
+
+}  // namespace ddsim::dogstatsd

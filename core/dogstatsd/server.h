@@ -1,0 +1,78 @@
+#pragma once
+// A DogStatsD server (comp/dogstatsd/server/server.go): the listeners of ServerOptions, a
+// bounded queue of packet batches, and worker threads that parse into a metrics::SampleSink.
+//
+//   listeners --PacketBatch--> BatchQueue (queue_size) --> workers --> SampleSink
+//
+// start() opens every configured listener; one that fails is logged and reported by
+// listenerErrors(), and start() fails only when none could be opened (agent behaviour).
+// stop() is clean: listeners drain what their sockets already hold and close, the queue is
+// drained, every worker flushes its last batch to the sink, threads are joined.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/clock.h"
+#include "core/common/counters.h"
+#include "core/common/status.h"
+#include "core/dogstatsd/listener.h"
+#include "core/dogstatsd/options.h"
+#include "core/dogstatsd/packet_batch.h"
+#include "core/dogstatsd/stats.h"
+#include "core/metrics/sample_sink.h"
+
+namespace ddsim::dogstatsd {
+
+class DatagramListener;
+
+class DogStatsdServer {
+ public:
+  // `sink` (called concurrently from every worker: it must be thread-safe) and `clock` (the
+  // receive time of each batch) must outlive the server.
+  DogStatsdServer(ServerOptions options, metrics::SampleSink& sink,
+                  const common::Clock& clock = common::SystemClock::instance());
+  ~DogStatsdServer();
+  DogStatsdServer(const DogStatsdServer&) = delete;
+  DogStatsdServer& operator=(const DogStatsdServer&) = delete;
+
+  common::Status start();
+  void stop();
+  bool running() const { return running_; }
+
+  // The bound UDP port (useful with ServerOptions::kRandomPort); 0 without UDP.
+  int udpPort() const { return udp_port_; }
+  const std::vector<std::string>& listenerErrors() const { return listener_errors_; }
+  std::vector<std::string> listenerDescriptions() const;
+  size_t workerCount() const { return workers_.size(); }
+
+  // Every packet the listeners receive is shown to `tap` (nullptr: none). Thread-safe; the
+  // tap must stay alive until it is replaced or the server stopped.
+  void setPacketTap(PacketTap* tap) { tap_.store(tap, std::memory_order_release); }
+
+  const IntakeStats& stats() const { return stats_; }
+  // stats() plus the queue depth and the packet-buffer memory.
+  common::TelemetrySnapshot telemetry() const;
+
+  // The agent's worker count: max(2, vCPUs - 1 - pipeline_count) unless workers_count > 0.
+  static int defaultWorkerCount(int vcpus, int pipeline_count);
+
+ private:
+  void workerLoop();
+
+  ServerOptions options_;
+  metrics::SampleSink& sink_;
+  const common::Clock& clock_;
+  IntakeStats stats_;
+  std::atomic<PacketTap*> tap_{nullptr};
+  std::unique_ptr<BatchPool> pool_;
+  std::unique_ptr<BatchQueue> queue_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<std::thread> workers_;
+  std::vector<std::string> listener_errors_;
+  int udp_port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace ddsim::dogstatsd
