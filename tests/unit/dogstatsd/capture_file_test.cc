@@ -1,0 +1,221 @@
+// The .dog capture format (spec §8.5) against the agent's own test capture
+// (comp/dogstatsd/replay/impl/resources/test/datadog-capture.dog and its zstd twin).
+#include "core/dogstatsd/capture_file.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "tests/unit/dogstatsd/test_sockets.h"
+
+namespace ddsim::dogstatsd {
+namespace {
+
+const std::string kFixture = std::string(DDSIM_TEST_DATA_DIR) + "/datadog-capture.dog";
+const std::string kFixtureZstd = kFixture + ".zstd";
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::vector<CaptureRecord> readAll(CaptureReader& r) {
+  std::vector<CaptureRecord> out;
+  CaptureRecord rec;
+  while (true) {
+    auto more = r.next(rec);
+    EXPECT_TRUE(more.isOk()) << more.status().toString();
+    if (!more.isOk() || !*more) break;
+    out.push_back(rec);
+  }
+  return out;
+}
+
+// Spec §8.5, "Test file ... (inspected)".
+TEST(CaptureFileTest, ReadsTheAgentsTestCapture) {
+  for (const auto& path : {kFixture, kFixtureZstd}) {
+    SCOPED_TRACE(path);
+    auto r = CaptureReader::open(path);
+    ASSERT_TRUE(r.isOk()) << r.status().toString();
+    EXPECT_EQ(r->version(), 2);
+    EXPECT_EQ(r->wasCompressed(), path == kFixtureZstd);
+    EXPECT_EQ(r->size(), 174125u);  // the zstd twin decompresses to the same bytes
+    EXPECT_EQ(r->timestampUnit(), std::chrono::seconds(1));
+    auto records = readAll(*r);
+    ASSERT_EQ(records.size(), 21u);
+    std::vector<int32_t> pids;
+    for (size_t i = 0; i < records.size(); ++i) {
+      EXPECT_EQ(records[i].payload, "jaime.uds.test:8|g|#shell:test");
+      EXPECT_EQ(records[i].ancillary.size(), 32u);
+      pids.push_back(records[i].pid);
+    }
+    EXPECT_EQ(pids, (std::vector<int32_t>{2809, 2812, 2815, 2818, 2821, 2824, 2827, 2830, 2833,
+                                          2836, 2839, 2842, 2845, 2848, 2851, 2854, 2857, 2867,
+                                          2870, 2873, 2876}));
+    EXPECT_EQ(records.front().timestamp, 1621285674);
+    EXPECT_EQ(records.back().timestamp, 1621285687);
+    // The ancillary data is an SCM_CREDENTIALS message carrying the same pid.
+    const auto& anc = records.front().ancillary;
+    int32_t pid = 0;
+    std::memcpy(&pid, anc.data() + 16, 4);
+    EXPECT_EQ(pid, records.front().pid);
+
+    auto state = r->readState();
+    ASSERT_TRUE(state.isOk()) << state.status().toString();
+    const std::string id =
+        "container_id://c1371eaf97a11f43ac700fd8524b4ea316d83a7259282a9e9eeac8d071406b22";
+    ASSERT_EQ(state->entities.size(), 1u);
+    const auto& e = state->entities.at(id);
+    EXPECT_EQ(e.prefix, "container_id");
+    EXPECT_EQ(e.uid, "c1371eaf97a11f43ac700fd8524b4ea316d83a7259282a9e9eeac8d071406b22");
+    EXPECT_EQ(e.high_cardinality_tags,
+              (std::vector<std::string>{"container_name:awesome_elbakyan",
+                                        "container_id:c1371eaf97a11f43ac700fd8524b4ea316d83a7259282a9e9eeac8d071406b22"}));
+    EXPECT_EQ(e.low_cardinality_tags, (std::vector<std::string>{"docker_image:ubuntu", "image_name:ubuntu",
+                                                                 "short_image:ubuntu"}));
+    std::vector<int32_t> mapped;
+    for (const auto& [p, eid] : state->pid_map) {
+      mapped.push_back(p);
+      EXPECT_EQ(eid, id);
+    }
+    EXPECT_EQ(mapped, (std::vector<int32_t>{2815, 2818, 2821, 2824, 2836, 2851, 2854}));
+  }
+}
+
+TEST(CaptureFileTest, RewindReadsAgain) {
+  auto r = CaptureReader::open(kFixture);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_EQ(readAll(*r).size(), 21u);
+  r->rewind();
+  EXPECT_EQ(readAll(*r).size(), 21u);
+}
+
+struct RoundTripCase {
+  int version;
+  bool zstd;
+};
+
+TEST(CaptureFileTest, WriteThenReadRoundTrips) {
+  const RoundTripCase cases[] = {{3, false}, {3, true}, {2, false}, {2, true}, {1, false}};
+  testing::TempDir dir;
+  auto fixture = CaptureReader::open(kFixture);
+  ASSERT_TRUE(fixture.isOk());
+  auto state = fixture->readState();
+  ASSERT_TRUE(state.isOk());
+  for (const auto& c : cases) {
+    SCOPED_TRACE("version " + std::to_string(c.version) + (c.zstd ? " zstd" : ""));
+    const std::string path = dir.file("out-" + std::to_string(c.version) + (c.zstd ? ".zst" : ""));
+    CaptureWriterOptions wo;
+    wo.version = c.version;
+    wo.zstd = c.zstd;
+    auto w = CaptureWriter::create(path, wo);
+    ASSERT_TRUE(w.isOk()) << w.status().toString();
+    std::vector<CaptureRecord> written;
+    for (int i = 0; i < 100; ++i) {
+      CaptureRecord rec;
+      rec.timestamp = 1700000000000000000 + i * 1000000;
+      rec.payload = "m" + std::to_string(i) + ":1|c\n_sc|x|0";
+      rec.pid = i;
+      if (i % 2) rec.ancillary = std::string(32, static_cast<char>(i));
+      ASSERT_TRUE((*w)->write(rec).isOk());
+      written.push_back(rec);
+    }
+    ASSERT_TRUE((*w)->close(*state).isOk());
+    EXPECT_EQ((*w)->records(), 100u);
+
+    const std::string bytes = slurp(path);
+    EXPECT_EQ(isZstdFrame(bytes), c.zstd);
+    auto r = CaptureReader::open(path);
+    ASSERT_TRUE(r.isOk()) << r.status().toString();
+    EXPECT_EQ(r->version(), c.version);
+    auto got = readAll(*r);
+    ASSERT_EQ(got.size(), written.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].timestamp, written[i].timestamp);
+      EXPECT_EQ(got[i].payload, written[i].payload);
+      EXPECT_EQ(got[i].pid, written[i].pid);
+      EXPECT_EQ(got[i].ancillary, written[i].ancillary);
+    }
+    auto st = r->readState();
+    if (c.version >= 2) {
+      ASSERT_TRUE(st.isOk()) << st.status().toString();
+      EXPECT_EQ(st->pid_map, state->pid_map);
+      EXPECT_EQ(st->entities.size(), 1u);
+    } else {
+      EXPECT_FALSE(st.isOk());
+    }
+  }
+}
+
+TEST(CaptureFileTest, PlainAndZstdFilesHoldTheSameStream) {
+  // The agent's zstd twin is the whole plain file compressed: check our writer does the same.
+  testing::TempDir dir;
+  for (bool z : {false, true}) {
+    CaptureWriterOptions wo;
+    wo.zstd = z;
+    auto w = CaptureWriter::create(dir.file(z ? "z" : "p"), wo);
+    ASSERT_TRUE(w.isOk());
+    CaptureRecord rec;
+    rec.timestamp = 42;
+    rec.payload = "a:1|g";
+    ASSERT_TRUE((*w)->write(rec).isOk());
+    ASSERT_TRUE((*w)->close().isOk());
+  }
+  auto plain = CaptureReader::fromBytes(slurp(dir.file("p")));
+  auto zstd = CaptureReader::fromBytes(slurp(dir.file("z")));
+  ASSERT_TRUE(plain.isOk());
+  ASSERT_TRUE(zstd.isOk());
+  EXPECT_EQ(plain->size(), zstd->size());
+  EXPECT_EQ(slurp(dir.file("p")).substr(0, 8), std::string("\xD4\x74\xD0\x60\xF3\xFF\x00\x00", 8));
+}
+
+struct BadFileCase {
+  const char* what;
+  std::string bytes;
+  bool open_ok;        // header accepted
+  const char* error;   // substring of the open or next() error
+};
+
+TEST(CaptureFileTest, CorruptFilesAreClearErrors) {
+  const std::string header("\xD4\x74\xD0\x60\xF3\xFF\x00\x00", 8);
+  const std::string fixture = slurp(kFixture);
+  const BadFileCase cases[] = {
+      {"empty", "", false, "shorter than its 8-byte header"},
+      {"not a capture", "hello world, not a capture", false, "bad header byte 0"},
+      {"bad version nibble", std::string("\xD4\x74\xD0\x60\x03\xFF\x00\x00", 8), false,
+       "bad header byte 4"},
+      {"future version", std::string("\xD4\x74\xD0\x60\xF4\xFF\x00\x00", 8), false,
+       "unsupported capture file version 4"},
+      {"truncated zstd", std::string("\x28\xB5\x2F\xFD\x04\x00", 6), false, "zstd"},
+      {"garbage record", header + std::string("\x05\x00\x00\x00\xff\xff\xff\xff\xff", 9), true,
+       "capture record 0 at offset 8: not a valid UnixDogstatsdMsg"},
+      // payloadSize 50 with a 2-byte payload: field 2 = 50, field 3 = "ab".
+      {"payload size lie", header + std::string("\x06\x00\x00\x00\x10\x32\x1a\x02\x61\x62", 10),
+       true, "payloadSize 50 does not fit its 2-byte payload"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto r = CaptureReader::fromBytes(c.bytes);
+    ASSERT_EQ(r.isOk(), c.open_ok) << r.status().toString();
+    if (!r.isOk()) {
+      EXPECT_NE(r.status().message().find(c.error), std::string::npos) << r.status().message();
+      continue;
+    }
+    CaptureRecord rec;
+    auto n = r->next(rec);
+    ASSERT_FALSE(n.isOk());
+    EXPECT_NE(n.status().message().find(c.error), std::string::npos) << n.status().message();
+  }
+  // A truncated file simply ends its records early (the agent's EOF rule).
+  auto cut = CaptureReader::fromBytes(fixture.substr(0, 100000));
+  ASSERT_TRUE(cut.isOk());
+  EXPECT_EQ(readAll(*cut).size(), 12u);
+  EXPECT_FALSE(CaptureReader::open("/nonexistent/x.dog").isOk());
+}
+
+}  // namespace
+}  // namespace ddsim::dogstatsd
