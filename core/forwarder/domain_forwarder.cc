@@ -267,6 +267,7 @@ bool DomainForwarder::virtualStep(common::SteadyTime now) {
       at = due->busy_until;
     }
     complete(std::move(t), r, at);
+    drainRequeued();
     progress = true;
   }
   // 2. The retry goroutine: requeued transactions, then the 5 s retry loop.
@@ -286,10 +287,16 @@ bool DomainForwarder::virtualStep(common::SteadyTime now) {
     if (!t) break;
     progress = true;
     auto r = dispatch(t, now, nullptr);
-    if (!r) continue;  // target blocked: requeued
+    if (!r) {  // target blocked: requeued
+      // The agent's retry goroutine runs concurrently with the workers and keeps up with them;
+      // in virtual time it takes each requeued transaction at once.
+      drainRequeued();
+      continue;
+    }
     TimedResult timed = applyVirtualTiming(std::move(*r), options_.forwarder_timeout);
     if (timed.took <= common::Duration::zero()) {
       complete(std::move(t), timed.result, now);
+      drainRequeued();
       continue;
     }
     std::lock_guard lock(queue_mu_);

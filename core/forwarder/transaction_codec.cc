@@ -25,8 +25,7 @@ void putStr(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-uint32_t crc(std::string_view data) {
-  uLong c = crc32(0L, Z_NULL, 0);
+uLong crcUpdate(uLong c, std::string_view data) {
   // zlib takes uInt lengths: feed in chunks.
   size_t off = 0;
   while (off < data.size()) {
@@ -34,7 +33,12 @@ uint32_t crc(std::string_view data) {
     c = crc32(c, reinterpret_cast<const Bytef*>(data.data() + off), static_cast<uInt>(n));
     off += n;
   }
-  return static_cast<uint32_t>(c);
+  return c;
+}
+
+// CRC-32 of the counted header fields followed by the records.
+uint32_t checksum(std::string_view counted_header, std::string_view body) {
+  return static_cast<uint32_t>(crcUpdate(crcUpdate(crc32(0L, Z_NULL, 0), counted_header), body));
 }
 
 // Bounds-checked little-endian reader: every read fails (sets ok = false) past the end.
@@ -160,14 +164,16 @@ std::string TransactionCodec::encode(const std::vector<const Transaction*>& txs)
     body.append(p.bytes);
     points += static_cast<uint64_t>(std::max<int64_t>(p.point_count, 0));
   }
+  std::string counted;  // the header fields after the checksum, covered by it
+  putU32(counted, static_cast<uint32_t>(txs.size()));
+  putU32(counted, 0);
+  putU64(counted, points);
   std::string out;
   out.reserve(kRetryFileHeaderSize + body.size());
   out.append(kMagic, sizeof(kMagic));
   putU32(out, kFormatVersion);
-  putU32(out, crc(body));
-  putU32(out, static_cast<uint32_t>(txs.size()));
-  putU32(out, 0);
-  putU64(out, points);
+  putU32(out, checksum(counted, body));
+  out.append(counted);
   out.append(body);
   return out;
 }
@@ -194,7 +200,9 @@ common::Result<TransactionCodec::Decoded> TransactionCodec::decode(std::string_v
   if (!summary.isOk()) return summary.status();
   const uint32_t expected_crc = static_cast<uint32_t>(Reader(bytes.substr(12, 4)).u32());
   const std::string_view body = bytes.substr(kRetryFileHeaderSize);
-  if (crc(body) != expected_crc) return common::dataLoss("retry file checksum mismatch (corrupt or truncated)");
+  if (checksum(bytes.substr(16, kRetryFileHeaderSize - 16), body) != expected_crc) {
+    return common::dataLoss("retry file checksum mismatch (corrupt or truncated)");
+  }
 
   Decoded out;
   Reader r(body);

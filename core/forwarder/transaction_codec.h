@@ -2,7 +2,7 @@
 // ddsim's on-disk format for retry files (spec §6.7 semantics, our own bytes). Little-endian:
 //
 //   header (32 bytes)
-//     magic "DDSIMRTX" | u32 format version (1) | u32 CRC-32 of everything after the header
+//     magic "DDSIMRTX" | u32 format version (1) | u32 CRC-32 of the rest of the file
 //     u32 transaction count | u32 reserved (0) | u64 total point count
 //   record, per transaction
 //     u8 priority | u8 flags (1 retryable, 2 storable) | u8 kind | u8 counts_attempts

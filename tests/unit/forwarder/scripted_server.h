@@ -119,7 +119,7 @@ class ScriptedServer {
     switch (a.behaviour) {
       case Behaviour::kStatus:
         res.status = a.status;
-        res.set_content(a.body, "application/json");
+        if (a.status != 204 && a.status != 304) res.set_content(a.body, "application/json");
         return;
       case Behaviour::kNeverAnswer: {
         std::unique_lock lock(mu_);
