@@ -1,0 +1,67 @@
+#pragma once
+// Options of the fakeintake handler. Defaults are the agent fakeintake's (retention 15 min) and,
+// for the intake limits, the agent's serializer limits and the intake properties of
+// anchors.md §3b. Plain values; copied into the handler at construction.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace ddsim::fakeintake {
+
+// Limits the property checks compare against (anchors.md §3b, spec §10 serializer keys).
+struct PropertyLimits {
+  // Pyld05/06 for /api/v2/series: serializer_max_series_payload_size and
+  // serializer_max_series_uncompressed_payload_size.
+  size_t series_v2_max_compressed = 512'000;
+  size_t series_v2_max_uncompressed = 5'242'880;
+  // Pyld05/06 for the other routes: serializer_max_payload_size and
+  // serializer_max_uncompressed_payload_size.
+  size_t default_max_compressed = 2'621'440;
+  size_t default_max_uncompressed = 4'194'304;
+  // Pyld08/15: serializer_max_series_points_per_payload.
+  size_t max_points_per_payload = 10'000;
+  size_t max_metric_name_bytes = 350;          // Pyld10
+  size_t max_tags = 100;                       // Pyld13 (MaxTags default)
+  size_t max_resources = 500;                  // Pyld18 (MaxResources default)
+  size_t max_host_name_bytes = 255;            // Pyld19
+  int64_t max_future_seconds = 600;            // Pyld21: timestamp <= now + 600 s
+  size_t max_tag_bytes = 200;                  // Pyld23
+  size_t max_tag_set_bytes = 100 * 1024;       // Pyld24
+};
+
+struct IntakeOptions {
+  // Stored payloads older than this are dropped (the agent fakeintake's default).
+  std::chrono::nanoseconds retention = std::chrono::minutes(15);
+  // Upper bound on what the store holds (raw + decoded + headers); the oldest payloads are
+  // evicted to make room. 0 = no cap (not recommended).
+  size_t max_memory_bytes = size_t{1} << 30;
+  // Largest decompressed body accepted; larger -> 413 (counted as a violation).
+  size_t max_decompressed_bytes = 64u << 20;
+  // Largest request body (as sent) accepted; larger -> 413.
+  size_t max_body_bytes = 64u << 20;
+  // Distinct routes the store and route stats track; a POST to a new route beyond this is
+  // answered 400 and counted (protects against unbounded route cardinality).
+  size_t max_routes = 16'384;
+  // Violations kept per payload (all are counted).
+  size_t max_violations_per_payload = 100;
+  // Virtual time: answer at once and report latency / "never answer" in X-Ddsim-* headers
+  // instead of delaying (for the simulator). When false, the transport really waits.
+  bool simulate_delays = false;
+  // API keys /api/v1/validate accepts; empty = accept every key (the default).
+  std::set<std::string> valid_api_keys;
+  // When true and valid_api_keys is not empty, intake POSTs with another key get 403.
+  bool enforce_api_keys_on_intake = false;
+  // Seed of the fault engine's random source (probabilities, latency distributions).
+  uint64_t fault_seed = 0;
+  // The Fakeintake-ID header value; empty = a random UUID per handler (changes per start).
+  std::string server_id;
+  // Run property checks on decoded payloads.
+  bool check_properties = true;
+  // Property ids ("Pyld17", ...) not to check.
+  std::set<std::string> disabled_properties;
+  PropertyLimits limits;
+};
+
+}  // namespace ddsim::fakeintake

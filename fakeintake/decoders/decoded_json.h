@@ -1,0 +1,27 @@
+#pragma once
+// JSON forms of decoded items, in the shapes of the agent fakeintake's `format=json` answers:
+// series as gogoproto's MetricPayload_MetricSeries JSON (resources, metric, tags, points
+// [{value, timestamp}], type as a number, unit, source_type_name, interval, metadata; empty
+// fields omitted), sketches as SketchPayload_Sketch, check runs as CheckRun, events as the
+// agent's Event with its "Source". The *FromJson functions read these back (the client).
+#include <nlohmann/json.hpp>
+
+#include "core/common/status.h"
+#include "fakeintake/decoders/decoded.h"
+
+namespace ddsim::fakeintake {
+
+nlohmann::json toJson(const DecodedSeries& s);
+nlohmann::json toJson(const DecodedSketch& s);
+nlohmann::json toJson(const DecodedCheckRun& c);
+nlohmann::json toJson(const DecodedEvent& e);
+nlohmann::json toJson(const DecodedOrchestratorMessage& m);
+// The "data" of one payload: an array of items, or for generic bodies the JSON value / text.
+nlohmann::json itemsToJson(const DecodedItems& items);
+
+common::Result<DecodedSeries> seriesFromJson(const nlohmann::json& j);
+common::Result<DecodedSketch> sketchFromJson(const nlohmann::json& j);
+common::Result<DecodedCheckRun> checkRunFromJson(const nlohmann::json& j);
+common::Result<DecodedEvent> eventFromJson(const nlohmann::json& j);
+
+}  // namespace ddsim::fakeintake

@@ -1,0 +1,41 @@
+#pragma once
+// Body decoders, one per payload kind, and the dispatcher the handler calls. Each takes the
+// decompressed body and returns the decoded items or a DataLoss/InvalidArgument status whose
+// message says what is wrong and where (HTTP 400 with that reason). Thread-safe (no state).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+#include "fakeintake/core/routes.h"
+#include "fakeintake/decoders/decoded.h"
+
+namespace ddsim::fakeintake {
+
+// Decodes a decompressed body received on a route of kind `kind`. `content_type` picks JSON vs
+// protobuf on /api/v2/series. `max_decompressed` bounds nested decompression (orchestrator
+// zstd bodies). `body` is consumed (moved into a generic payload when kept as text).
+common::Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
+                                          std::string body, size_t max_decompressed);
+
+// True when the Content-Type names JSON ("application/json", "...+json", "text/json").
+bool isJsonContentType(std::string_view content_type);
+
+// The individual decoders (spec sections in decoded.h). `notes` collects tolerated oddities.
+common::Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
+                                                                  std::vector<DecodeNote>& notes);
+common::Result<std::vector<DecodedSeries>> decodeSeriesV2Json(std::string_view body,
+                                                              std::vector<DecodeNote>& notes);
+common::Result<std::vector<DecodedSeries>> decodeSeriesV1Json(std::string_view body,
+                                                              std::vector<DecodeNote>& notes);
+common::Result<std::vector<DecodedSketch>> decodeSketches(std::string_view body,
+                                                          std::vector<DecodeNote>& notes);
+common::Result<std::vector<DecodedCheckRun>> decodeCheckRuns(std::string_view body,
+                                                             std::vector<DecodeNote>& notes);
+// /intake/: an events payload -> events; any other JSON object (host metadata) -> generic.
+common::Result<DecodedItems> decodeIntake(std::string body, std::vector<DecodeNote>& notes);
+common::Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(
+    std::string_view body, bool manifest_route, size_t max_decompressed,
+    std::vector<DecodeNote>& notes);
+
+}  // namespace ddsim::fakeintake

@@ -1,0 +1,53 @@
+#pragma once
+// A schema-guided walk over protobuf wire bytes, run before libprotobuf parses a body:
+//  - it explains malformed input precisely (offset, field path, what is wrong), where
+//    libprotobuf only says "parse failed";
+//  - it checks that string fields are UTF-8, which proto3 parsing requires. Invalid bytes in
+//    coercible fields (tags) are replaced by U+FFFD in a rewritten copy, as the real intake
+//    coerces tags; anywhere else they are an error.
+// Thread-safe (no state).
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+#include "fakeintake/decoders/decoded.h"
+
+namespace google::protobuf {
+class Descriptor;
+class FieldDescriptor;
+}  // namespace google::protobuf
+
+namespace ddsim::fakeintake {
+
+struct WireCheckOptions {
+  // Fields whose invalid UTF-8 is coerced instead of rejected.
+  std::function<bool(const google::protobuf::FieldDescriptor&)> coercible;
+  // Reject fields unknown to the top-level message (catches garbage bodies that happen to
+  // parse as unknown fields).
+  bool reject_unknown_top_level = true;
+  int max_depth = 32;
+};
+
+struct WireCheckResult {
+  size_t coerced_strings = 0;   // strings whose invalid UTF-8 was replaced
+  std::string first_coerced;    // path of the first one, e.g. "series[3].tags[1]"
+  std::string rewritten;        // the corrected bytes when coerced_strings > 0
+};
+
+// DataLoss with "<path> at byte <offset>: <reason>" when the bytes are not a valid message.
+common::Result<WireCheckResult> checkProtoWire(std::string_view data,
+                                               const google::protobuf::Descriptor& descriptor,
+                                               const WireCheckOptions& options);
+
+// The agent-payload protobuf path: checks `body` as a `descriptor` message with tags
+// coercible, and returns the bytes libprotobuf should parse (`body`, or the coerced copy kept
+// in `storage`). Adds a Pyld50 note when tags were coerced. DataLoss "invalid <Message>
+// protobuf: <where and why>" otherwise.
+common::Result<std::string_view> prepareAgentProtobuf(std::string_view body,
+                                                      const google::protobuf::Descriptor& descriptor,
+                                                      std::string& storage,
+                                                      std::vector<DecodeNote>& notes);
+
+}  // namespace ddsim::fakeintake

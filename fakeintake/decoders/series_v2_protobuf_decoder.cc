@@ -1,0 +1,54 @@
+// /api/v2/series protobuf (spec §5.3) with the libprotobuf classes of proto/metrics.proto.
+#include "fakeintake/decoders/decoder.h"
+#include "fakeintake/decoders/proto_wire.h"
+#include "proto/metrics.pb.h"
+
+namespace ddsim::fakeintake {
+
+using common::Result;
+using common::Status;
+using common::StatusCode;
+
+namespace {
+DecodedOrigin toOrigin(const datadog::agentpayload::Origin& o) {
+  return DecodedOrigin{o.origin_metric_type(), o.origin_product(), o.origin_category(),
+                       o.origin_service()};
+}
+}  // namespace
+
+Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
+                                                          std::vector<DecodeNote>& notes) {
+  using datadog::agentpayload::MetricPayload;
+  // agent fakeintake behaviour: a body of exactly "{}" means "no series".
+  if (body == "{}") return std::vector<DecodedSeries>{};
+  std::string storage;
+  auto bytes = prepareAgentProtobuf(body, *MetricPayload::descriptor(), storage, notes);
+  if (!bytes.isOk()) return bytes.status();
+  MetricPayload msg;
+  if (!msg.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
+    return Status(StatusCode::kDataLoss, "invalid MetricPayload protobuf: libprotobuf rejected it");
+  }
+  std::vector<DecodedSeries> out;
+  out.reserve(static_cast<size_t>(msg.series_size()));
+  for (auto& s : *msg.mutable_series()) {
+    DecodedSeries d;
+    d.resources.reserve(static_cast<size_t>(s.resources_size()));
+    for (auto& r : *s.mutable_resources()) {
+      d.resources.push_back({std::move(*r.mutable_type()), std::move(*r.mutable_name())});
+    }
+    d.metric = std::move(*s.mutable_metric());
+    d.tags.reserve(static_cast<size_t>(s.tags_size()));
+    for (auto& t : *s.mutable_tags()) d.tags.push_back(std::move(t));
+    d.points.reserve(static_cast<size_t>(s.points_size()));
+    for (const auto& p : s.points()) d.points.push_back({p.value(), p.timestamp()});
+    d.type = static_cast<int>(s.type());
+    d.unit = std::move(*s.mutable_unit());
+    d.source_type_name = std::move(*s.mutable_source_type_name());
+    d.interval = s.interval();
+    if (s.has_metadata()) d.origin = toOrigin(s.metadata().origin());
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace ddsim::fakeintake

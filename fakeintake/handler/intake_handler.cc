@@ -1,0 +1,339 @@
+#include "fakeintake/handler/intake_handler.h"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "fakeintake/core/decompress.h"
+#include "fakeintake/core/routes.h"
+#include "fakeintake/decoders/decoder.h"
+#include "fakeintake/handler/control_api.h"
+
+namespace ddsim::fakeintake {
+
+using common::StatusCode;
+
+namespace {
+
+std::string errorsJson(std::string_view message) {
+  std::string out = "{\"errors\":[\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"]}";
+}
+
+IntakeResponse jsonResponse(int status, std::string body) {
+  IntakeResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers.set("Content-Type", "application/json");
+  return r;
+}
+
+// The real intake answers metric submissions with 202 Accepted; everything else gets the agent
+// fakeintake's 200.
+int acceptedStatus(RouteKind kind) {
+  switch (kind) {
+    case RouteKind::kSeriesV1:
+    case RouteKind::kSeriesV2:
+    case RouteKind::kSketches:
+    case RouteKind::kCheckRuns: return 202;
+    default: return 200;
+  }
+}
+
+std::string_view apiKeyOf(const IntakeRequest& req) {
+  if (auto k = req.headers.get("DD-API-KEY")) return *k;
+  if (auto k = queryParam(req.query, "api_key")) return *k;
+  return {};
+}
+
+bool isControlPath(std::string_view path) {
+  return path == "/metrics" || path == "/fakeintake" || path.rfind("/fakeintake/", 0) == 0;
+}
+
+}  // namespace
+
+std::string randomUuid() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t hi = gen(), lo = gen();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(hi >> 32), static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(hi & 0xFFFF), static_cast<unsigned long long>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+IntakeHandler::IntakeHandler(IntakeOptions options, const common::Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      server_id_(options_.server_id.empty() ? randomUuid() : options_.server_id),
+      store_(StoreOptions{options_.retention, options_.max_memory_bytes}),
+      route_stats_(options_.max_routes),
+      faults_(options_.fault_seed),
+      properties_(options_),
+      valid_keys_(options_.valid_api_keys),
+      enforce_keys_(options_.enforce_api_keys_on_intake) {}
+
+void IntakeHandler::finish(IntakeResponse& resp) const {
+  resp.headers.set(kFakeintakeIdHeader, server_id_);
+}
+
+IntakeResponse IntakeHandler::handle(IntakeRequest req) {
+  const common::SystemTime now = clock_.systemNow();
+  IntakeResponse resp;
+  if (isControlPath(req.path)) {
+    counters_.add("requests.control");
+    resp = handleControl(*this, req, now);
+  } else {
+    counters_.add("requests.intake");
+    resp = handleIntake(req, now);
+  }
+  finish(resp);
+  return resp;
+}
+
+void IntakeHandler::tick(common::SystemTime now) { store_.expire(now); }
+
+std::optional<common::SystemTime> IntakeHandler::nextDeadline() const { return store_.nextExpiry(); }
+
+void IntakeHandler::flush() {
+  store_.clear();
+  route_stats_.clear();
+}
+
+void IntakeHandler::setValidApiKeys(std::set<std::string> keys, bool enforce_on_intake) {
+  std::lock_guard lock(keys_mu_);
+  valid_keys_ = std::move(keys);
+  enforce_keys_ = enforce_on_intake;
+}
+
+bool IntakeHandler::isValidApiKey(std::string_view key) const {
+  std::lock_guard lock(keys_mu_);
+  return valid_keys_.empty() || valid_keys_.count(std::string(key)) > 0;
+}
+
+std::pair<size_t, bool> IntakeHandler::apiKeyPolicy() const {
+  std::lock_guard lock(keys_mu_);
+  return {valid_keys_.size(), enforce_keys_};
+}
+
+IntakeResponse IntakeHandler::validate(const IntakeRequest& req) {
+  // Real intake: 200 {"valid":true} for a valid key, 403 otherwise (spec §6.8).
+  std::string_view key = apiKeyOf(req);
+  if (!key.empty() && isValidApiKey(key)) {
+    counters_.add("validate.valid");
+    return jsonResponse(200, "{\"valid\":true}");
+  }
+  counters_.add("validate.invalid");
+  return jsonResponse(403, "{\"errors\":[\"Forbidden\"]}");
+}
+
+IntakeResponse IntakeHandler::handleIntake(IntakeRequest& req, common::SystemTime now) {
+  const FaultDecision fault = faults_.evaluate(req.method, req.path, now);
+  if (fault.applies) counters_.add("faults.applied");
+
+  IntakeResponse resp;
+  if (fault.reset) {
+    counters_.add("faults.reset");
+    resp.status = 0;
+    resp.connection = ConnectionAction::kReset;
+    resp.headers.set(kSimulatedResetHeader, "1");
+    resp.latency = options_.simulate_delays ? common::Duration(0) : fault.latency;
+    if (route_stats_.admit(req.path)) {
+      route_stats_.record(req.path, 0, req.body.size(), 0, false, false, 0, true);
+    }
+    return resp;
+  }
+  if (fault.never_answer) {
+    counters_.add("faults.never_answer");
+    if (route_stats_.admit(req.path)) {
+      route_stats_.record(req.path, options_.simulate_delays ? 504 : 0, req.body.size(), 0, false,
+                          false, 0, true);
+    }
+    if (options_.simulate_delays) {
+      resp = jsonResponse(504, errorsJson("simulated timeout: the intake never answered"));
+      resp.headers.set(kSimulatedTimeoutHeader, "1");
+    } else {
+      resp.status = 0;
+      resp.connection = ConnectionAction::kNeverAnswer;
+    }
+    return resp;
+  }
+
+  const RouteKind kind = routeKind(req.path);
+  if (req.method == "GET" && kind == RouteKind::kValidate) {
+    resp = validate(req);
+  } else if (req.method == "GET" || (req.method == "HEAD" && req.path == "/support/flare")) {
+    // agent fakeintake behaviour: GET on any intake path answers 200 with an empty body; HEAD
+    // on /support/flare too (the agent probes before sending a flare).
+    resp.status = 200;
+  } else if (req.method == "POST" || req.method == "PUT") {
+    resp = ingest(req, now, fault.store);
+  } else if (!fault.status) {
+    counters_.add("rejected.method");
+    resp = jsonResponse(400, errorsJson("invalid request with route " + req.path + " and method " +
+                                        req.method));
+  }
+
+  if (fault.status) {
+    counters_.add("faults.status");
+    IntakeResponse f;
+    f.status = *fault.status;
+    f.body = fault.body;
+    if (!fault.content_type.empty()) f.headers.set("Content-Type", fault.content_type);
+    resp = std::move(f);
+  }
+  if (fault.retry_after_s) resp.headers.set("Retry-After", std::to_string(*fault.retry_after_s));
+  if (fault.latency.count() > 0) {
+    counters_.add("faults.latency");
+    if (options_.simulate_delays) {
+      auto ms = std::llround(std::chrono::duration<double, std::milli>(fault.latency).count());
+      resp.headers.set(kSimulatedLatencyHeader, std::to_string(ms));
+    } else {
+      resp.latency = fault.latency;
+    }
+  }
+  if (fault.applies && !fault.rule_id.empty()) resp.headers.set("X-Ddsim-Fault", fault.rule_id);
+  return resp;
+}
+
+IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now, bool store_body) {
+  if (!route_stats_.admit(req.path)) {
+    counters_.add("rejected.route_limit");
+    return jsonResponse(400, errorsJson("too many distinct routes: the fakeintake tracks at most " +
+                                        std::to_string(options_.max_routes) + "; " + req.path +
+                                        " was not stored"));
+  }
+  const RouteKind kind = routeKind(req.path);
+  const std::string_view key = apiKeyOf(req);
+  bool enforce = false;
+  {
+    std::lock_guard lock(keys_mu_);
+    enforce = enforce_keys_ && !valid_keys_.empty();
+  }
+  if (enforce && !isValidApiKey(key)) {
+    counters_.add("rejected.invalid_api_key");
+    route_stats_.record(req.path, 403, req.body.size(), 0, false, false, 0, false);
+    return jsonResponse(403, errorsJson("Forbidden: invalid API key"));
+  }
+  if (req.body.size() > options_.max_body_bytes) {
+    counters_.add("rejected.body_too_large");
+    route_stats_.record(req.path, 413, req.body.size(), 0, false, false, 0, false);
+    return jsonResponse(413, errorsJson("request body is " + std::to_string(req.body.size()) +
+                                        " bytes, over the limit of " +
+                                        std::to_string(options_.max_body_bytes)));
+  }
+
+  StoredPayload p;
+  p.received = now;
+  p.route = req.path;
+  p.kind = kind;
+  p.method = req.method;
+  p.headers = redactHeaders(req.headers);
+  p.api_key = key.empty() ? std::string() : redactSecret(key);
+  std::string_view ce = req.headers.value("Content-Encoding");
+  std::string_view ct = req.headers.value("Content-Type");
+  p.encoding = std::string(ce.empty() || req.path == "/support/flare" ? ct : ce);
+  p.content_type = std::string(ct);
+
+  int status = acceptedStatus(kind);
+  std::string error;
+  const ContentEncoding enc = parseContentEncoding(ce);
+  bool decompressed = false;
+  std::vector<Violation> violations;
+  if (enc == ContentEncoding::kUnsupported) {
+    status = 415;
+    error = "unsupported Content-Encoding \"" + std::string(ce) +
+            "\" (supported: deflate, gzip, zstd, identity)";
+    counters_.add("rejected.unsupported_encoding");
+  } else {
+    auto body = decompress(enc, req.body, options_.max_decompressed_bytes);
+    if (!body.isOk()) {
+      if (body.status().code() == StatusCode::kOutOfRange) {
+        status = 413;
+        counters_.add("rejected.decompressed_too_large");
+        violations.push_back({"DdDecompressedCap", body.status().message()});
+      } else {
+        status = 400;
+        counters_.add("rejected.bad_compression");
+      }
+      error = std::string(contentEncodingName(enc)) + " body: " + body.status().message();
+    } else {
+      decompressed = true;
+      p.uncompressed_size = body->size();
+      auto decoded = decodeBody(kind, ct, std::move(body).value(), options_.max_decompressed_bytes);
+      if (!decoded.isOk()) {
+        status = decoded.status().code() == StatusCode::kOutOfRange ? 413 : 400;
+        error = decoded.status().message();
+        counters_.add("decode_errors");
+        violations.push_back({"Pyld07", error});
+      } else {
+        p.decoded = std::move(decoded).value();
+      }
+    }
+  }
+  properties_.checkEnvelope(kind, req, p.uncompressed_size, decompressed, violations);
+  if (p.decoded) properties_.checkDecoded(kind, *p.decoded, now, violations);
+  for (const auto& v : violations) counters_.add("violations." + v.property);
+  p.violation_count = violations.size();
+  if (violations.size() > options_.max_violations_per_payload) {
+    violations.resize(options_.max_violations_per_payload);
+  }
+  p.violations = std::move(violations);
+  p.decode_error = error;
+  p.response_status = status;
+  p.raw = std::move(req.body);
+
+  const size_t compressed = p.raw.size();
+  const size_t uncompressed = p.uncompressed_size;
+  const size_t violation_count = p.violation_count;
+  const bool decoded_ok = p.decoded.has_value();
+  if (store_body) {
+    auto id = store_.add(std::move(p), now);
+    if (!id.isOk()) {
+      status = 413;
+      error = id.status().message();
+      counters_.add("rejected.store_too_large");
+    } else {
+      counters_.add("stored");
+    }
+  }
+  route_stats_.record(req.path, status, compressed, uncompressed, decoded_ok, !error.empty(),
+                      violation_count, false);
+  if (!error.empty()) return jsonResponse(status, errorsJson(error));
+  return jsonResponse(status, "{\"errors\":[]}");
+}
+
+common::TelemetrySnapshot IntakeHandler::telemetry() const {
+  common::TelemetrySnapshot t;
+  for (const auto& [name, value] : counters_.snapshot()) {
+    t["fakeintake." + name] = static_cast<double>(value);
+  }
+  StoreStats s = store_.stats();
+  t["fakeintake.store.payloads"] = static_cast<double>(s.payloads);
+  t["fakeintake.store.memory_bytes"] = static_cast<double>(s.memory_bytes);
+  t["fakeintake.store.stored_total"] = static_cast<double>(s.stored_total);
+  t["fakeintake.store.evicted.retention"] = static_cast<double>(s.evicted_retention);
+  t["fakeintake.store.evicted.memory"] = static_cast<double>(s.evicted_memory);
+  t["fakeintake.store.rejected_too_large"] = static_cast<double>(s.rejected_too_large);
+  t["fakeintake.routes"] = static_cast<double>(route_stats_.routeCount());
+  return t;
+}
+
+}  // namespace ddsim::fakeintake

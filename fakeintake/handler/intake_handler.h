@@ -1,0 +1,87 @@
+#pragma once
+// The heart of the fakeintake: handle(IntakeRequest) -> IntakeResponse, independent of any
+// transport. The cpp-httplib server wraps it; the simulator calls it in-process. It routes
+// control requests (/fakeintake/*, /metrics) to the control API and everything else to the
+// intake path: faults, API key check, decompression, decoding, property checks, storage.
+//
+// Thread-safe: handle() may run concurrently from many threads; the store, route stats, fault
+// engine and counters each have their own lock, and decoding runs outside all locks.
+// The clock is injected (receive times, retention, fault windows) and must outlive the handler.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/common/clock.h"
+#include "core/common/counters.h"
+#include "fakeintake/core/http_message.h"
+#include "fakeintake/core/options.h"
+#include "fakeintake/faults/fault_engine.h"
+#include "fakeintake/properties/property_checker.h"
+#include "fakeintake/store/payload_store.h"
+#include "fakeintake/store/route_stats.h"
+
+namespace ddsim::fakeintake {
+
+class IntakeHandler {
+ public:
+  IntakeHandler(IntakeOptions options, const common::Clock& clock);
+  IntakeHandler(const IntakeHandler&) = delete;
+  IntakeHandler& operator=(const IntakeHandler&) = delete;
+
+  // Answers one request. Never throws. The request body is moved into the store when kept.
+  IntakeResponse handle(IntakeRequest request);
+
+  // Periodic work ("tick, don't own threads"): drops payloads past retention. Live mode calls
+  // it from the server's driver thread; the simulator from its event queue.
+  void tick(common::SystemTime now);
+  // When tick() next has something to do, if anything is stored.
+  std::optional<common::SystemTime> nextDeadline() const;
+
+  // The same operations the control API offers, for in-process use.
+  FaultEngine& faults() { return faults_; }
+  PayloadStore& store() { return store_; }
+  const PayloadStore& store() const { return store_; }
+  const RouteStats& routeStats() const { return route_stats_; }
+  // Deletes stored payloads and route statistics (the agent fakeintake's flushPayloads).
+  void flush();
+  void setValidApiKeys(std::set<std::string> keys, bool enforce_on_intake);
+  bool isValidApiKey(std::string_view key) const;
+  // (number of valid keys configured, enforce_on_intake); 0 keys = every key is valid.
+  std::pair<size_t, bool> apiKeyPolicy() const;
+
+  const std::string& serverId() const { return server_id_; }
+  const IntakeOptions& options() const { return options_; }
+  const common::Clock& clock() const { return clock_; }
+
+  // Counters by reason: "rejected.<reason>", "violations.<property>", "faults.<kind>",
+  // "requests.intake", "requests.control", "stored", "decode_errors".
+  const common::CounterSet& counters() const { return counters_; }
+  // A flat snapshot for observers (report writer, GUI): counters plus store figures.
+  common::TelemetrySnapshot telemetry() const;
+
+ private:
+  IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
+  IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, bool store_body);
+  IntakeResponse validate(const IntakeRequest& req);
+  void finish(IntakeResponse& resp) const;
+
+  const IntakeOptions options_;
+  const common::Clock& clock_;
+  const std::string server_id_;
+  PayloadStore store_;
+  RouteStats route_stats_;
+  FaultEngine faults_;
+  PropertyChecker properties_;
+  common::CounterSet counters_;
+  mutable std::mutex keys_mu_;
+  std::set<std::string> valid_keys_;
+  bool enforce_keys_ = false;
+};
+
+// A random version-4 UUID (used as Fakeintake-ID).
+std::string randomUuid();
+
+}  // namespace ddsim::fakeintake

@@ -1,0 +1,146 @@
+#pragma once
+// Helpers shared by the fakeintake tests: payload builders (libprotobuf / nlohmann_json, so the
+// tests do not depend on our serializer), compressors, and a real server on 127.0.0.1:0 with a
+// ManualClock.
+#include <httplib.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "core/common/clock.h"
+#include "fakeintake/handler/intake_handler.h"
+#include "fakeintake/server/http_server.h"
+#include "proto/metrics.pb.h"
+
+namespace ddsim::fakeintake::testing {
+
+inline std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline std::string testData(const std::string& name) { return readFile(std::string(DDSIM_TEST_DATA_DIR) + "/" + name); }
+
+// zlib (Content-Encoding: deflate, as the agent labels it).
+inline std::string zlibCompress(const std::string& in) {
+  uLongf n = compressBound(static_cast<uLong>(in.size()));
+  std::string out(n, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()),
+            static_cast<uLong>(in.size()), 6);
+  out.resize(n);
+  return out;
+}
+
+inline std::string gzipCompress(const std::string& in) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+inline std::string zstdCompress(const std::string& in, int level = 1) {
+  std::string out(ZSTD_compressBound(in.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), level);
+  out.resize(n);
+  return out;
+}
+
+inline std::string inflateZlib(const std::string& in) {
+  std::string out(1 << 20, '\0');
+  uLongf n = static_cast<uLongf>(out.size());
+  uncompress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()),
+             static_cast<uLong>(in.size()));
+  out.resize(n);
+  return out;
+}
+
+struct SeriesSpec {
+  std::string metric;
+  std::vector<std::string> tags;
+  std::vector<std::pair<int64_t, double>> points;  // (timestamp, value)
+  int type = 3;  // gauge
+  std::string host = "test-host";
+  int64_t interval = 10;
+};
+
+inline void addSeries(datadog::agentpayload::MetricPayload& p, const SeriesSpec& s) {
+  auto* ms = p.add_series();
+  auto* r = ms->add_resources();
+  r->set_type("host");
+  r->set_name(s.host);
+  ms->set_metric(s.metric);
+  for (const auto& t : s.tags) ms->add_tags(t);
+  for (const auto& [ts, v] : s.points) {
+    auto* pt = ms->add_points();
+    pt->set_timestamp(ts);
+    pt->set_value(v);
+  }
+  ms->set_type(static_cast<datadog::agentpayload::MetricPayload::MetricType>(s.type));
+  ms->set_interval(s.interval);
+  ms->mutable_metadata()->mutable_origin()->set_origin_product(10);
+  ms->mutable_metadata()->mutable_origin()->set_origin_category(10);
+}
+
+inline std::string seriesPayload(const std::vector<SeriesSpec>& series) {
+  datadog::agentpayload::MetricPayload p;
+  for (const auto& s : series) addSeries(p, s);
+  return p.SerializeAsString();
+}
+
+// A fakeintake on 127.0.0.1:0 with a ManualClock (unix 1'700'000'000 at start).
+class TestServer {
+ public:
+  explicit TestServer(IntakeOptions options = {}, ServerOptions server_options = {})
+      : handler_(std::make_unique<IntakeHandler>(std::move(options), clock_)) {
+    server_options.tick_interval = std::chrono::milliseconds(50);
+    server_ = std::make_unique<HttpServer>(*handler_, server_options);
+    auto port = server_->start();
+    EXPECT_TRUE(port.isOk()) << port.status().toString();
+    port_ = port.isOk() ? *port : 0;
+  }
+  ~TestServer() { server_->stop(); }
+
+  common::ManualClock& clock() { return clock_; }
+  IntakeHandler& handler() { return *handler_; }
+  HttpServer& server() { return *server_; }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::unique_ptr<httplib::Client> client(int timeout_ms = 5000) const {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    c->set_read_timeout(timeout_ms / 1000, (timeout_ms % 1000) * 1000);
+    c->set_connection_timeout(2, 0);
+    return c;
+  }
+  // POSTs `body` with the agent's headers.
+  httplib::Result post(const std::string& path, const std::string& body, const std::string& encoding,
+                       const std::string& content_type = "application/x-protobuf",
+                       const std::string& api_key = "0123456789abcdef0123456789abcdef") const {
+    httplib::Headers h = {{"DD-API-KEY", api_key}};
+    if (!encoding.empty()) h.emplace("Content-Encoding", encoding);
+    return client()->Post(path.c_str(), h, body, content_type.c_str());
+  }
+
+ private:
+  common::ManualClock clock_;
+  std::unique_ptr<IntakeHandler> handler_;
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace ddsim::fakeintake::testing
