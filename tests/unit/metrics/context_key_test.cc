@@ -37,8 +37,9 @@ TEST(ContextKeyTest, AgentVectors) {
 }
 
 TEST(ContextKeyTest, TagSetHashVector) {
+  const std::vector<std::string> tags{"bar", "foo", "key:value", "key:value2"};
   HashedTags buf;
-  buf.appendAll(std::vector<std::string>{"bar", "foo", "key:value", "key:value2"});
+  buf.appendAll(tags);
   EXPECT_EQ(buf.xorHash(), 0x437b13a371a1c7d3ULL);  // spec §2.2
 }
 
@@ -53,9 +54,12 @@ TEST(ContextKeyTest, OrderAndDuplicatesDoNotMatter) {
 TEST(ContextKeyTest, TwoBuffersEqualTheUnion) {
   // Spec §2.2: GenerateWithTags2 keys on lHash ^ rHash, identical to hashing the union.
   KeyGenerator gen;
+  // HashedTags holds views: the strings must outlive it.
+  const std::vector<std::string> tagger{"pod:x", "env:prod"};
+  const std::vector<std::string> metric{"env:prod", "a", "b"};
   HashedTags l, r;
-  l.appendAll(std::vector<std::string>{"pod:x", "env:prod"});
-  r.appendAll(std::vector<std::string>{"env:prod", "a", "b"});
+  l.appendAll(tagger);
+  r.appendAll(metric);
   const GeneratedKeys k = gen.generate2("m", "h", l, r);
   EXPECT_EQ(k.context, keyOf("m", "h", {"pod:x", "env:prod", "a", "b"}));
   EXPECT_EQ(k.tagger, l.xorHash());

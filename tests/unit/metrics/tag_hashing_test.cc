@@ -52,7 +52,8 @@ TEST(TagHashingTest, Dedup2Order) {
 TEST(TagHashingTest, DedupAndHashSingleBuffer) {
   TagDeduper d;
   HashedTags b;
-  b.appendAll(Tags{"a", "b", "a", "c", "b", "d"});
+  const Tags tags{"a", "b", "a", "c", "b", "d"};
+  b.appendAll(tags);
   const uint64_t h = d.dedupAndHash(b);
   EXPECT_EQ(toTags(b), (Tags{"a", "b", "d", "c"}));
   EXPECT_EQ(h, murmur3Sum64("a") ^ murmur3Sum64("b") ^ murmur3Sum64("c") ^ murmur3Sum64("d"));
