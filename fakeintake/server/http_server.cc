@@ -69,6 +69,8 @@ struct HttpServer::Impl {
     req.path = hreq.path;
     for (const auto& [k, v] : hreq.params) req.query.emplace_back(k, v);
     for (const auto& [k, v] : hreq.headers) {
+      // cpp-httplib adds these pseudo-headers to every request; they were not sent.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
       if (equalsIgnoreCase(k, kHiddenEncoding)) {
         req.headers.add("Content-Encoding", v);
       } else {
@@ -88,6 +90,8 @@ struct HttpServer::Impl {
         return true;
       });
       if (!ok) {
+        // cpp-httplib sets 413 itself when Content-Length is over set_payload_max_length.
+        too_large = too_large || res.status == 413;
         res.status = too_large ? 413 : 400;
         res.set_header("Connection", "close");
         res.set_header(std::string(kFakeintakeIdHeader), handler.serverId());

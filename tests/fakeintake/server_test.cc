@@ -41,6 +41,13 @@ TEST(FakeintakeServer, StoresAndDecodesTheAgentSeriesFixture) {
   EXPECT_EQ(p["timestamp"], "2023-11-14T22:13:20Z");  // the ManualClock's start
   EXPECT_EQ(p["api_key"], std::string(27, '*') + "bcdef");
   EXPECT_EQ(p["uncompressed_size"], 20149);
+  // Headers as sent, API key redacted to its last 5 characters (headers=true).
+  json with_headers = getJson(s, "/fakeintake/payloads?endpoint=/api/v2/series&headers=true");
+  std::map<std::string, std::string> headers;
+  for (const auto& h : with_headers["payloads"][0]["headers"]) headers[h[0]] = h[1];
+  EXPECT_EQ(headers["DD-API-KEY"], std::string(27, '*') + "bcdef");
+  EXPECT_EQ(headers["Content-Encoding"], "deflate");
+  EXPECT_EQ(headers.count("REMOTE_ADDR"), 0u);
 
   // Decoded: 151 series in the MetricSeries JSON shape.
   json dec = getJson(s, "/fakeintake/payloads?endpoint=/api/v2/series&format=json");
