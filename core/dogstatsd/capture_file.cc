@@ -279,7 +279,7 @@ common::Status CaptureWriter::finishStream() {
 }
 
 common::Status CaptureWriter::write(const CaptureRecord& r) {
-  if (closed_) return common::failedPrecondition("capture " + path_ + " is closed");
+  if (closed_ || file_ == nullptr) return common::failedPrecondition("capture " + path_ + " is closed");
   pb::UnixDogstatsdMsg msg;
   msg.set_timestamp(r.timestamp);
   msg.set_payloadsize(static_cast<int32_t>(r.payload.size()));
@@ -298,6 +298,7 @@ common::Status CaptureWriter::write(const CaptureRecord& r) {
 common::Status CaptureWriter::close(const CaptureTaggerState& state) {
   if (closed_) return common::Status::ok();
   closed_ = true;
+  if (file_ == nullptr) return common::failedPrecondition("capture " + path_ + " was never opened");
   common::Status st;
   if (options_.version >= kMinStateVersion) {
     pb::TaggerState msg;

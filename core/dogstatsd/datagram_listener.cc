@@ -116,7 +116,7 @@ int DatagramListener::readBatch() {
   }
   const NetStat packets_stat = transport_ == Transport::kUdp ? NetStat::kUdpPackets : NetStat::kUdsPackets;
   const NetStat bytes_stat = transport_ == Transport::kUdp ? NetStat::kUdpBytes : NetStat::kUdsBytes;
-  PacketTap* tap = ctx_.currentTap();
+  std::shared_ptr<PacketTap> tap = ctx_.currentTap();
   size_t bytes = 0;
   for (int i = 0; i < got; ++i) {
     const msghdr& h = headers_[i].msg_hdr;

@@ -28,13 +28,17 @@ struct ListenerContext {
   BatchPool* pool = nullptr;
   BatchQueue* queue = nullptr;
   IntakeStats* stats = nullptr;
-  std::atomic<PacketTap*>* tap = nullptr;  // may hold nullptr
+  // shared_ptr: a capture is held by its controller and, during one read, by each listener
+  // that saw it, so replacing or removing it never frees it under a reader.
+  std::atomic<std::shared_ptr<PacketTap>>* tap = nullptr;  // may hold nullptr
   QueueFullPolicy policy = QueueFullPolicy::kBlock;
 
   // Hands a non-empty batch to the workers and leaves `b` empty (a fresh batch, or the same
   // one cleared when it had to be dropped: queue full under kDrop, or queue closed).
   void deliver(std::unique_ptr<PacketBatch>& b) const;
-  PacketTap* currentTap() const { return tap ? tap->load(std::memory_order_acquire) : nullptr; }
+  std::shared_ptr<PacketTap> currentTap() const {
+    return tap ? tap->load(std::memory_order_acquire) : nullptr;
+  }
 };
 
 class Listener {

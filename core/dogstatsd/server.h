@@ -47,9 +47,11 @@ class DogStatsdServer {
   std::vector<std::string> listenerDescriptions() const;
   size_t workerCount() const { return workers_.size(); }
 
-  // Every packet the listeners receive is shown to `tap` (nullptr: none). Thread-safe; the
-  // tap must stay alive until it is replaced or the server stopped.
-  void setPacketTap(PacketTap* tap) { tap_.store(tap, std::memory_order_release); }
+  // Every packet the listeners receive is shown to `tap` (nullptr: none). Thread-safe. A
+  // listener may still call the previous tap once after it was replaced.
+  void setPacketTap(std::shared_ptr<PacketTap> tap) {
+    tap_.store(std::move(tap), std::memory_order_release);
+  }
 
   const IntakeStats& stats() const { return stats_; }
   // stats() plus the queue depth and the packet-buffer memory.
@@ -65,7 +67,7 @@ class DogStatsdServer {
   metrics::SampleSink& sink_;
   const common::Clock& clock_;
   IntakeStats stats_;
-  std::atomic<PacketTap*> tap_{nullptr};
+  std::atomic<std::shared_ptr<PacketTap>> tap_;
   std::unique_ptr<BatchPool> pool_;
   std::unique_ptr<BatchQueue> queue_;
   std::vector<std::unique_ptr<Listener>> listeners_;

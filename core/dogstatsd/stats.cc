@@ -43,8 +43,6 @@ constexpr std::string_view kNetStatNames[kNumNetStats] = {
     "dogstatsd.dropped.stream_frame_too_large",
     "dogstatsd.dropped.stream_empty_frame",
     "dogstatsd.dropped.stream_truncated_frame",
-    "dogstatsd.capture.packets",
-    "dogstatsd.capture.dropped",
 };
 
 std::string rejectedName(int i) {

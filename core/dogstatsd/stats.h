@@ -69,8 +69,6 @@ enum class NetStat : uint8_t {
   kStreamFrameTooLarge,      // stream frame longer than the buffer: connection closed
   kStreamEmptyFrame,         // zero-length stream frame: connection closed (agent behaviour)
   kStreamTruncatedFrame,     // connection closed in the middle of a frame
-  kCapturedPackets,          // packets written to a capture
-  kCaptureDropped,           // packets a capture could not keep up with
   kCount_,
 };
 inline constexpr int kNumNetStats = static_cast<int>(NetStat::kCount_);

@@ -116,7 +116,7 @@ void StreamListener::serve(Connection& c) {
     }
     have += static_cast<size_t>(n);
     size_t pos = 0;
-    PacketTap* tap = ctx_.currentTap();
+    std::shared_ptr<PacketTap> tap = ctx_.currentTap();
     while (have - pos >= 4) {
       uint32_t len = 0;
       std::memcpy(&len, buf.data() + pos, 4);  // little-endian on every target ddsim runs on
