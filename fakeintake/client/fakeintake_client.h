@@ -97,6 +97,9 @@ class FakeintakeClient {
   common::Status configureOverride(const ResponseOverride& o);
   common::Status setValidApiKeys(const std::vector<std::string>& keys, bool enforce_on_intake);
 
+  // GET of any control path (e.g. "/fakeintake/stats"), parsed as JSON.
+  common::Result<nlohmann::json> getControlJson(const std::string& path_and_query) { return getJson(path_and_query); }
+
   // The server's Fakeintake-ID seen so far ("" before the first call).
   const std::string& serverId() const { return server_id_; }
 

@@ -1,0 +1,105 @@
+#include "fakeintake/cli/serve_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/common/logging.h"
+#include "fakeintake/cli/units.h"
+#include "fakeintake/handler/intake_handler.h"
+#include "fakeintake/server/http_server.h"
+
+namespace ddsim::fakeintake {
+
+void addServeOptions(CLI::App& app, ServeArgs& a) {
+  app.add_option("--host", a.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", a.port, "Port to listen on; 0 picks a free port (printed on stdout)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--retention", a.retention, "How long payloads are kept (15m, 90s, 1h)")->capture_default_str();
+  app.add_option("--max-memory", a.max_memory, "Memory cap of the payload store (1GiB, 512MiB); oldest evicted first")
+      ->capture_default_str();
+  app.add_option("--max-decompressed", a.max_decompressed, "Largest decompressed body accepted (413 above)")
+      ->capture_default_str();
+  app.add_option("--log-level", a.log_level, "trace, debug, info, warn, error, critical or off")->capture_default_str();
+  app.add_option("--threads", a.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_flag("--simulate-delays", a.simulate_delays,
+               "Virtual time: report latency/timeouts in X-Ddsim-Simulated-* headers instead of waiting");
+  app.add_option("--valid-api-key", a.valid_api_keys, "A key /api/v1/validate accepts (repeatable; default: all)");
+  app.add_flag("--enforce-api-keys", a.enforce_api_keys, "Answer 403 to intake POSTs with other keys");
+  app.add_option("--fault-seed", a.fault_seed, "Seed of fault probabilities and latency distributions")
+      ->capture_default_str();
+  app.add_option("--faults", a.faults_file, "JSON file of fault rules to install at start");
+}
+
+int runServe(const ServeArgs& a) {
+  common::initLogging(a.log_level);
+  if (auto s = common::setLogLevel(a.log_level); !s.isOk()) {
+    std::cerr << "fakeintake: " << s.message() << "\n";
+    return 1;
+  }
+  IntakeOptions o;
+  auto retention = parseDuration(a.retention);
+  auto memory = parseByteSize(a.max_memory);
+  auto decompressed = parseByteSize(a.max_decompressed);
+  for (const common::Status* s : {&retention.status(), &memory.status(), &decompressed.status()}) {
+    if (!s->isOk()) {
+      std::cerr << "fakeintake: " << s->message() << "\n";
+      return 1;
+    }
+  }
+  o.retention = *retention;
+  o.max_memory_bytes = *memory;
+  o.max_decompressed_bytes = *decompressed;
+  o.simulate_delays = a.simulate_delays;
+  o.valid_api_keys = {a.valid_api_keys.begin(), a.valid_api_keys.end()};
+  o.enforce_api_keys_on_intake = a.enforce_api_keys;
+  o.fault_seed = a.fault_seed;
+
+  // Signals are handled by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  IntakeHandler handler(o, common::SystemClock::instance());
+  if (!a.faults_file.empty()) {
+    std::ifstream in(a.faults_file);
+    if (!in) {
+      std::cerr << "fakeintake: cannot read --faults file " << a.faults_file << "\n";
+      return 1;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto rules = parseFaultRules(ss.str());
+    if (!rules.isOk()) {
+      std::cerr << "fakeintake: " << a.faults_file << ": " << rules.status().message() << "\n";
+      return 1;
+    }
+    handler.faults().setRules(std::move(rules).value(), common::SystemClock::instance().systemNow());
+  }
+  ServerOptions so;
+  so.host = a.host;
+  so.port = a.port;
+  so.threads = a.threads;
+  HttpServer server(handler, so);
+  auto port = server.start();
+  if (!port.isOk()) {
+    std::cerr << "fakeintake: " << port.status().message() << "\n";
+    return 1;
+  }
+  std::cout << *port << std::endl;
+  spdlog::info("fakeintake {} listening on {} (retention {}, memory cap {} bytes{})", handler.serverId(),
+               server.url(), a.retention, o.max_memory_bytes, o.simulate_delays ? ", simulated delays" : "");
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("fakeintake: signal {}, stopping", sig);
+  server.stop();
+  return 0;
+}
+
+}  // namespace ddsim::fakeintake
