@@ -31,8 +31,8 @@ struct Context {
   bool no_index = false;
   metrics::MetricSource source = metrics::MetricSource::kUnknown;
 
-  std::string_view nameView() const { return name ? std::string_view(name->value) : std::string_view(); }
-  std::string_view hostView() const { return host ? std::string_view(host->value) : std::string_view(); }
+  std::string_view nameView() const { return name ? name->view() : std::string_view(); }
+  std::string_view hostView() const { return host ? host->view() : std::string_view(); }
   // Tagger tags then metric tags (spec §1.7).
   metrics::CompositeTags tags() const { return {tagger_tags, metric_tags}; }
 };

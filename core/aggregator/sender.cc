@@ -3,14 +3,20 @@
 #include <utility>
 
 #include "core/aggregator/buffered_aggregator.h"
+#include "core/metrics/metric_source.h"
 #include "core/metrics/go_compat.h"
 
 namespace ddsim::aggregator {
 
 using metrics::MetricType;
 
-CheckSender::CheckSender(CheckId id, std::string default_hostname, BufferedAggregator* agg, metrics::MetricSource source)
-    : id_(std::move(id)), default_hostname_(std::move(default_hostname)), agg_(agg), source_(source) {}
+std::string_view checkIdToCheckName(std::string_view id) { return id.substr(0, id.find(':')); }
+
+CheckSender::CheckSender(CheckId id, std::string default_hostname, BufferedAggregator* agg)
+    : id_(std::move(id)),
+      default_hostname_(std::move(default_hostname)),
+      agg_(agg),
+      source_(metrics::checkNameToMetricSource(checkIdToCheckName(id_))) {}
 
 std::string CheckSender::hostOr(std::string_view host) const {
   if (host.empty() && !default_hostname_disabled_) return default_hostname_;

@@ -63,13 +63,15 @@ class Sender {
 
 class BufferedAggregator;
 
+// The check name of a check id "<name>:<instance hash>" (the agent's IDToCheckName).
+std::string_view checkIdToCheckName(std::string_view id);
+
 // The sender every check gets from the pool (the agent's checkSender).
 class CheckSender final : public Sender {
  public:
-  // `agg` must outlive the sender's use. `source` is the check's metric source (the agent's
-  // CheckNameToMetricSource of the check name).
-  CheckSender(CheckId id, std::string default_hostname, BufferedAggregator* agg,
-              metrics::MetricSource source = metrics::MetricSource::kUnknown);
+  // `agg` must outlive the sender's use. Samples take the metric source of the check's name
+  // (the part of the id before the first ':'), as the agent's CheckNameToMetricSource.
+  CheckSender(CheckId id, std::string default_hostname, BufferedAggregator* agg);
 
   void gauge(std::string_view m, double v, std::string_view h, const Tags& t, double now) override;
   void gaugeNoIndex(std::string_view m, double v, std::string_view h, const Tags& t, double now) override;

@@ -134,6 +134,24 @@ TEST(SendersTest, SenderFillsSamples) {
   EXPECT_EQ(findSerie(series, "ts"), nullptr);
 }
 
+// Sender fills Source from the check name (CheckNameToMetricSource(IDToCheckName(id))).
+TEST(SendersTest, SourceFromCheckName) {
+  EXPECT_EQ(checkIdToCheckName("postgres:abc123"), "postgres");
+  EXPECT_EQ(checkIdToCheckName("postgres:db1:abc123"), "postgres");
+  EXPECT_EQ(checkIdToCheckName("nocolon"), "nocolon");
+  RecordingSerializer ser;
+  Demultiplexer d(opts(), &ser);
+  d.getSender("postgres:abc").value()->gauge("pg", 1, "", {}, 1000);
+  d.getSender("telemetry:1").value()->gauge("tl", 1, "", {}, 1000);
+  d.getSender("my_custom:1").value()->gauge("cu", 1, "", {}, 1000);
+  for (const char* id : {"postgres:abc", "telemetry:1", "my_custom:1"}) d.getSender(id).value()->commit(1000);
+  d.flush(1015);
+  const auto series = ser.allSeries();
+  EXPECT_EQ(testutil::serie(series, "pg").source, metrics::MetricSource::kPostgres);
+  EXPECT_EQ(testutil::serie(series, "tl").source, metrics::MetricSource::kInternal);
+  EXPECT_EQ(testutil::serie(series, "cu").source, metrics::MetricSource::kUnknown);
+}
+
 TEST(SendersTest, EveryCheckMetricType) {
   RecordingSerializer ser;
   Demultiplexer d(opts(), &ser);
