@@ -1,7 +1,10 @@
 #include "fakeintake/decoders/proto_wire.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/stubs/logging.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -41,7 +44,7 @@ class Walker {
       if (number == 0 || number > 536'870'911) {
         return error(field_start, "invalid field number " + std::to_string(number));
       }
-      const FieldDescriptor* field = desc.FindFieldByNumber(static_cast<int>(number));
+      const FieldDescriptor* field = lookup(desc, number);
       int index = number < 32 ? small_counts[number]++ : large_counts[number]++;
       Frame frame{field, number, field && field->is_repeated() ? index : -1};
       stack_.push_back(frame);
@@ -129,6 +132,28 @@ class Walker {
   WireCheckResult& result() { return result_; }
 
  private:
+  // FindFieldByNumber is a hash lookup; the schemas here have a handful of message types with
+  // small field numbers, so a tiny per-walk table avoids it for almost every field.
+  static constexpr uint64_t kCachedNumbers = 16;
+  struct FieldTable {
+    const Descriptor* desc;
+    std::array<const FieldDescriptor*, kCachedNumbers> fields;
+  };
+  const FieldDescriptor* lookup(const Descriptor& desc, uint64_t number) {
+    if (number >= kCachedNumbers) return desc.FindFieldByNumber(static_cast<int>(number));
+    for (const auto& t : tables_) {
+      if (t.desc == &desc) return t.fields[number];
+    }
+    FieldTable t{&desc, {}};
+    for (uint64_t n = 1; n < kCachedNumbers; ++n) t.fields[n] = desc.FindFieldByNumber(static_cast<int>(n));
+    tables_.push_back(t);
+    return t.fields[number];
+  }
+  std::vector<FieldTable> tables_;
+
+ public:
+
+ private:
   std::optional<uint64_t> readVarint(size_t& pos, size_t end) const {
     uint64_t v = 0;
     for (int shift = 0; shift < 64 && pos < end; shift += 7) {
@@ -206,22 +231,27 @@ Result<WireCheckResult> checkProtoWire(std::string_view data, const Descriptor& 
 
 namespace ddsim::fakeintake {
 
-common::Result<std::string_view> prepareAgentProtobuf(std::string_view body, const Descriptor& descriptor,
-                                                      std::string& storage,
-                                                      std::vector<DecodeNote>& notes) {
+common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Message& msg,
+                                  std::vector<DecodeNote>& notes) {
+  const Descriptor& descriptor = *msg.GetDescriptor();
+  auto parse = [&](std::string_view bytes) {
+    // libprotobuf logs invalid UTF-8 as an error; the walk below reports it properly instead.
+    google::protobuf::LogSilencer silence;
+    return msg.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  };
+  if (parse(body) && msg.GetReflection()->GetUnknownFields(msg).empty()) return Status::ok();
   WireCheckOptions opts;
   opts.coercible = [](const FieldDescriptor& f) { return f.name() == "tags"; };
   auto checked = checkProtoWire(body, descriptor, opts);
-  if (!checked.isOk()) {
-    return Status(StatusCode::kDataLoss, "invalid " + std::string(descriptor.name()) +
-                                             " protobuf: " + checked.status().message());
-  }
-  if (checked->coerced_strings == 0) return body;
+  const std::string what = "invalid " + std::string(descriptor.name()) + " protobuf: ";
+  if (!checked.isOk()) return Status(StatusCode::kDataLoss, what + checked.status().message());
+  if (checked->coerced_strings == 0) return Status(StatusCode::kDataLoss, what + "libprotobuf rejected it");
+  msg.Clear();
+  if (!parse(checked->rewritten)) return Status(StatusCode::kDataLoss, what + "libprotobuf rejected it");
   notes.push_back({"Pyld50", std::to_string(checked->coerced_strings) +
                                  " tag(s) had invalid UTF-8, coerced to U+FFFD (first: " +
                                  checked->first_coerced + ")"});
-  storage = std::move(checked->rewritten);
-  return std::string_view(storage);
+  return Status::ok();
 }
 
 }  // namespace ddsim::fakeintake

@@ -17,6 +17,7 @@
 namespace google::protobuf {
 class Descriptor;
 class FieldDescriptor;
+class Message;
 }  // namespace google::protobuf
 
 namespace ddsim::fakeintake {
@@ -41,13 +42,12 @@ common::Result<WireCheckResult> checkProtoWire(std::string_view data,
                                                const google::protobuf::Descriptor& descriptor,
                                                const WireCheckOptions& options);
 
-// The agent-payload protobuf path: checks `body` as a `descriptor` message with tags
-// coercible, and returns the bytes libprotobuf should parse (`body`, or the coerced copy kept
-// in `storage`). Adds a Pyld50 note when tags were coerced. DataLoss "invalid <Message>
-// protobuf: <where and why>" otherwise.
-common::Result<std::string_view> prepareAgentProtobuf(std::string_view body,
-                                                      const google::protobuf::Descriptor& descriptor,
-                                                      std::string& storage,
-                                                      std::vector<DecodeNote>& notes);
+// The agent-payload protobuf path: parses `body` into `msg` with libprotobuf (its log output
+// silenced). Only when that fails, or leaves unknown top-level fields (garbage that happens to
+// parse), the body is walked with checkProtoWire (tags coercible) to explain the failure or to
+// coerce invalid UTF-8 in tags and parse again (adding a Pyld50 note). DataLoss "invalid
+// <Message> protobuf: <where and why>" otherwise.
+common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Message& msg,
+                                  std::vector<DecodeNote>& notes);
 
 }  // namespace ddsim::fakeintake

@@ -1,4 +1,8 @@
 // /api/v2/series protobuf (spec §5.3) with the libprotobuf classes of proto/metrics.proto.
+#include <google/protobuf/arena.h>
+
+#include <algorithm>
+
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/decoders/proto_wire.h"
 #include "proto/metrics.pb.h"
@@ -21,13 +25,14 @@ Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
   using datadog::agentpayload::MetricPayload;
   // agent fakeintake behaviour: a body of exactly "{}" means "no series".
   if (body == "{}") return std::vector<DecodedSeries>{};
-  std::string storage;
-  auto bytes = prepareAgentProtobuf(body, *MetricPayload::descriptor(), storage, notes);
-  if (!bytes.isOk()) return bytes.status();
-  MetricPayload msg;
-  if (!msg.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
-    return Status(StatusCode::kDataLoss, "invalid MetricPayload protobuf: libprotobuf rejected it");
-  }
+  // An arena makes the message's own objects a few block allocations instead of one malloc
+  // each; strings are then moved out of it (their buffers are not arena memory).
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = std::max<size_t>(4096, body.size());
+  arena_options.max_block_size = std::max<size_t>(65536, body.size() * 2);
+  google::protobuf::Arena arena(arena_options);
+  auto& msg = *google::protobuf::Arena::CreateMessage<MetricPayload>(&arena);
+  if (auto st = parseAgentProtobuf(body, msg, notes); !st.isOk()) return st;
   std::vector<DecodedSeries> out;
   out.reserve(static_cast<size_t>(msg.series_size()));
   for (auto& s : *msg.mutable_series()) {
