@@ -56,12 +56,12 @@ common::Status PayloadCompressor::pack() {
   return stream_->flush();
 }
 
-AddItemResult PayloadCompressor::addItem(std::string_view item) {
+AddItemResult PayloadCompressor::addItem(std::string_view body, std::string_view prefix) {
   if (!started_) {
     last_error_ = common::failedPrecondition("payload compressor used before start()");
     return AddItemResult::kError;
   }
-  const auto len = static_cast<int64_t>(item.size());
+  const auto len = static_cast<int64_t>(prefix.size() + body.size());
   if (!checkItemSize(len)) return AddItemResult::kItemTooBig;
   if (repacks_ >= kMaxRepacks) return AddItemResult::kPayloadFull;
   if (!hasRoomForItem(len)) {
@@ -78,7 +78,8 @@ AddItemResult PayloadCompressor::addItem(std::string_view item) {
   } else {
     input_.append(separator_);
   }
-  input_.append(item);
+  input_.append(prefix);
+  input_.append(body);
   return AddItemResult::kOk;
 }
 

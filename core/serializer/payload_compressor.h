@@ -47,8 +47,9 @@ class PayloadCompressor {
   // has no stream ("Stream compression not available", as the agent says for "none").
   common::Status start(const PayloadLimits& limits, std::string_view header, std::string_view footer,
                        std::string_view separator);
-  // Adds one item (copied). kError leaves the reason in lastError().
-  AddItemResult addItem(std::string_view item);
+  // Adds one item (copied). kError leaves the reason in lastError(). The item is
+  // `prefix` followed by `body` (a protobuf key/length prefix and a body encoded apart).
+  AddItemResult addItem(std::string_view body, std::string_view prefix = {});
   // Ends the payload: remaining items, footer, stream trailer. The compressed bytes replace
   // *out; *uncompressed_size is every byte fed to the stream (header and footer included).
   common::Status close(std::string* out, size_t* uncompressed_size);

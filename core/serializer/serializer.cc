@@ -108,19 +108,12 @@ common::Status Serializer::buildJson(PayloadKind kind, std::string_view header, 
   return fresh.build(kind, header, footer, items, options_.json_limits, policy, out);
 }
 
-common::Status Serializer::sendSeries(std::vector<metrics::Serie>&& series) {
-  const bool v2 = options_.use_v2_api_series;
-  const PayloadKind kind = v2 ? PayloadKind::kSeriesV2 : PayloadKind::kSeriesV1;
-  if (!admit(kind, options_.enable_series, series.size())) return {};
-  std::vector<PayloadPtr> payloads;
-  common::Status st;
-  if (v2) {
-    {
-      std::lock_guard lock(v2_mu_);
-      st = v2_builder_.build(series, options_.series_v2_limits, &payloads);
-    }
-    return finish(kind, "series", st, Endpoint::kSeriesV2, std::move(payloads), protobufHeaders(), series.size());
+common::Status Serializer::buildSeries(std::span<const metrics::Serie> series, std::vector<PayloadPtr>* out) {
+  if (options_.use_v2_api_series) {
+    std::lock_guard lock(v2_mu_);
+    return v2_builder_.build(series, options_.series_v2_limits, out);
   }
+  const PayloadKind kind = PayloadKind::kSeriesV1;
   // agent behaviour: v1 skips NoIndex series (spec §5.4).
   std::vector<const metrics::Serie*> indexed;
   indexed.reserve(series.size());
@@ -130,39 +123,54 @@ common::Status Serializer::sendSeries(std::vector<metrics::Serie>&& series) {
   counters_.drop(kind, "no_index", static_cast<int64_t>(series.size() - indexed.size()));
   if (streamAvailable() && options_.enable_stream_payload_serialization) {
     SeriesV1Items items(indexed);
-    st = buildJson(kind, kSeriesV1Header, kSeriesV1Footer, items, ItemTooBigPolicy::kDrop, &payloads);
+    auto st = buildJson(kind, kSeriesV1Header, kSeriesV1Footer, items, ItemTooBigPolicy::kDrop, out);
     counters_.kind(kind).nonfinite_values.fetch_add(items.nonfiniteValues(), std::memory_order_relaxed);
-  } else {
-    st = split(SeriesV1Marshaler(std::move(indexed), &counters_), kind, &payloads);
+    return st;
   }
-  return finish(kind, "series", st, Endpoint::kSeriesV1, std::move(payloads), jsonHeaders(), series.size());
+  return split(SeriesV1Marshaler(std::move(indexed), &counters_), kind, out);
+}
+
+common::Status Serializer::sendSeries(std::vector<metrics::Serie>&& series) {
+  const bool v2 = options_.use_v2_api_series;
+  const PayloadKind kind = v2 ? PayloadKind::kSeriesV2 : PayloadKind::kSeriesV1;
+  if (!admit(kind, options_.enable_series, series.size())) return {};
+  std::vector<PayloadPtr> payloads;
+  auto st = buildSeries(series, &payloads);
+  return finish(kind, "series", st, v2 ? Endpoint::kSeriesV2 : Endpoint::kSeriesV1, std::move(payloads),
+                v2 ? protobufHeaders() : jsonHeaders(), series.size());
+}
+
+common::Status Serializer::buildSketches(std::span<const metrics::SketchSeries> sketches, std::vector<PayloadPtr>* out) {
+  if (streamAvailable() && options_.enable_sketch_stream_payload_serialization) {
+    std::lock_guard lock(sketch_mu_);
+    return sketch_builder_.build(sketches, options_.json_limits, out);
+  }
+  return split(SketchesMarshaler(sketches), PayloadKind::kSketches, out);
 }
 
 common::Status Serializer::sendSketches(std::vector<metrics::SketchSeries>&& sketches) {
   const PayloadKind kind = PayloadKind::kSketches;
   if (!admit(kind, options_.enable_sketches, sketches.size())) return {};
   std::vector<PayloadPtr> payloads;
-  common::Status st;
-  if (streamAvailable() && options_.enable_sketch_stream_payload_serialization) {
-    std::lock_guard lock(sketch_mu_);
-    st = sketch_builder_.build(sketches, options_.json_limits, &payloads);
-  } else {
-    st = split(SketchesMarshaler(sketches), kind, &payloads);
-  }
+  auto st = buildSketches(sketches, &payloads);
   return finish(kind, "sketch", st, Endpoint::kSketches, std::move(payloads), protobufHeaders(), sketches.size());
+}
+
+common::Status Serializer::buildServiceChecks(std::span<const metrics::ServiceCheck> checks,
+                                              std::vector<PayloadPtr>* out) {
+  const PayloadKind kind = PayloadKind::kServiceChecks;
+  if (streamAvailable() && options_.enable_service_checks_stream_payload_serialization) {
+    ServiceCheckItems items(checks);
+    return buildJson(kind, kServiceChecksHeader, kServiceChecksFooter, items, ItemTooBigPolicy::kDrop, out);
+  }
+  return split(ServiceChecksMarshaler(checks, &counters_), kind, out);
 }
 
 common::Status Serializer::sendServiceChecks(std::vector<metrics::ServiceCheck>&& checks) {
   const PayloadKind kind = PayloadKind::kServiceChecks;
   if (!admit(kind, options_.enable_service_checks, checks.size())) return {};
   std::vector<PayloadPtr> payloads;
-  common::Status st;
-  if (streamAvailable() && options_.enable_service_checks_stream_payload_serialization) {
-    ServiceCheckItems items(checks);
-    st = buildJson(kind, kServiceChecksHeader, kServiceChecksFooter, items, ItemTooBigPolicy::kDrop, &payloads);
-  } else {
-    st = split(ServiceChecksMarshaler(checks, &counters_), kind, &payloads);
-  }
+  auto st = buildServiceChecks(checks, &payloads);
   return finish(kind, "service check", st, Endpoint::kCheckRun, std::move(payloads), jsonHeaders(), checks.size());
 }
 
@@ -190,16 +198,16 @@ common::Status Serializer::buildEventsStream(std::span<const metrics::Event> eve
   return {};
 }
 
+common::Status Serializer::buildEvents(std::span<const metrics::Event> events, std::vector<PayloadPtr>* out) {
+  if (streamAvailable() && options_.enable_events_stream_payload_serialization) return buildEventsStream(events, out);
+  return split(EventsMarshaler(events, options_.hostname, &counters_), PayloadKind::kEvents, out);
+}
+
 common::Status Serializer::sendEvents(std::vector<metrics::Event>&& events) {
   const PayloadKind kind = PayloadKind::kEvents;
   if (!admit(kind, options_.enable_events, events.size())) return {};
   std::vector<PayloadPtr> payloads;
-  common::Status st;
-  if (streamAvailable() && options_.enable_events_stream_payload_serialization) {
-    st = buildEventsStream(events, &payloads);
-  } else {
-    st = split(EventsMarshaler(events, options_.hostname, &counters_), kind, &payloads);
-  }
+  auto st = buildEvents(events, &payloads);
   return finish(kind, "event", st, Endpoint::kIntake, std::move(payloads), jsonHeaders(), events.size());
 }
 

@@ -38,6 +38,14 @@ class Serializer final : public aggregator::MetricSerializer {
   common::Status sendOrchestratorMetadata(metrics::OrchestratorMetadata&& metadata) override;
   common::Status sendOrchestratorManifests(std::vector<metrics::OrchestratorManifest>&& manifests) override;
 
+  // The payloads a send*() would submit, built without submitting them and without counting
+  // the items in (discards found while building are counted). Appends to *out; on failure the
+  // batch is abandoned as send*() would. For benchmarks and tools. Thread-safe.
+  common::Status buildSeries(std::span<const metrics::Serie> series, std::vector<PayloadPtr>* out);
+  common::Status buildSketches(std::span<const metrics::SketchSeries> sketches, std::vector<PayloadPtr>* out);
+  common::Status buildServiceChecks(std::span<const metrics::ServiceCheck> checks, std::vector<PayloadPtr>* out);
+  common::Status buildEvents(std::span<const metrics::Event> events, std::vector<PayloadPtr>* out);
+
   const SerializerOptions& options() const { return options_; }
   const Compressor& compressor() const { return *compressor_; }
   const SerializerCounters& counters() const { return counters_; }

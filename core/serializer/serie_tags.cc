@@ -6,8 +6,12 @@ void SerieTagRewriter::prepare(const metrics::Serie& s) {
   device_ = s.device;
   resources_.clear();
   rewrites_ = false;
+  tag_bytes_ = 0;
+  tag_count_ = 0;
   for (const auto& r : s.resources) resources_.push_back({r.type, r.name});
   s.tags.forEach([&](std::string_view t) {
+    tag_bytes_ += t.size();
+    ++tag_count_;
     if (t.empty() || t[0] != 'd') return;
     if (t.starts_with(kDeviceTagPrefix)) {
       rewrites_ = true;

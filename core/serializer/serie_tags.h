@@ -30,6 +30,9 @@ class SerieTagRewriter {
   const std::vector<ResourceView>& resources() const { return resources_; }
   // Whether any tag is rewritten (so tags must be filtered while written).
   bool rewrites() const { return rewrites_; }
+  // Every tag's bytes and the number of tags (before rewriting): a bound for encoders.
+  size_t tagBytes() const { return tag_bytes_; }
+  size_t tagCount() const { return tag_count_; }
 
   static bool isRewritten(std::string_view tag) {
     return tag.starts_with(kDeviceTagPrefix) || tag.starts_with(kResourceTagPrefix);
@@ -50,6 +53,8 @@ class SerieTagRewriter {
   std::string_view device_;
   std::vector<ResourceView> resources_;
   bool rewrites_ = false;
+  size_t tag_bytes_ = 0;
+  size_t tag_count_ = 0;
 };
 
 }  // namespace ddsim::serializer

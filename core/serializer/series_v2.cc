@@ -24,35 +24,57 @@ constexpr uint32_t kResourceName = 2;
 constexpr uint32_t kPointValue = 1;
 constexpr uint32_t kPointTimestamp = 2;
 
-void writeResource(ProtoWriter& w, std::string_view type, std::string_view name) {
-  auto m = w.beginEmbedded(kSeriesResources);
-  w.string(kResourceType, type);
-  w.string(kResourceName, name);
-  w.endEmbedded(m);
+inline void writeResource(ProtoCursor& c, std::string_view type, std::string_view name) {
+  char* m = c.beginEmbedded(kSeriesResources);
+  c.string(kResourceType, type);
+  c.string(kResourceName, name);
+  c.endEmbedded(m);
+}
+
+// An upper bound of the encoded body, so the encoder can write unchecked.
+size_t maxBodySize(const metrics::Serie& s, const SerieTagRewriter& tags) {
+  size_t n = 3 * kProtoFieldOverhead + 4 + s.host.size();                        // host resource
+  n += 3 * kProtoFieldOverhead + 6 + tags.device().size();                        // device resource
+  for (const auto& r : tags.resources()) n += 3 * kProtoFieldOverhead + r.type.size() + r.name.size();
+  n += kProtoFieldOverhead + s.name.size();
+  n += tags.tagBytes() + tags.tagCount() * kProtoFieldOverhead;
+  n += 3 * kProtoFieldOverhead + s.source_type_name.size();                       // type, stn, interval
+  n += s.points.size() * (3 * kProtoFieldOverhead);                               // ts, value, wrapper
+  n += 6 * kProtoFieldOverhead;                                                   // metadata/origin
+  return n;
 }
 
 }  // namespace
 
 int encodeSerieV2(const metrics::Serie& s, const SerieTagRewriter& tags, ProtoWriter& w) {
-  int nonfinite = 0;
   auto serie = w.beginEmbedded(kPayloadSeries);
-  writeResource(w, "host", s.host);
-  if (!tags.device().empty()) writeResource(w, "device", tags.device());
-  for (const auto& r : tags.resources()) writeResource(w, r.type, r.name);
-  w.string(kSeriesMetric, s.name);
-  tags.forEachTag(s, [&w](std::string_view t) { w.string(kSeriesTags, t); });
-  w.int32(kSeriesType, metrics::apiMetricTypeV2(s.mtype));
-  w.string(kSeriesSourceTypeName, s.source_type_name);
-  w.int64(kSeriesInterval, s.interval);
+  const int nonfinite = encodeSerieV2Body(s, tags, w.buffer());
+  w.endEmbedded(serie);
+  return nonfinite;
+}
+
+int encodeSerieV2Body(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out) {
+  int nonfinite = 0;
+  char* const start = out.prepare(maxBodySize(s, tags));
+  ProtoCursor c{start};
+  writeResource(c, "host", s.host);
+  if (!tags.device().empty()) writeResource(c, "device", tags.device());
+  for (const auto& r : tags.resources()) writeResource(c, r.type, r.name);
+  c.string(kSeriesMetric, s.name);
+  tags.forEachTag(s, [&c](std::string_view t) { c.string(kSeriesTags, t); });
+  c.int64(kSeriesType, metrics::apiMetricTypeV2(s.mtype));
+  c.string(kSeriesSourceTypeName, s.source_type_name);
+  c.int64(kSeriesInterval, s.interval);
   for (const auto& p : s.points) {
-    auto pm = w.beginEmbedded(kSeriesPoints);
-    w.int64(kPointTimestamp, goFloat64ToInt64(p.ts));
-    w.doubleField(kPointValue, p.value);
-    w.endEmbedded(pm);
+    char* pm = c.beginEmbedded(kSeriesPoints);
+    c.int64(kPointTimestamp, goFloat64ToInt64(p.ts));
+    c.doubleField(kPointValue, p.value);
+    c.endEmbedded(pm);
     if (!std::isfinite(p.value)) ++nonfinite;
   }
+  out.commit(static_cast<size_t>(c.p - start));
+  ProtoWriter w(out);
   writeOriginMetadata(w, kSeriesMetadata, s.no_index, s.source);
-  w.endEmbedded(serie);
   return nonfinite;
 }
 
@@ -68,7 +90,9 @@ common::Status SeriesV2Builder::finishPayload(std::vector<PayloadPtr>* out) {
 }
 
 AddItemResult SeriesV2Builder::add(const metrics::Serie& s) {
-  const AddItemResult r = compressor_.addItem(item_.view());
+  char prefix[16];
+  const size_t n = ProtoWriter::lengthDelimitedPrefix(kPayloadSeries, item_.size(), prefix);
+  const AddItemResult r = compressor_.addItem(item_.view(), std::string_view(prefix, n));
   if (r == AddItemResult::kOk) {
     points_this_payload_ += static_cast<int64_t>(s.points.size());
     ++series_this_payload_;
@@ -90,8 +114,7 @@ common::Status SeriesV2Builder::build(std::span<const metrics::Serie> series, co
   for (const auto& s : series) {
     item_.clear();
     tags_.prepare(s);
-    ProtoWriter w(item_);
-    const int nonfinite = encodeSerieV2(s, tags_, w);
+    const int nonfinite = encodeSerieV2Body(s, tags_, item_);
     const auto npoints = static_cast<int64_t>(s.points.size());
     AddItemResult r;
     if (npoints > limits.max_points_per_payload) {

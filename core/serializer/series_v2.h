@@ -27,6 +27,8 @@ struct SeriesV2Limits {
 // source_type_name, interval, points (timestamp then value), metadata/origin. `tags` must have
 // been prepare()d for s. Returns the number of NaN/±Inf point values written.
 int encodeSerieV2(const metrics::Serie& s, const SerieTagRewriter& tags, ProtoWriter& w);
+// The same without the entry's key and length (the MetricSeries message itself).
+int encodeSerieV2Body(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out);
 
 // Builds v2 series payloads. Not thread-safe; reuse one per thread to keep its buffers.
 class SeriesV2Builder {

@@ -25,6 +25,11 @@ constexpr uint32_t kDogsketchN = 8;
 
 void encodeSketchSeries(const metrics::SketchSeries& ss, bool with_metadata, ProtoWriter& w) {
   auto sketch = w.beginEmbedded(kPayloadSketches);
+  encodeSketchBody(ss, with_metadata, w);
+  w.endEmbedded(sketch);
+}
+
+void encodeSketchBody(const metrics::SketchSeries& ss, bool with_metadata, ProtoWriter& w) {
   w.string(kSketchMetric, ss.name);
   w.string(kSketchHost, ss.host);
   if (with_metadata) {
@@ -49,7 +54,6 @@ void encodeSketchSeries(const metrics::SketchSeries& ss, bool with_metadata, Pro
     w.endEmbedded(d);
   }
   if (with_metadata) writeOriginMetadata(w, kSketchMetadata, ss.no_index, ss.source);
-  w.endEmbedded(sketch);
 }
 
 SketchesBuilder::SketchesBuilder(const Compressor& compressor, SerializerCounters& counters)
@@ -76,13 +80,15 @@ common::Status SketchesBuilder::build(std::span<const metrics::SketchSeries> ske
   for (const auto& ss : sketches) {
     item_.clear();
     ProtoWriter w(item_);
-    encodeSketchSeries(ss, true, w);
-    AddItemResult r = compressor_.addItem(item_.view());
+    encodeSketchBody(ss, true, w);
+    char prefix_buf[16];
+    const std::string_view prefix(prefix_buf, ProtoWriter::lengthDelimitedPrefix(kPayloadSketches, item_.size(), prefix_buf));
+    AddItemResult r = compressor_.addItem(item_.view(), prefix);
     if (r == AddItemResult::kPayloadFull) {
       ps.payload_full.fetch_add(1, std::memory_order_relaxed);
       if (auto st = finishPayload(&payloads); !st.isOk()) return st;
       if (auto st = start(); !st.isOk()) return st;
-      r = compressor_.addItem(item_.view());
+      r = compressor_.addItem(item_.view(), prefix);
       if (r == AddItemResult::kItemTooBig) {
         ps.item_too_big.fetch_add(1, std::memory_order_relaxed);
         counters_.drop(PayloadKind::kSketches, "item_too_big");

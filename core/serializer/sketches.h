@@ -25,6 +25,8 @@ inline constexpr std::string_view kSketchPayloadFooter{"\x12\x00", 2};
 // per-sketch origin metadata (field 8) and omits empty tags as the stream path (molecule) does;
 // without it the layout is gogoproto's (no per-sketch metadata, empty tags kept).
 void encodeSketchSeries(const metrics::SketchSeries& ss, bool with_metadata, ProtoWriter& w);
+// The same without the entry's key and length (the Sketch message itself).
+void encodeSketchBody(const metrics::SketchSeries& ss, bool with_metadata, ProtoWriter& w);
 
 // Not thread-safe; reuse one per thread to keep its buffers.
 class SketchesBuilder {
