@@ -1,0 +1,28 @@
+#pragma once
+// Maps an AgentConfig onto the options structs of every pipeline module: the one place where
+// agent keys (spec §10) meet the code that uses them.
+#include <string>
+
+#include "core/aggregator/options.h"
+#include "core/common/status.h"
+#include "core/config/agent_config.h"
+#include "core/dogstatsd/options.h"
+#include "core/forwarder/forwarder_options.h"
+#include "core/serializer/serializer_options.h"
+
+namespace ddsim::config {
+
+struct PipelineOptions {
+  std::string hostname;
+  std::string log_level;
+  dogstatsd::ServerOptions dogstatsd;
+  aggregator::DemultiplexerOptions aggregator;
+  serializer::SerializerOptions serializer;
+  forwarder::ForwarderOptions forwarder;
+};
+
+// Builds the options; InvalidArgument (naming the key and where its value came from) for a
+// value the modules cannot run with, e.g. an unknown compressor kind.
+common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg);
+
+}  // namespace ddsim::config
