@@ -1,7 +1,7 @@
 // /api/v2/orch, /api/v1/orchestrator, /api/v2/orchmanif: agent-payload process messages
 // (spec §5.1): a versioned little-endian header (v1: 4 bytes, v2: 8, v3: 16 = version,
 // encoding, type, subscription id, org id int32, timestamp int64) then the body in the header's
-// encoding (0 protobuf, 1 JSON, 2 and 4 zstd-compressed protobuf). The body is decoded to JSON
+// encoding (0 protobuf, 1 JSON, 2 legacy zstd, 4 and 5 zstd 1.x; the last three compress protobuf). The body is decoded to JSON
 // when the message type is in the linked protobuf schemas.
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
@@ -105,8 +105,9 @@ Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(std::string_v
     case 1:
       decoded_body.assign(body);
       break;
-    case 2:
-    case 4: {
+    case 2:    // zstd v0.5 frame (libzstd's legacy support decodes it)
+    case 4:    // zstd 1.x (cgo)
+    case 5: {  // zstd 1.x (pure Go)
       auto d = decompress(ContentEncoding::kZstd, body, max_decompressed);
       if (!d.isOk()) {
         return Status(d.status().code(), "orchestrator body (message encoding " +

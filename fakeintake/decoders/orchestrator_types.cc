@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "proto/process.pb.h"
+
 namespace ddsim::fakeintake {
 
 namespace {
@@ -64,6 +66,10 @@ std::string orchestratorTypeName(int type) {
 const google::protobuf::Descriptor* findOrchestratorDescriptor(int type) {
   const TypeInfo* t = find(type);
   if (!t) return nullptr;
+  // Referencing one generated class links proto/process.proto's descriptors into the binary
+  // (a static library member nobody references is dropped), so the pool can find them.
+  static const google::protobuf::Descriptor* const linked = datadog::process_agent::CollectorPod::descriptor();
+  (void)linked;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (auto pkg : kPackages) {
     std::string full = std::string(pkg) + std::string(t->message);

@@ -2,6 +2,7 @@
 // and /api/v2/series with Content-Type application/json (the official API clients' shape of
 // MetricPayload).
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "fakeintake/decoders/decoder.h"
@@ -20,30 +21,28 @@ Status bad(const std::string& where, const std::string& what) { return jsonError
 
 std::string at(std::string_view base, size_t i) { return std::string(base) + "[" + std::to_string(i) + "]"; }
 
-Status readOrigin(const json& obj, const std::string& where, bool v1_names,
-                  std::optional<DecodedOrigin>& out) {
+// metadata.origin. The official API clients (v2 JSON) write {metric_type, product, service};
+// gogoproto's MetricSeries JSON writes origin_* names; the v1 form {product, category, service}.
+Status readOrigin(const json& obj, const std::string& where, std::optional<DecodedOrigin>& out) {
   const json* md = jsonField(obj, "metadata");
   if (!md) return Status::ok();
   if (!md->is_object()) return bad(where + ".metadata", "expected an object");
   const json* o = jsonField(*md, "origin");
   if (!o) return Status::ok();
   if (!o->is_object()) return bad(where + ".metadata.origin", "expected an object");
-  DecodedOrigin origin;
-  int64_t p = 0, c = 0, s = 0, mt = 0;
-  std::string w = where + ".metadata.origin";
-  if (auto st = readJsonInt(*o, v1_names ? "product" : "origin_product", w, p); !st.isOk()) return st;
-  if (auto st = readJsonInt(*o, v1_names ? "category" : "origin_category", w, c); !st.isOk()) return st;
-  if (auto st = readJsonInt(*o, v1_names ? "service" : "origin_service", w, s); !st.isOk()) return st;
-  if (!v1_names) {
-    if (auto st = readJsonInt(*o, "origin_metric_type", w, mt); !st.isOk()) return st;
+  const std::string w = where + ".metadata.origin";
+  int64_t v[4] = {0, 0, 0, 0};
+  const char* names[4] = {"metric_type", "product", "category", "service"};
+  for (int i = 0; i < 4; ++i) {
+    std::string prefixed = std::string("origin_") + names[i];
+    const char* key = jsonField(*o, prefixed) ? prefixed.c_str() : names[i];
+    if (auto st = readJsonInt(*o, key, w, v[i]); !st.isOk()) return st;
+    if (v[i] < 0 || v[i] > UINT32_MAX) return bad(w + "." + key, "out of range");
   }
-  origin.product = static_cast<uint32_t>(p);
-  origin.category = static_cast<uint32_t>(c);
-  origin.service = static_cast<uint32_t>(s);
-  origin.metric_type = static_cast<uint32_t>(mt);
-  // agent fakeintake behaviour: an all-zero v1 origin means "no metadata".
-  if (v1_names && p == 0 && c == 0 && s == 0) return Status::ok();
-  out = origin;
+  // agent fakeintake behaviour: an all-zero origin means "no metadata".
+  if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0) return Status::ok();
+  out = DecodedOrigin{static_cast<uint32_t>(v[0]), static_cast<uint32_t>(v[1]), static_cast<uint32_t>(v[2]),
+                      static_cast<uint32_t>(v[3])};
   return Status::ok();
 }
 
@@ -57,7 +56,7 @@ Status readV1Series(const json& s, const std::string& where, DecodedSeries& d) {
                   readJsonString(s, "host", where, host), readJsonString(s, "device", where, device),
                   readJsonString(s, "source_type_name", where, d.source_type_name),
                   readJsonString(s, "unit", where, d.unit), readJsonInt(s, "interval", where, interval),
-                  readJsonStrings(s, "tags", where, d.tags), readOrigin(s, where, true, d.origin)}) {
+                  readJsonStrings(s, "tags", where, d.tags), readOrigin(s, where, d.origin)}) {
     if (!st.isOk()) return st;
   }
   d.interval = interval;
@@ -87,7 +86,7 @@ Status readV2Series(const json& s, const std::string& where, DecodedSeries& d) {
   for (auto st : {readJsonString(s, "metric", where, d.metric), readJsonString(s, "unit", where, d.unit),
                   readJsonString(s, "source_type_name", where, d.source_type_name),
                   readJsonInt(s, "interval", where, d.interval), readJsonStrings(s, "tags", where, d.tags),
-                  readOrigin(s, where, false, d.origin)}) {
+                  readOrigin(s, where, d.origin)}) {
     if (!st.isOk()) return st;
   }
   if (const json* t = jsonField(s, "type")) {

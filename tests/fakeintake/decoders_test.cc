@@ -8,6 +8,7 @@
 
 #include "fakeintake/decoders/decoded_json.h"
 #include "fakeintake/decoders/decoder.h"
+#include "proto/process.pb.h"
 #include "tests/fakeintake/test_support.h"
 
 namespace ddsim::fakeintake {
@@ -97,7 +98,7 @@ TEST(SeriesV2JsonDecoder, DecodesTheApiClientShape) {
   const std::string body = R"({"series":[{"metric":"system.load.1","type":3,"unit":"load",)"
                            R"("points":[{"timestamp":1700000000,"value":0.7}],)"
                            R"("resources":[{"name":"dummyhost","type":"host"}],"tags":["env:test"],)"
-                           R"("interval":20,"source_type_name":"api"}]})";
+                           R"("interval":20,"source_type_name":"api","metadata":{"origin":{"product":10,"service":5}}}]})";
   auto p = decodeBody(RouteKind::kSeriesV2, "application/json; charset=utf-8", body, 1 << 20);
   ASSERT_TRUE(p.isOk()) << p.status().toString();
   const auto& s = std::get<std::vector<DecodedSeries>>(p->items);
@@ -108,6 +109,9 @@ TEST(SeriesV2JsonDecoder, DecodesTheApiClientShape) {
   EXPECT_EQ(s[0].host(), "dummyhost");
   EXPECT_EQ(s[0].interval, 20);
   EXPECT_DOUBLE_EQ(s[0].points[0].value, 0.7);
+  ASSERT_TRUE(s[0].origin.has_value());  // MetricOrigin {metric_type, product, service}
+  EXPECT_EQ(s[0].origin->product, 10u);
+  EXPECT_EQ(s[0].origin->service, 5u);
 }
 
 // Spec §4.4: SketchPayload with dogsketches, per-sketch metadata and the empty payload metadata.
@@ -197,6 +201,65 @@ TEST(OrchestratorDecoder, ReadsTheVersionedHeader) {
   auto bad = decodeBody(RouteKind::kOrchestrator, "application/x-protobuf", std::string("\x09\x00\x29\x00\x00", 5), 1 << 20);
   ASSERT_FALSE(bad.isOk());
   EXPECT_NE(bad.status().message().find("header version 9"), std::string::npos) << bad.status().message();
+}
+
+// A zstd v0.5 frame of raw blocks (what encoding 2, the agent's legacy zstd, looks like on the
+// wire when stored uncompressed): magic FD2FB525, window byte, raw blocks, end block.
+std::string legacyZstdFrame(const std::string& body) {
+  std::string f("\x25\xb5\x2f\xfd", 4);
+  int window_log = 11;
+  while ((size_t{1} << window_log) < body.size()) ++window_log;
+  f.push_back(static_cast<char>(window_log - 11));
+  f.push_back(static_cast<char>((1u << 6) | ((body.size() >> 16) & 7)));
+  f.push_back(static_cast<char>((body.size() >> 8) & 0xFF));
+  f.push_back(static_cast<char>(body.size() & 0xFF));
+  f += body;
+  f.append("\xc0\x00\x00", 3);
+  return f;
+}
+
+std::string processHeader(int encoding, int type) {
+  std::string h(16, '\0');
+  h[0] = 3;
+  h[1] = static_cast<char>(encoding);
+  h[2] = static_cast<char>(type);
+  return h;
+}
+
+// The collector messages of proto/process.proto decode to JSON, in every body encoding.
+TEST(OrchestratorDecoder, DecodesCollectorPodBodies) {
+  datadog::process_agent::CollectorPod pod;
+  pod.set_clustername("prod-cluster");
+  pod.set_clusterid("0f7a");
+  auto* p = pod.add_pods();
+  p->mutable_metadata()->set_name("web-1");
+  p->mutable_metadata()->set_uid("uid-1");
+  p->set_phase("Running");
+  const std::string body = pod.SerializeAsString();
+  for (int encoding : {0, 2, 4, 5}) {
+    std::string payload = processHeader(encoding, 41);
+    payload += encoding == 0 ? body : encoding == 2 ? legacyZstdFrame(body) : testing::zstdCompress(body);
+    auto d = decodeBody(RouteKind::kOrchestrator, "application/x-protobuf", payload, 1 << 20);
+    ASSERT_TRUE(d.isOk()) << "encoding " << encoding << ": " << d.status().toString();
+    const auto& m = std::get<std::vector<DecodedOrchestratorMessage>>(d->items)[0];
+    EXPECT_EQ(m.message_name, "datadog.process_agent.CollectorPod");
+    EXPECT_EQ(m.body_decoded_bytes, body.size());
+    json j = toJson(m);
+    EXPECT_EQ(j["body"]["clusterName"], "prod-cluster") << j.dump();
+    EXPECT_EQ(j["body"]["pods"][0]["metadata"]["name"], "web-1");
+  }
+  // A manifest (type 80) on /api/v2/orchmanif.
+  datadog::process_agent::CollectorManifest manifest;
+  manifest.set_clusterid("0f7a");
+  manifest.add_manifests()->set_uid("m-1");
+  auto d = decodeBody(RouteKind::kOrchestratorManifest, "application/x-protobuf",
+                      processHeader(2, 80) + legacyZstdFrame(manifest.SerializeAsString()), 1 << 20);
+  ASSERT_TRUE(d.isOk()) << d.status().toString();
+  EXPECT_EQ(toJson(std::get<std::vector<DecodedOrchestratorMessage>>(d->items)[0])["body"]["manifests"][0]["uid"], "m-1");
+  // A known type whose body is not that message.
+  auto bad = decodeBody(RouteKind::kOrchestrator, "application/x-protobuf", processHeader(0, 41) + "\xff\xff\xff", 1 << 20);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("CollectorPod"), std::string::npos) << bad.status().message();
 }
 
 // Malformed bodies: a DataLoss whose message says what and where.
