@@ -58,24 +58,51 @@ common::Duration BackoffPolicy::backoff(int n, common::Random& random) const {
 BlockedEndpoints::BlockedEndpoints(BackoffPolicy policy, common::Random random)
     : policy_(policy), random_(random) {}
 
-void BlockedEndpoints::close(const std::string& target, common::SteadyTime now) {
-  std::lock_guard lock(mu_);
+void BlockedEndpoints::closeLocked(const std::string& target, common::SteadyTime now) {
   Block& b = blocks_[target];
   b.errors = policy_.incError(b.errors);
   b.until = now + policy_.backoff(b.errors, random_);
 }
 
-void BlockedEndpoints::recover(const std::string& target, common::SteadyTime now) {
-  std::lock_guard lock(mu_);
+void BlockedEndpoints::recoverLocked(const std::string& target, common::SteadyTime now) {
   Block& b = blocks_[target];
   b.errors = policy_.decError(b.errors);
   b.until = now + policy_.backoff(b.errors, random_);
 }
 
-bool BlockedEndpoints::isBlocked(const std::string& target, common::SteadyTime now) const {
-  std::lock_guard lock(mu_);
+bool BlockedEndpoints::isBlockedLocked(const std::string& target, common::SteadyTime now) const {
   auto it = blocks_.find(target);
   return it != blocks_.end() && now < it->second.until;
+}
+
+void BlockedEndpoints::close(const std::string& target, common::SteadyTime now) {
+  std::lock_guard lock(mu_);
+  closeLocked(target, now);
+}
+
+void BlockedEndpoints::recover(const std::string& target, common::SteadyTime now) {
+  std::lock_guard lock(mu_);
+  recoverLocked(target, now);
+}
+
+bool BlockedEndpoints::isBlocked(const std::string& target, common::SteadyTime now) const {
+  std::lock_guard lock(mu_);
+  return isBlockedLocked(target, now);
+}
+
+void BlockedEndpoints::close(const std::string& target, const common::Clock& clock) {
+  std::lock_guard lock(mu_);
+  closeLocked(target, clock.steadyNow());
+}
+
+void BlockedEndpoints::recover(const std::string& target, const common::Clock& clock) {
+  std::lock_guard lock(mu_);
+  recoverLocked(target, clock.steadyNow());
+}
+
+bool BlockedEndpoints::isBlocked(const std::string& target, const common::Clock& clock) const {
+  std::lock_guard lock(mu_);
+  return isBlockedLocked(target, clock.steadyNow());
 }
 
 int BlockedEndpoints::errorCount(const std::string& target) const {

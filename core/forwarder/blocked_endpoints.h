@@ -42,6 +42,13 @@ class BlockedEndpoints {
   // now < blocked-until.
   bool isBlocked(const std::string& target, common::SteadyTime now) const;
 
+  // Live mode: the same, with `now` read from `clock` under the breaker's lock, so that events
+  // from concurrent workers are ordered by time (as the agent's time.Now() under its mutex).
+  // A time read before the lock could predate a concurrent recover() and see a stale block.
+  void close(const std::string& target, const common::Clock& clock);
+  void recover(const std::string& target, const common::Clock& clock);
+  bool isBlocked(const std::string& target, const common::Clock& clock) const;
+
   int errorCount(const std::string& target) const;
   common::SteadyTime blockedUntil(const std::string& target) const;
   const BackoffPolicy& policy() const { return policy_; }
@@ -51,6 +58,10 @@ class BlockedEndpoints {
     int errors = 0;
     common::SteadyTime until{};
   };
+  void closeLocked(const std::string& target, common::SteadyTime now);
+  void recoverLocked(const std::string& target, common::SteadyTime now);
+  bool isBlockedLocked(const std::string& target, common::SteadyTime now) const;
+
   BackoffPolicy policy_;
   mutable std::mutex mu_;
   common::Random random_;

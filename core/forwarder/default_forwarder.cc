@@ -31,6 +31,16 @@ common::Result<std::unique_ptr<DefaultForwarder>> DefaultForwarder::create(Forwa
 
 common::Status DefaultForwarder::init() {
   if (auto st = options_.validate(); !st.isOk()) return st;
+  if (options_.forwarder_retry_queue_max_size) {
+    if (options_.forwarder_retry_queue_payloads_max_size) {
+      spdlog::warn("forwarder: 'forwarder_retry_queue_max_size' is set, but as this setting is deprecated, "
+                   "'forwarder_retry_queue_payloads_max_size' is used instead");
+    } else {
+      spdlog::warn("forwarder: 'forwarder_retry_queue_max_size = {}' is deprecated; {} bytes (N * 2 MiB) are used "
+                   "as 'forwarder_retry_queue_payloads_max_size'",
+                   *options_.forwarder_retry_queue_max_size, options_.retryQueueMaxBytes());
+    }
+  }
   auto domains = resolveDomains(options_);
   if (!domains.isOk()) return domains.status();
   if (domains->empty()) spdlog::error("forwarder: no domain has an API key; every payload will be dropped");

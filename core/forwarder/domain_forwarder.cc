@@ -78,6 +78,26 @@ void DomainForwarder::submit(TransactionPtr t) {
                 "full; consider increasing forwarder_num_workers", domain_);
 }
 
+bool DomainForwarder::targetBlocked(const std::string& target, common::SteadyTime now) const {
+  return isVirtual() ? breaker_.isBlocked(target, now) : breaker_.isBlocked(target, clock_);
+}
+
+void DomainForwarder::breakerClose(const std::string& target, common::SteadyTime at) {
+  if (isVirtual()) {
+    breaker_.close(target, at);
+  } else {
+    breaker_.close(target, clock_);
+  }
+}
+
+void DomainForwarder::breakerRecover(const std::string& target, common::SteadyTime at) {
+  if (isVirtual()) {
+    breaker_.recover(target, at);
+  } else {
+    breaker_.recover(target, clock_);
+  }
+}
+
 TransactionPtr DomainForwarder::popNext() {
   std::deque<TransactionPtr>* q = !high_.empty() ? &high_ : (!low_.empty() ? &low_ : nullptr);
   if (!q) return nullptr;
@@ -89,7 +109,7 @@ TransactionPtr DomainForwarder::popNext() {
 std::optional<TransportResult> DomainForwarder::dispatch(TransactionPtr& t, common::SteadyTime now,
                                                          CancelToken* cancel) {
   const std::string target = t->target();
-  if (breaker_.isBlocked(target, now)) {
+  if (targetBlocked(target, now)) {
     spdlog::error("forwarder: too many errors for endpoint '{}': retrying later", target);
     requeue(std::move(t));
     return std::nullopt;
@@ -103,21 +123,21 @@ void DomainForwarder::complete(TransactionPtr t, const TransportResult& r, commo
   switch (d.outcome) {
     case Outcome::kSuccess:
     case Outcome::kDrop:
-      breaker_.recover(target, at);  // agent behaviour: a dropped transaction is a breaker success
+      breakerRecover(target, at);  // agent behaviour: a dropped transaction is a breaker success
       break;
     case Outcome::kRetry:
       if (!t->retryable) {
         // agent behaviour: Process() hides errors of non-retryable transactions; they are gone.
-        breaker_.recover(target, at);
+        breakerRecover(target, at);
         telemetry_.onDropped(t->endpoint_name, DropReason::kNotRetryable);
         break;
       }
-      breaker_.close(target, at);
+      breakerClose(target, at);
       requeue(std::move(t));
       break;
     case Outcome::kRequeue:
       // agent behaviour: a cancelled attempt returns no error, so the worker also calls recover().
-      breaker_.recover(target, at);
+      breakerRecover(target, at);
       requeue(std::move(t));
       break;
   }
@@ -182,7 +202,7 @@ void DomainForwarder::retryTransactions(common::SteadyTime now) {
   size_t dropped_workers_busy = 0;
   for (auto& t : txs) {
     const std::string endpoint = t->endpoint_name;
-    if (!breaker_.isBlocked(t->target(), now)) {
+    if (!targetBlocked(t->target(), now)) {
       bool pushed = false;
       {
         std::lock_guard lock(queue_mu_);

@@ -98,6 +98,11 @@ class DomainForwarder {
   };
 
   bool isVirtual() const { return options_.run_mode == RunMode::kVirtual; }
+  // Breaker access: virtual mode uses the given time; live mode reads the clock under the
+  // breaker's lock (see BlockedEndpoints).
+  bool targetBlocked(const std::string& target, common::SteadyTime now) const;
+  void breakerClose(const std::string& target, common::SteadyTime at);
+  void breakerRecover(const std::string& target, common::SteadyTime at);
   TransactionPtr popNext();  // high first, then low; null when both are empty
   // Sends `t` at `now` unless its target is blocked (then it is requeued and nullopt returned).
   std::optional<TransportResult> dispatch(TransactionPtr& t, common::SteadyTime now, CancelToken* cancel);

@@ -1,18 +1,10 @@
 #include "core/forwarder/forwarder_options.h"
 
-#include <spdlog/spdlog.h>
-
 namespace ddsim::forwarder {
 
 int64_t ForwarderOptions::retryQueueMaxBytes() const {
   // agent behaviour: the new key wins; the deprecated one counts 2 MiB per transaction.
-  if (forwarder_retry_queue_payloads_max_size) {
-    if (forwarder_retry_queue_max_size) {
-      spdlog::warn("forwarder: 'forwarder_retry_queue_max_size' is deprecated and ignored because "
-                   "'forwarder_retry_queue_payloads_max_size' is set");
-    }
-    return *forwarder_retry_queue_payloads_max_size;
-  }
+  if (forwarder_retry_queue_payloads_max_size) return *forwarder_retry_queue_payloads_max_size;
   if (forwarder_retry_queue_max_size) return *forwarder_retry_queue_max_size * kDeprecatedRetryQueueItemBytes;
   return kDefaultRetryQueueBytes;
 }

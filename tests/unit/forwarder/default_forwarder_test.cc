@@ -203,7 +203,7 @@ TEST(DefaultForwarderTest, RestartWithDiskSpillDeliversEverythingWrittenBeforeIt
     auto first = make(o, transport, common::SystemClock::instance(), random);
     ASSERT_NE(first, nullptr);
     for (int i = 0; i < kPayloads; ++i) {
-      ASSERT_TRUE(first->submit(rawSubmission("payload-" + std::to_string(i) + std::string(600, '#'))).isOk());
+      ASSERT_TRUE(first->submit(rawSubmission(fwdtest::numbered("payload-", i) + std::string(600, '#'))).isOk());
     }
     // Every transaction failed or found its target blocked, and the driver thread moved it
     // into the retry queue (poll with a bounded wait: live threads).
@@ -239,7 +239,7 @@ TEST(DefaultForwarderTest, RestartWithDiskSpillDeliversEverythingWrittenBeforeIt
     EXPECT_EQ(reqs[i].headers.find("Dd-Api-Key")->second, "secret-api-key-123");
   }
   std::set<std::string> want;
-  for (int i = 0; i < kPayloads; ++i) want.insert("payload-" + std::to_string(i));
+  for (int i = 0; i < kPayloads; ++i) want.insert(fwdtest::numbered("payload-", i));
   EXPECT_EQ(got, want);
   EXPECT_EQ(reqs.size() - before, static_cast<size_t>(kPayloads));
   EXPECT_EQ(second->telemetry().at("forwarder.disk.files"), 0);
@@ -291,20 +291,14 @@ TEST(DefaultForwarderTest, BreakerDelaysMatchTheFormula) {
 TEST(DefaultForwarderTest, SimulatedLatencyKeepsWorkersBusy) {
   common::ManualClock clock;
   int calls = 0;
-  FunctionTransport transport([&](const TransportRequest&) {
-    ++calls;
-    TransportResult r;
-    r.status = 200;
-    r.headers = {{"X-Ddsim-Simulated-Latency-Ms", "2000"}};
-    return r;
-  });
+  FunctionTransport transport(fwdtest::answerAfter("2000", &calls));
   common::Random random(1);
   ForwarderOptions o = virtualOptions("http://intake.test");
   o.forwarder_num_workers = 2;
   auto f = make(o, transport, clock, random);
   ASSERT_NE(f, nullptr);
   const common::SteadyTime t0 = clock.steadyNow();
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(f->submit(seriesSubmission("p" + std::to_string(i))).isOk());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
   EXPECT_EQ(f->nextDeadline(), t0);  // work is waiting for the free workers
   f->tick(t0);
   EXPECT_EQ(calls, 2);
@@ -376,7 +370,7 @@ TEST(DefaultForwarderTest, SameSeedSameRun) {
     common::Random random(seed);
     auto f = make(virtualOptions("http://intake.test"), transport, clock, random);
     for (int i = 0; i < 40; ++i) {
-      EXPECT_TRUE(f->submit(seriesSubmission("p" + std::to_string(i))).isOk());
+      EXPECT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
       runUntil(*f, clock, clock.steadyNow() + seconds(15));
     }
     runUntil(*f, clock, clock.steadyNow() + seconds(600));
@@ -471,17 +465,11 @@ TEST(DefaultForwarderTest, StartStopSemantics) {
 TEST(DefaultForwarderTest, VirtualStopPurgesWithinTheStopTimeout) {
   common::ManualClock clock;
   int calls = 0;
-  FunctionTransport transport([&](const TransportRequest&) {
-    ++calls;
-    TransportResult r;
-    r.status = 200;
-    r.headers = {{"X-Ddsim-Simulated-Latency-Ms", "1500"}};
-    return r;
-  });
+  FunctionTransport transport(fwdtest::answerAfter("1500", &calls));
   common::Random random(1);
   auto f = make(virtualOptions("http://intake.test"), transport, clock, random);
   ASSERT_NE(f, nullptr);
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->submit(seriesSubmission("p" + std::to_string(i))).isOk());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
   f->stop();  // purge: p0 answers at 1.5 s, p1 would answer at 3.0 s > 2 s
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(f->counters().success(), 1);
@@ -500,7 +488,7 @@ TEST(DefaultForwarderTest, LiveStopPurgesHighPriority) {
   o.disable_api_key_checking = true;
   auto f = make(o, transport, common::SystemClock::instance(), random);
   ASSERT_NE(f, nullptr);
-  for (int i = 0; i < 30; ++i) ASSERT_TRUE(f->submit(seriesSubmission("p" + std::to_string(i))).isOk());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
   f->stop();
   // Everything is delivered, except (agent behaviour) an attempt the stopping worker cancelled:
   // it is requeued and, with no disk storage, lost at stop — and counted.
@@ -556,6 +544,56 @@ TEST(DefaultForwarderTest, BadInputIsRetriedOrDroppedPerTheTable) {
     EXPECT_EQ(snap.at(c.counter), 1);
     EXPECT_EQ(f->domainForwarder(c.url)->retryQueueCount(), c.retried ? 1u : 0u);
   }
+}
+
+// Spec §6.2: process-like payloads (orchestrator) carry X-DD-Agent-Attempts, counted per
+// attempt; the legacy route is used when orchestrator_explorer.use_legacy_endpoint is set.
+TEST(DefaultForwarderTest, OrchestratorAttemptsHeaderCountsAttempts) {
+  common::ManualClock clock;
+  std::vector<std::string> attempts, urls;
+  FunctionTransport transport([&](const TransportRequest& r) {
+    attempts.emplace_back(headerValue(r.headers, "X-Dd-Agent-Attempts"));
+    urls.push_back(r.url);
+    TransportResult res;
+    res.status = attempts.size() < 3 ? 500 : 200;
+    return res;
+  });
+  common::Random random(1);
+  ForwarderOptions o = virtualOptions("http://intake.test");
+  o.use_legacy_orchestrator_endpoint = true;
+  auto f = make(o, transport, clock, random);
+  ASSERT_NE(f, nullptr);
+  serializer::Submission s;
+  s.endpoint = serializer::Endpoint::kOrchestrator;
+  s.payloads = {payloadOf("orch")};
+  ASSERT_TRUE(f->submit(std::move(s)).isOk());
+  runUntil(*f, clock, clock.steadyNow() + seconds(120));
+  EXPECT_EQ(attempts, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(urls.front(), "http://intake.test/api/v1/orchestrator");
+  EXPECT_EQ(f->counters().success(), 1);
+}
+
+// Live mode with concurrent workers: successes never leave the breaker blocked, so nothing is
+// requeued. (Regression: a time read before the breaker's lock could predate a concurrent
+// recover() and see a stale block.)
+TEST(DefaultForwarderTest, ConcurrentLiveWorkersNeverSeeAStaleBlock) {
+  ScriptedServer server;
+  HttpTransport transport(common::SystemClock::instance());
+  common::Random random(1);
+  ForwarderOptions o;
+  o.api_key = "k";
+  o.dd_url = server.url();
+  o.forwarder_num_workers = 4;
+  o.disable_api_key_checking = true;
+  auto f = make(o, transport, common::SystemClock::instance(), random);
+  ASSERT_NE(f, nullptr);
+  for (int round = 0; round < 10; ++round) {
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
+    ASSERT_TRUE(server.waitFor(static_cast<size_t>(40 * (round + 1))));
+  }
+  f->stop();
+  EXPECT_EQ(f->counters().success(), 400);
+  EXPECT_EQ(f->counters().requeued(), 0);
 }
 
 }  // namespace

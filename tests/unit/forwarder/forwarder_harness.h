@@ -9,8 +9,16 @@
 
 #include "core/common/clock.h"
 #include "core/forwarder/default_forwarder.h"
+#include "core/forwarder/function_transport.h"
 
 namespace ddsim::forwarder::fwdtest {
+
+// prefix + decimal n (spelled out: GCC 12 warns falsely on `"literal" + std::to_string(n)`).
+inline std::string numbered(const char* prefix, int64_t n) {
+  std::string s(prefix);
+  s += std::to_string(n);
+  return s;
+}
 
 inline serializer::PayloadPtr payloadOf(std::string bytes, int64_t points = 1) {
   auto p = std::make_shared<serializer::Payload>();
@@ -76,6 +84,17 @@ inline serializer::Submission rawSubmission(const std::string& body,
   s.headers = {{"Content-Type", "application/x-protobuf"}};
   s.priority = prio;
   return s;
+}
+
+// An in-process intake answering 200 after a simulated latency (virtual time); counts calls.
+inline FunctionTransport::Handler answerAfter(const std::string& latency_ms, int* calls) {
+  return [latency_ms, calls](const TransportRequest&) {
+    ++*calls;
+    TransportResult r;
+    r.status = 200;
+    r.headers = {{std::string(kSimulatedLatencyHeader), latency_ms}};
+    return r;
+  };
 }
 
 }  // namespace ddsim::forwarder::fwdtest
