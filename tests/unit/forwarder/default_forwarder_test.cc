@@ -39,6 +39,14 @@ ForwarderOptions virtualOptions(const std::string& url) {
   return o;
 }
 
+ForwarderOptions liveOptions(const std::string& url) {
+  ForwarderOptions o;
+  o.api_key = "k";
+  o.dd_url = url;
+  o.disable_api_key_checking = true;
+  return o;
+}
+
 std::unique_ptr<DefaultForwarder> make(const ForwarderOptions& o, Transport& t, common::Clock& c, common::Random& r) {
   auto f = DefaultForwarder::create(o, {t, c, r});
   EXPECT_TRUE(f.isOk()) << f.status().toString();
@@ -482,10 +490,7 @@ TEST(DefaultForwarderTest, LiveStopPurgesHighPriority) {
   ScriptedServer server;
   HttpTransport transport(common::SystemClock::instance());
   common::Random random(1);
-  ForwarderOptions o;
-  o.api_key = "k";
-  o.dd_url = server.url();
-  o.disable_api_key_checking = true;
+  ForwarderOptions o = liveOptions(server.url());
   auto f = make(o, transport, common::SystemClock::instance(), random);
   ASSERT_NE(f, nullptr);
   for (int i = 0; i < 30; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
