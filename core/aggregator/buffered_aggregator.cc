@@ -83,10 +83,14 @@ void BufferedAggregator::processPending(double now) {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& item : items) handle(item, now, metadata);
   }
-  // Each orchestrator resource is its own payload: handed on at once, outside the lock, so
-  // senders and flushes never wait on it (the agent uses a goroutine).
+  // Each orchestrator resource is its own payload: handed on at once, outside the lock, through
+  // the executor when there is one (the agent uses a goroutine), so the loop never waits on it.
   for (auto& m : metadata) {
-    if (!serializer_->sendOrchestratorMetadata(std::move(m)).isOk()) telemetry_->orchestrator_metadata_errors++;
+    MetricSerializer* ser = serializer_;
+    AggregatorTelemetry* tel = telemetry_;
+    runSend(false, [ser, tel, m = std::move(m)]() mutable {
+      if (!ser->sendOrchestratorMetadata(std::move(m)).isOk()) tel->orchestrator_metadata_errors++;
+    });
   }
 }
 

@@ -18,7 +18,9 @@ Demultiplexer::Demultiplexer(const DemultiplexerOptions& opts, MetricSerializer*
                              MetricSerializer* no_agg_serializer)
     : opts_(opts), serializer_(serializer), histogram_(opts.histogram), next_flush_(kInf) {
   const int n = std::max(1, opts_.pipeline_count);
-  for (int i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i, opts_.time_sampler, &histogram_));
+  TimeSamplerOptions ts_opts = opts_.time_sampler;
+  ts_opts.hostname = opts_.aggregator.hostname;  // NewTimeSampler(..., agg.hostname)
+  for (int i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i, ts_opts, &histogram_));
   aggregator_ = std::make_unique<BufferedAggregator>(opts_.aggregator, serializer_, &histogram_, &telemetry_);
   if (opts_.no_aggregation_pipeline) {
     no_agg_ = std::make_unique<NoAggregationWorker>(opts_.no_aggregation_batch_size,
@@ -290,6 +292,7 @@ common::TelemetrySnapshot Demultiplexer::telemetry() const {
     out["aggregator.dogstatsd_contexts.shard_" + id] = static_cast<double>(sh.sampler.contextCount());
     out["aggregator.dogstatsd_time_buckets.shard_" + id] = static_cast<double>(sh.sampler.bucketCount());
     for (const auto& [reason, n] : sh.sampler.drops().snapshot()) out["aggregator.dropped." + reason] += static_cast<double>(n);
+    for (const auto& [reason, n] : sh.sampler.anomalies().snapshot()) out["aggregator.anomaly." + reason] += static_cast<double>(n);
     for (const auto& [reason, n] : sh.sampler.flushErrors().snapshot()) {
       out["aggregator.flush_errors." + reason] += static_cast<double>(n);
     }

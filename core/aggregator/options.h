@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "core/metrics/histogram_config.h"
@@ -19,6 +20,10 @@ struct TimeSamplerOptions {
   int64_t dogstatsd_expiry_seconds = 300;      // dogstatsd_expiry_seconds: counters report 0s this long
   int64_t dogstatsd_context_expiry_seconds = 20;  // dogstatsd_context_expiry_seconds
   bool use_tags_store = true;                  // aggregator_use_tags_store
+  // telemetry.enabled && telemetry.dogstatsd_origin: each flush adds one
+  // datadog.agent.aggregator.dogstatsd_contexts_by_origin gauge per tagger-tag set.
+  bool dogstatsd_origin_telemetry = false;
+  std::string hostname;                        // their host (the demultiplexer sets the agent hostname)
   // Sample timestamps accepted (Unix s). Outside (0 excluded, uses the receive time) the agent's
   // int64 arithmetic would overflow; such samples are dropped and counted.
   double max_timestamp = 1e11;

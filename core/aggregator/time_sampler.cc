@@ -48,6 +48,9 @@ void TimeSampler::sample(const metrics::MetricSample& s, double now) {
     drops_.add("timestamp_out_of_range");
     return;
   }
+  // agent behaviour: @0 or a negative rate is not rejected (a counter turns it into +Inf or a
+  // negative value, spec §1.5); it is only counted here.
+  if (!(s.sample_rate > 0)) anomalies_.add("non_positive_sample_rate");
   // agent behaviour: the context is tracked before the value is checked, so a NaN sample still
   // creates (or refreshes) its context (spec §1.2, time_sampler.go sample()).
   const metrics::ContextKey key = resolver_.track(s, metrics::goInt64(ts));
@@ -184,12 +187,38 @@ void TimeSampler::flushSketches(int64_t cutoff, std::vector<metrics::SketchSerie
   });
 }
 
+void TimeSampler::appendOriginTelemetry(double ts, std::vector<metrics::Serie>& out) {
+  // One gauge per distinct tagger-tag set (the contexts' origin), counting its contexts.
+  std::vector<std::pair<metrics::TagSetPtr, int64_t>> per_origin;
+  metrics::KeyMap<uint32_t> index;
+  resolver_.resolver().forEach([&](uint64_t, const Context& c) {
+    const auto id = reinterpret_cast<uintptr_t>(c.tagger_tags.get());
+    bool inserted = false;
+    uint32_t& i = index.findOrInsert(id, &inserted);
+    if (inserted) {
+      i = static_cast<uint32_t>(per_origin.size());
+      per_origin.emplace_back(c.tagger_tags, 0);
+    }
+    per_origin[i].second++;
+  });
+  for (auto& [tags, n] : per_origin) {
+    metrics::Serie s;
+    s.name = "datadog.agent.aggregator.dogstatsd_contexts_by_origin";
+    s.host = opts_.hostname;
+    s.tags = metrics::CompositeTags(metrics::makeTagSet({"sampler_id:" + std::to_string(id_)}), tags);
+    s.mtype = ApiMetricType::kGauge;
+    s.points = {{ts, static_cast<double>(n)}};
+    out.push_back(std::move(s));
+  }
+}
+
 void TimeSampler::flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches) {
   const int64_t cutoff = bucketStart(ts);
   flushSeries(cutoff, series);
   flushSketches(cutoff, sketches);
   resolver_.expire(metrics::goInt64(ts));
   last_cutoff_ = cutoff;
+  if (opts_.dogstatsd_origin_telemetry) appendOriginTelemetry(ts, series);
 }
 
 size_t TimeSampler::memoryBytes() const {

@@ -39,6 +39,8 @@ class TimeSampler {
     return resolver_.resolver().countsByMtype();
   }
   const common::CounterSet& drops() const { return drops_; }
+  // Input the agent accepts but that is suspicious (kept, not dropped): "non_positive_sample_rate".
+  const common::CounterSet& anomalies() const { return anomalies_; }
   const common::CounterSet& flushErrors() const { return flush_errors_; }
   // Approximate heap bytes of contexts and open buckets (not tags or interned strings).
   size_t memoryBytes() const;
@@ -63,6 +65,7 @@ class TimeSampler {
   void flushSketches(int64_t cutoff, std::vector<metrics::SketchSeries>& out);
   void addMerged(std::string_view suffix, metrics::ApiMetricType t, std::span<const metrics::Point> pts);
   void emitMerged(metrics::ContextKey key, std::vector<metrics::Serie>& out);
+  void appendOriginTelemetry(double ts, std::vector<metrics::Serie>& out);
 
   int id_;
   TimeSamplerOptions opts_;
@@ -78,6 +81,7 @@ class TimeSampler {
   size_t merged_used_ = 0;
   common::CounterSet drops_;
   common::CounterSet flush_errors_;
+  common::CounterSet anomalies_;
 };
 
 }  // namespace ddsim::aggregator

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "core/metrics/context_key.h"
 #include "tests/unit/aggregator/test_util.h"
@@ -275,6 +276,71 @@ TEST(TimeSamplerTest, ThousandsOfTagsAndMegabyteTags) {
   ASSERT_EQ(series.size(), 2u);
   EXPECT_EQ(testutil::serie(series, "many").tags.size(), 2500u);
   EXPECT_EQ(testutil::serie(series, "big").tags.size(), 2u);
+}
+
+// Issue 2 "Bad input": zero or negative sample rates keep the agent's behaviour per type
+// (spec §1.5) and are counted as anomalies.
+TEST(TimeSamplerTest, ZeroAndNegativeSampleRates) {
+  struct C {
+    const char* what;
+    metrics::MetricType type;
+    double rate;
+    const char* serie;  // name of the serie to look at
+    double want;        // its value (NaN: expect NaN)
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  const C cases[] = {
+      {"counter @0 -> +Inf (not guarded)", metrics::MetricType::kCounter, 0, "m", inf},
+      {"counter @-0.5 -> value / rate", metrics::MetricType::kCounter, -0.5, "m", -0.4},
+      {"gauge ignores the rate", metrics::MetricType::kGauge, 0, "m", 2},
+      {"histogram @0 counts as 1", metrics::MetricType::kHistogram, 0, "m.count", 0.1},
+      {"histogram @-0.5: weight int64(1/rate) = -2", metrics::MetricType::kHistogram, -0.5, "m.count", -0.2},
+  };
+  for (const auto& c : cases) {
+    Fixture f;
+    SampleSpec s = gauge("m", 2, {});
+    s.mtype = c.type;
+    s.sample_rate = c.rate;
+    f.add(s, 1001);
+    const auto series = f.flush(1010);
+    EXPECT_DOUBLE_EQ(testutil::serie(series, c.serie).points.at(0).value, c.want) << c.what;
+    EXPECT_EQ(f.sampler.anomalies().get("non_positive_sample_rate"), 1) << c.what;
+  }
+  Fixture f;
+  SampleSpec d = gauge("d", 2, {});
+  d.mtype = metrics::MetricType::kDistribution;
+  d.sample_rate = 0;  // distributions: outside (0, 1] counts as 1
+  f.add(d, 1001);
+  const auto sk = f.flushSketches(1010);
+  ASSERT_EQ(sk.size(), 1u);
+  EXPECT_EQ(sk[0].points[0].sketch.basic.cnt, 1);
+}
+
+// telemetry.dogstatsd_origin (spec §3.2 step 4): contexts counted per tagger-tag set.
+TEST(TimeSamplerTest, OriginTelemetry) {
+  TagStore store;
+  TimeSamplerOptions o;
+  o.dogstatsd_origin_telemetry = true;
+  o.hostname = "h";
+  TimeSampler sampler(3, o, &store);
+  for (int i = 0; i < 3; ++i) {
+    SampleSpec s = gauge(testutil::cat("m", i), 1, {});
+    s.tagger_tags = {i < 2 ? "pod:a" : "pod:b"};
+    sampler.sample(s.view(), 1001);
+  }
+  std::vector<metrics::Serie> series;
+  std::vector<metrics::SketchSeries> sketches;
+  sampler.flush(1010, series, sketches);
+  std::map<std::string, double> by_origin;
+  for (const auto& s : series) {
+    if (s.name != "datadog.agent.aggregator.dogstatsd_contexts_by_origin") continue;
+    EXPECT_EQ(s.host, "h");
+    const auto tags = s.tags.toVector();
+    ASSERT_EQ(tags.size(), 2u);
+    EXPECT_EQ(tags[0], "sampler_id:3");
+    by_origin[tags[1]] = s.points[0].value;
+  }
+  EXPECT_EQ(by_origin, (std::map<std::string, double>{{"pod:a", 2}, {"pod:b", 1}}));
 }
 
 }  // namespace
