@@ -1,9 +1,10 @@
 #include "fakeintake/handler/intake_handler.h"
 
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <random>
+
+#include <spdlog/spdlog.h>
 
 #include "fakeintake/core/decompress.h"
 #include "fakeintake/core/routes.h"
@@ -102,7 +103,11 @@ IntakeResponse IntakeHandler::handle(IntakeRequest req) {
     resp = handleControl(*this, req, now);
   } else {
     counters_.add("requests.intake");
+    const size_t body_size = req.body.size();
     resp = handleIntake(req, now);
+    // The agent fakeintake logs every intake request; here it is debug level (one line each).
+    spdlog::debug("fakeintake: {} {} ({} bytes, {}) -> {}", req.method, req.path, body_size,
+                  req.headers.value("Content-Encoding"), resp.status);
   }
   finish(resp);
   return resp;
@@ -184,7 +189,7 @@ IntakeResponse IntakeHandler::handleIntake(IntakeRequest& req, common::SystemTim
     // on /support/flare too (the agent probes before sending a flare).
     resp.status = 200;
   } else if (req.method == "POST" || req.method == "PUT") {
-    resp = ingest(req, now, fault.store);
+    resp = ingest(req, now, fault);
   } else if (!fault.status) {
     counters_.add("rejected.method");
     resp = jsonResponse(400, errorsJson("invalid request with route " + req.path + " and method " +
@@ -213,7 +218,8 @@ IntakeResponse IntakeHandler::handleIntake(IntakeRequest& req, common::SystemTim
   return resp;
 }
 
-IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now, bool store_body) {
+IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault) {
+  const bool store_body = fault.store;
   if (!route_stats_.admit(req.path)) {
     counters_.add("rejected.route_limit");
     return jsonResponse(400, errorsJson("too many distinct routes: the fakeintake tracks at most " +
@@ -314,8 +320,9 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
       counters_.add("stored");
     }
   }
-  route_stats_.record(req.path, status, compressed, uncompressed, decoded_ok, !error.empty(),
-                      violation_count, false);
+  // Route stats count the status actually answered (a fault's when one applies).
+  route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
+                      !error.empty(), violation_count, fault.applies);
   if (!error.empty()) return jsonResponse(status, errorsJson(error));
   return jsonResponse(status, "{\"errors\":[]}");
 }

@@ -64,7 +64,7 @@ class IntakeHandler {
 
  private:
   IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
-  IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, bool store_body);
+  IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault);
   IntakeResponse validate(const IntakeRequest& req);
   void finish(IntakeResponse& resp) const;
 

@@ -43,6 +43,9 @@ TEST(Faults, StatusBodyAndRetryAfter) {
   EXPECT_EQ(r->body, R"({"errors":["slow down"]})");
   EXPECT_EQ(r->get_header_value("X-Ddsim-Fault"), "throttle");
   EXPECT_EQ(stored(s), 0u);  // an error answer does not store by default
+  auto stats = json::parse(s.client()->Get("/fakeintake/routestats")->body)["routes"]["/api/v1/series"];
+  EXPECT_EQ(stats["status_counts"]["429"], 1);
+  EXPECT_EQ(stats["faults"], 1);
   // Other routes are untouched.
   auto other = s.client()->Post("/api/v2/series", "{}", "application/json");
   EXPECT_EQ(other->status, 202);
