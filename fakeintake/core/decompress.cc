@@ -158,7 +158,8 @@ ContentEncoding parseContentEncoding(std::string_view header) {
   if (e.empty() || e == "identity") return ContentEncoding::kIdentity;
   if (e == "deflate") return ContentEncoding::kDeflate;
   if (e == "gzip" || e == "x-gzip") return ContentEncoding::kGzip;
-  if (e == "zstd") return ContentEncoding::kZstd;
+  // "zstd1" is what the official API clients send for zstd-compressed metric submissions.
+  if (e == "zstd" || e == "zstd1") return ContentEncoding::kZstd;
   return ContentEncoding::kUnsupported;
 }
 

@@ -12,7 +12,8 @@ namespace ddsim::fakeintake {
 enum class ContentEncoding { kIdentity, kDeflate, kGzip, kZstd, kUnsupported };
 
 // "" and "identity" -> kIdentity; "deflate" (zlib-wrapped, as the agent labels it), "gzip",
-// "zstd" (case-insensitive, surrounding spaces ignored); anything else -> kUnsupported.
+// "zstd" or "zstd1" (the API clients' label) (case-insensitive, surrounding spaces ignored);
+// anything else -> kUnsupported.
 ContentEncoding parseContentEncoding(std::string_view header);
 std::string_view contentEncodingName(ContentEncoding e);
 

@@ -22,6 +22,7 @@ TEST(ContentEncoding, ParsesTheAgentsLabels) {
       {"", ContentEncoding::kIdentity},     {"identity", ContentEncoding::kIdentity},
       {"deflate", ContentEncoding::kDeflate}, {"DEFLATE", ContentEncoding::kDeflate},
       {" gzip ", ContentEncoding::kGzip},   {"zstd", ContentEncoding::kZstd},
+      {"zstd1", ContentEncoding::kZstd},
       {"br", ContentEncoding::kUnsupported}, {"deflate, gzip", ContentEncoding::kUnsupported},
   };
   for (const auto& c : cases) EXPECT_EQ(parseContentEncoding(c.header), c.want) << c.header;
