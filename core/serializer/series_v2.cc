@@ -1,5 +1,6 @@
 #include "core/serializer/series_v2.h"
 
+#include <cassert>
 #include <cmath>
 #include <memory>
 
@@ -55,7 +56,8 @@ int encodeSerieV2(const metrics::Serie& s, const SerieTagRewriter& tags, ProtoWr
 
 int encodeSerieV2Body(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out) {
   int nonfinite = 0;
-  char* const start = out.prepare(maxBodySize(s, tags));
+  const size_t max_size = maxBodySize(s, tags);
+  char* const start = out.prepare(max_size);
   ProtoCursor c{start};
   writeResource(c, "host", s.host);
   if (!tags.device().empty()) writeResource(c, "device", tags.device());
@@ -72,6 +74,7 @@ int encodeSerieV2Body(const metrics::Serie& s, const SerieTagRewriter& tags, Byt
     c.endEmbedded(pm);
     if (!std::isfinite(p.value)) ++nonfinite;
   }
+  assert(static_cast<size_t>(c.p - start) <= max_size && "maxBodySize is not an upper bound");
   out.commit(static_cast<size_t>(c.p - start));
   ProtoWriter w(out);
   writeOriginMetadata(w, kSeriesMetadata, s.no_index, s.source);

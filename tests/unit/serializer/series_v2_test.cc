@@ -274,3 +274,35 @@ TEST(SeriesV2Test, NoneCompressorHasNoStream) {
 
 }  // namespace
 }  // namespace ddsim::serializer
+
+namespace ddsim::serializer {
+namespace {
+
+// Long fields make every embedded length take 2-3 bytes (the encoder shifts bodies then).
+TEST(SeriesV2Test, LongFieldsRoundTrip) {
+  metrics::Serie s = testing::makeSerieWithPoints(std::string(300, 'n'), 2000);
+  s.host = std::string(200, 'h');
+  s.source_type_name = std::string(150, 's');
+  s.resources.push_back({std::string(130, 't'), std::string(20000, 'r')});
+  std::vector<std::string> tags{"device:" + std::string(180, 'd')};
+  for (int i = 0; i < 40; ++i) tags.push_back(std::string(static_cast<size_t>(100 + i * 10), 'a' + static_cast<char>(i % 26)));
+  s.tags = metrics::CompositeTags::of(tags);
+  auto zlib = makeCompressor(CompressorKind::kZlib);
+  SerializerCounters counters;
+  auto payloads = build(*zlib, counters, {s});
+  ASSERT_EQ(payloads.size(), 1u);
+  auto mp = parse(*zlib, *payloads[0]);
+  ASSERT_EQ(mp.series_size(), 1);
+  const auto& ms = mp.series(0);
+  EXPECT_EQ(ms.metric(), s.name);
+  EXPECT_EQ(ms.resources(0).name(), s.host);
+  EXPECT_EQ(ms.resources(1).name(), std::string(180, 'd'));
+  EXPECT_EQ(ms.resources(2).name().size(), 20000u);
+  EXPECT_EQ(ms.tags_size(), 40);
+  EXPECT_EQ(ms.source_type_name(), s.source_type_name);
+  ASSERT_EQ(ms.points_size(), 2000);
+  EXPECT_EQ(ms.points(1999).value(), 1999.0);
+}
+
+}  // namespace
+}  // namespace ddsim::serializer
