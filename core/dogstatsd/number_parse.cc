@@ -34,8 +34,52 @@ std::optional<double> strtodWhole(std::string_view s, bool* overflow) {
 
 }  // namespace
 
-std::optional<double> parseGoFloat(std::string_view s) {
-  if (s.empty()) return std::nullopt;
+namespace {
+
+// Exact powers of ten representable as doubles.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Clinger's fast path for the common "[+-]digits[.digits]" shape: with a mantissa below 2^53
+// and at most 22 fraction digits, mantissa / 10^k is one correctly rounded division, the same
+// double any correct parser returns. Returns false to fall back to the general parser.
+bool parseSimpleDecimal(std::string_view s, double* out) {
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction = 0;
+  bool dot = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (digits == 19) return false;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      if (mantissa != 0 || dot) ++digits;  // leading integer zeros do not count
+      if (dot) ++fraction;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;  // exponent, hex, inf/nan, garbage: the general parser decides
+    }
+  }
+  const size_t body = s.size() - ((s[0] == '+' || s[0] == '-') ? 1 : 0);
+  if (body == 0 || (dot && body == 1)) return false;  // "", "+", "." -> general path rejects
+  if (mantissa > (uint64_t{1} << 53) || fraction > 22) return false;
+  double v = static_cast<double>(mantissa) / kPow10[fraction];
+  *out = negative ? -v : v;
+  return true;
+}
+
+}  // namespace
+
+bool parseGoFloat(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  if (parseSimpleDecimal(s, out)) return true;
   std::string_view body = s;
   bool negative = false;
   bool has_sign = false;
@@ -44,65 +88,69 @@ std::optional<double> parseGoFloat(std::string_view s) {
     has_sign = true;
     body.remove_prefix(1);
     // Go accepts exactly one sign.
-    if (body.empty() || body[0] == '+' || body[0] == '-') return std::nullopt;
+    if (body.empty() || body[0] == '+' || body[0] == '-') return false;
   }
   const char first = body[0];
   if (first == 'i' || first == 'I') {
-    if (equalsIgnoreCase(body, "inf") || equalsIgnoreCase(body, "infinity")) {
-      return negative ? -HUGE_VAL : HUGE_VAL;
-    }
-    return std::nullopt;
+    if (!equalsIgnoreCase(body, "inf") && !equalsIgnoreCase(body, "infinity")) return false;
+    *out = negative ? -HUGE_VAL : HUGE_VAL;
+    return true;
   }
   if (first == 'n' || first == 'N') {
     // Go: "nan" only, never signed, never "nan(...)".
-    if (!has_sign && equalsIgnoreCase(body, "nan")) return std::nan("");
-    return std::nullopt;
+    if (has_sign || !equalsIgnoreCase(body, "nan")) return false;
+    *out = std::nan("");
+    return true;
   }
   if (body.size() > 1 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) {
     // Go requires the binary exponent in hex floats; underscores are not supported here.
-    if (body.find_first_of("pP") == std::string_view::npos) return std::nullopt;
-    if (body.find('_') != std::string_view::npos) return std::nullopt;
+    if (body.find_first_of("pP") == std::string_view::npos) return false;
+    if (body.find('_') != std::string_view::npos) return false;
     bool overflow = false;
     auto v = strtodWhole(s, &overflow);
-    if (!v || overflow) return std::nullopt;
-    return v;
+    if (!v || overflow) return false;
+    *out = *v;
+    return true;
   }
   // from_chars also accepts "inf"/"nan" spellings, handled above; everything left is decimal.
   double v = 0;
   auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v,
                                    std::chars_format::general);
-  if (ptr != body.data() + body.size()) return std::nullopt;
+  if (ptr != body.data() + body.size()) return false;
   if (ec == std::errc::result_out_of_range) {
     // Overflow is an error in Go; underflow rounds to zero or a subnormal without error.
     bool overflow = false;
     auto r = strtodWhole(body, &overflow);
-    if (!r || overflow) return std::nullopt;
+    if (!r || overflow) return false;
     v = *r;
   } else if (ec != std::errc()) {
-    return std::nullopt;
+    return false;
   }
-  return negative ? -v : v;
+  *out = negative ? -v : v;
+  return true;
 }
 
-std::optional<int64_t> parseGoInt(std::string_view s) {
-  if (s.empty()) return std::nullopt;
+bool parseGoInt(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
   std::string_view body = s;
   bool negative = false;
   if (body[0] == '+' || body[0] == '-') {
     negative = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (body.empty() || body[0] < '0' || body[0] > '9') return std::nullopt;
+  if (body.empty() || body[0] < '0' || body[0] > '9') return false;
   uint64_t mag = 0;
   auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), mag, 10);
-  if (ec != std::errc() || ptr != body.data() + body.size()) return std::nullopt;
+  if (ec != std::errc() || ptr != body.data() + body.size()) return false;
   constexpr uint64_t kMaxPos = static_cast<uint64_t>(INT64_MAX);
   if (negative) {
-    if (mag > kMaxPos + 1) return std::nullopt;
-    return mag == kMaxPos + 1 ? INT64_MIN : -static_cast<int64_t>(mag);
+    if (mag > kMaxPos + 1) return false;
+    *out = mag == kMaxPos + 1 ? INT64_MIN : -static_cast<int64_t>(mag);
+    return true;
   }
-  if (mag > kMaxPos) return std::nullopt;
-  return static_cast<int64_t>(mag);
+  if (mag > kMaxPos) return false;
+  *out = static_cast<int64_t>(mag);
+  return true;
 }
 
 }  // namespace ddsim::dogstatsd

@@ -9,11 +9,25 @@ namespace ddsim::dogstatsd {
 
 // Go's ParseFloat(s, 64): optional sign, decimal or 0x-hex (with a mandatory p exponent)
 // mantissa, "inf"/"infinity" (any case, optional sign) and "nan" (any case, no sign).
-// Overflow is an error; underflow gives 0 or a subnormal (no error). nullopt on error.
-std::optional<double> parseGoFloat(std::string_view s);
+// Overflow is an error; underflow gives 0 or a subnormal (no error). Returns false on error.
+// (An out-parameter rather than std::optional: returning optional<double> through the stack
+// costs a store-forwarding stall on the hot path.)
+bool parseGoFloat(std::string_view s, double* out);
 
 // Go's ParseInt(s, 10, 64) (and Atoi): optional '+' or '-', then decimal digits only.
-// nullopt on a syntax error or overflow.
-std::optional<int64_t> parseGoInt(std::string_view s);
+// Returns false on a syntax error or overflow.
+bool parseGoInt(std::string_view s, int64_t* out);
+
+// Convenience forms for code off the hot path.
+inline std::optional<double> parseGoFloat(std::string_view s) {
+  double v;
+  if (!parseGoFloat(s, &v)) return std::nullopt;
+  return v;
+}
+inline std::optional<int64_t> parseGoInt(std::string_view s) {
+  int64_t v;
+  if (!parseGoInt(s, &v)) return std::nullopt;
+  return v;
+}
 
 }  // namespace ddsim::dogstatsd

@@ -95,7 +95,7 @@ void PacketProcessor::ensureTagRoom(size_t message_size) {
 void PacketProcessor::processMetric(std::string_view line, Transport transport, size_t line_no) {
   ensureTagRoom(line.size());
   const size_t arena_mark = arena_.used();
-  ParsedMetric m;
+  ParsedMetric& m = parsed_metric_;  // reused: constructing one per line costs a memset
   ParseError err = parser_.parseMetric(line, arena_, m);
   if (err != ParseError::kNone) {
     counters_.add(Stat::kMetricParseErrors);
@@ -121,46 +121,49 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
   std::string_view* tags = arena_.slotsFrom(arena_mark);
   for (size_t i = 0; i < extra.size(); ++i) tags[kept + i] = extra[i];
 
-  metrics::MetricSample s;
-  s.name = name;
-  s.mtype = Enricher::metricType(m.type);
-  s.raw_value = m.raw_value;
-  s.tags = std::span<const std::string_view>(tags, total);
-  s.host = enricher_.sampleHost(meta);
-  s.sample_rate = m.sample_rate;
-  s.timestamp = static_cast<double>(m.timestamp);
-  s.source = meta.source;
-  if (m.values.empty()) {
-    s.value = m.value;
-    emit(s);
-  } else {
-    for (double v : m.values) {
-      s.value = v;
-      emit(s);
+  const std::span<const std::string_view> sample_tags(tags, total);
+  const std::string_view host = enricher_.sampleHost(meta);
+  const metrics::MetricType mtype = Enricher::metricType(m.type);
+  const double* values = m.values.empty() ? &m.value : m.values.data();
+  const size_t count = m.values.empty() ? 1 : m.values.size();
+  for (size_t i = 0; i < count; ++i) {
+    // Built in place: copying a freshly written sample costs store-forwarding stalls.
+    metrics::MetricSample& s = nextSample(m.timestamp > 0);
+    s.name = name;
+    s.value = values[i];
+    s.raw_value = m.raw_value;
+    s.mtype = mtype;
+    s.tags = sample_tags;
+    s.host = host;
+    s.sample_rate = m.sample_rate;
+    s.timestamp = static_cast<double>(m.timestamp);
+    s.source = meta.source;
+    if (mtype == metrics::MetricType::kHistogram && enricher_.copyHistogramsToDistributions()) {
+      copyToDistribution(s);
     }
   }
 }
 
-void PacketProcessor::emit(const metrics::MetricSample& s) {
+metrics::MetricSample& PacketProcessor::nextSample(bool timestamped) {
   counters_.add(Stat::kMetricPackets);
-  if (s.timestamp > 0) {
-    if (samples_with_ts_.size() >= batch_size_) flushSamplesWithTimestamp();
-    samples_with_ts_.push_back(s);
+  if (timestamped) {
     counters_.add(Stat::kSamplesWithTimestamp);
-  } else {
-    if (samples_.size() >= batch_size_) flushSamples();
-    samples_.push_back(s);
+    if (samples_with_ts_.size() >= batch_size_) flushSamplesWithTimestamp();
+    return samples_with_ts_.emplace_back();
   }
-  if (s.mtype == metrics::MetricType::kHistogram && enricher_.copyHistogramsToDistributions()) {
-    // agent behaviour: the copy always goes to the time samplers, timestamp or not.
-    metrics::MetricSample copy = s;
-    std::string_view prefix = enricher_.histogramCopyPrefix();
-    copy.name = prefix.empty() ? s.name : interner_.intern(prefix, s.name);
-    copy.mtype = metrics::MetricType::kDistribution;
-    if (samples_.size() >= batch_size_) flushSamples();
-    samples_.push_back(copy);
-    counters_.add(Stat::kHistogramCopies);
-  }
+  if (samples_.size() >= batch_size_) flushSamples();
+  return samples_.emplace_back();
+}
+
+void PacketProcessor::copyToDistribution(const metrics::MetricSample& s) {
+  // agent behaviour: the copy always goes to the time samplers, timestamp or not.
+  metrics::MetricSample copy = s;
+  std::string_view prefix = enricher_.histogramCopyPrefix();
+  copy.name = prefix.empty() ? s.name : interner_.intern(prefix, s.name);
+  copy.mtype = metrics::MetricType::kDistribution;
+  if (samples_.size() >= batch_size_) flushSamples();
+  samples_.push_back(copy);
+  counters_.add(Stat::kHistogramCopies);
 }
 
 // Events and service checks are copied into owned objects at once, so their tag slots are

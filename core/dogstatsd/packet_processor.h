@@ -53,7 +53,9 @@ class PacketProcessor {
                     ParseError (Parser::*parse)(std::string_view, TagArena&, Parsed&),
                     Stat parse_errors, Stat invalid_fields, Make&& make);
   void reject(ParseError e, std::string_view line, Transport transport, size_t line_no);
-  void emit(const metrics::MetricSample& s);
+  // A fresh sample at the end of the right batch (the batch is handed over first when full).
+  metrics::MetricSample& nextSample(bool timestamped);
+  void copyToDistribution(const metrics::MetricSample& s);
   // Makes room for the tags of a message of `message_size` bytes.
   void ensureTagRoom(size_t message_size);
   void flushSamples();
@@ -74,6 +76,7 @@ class PacketProcessor {
   std::vector<metrics::ServiceCheck> service_checks_;
   ProcessorCounters counters_;
   uint64_t rejections_logged_ = 0;
+  ParsedMetric parsed_metric_;
 };
 
 }  // namespace ddsim::dogstatsd

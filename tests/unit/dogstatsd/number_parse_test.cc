@@ -2,9 +2,13 @@
 // syntax)"; ParseInt for T<ts>, d:<ts> and event lengths).
 #include "core/dogstatsd/number_parse.h"
 
+#include "core/common/random.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <limits>
 
 namespace ddsim::dogstatsd {
@@ -39,6 +43,31 @@ TEST(NumberParseTest, GoParseFloatSyntax) {
   auto nan = parseGoFloat("NaN");
   ASSERT_TRUE(nan.has_value());
   EXPECT_TRUE(std::isnan(*nan));
+}
+
+TEST(NumberParseTest, PlainDecimalsRoundLikeStrtod) {
+  // The fast path for "[+-]digits[.digits]" must give the correctly rounded double, as the
+  // general parser (and Go) do, including near 2^53 and with many fraction digits.
+  common::Random rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    if (rng.bernoulli(0.3)) s += rng.bernoulli(0.5) ? "-" : "+";
+    const int int_digits = static_cast<int>(rng.uniformInt(0, 17));
+    for (int d = 0; d < int_digits; ++d) s += static_cast<char>('0' + rng.uniformInt(0, 9));
+    if (rng.bernoulli(0.7)) {
+      s += '.';
+      const int frac_digits = static_cast<int>(rng.uniformInt(int_digits == 0 ? 1 : 0, 24));
+      for (int d = 0; d < frac_digits; ++d) s += static_cast<char>('0' + rng.uniformInt(0, 9));
+    } else if (int_digits == 0) {
+      s += '7';
+    }
+    auto v = parseGoFloat(s);
+    ASSERT_TRUE(v.has_value()) << s;
+    EXPECT_EQ(*v, std::strtod(s.c_str(), nullptr)) << s;
+  }
+  EXPECT_EQ(*parseGoFloat("9007199254740993"), 9007199254740992.0);  // 2^53 + 1 rounds to even
+  EXPECT_EQ(*parseGoFloat("0.1"), 0.1);
+  EXPECT_TRUE(std::signbit(*parseGoFloat("-0")));
 }
 
 struct IntCase {
