@@ -122,22 +122,26 @@ template <typename T>
 Status FakeintakeClient::refresh(const std::string& route, std::vector<T>& cache,
                                  Result<T> (*from_json)(const json&)) {
   uint64_t& cursor = cursors_[route];
-  auto doc = getJson("/fakeintake/payloads?format=json&endpoint=" + percentEncode(route) +
-                     "&cursor=" + std::to_string(cursor));
-  if (!doc.isOk()) return doc.status();
-  const json& payloads = (*doc)["payloads"];
-  if (!payloads.is_array()) return protocolError("payloads is not an array");
-  for (const auto& p : payloads) {
-    auto data = p.find("data");
-    if (data == p.end() || !data->is_array()) continue;  // undecodable or generic body
-    for (const auto& item : *data) {
-      auto v = from_json(item);
-      if (!v.isOk()) return protocolError(v.status().message());
-      cache.push_back(std::move(v).value());
+  // The server pages large answers ("truncated"): keep asking from next_cursor.
+  for (bool more = true; more;) {
+    auto doc = getJson("/fakeintake/payloads?format=json&endpoint=" + percentEncode(route) +
+                       "&cursor=" + std::to_string(cursor));
+    if (!doc.isOk()) return doc.status();
+    const json& payloads = (*doc)["payloads"];
+    if (!payloads.is_array()) return protocolError("payloads is not an array");
+    for (const auto& p : payloads) {
+      auto data = p.find("data");
+      if (data == p.end() || !data->is_array()) continue;  // undecodable or generic body
+      for (const auto& item : *data) {
+        auto v = from_json(item);
+        if (!v.isOk()) return protocolError(v.status().message());
+        cache.push_back(std::move(v).value());
+      }
     }
-  }
-  if (auto next = doc->find("next_cursor"); next != doc->end() && next->is_number_unsigned()) {
-    cursor = next->get<uint64_t>();
+    if (auto next = doc->find("next_cursor"); next != doc->end() && next->is_number_unsigned()) {
+      cursor = next->get<uint64_t>();
+    }
+    more = doc->value("truncated", false) && !payloads.empty();
   }
   return Status::ok();
 }

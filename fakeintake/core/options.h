@@ -44,6 +44,9 @@ struct IntakeOptions {
   // Distinct routes the store and route stats track; a POST to a new route beyond this is
   // answered 400 and counted (protects against unbounded route cardinality).
   size_t max_routes = 16'384;
+  // Estimated size bound of one /fakeintake/payloads answer; past it the answer is cut short
+  // ("truncated": true) and continues from next_cursor.
+  size_t max_answer_bytes = 64u << 20;
   // Violations kept per payload (all are counted).
   size_t max_violations_per_payload = 100;
   // Virtual time: answer at once and report latency / "never answer" in X-Ddsim-* headers

@@ -85,7 +85,20 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
   const bool with_headers = queryParam(req.query, "headers").value_or("") == "true";
   auto payloads = h.store().query(q, now);
   json arr = json::array();
+  // One answer stays bounded however much is stored: past max_answer_bytes (estimated) the
+  // answer stops early with "truncated": true and the client continues from next_cursor.
+  const size_t max_answer = h.options().max_answer_bytes;
+  size_t estimate = 0;
+  bool truncated = false;
+  uint64_t next = q.after_id;
   for (const auto& p : payloads) {
+    const size_t cost = as_json ? 2 * p->memory_bytes : p->raw.size() * 4 / 3 + 512;
+    if (!arr.empty() && estimate + cost > max_answer) {
+      truncated = true;
+      break;
+    }
+    estimate += cost;
+    next = p->id;
     json j = payloadEnvelope(*p);
     if (as_json) {
       j["data"] = p->decoded ? itemsToJson(p->decoded->items) : json(nullptr);
@@ -99,8 +112,9 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
     }
     arr.push_back(std::move(j));
   }
-  uint64_t next = payloads.empty() ? q.after_id : payloads.back()->id;
-  return jsonOk(json{{"payloads", arr}, {"next_cursor", next}});
+  json answer = {{"payloads", std::move(arr)}, {"next_cursor", next}};
+  if (truncated) answer["truncated"] = true;
+  return jsonOk(answer);
 }
 
 json histogramJson(const SizeHistogram& h) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/fakeintake/test_support.h"
 
 namespace ddsim::fakeintake {
@@ -99,6 +101,18 @@ TEST(FakeintakeClient, FetchesOnlyWhatIsNewAndSeesV1Too) {
   auto newer = c->payloads("/api/v2/series", raw->at(0).id, &next);
   EXPECT_EQ(newer->size(), 1u);
   EXPECT_EQ(next, raw->at(1).id);
+}
+
+TEST(FakeintakeClient, LargeAnswersArePagedAndTheClientFollows) {
+  IntakeOptions o;
+  o.max_answer_bytes = 1000;  // every answer holds one payload
+  TestServer s(o);
+  for (int i = 0; i < 5; ++i) postSeries(s, {{std::string("m").append(std::to_string(i)), {}, {{kNow, 1}}}});
+  auto raw = nlohmann::json::parse(s.client()->Get("/fakeintake/payloads?endpoint=/api/v2/series&format=json")->body);
+  EXPECT_EQ(raw["payloads"].size(), 1u);
+  EXPECT_EQ(raw["truncated"], true);
+  auto c = connect(s);
+  EXPECT_EQ(names(*c->filterMetrics({})), (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"}));
 }
 
 TEST(FakeintakeClient, CheckRunsEventsSketchesAndRouteStats) {
