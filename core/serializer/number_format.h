@@ -21,10 +21,6 @@ bool appendJsoniterFloat64(ByteBuffer& out, double v);
 // Decimal integer.
 void appendInt64(ByteBuffer& out, int64_t v);
 
-}  // namespace ddsim::serializer
-
-namespace ddsim::serializer {
-
 // Go's int64(f) for a float64 as the agent's amd64 builds compute it: truncation toward zero,
 // and 0x8000000000000000 for NaN, ±Inf and values out of int64's range (what CVTTSD2SI yields).
 inline int64_t goFloat64ToInt64(double f) {

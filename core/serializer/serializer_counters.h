@@ -75,7 +75,11 @@ struct SerializerCounters {
   Counter send_events_item_too_bigs{0};      // `serializer` SendEventsErrItemTooBigs
   Counter send_events_item_too_bigs_fallback{0};  // `serializer` SendEventsErrItemTooBigsFallback
   std::array<KindStats, kNumPayloadKinds> kinds;
-  // Items discarded, by "<kind>.<reason>" (e.g. "series_v2.item_too_big", "events.disabled").
+  // Items discarded, by "<kind>.<reason>". Reasons: disabled (enable_payloads.* off), no_index
+  // (v1 skips NoIndex series), item_too_big, item_does_not_fit_empty_payload, marshal_error,
+  // compress_error, split_too_big (left after the split rounds), split_chunk_marshal_error,
+  // serialize_error (the whole batch: a failed build), forwarder_refused, encode_error
+  // (orchestrator), not_sent_after_error (orchestrator messages after a failed one).
   common::CounterSet dropped;
 
   KindStats& kind(PayloadKind k) { return kinds[static_cast<size_t>(k)]; }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/metrics/orchestrator.h"
+#include "core/serializer/collector_messages.h"
 #include "proto/process.pb.h"
 #include "tests/unit/serializer/serializer_test_support.h"
 
@@ -103,6 +104,61 @@ TEST(ProcessMessageTest, ReadsOlderHeaders) {
   ASSERT_TRUE(v2.isOk());
   EXPECT_EQ(v2->header.org_id, 7);
   EXPECT_EQ(v2->body, "body");
+}
+
+}  // namespace
+}  // namespace ddsim::serializer
+
+namespace ddsim::serializer {
+namespace {
+
+// The hand-written collector encoders decode with the schema (proto/process.proto).
+TEST(CollectorMessagesTest, EncodersMatchTheSchema) {
+  CollectorManifestSpec cm;
+  cm.cluster_name = "kind";
+  cm.cluster_id = "c-1";
+  cm.host_name = "node-1";
+  cm.tags = {"env:test"};
+  ManifestSpec m;
+  m.type = 3;
+  m.uid = "u-1";
+  m.kind = "Deployment";
+  m.api_version = "apps/v1";
+  m.content = std::string(300, 'y');
+  m.tags = {"a:b", ""};
+  m.is_terminated = true;
+  cm.manifests = {m, m};
+  auto msg = encodeCollectorManifest(cm);
+  EXPECT_EQ(msg.message_type, metrics::process_message_type::kManifest);
+  datadog::process_agent::CollectorManifest back;
+  ASSERT_TRUE(back.ParseFromString(msg.body));
+  EXPECT_EQ(back.clustername(), "kind");
+  EXPECT_EQ(back.hostname(), "node-1");
+  EXPECT_EQ(back.groupid(), 1);
+  ASSERT_EQ(back.manifests_size(), 2);
+  EXPECT_EQ(back.manifests(1).kind(), "Deployment");
+  EXPECT_EQ(back.manifests(1).content().size(), 300u);
+  EXPECT_EQ(back.manifests(1).tags_size(), 2);
+  EXPECT_TRUE(back.manifests(1).isterminated());
+
+  CollectorPodSpec cp;
+  cp.cluster_id = "c-1";
+  PodSpec p;
+  p.name = "web-0";
+  p.ns = "default";
+  p.restart_count = 2;
+  p.creation_timestamp = 1700000000;
+  cp.pods = {p};
+  auto pod = encodeCollectorPod(cp);
+  EXPECT_EQ(pod.message_type, metrics::process_message_type::kPod);
+  datadog::process_agent::CollectorPod pb;
+  ASSERT_TRUE(pb.ParseFromString(pod.body));
+  ASSERT_EQ(pb.pods_size(), 1);
+  EXPECT_EQ(pb.pods(0).metadata().name(), "web-0");
+  EXPECT_EQ(pb.pods(0).metadata().namespace_(), "default");
+  EXPECT_EQ(pb.pods(0).metadata().creationtimestamp(), 1700000000);
+  EXPECT_EQ(pb.pods(0).restartcount(), 2);
+  EXPECT_EQ(pb.pods(0).phase(), "Running");
 }
 
 }  // namespace
