@@ -1,5 +1,6 @@
 #include "core/common/logging.h"
 
+#include <spdlog/sinks/dup_filter_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -27,7 +28,11 @@ Status setLogLevel(std::string_view level) {
 void initLogging(std::string_view level) {
   static std::once_flag once;
   std::call_once(once, [] {
-    auto logger = spdlog::stderr_color_mt("ddsim");
+    // Identical lines within 5 s are collapsed into one "Skipped N duplicate messages" line:
+    // the agent logs some errors once per transaction, which floods a fast simulation.
+    auto dedup = std::make_shared<spdlog::sinks::dup_filter_sink_mt>(std::chrono::seconds(5));
+    dedup->add_sink(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    auto logger = std::make_shared<spdlog::logger>("ddsim", dedup);
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ | %v");
     spdlog::set_default_logger(logger);
   });

@@ -147,6 +147,7 @@ struct DropsExpectation {
 
 struct ViolationsExpectation {
   int64_t max = 0;
+  std::vector<std::string> ignore;  // property ids not counted (e.g. "DdEventTitle")
 };
 
 struct PayloadSizeExpectation {

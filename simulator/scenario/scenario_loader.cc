@@ -255,6 +255,7 @@ Expectation readExpectation(ObjectReader& r) {
   if (kind == "violations") {
     ViolationsExpectation e;
     e.max = r.integer("max", 0, kMaxInt).value_or(0);
+    e.ignore = r.stringList("ignore").value_or(e.ignore);
     return e;
   }
   if (kind == "payload_size") {

@@ -1,0 +1,17 @@
+#pragma once
+// The ddsim command line: one register function per subcommand, each in its own file.
+// A register function adds its subcommand to `app` and sets the callback that runs it; the
+// callback stores the process exit code in `exit_code`.
+#include <CLI/CLI.hpp>
+
+namespace ddsim::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;        // the run completed and an expectation, the accounting or a comparison failed
+inline constexpr int kExitBadInput = 2;      // a scenario, config, capture or argument was rejected
+inline constexpr int kExitSetupError = 3;    // the run could not start (ports, files)
+
+void registerRunCommand(CLI::App& app, int& exit_code);
+
+}  // namespace ddsim::cli

@@ -1,0 +1,29 @@
+// ddsim: run scenarios against the built-in fakeintake, replay captures, run the pipeline as a
+// live agent, and compare runs.
+#include <CLI/CLI.hpp>
+
+#include "core/common/logging.h"
+#include "simulator/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ddsim: a test harness and replay simulator for the Datadog Agent's metrics pipeline"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ddsim 0.1.0");
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        auto st = ddsim::common::setLogLevel(v);
+        return st.isOk() ? std::string() : st.message();
+      });
+  int exit_code = 0;
+  ddsim::cli::registerRunCommand(app, exit_code);
+  app.parse_complete_callback([&] { ddsim::common::initLogging(log_level); });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : ddsim::cli::kExitBadInput;
+  }
+  return exit_code;
+}

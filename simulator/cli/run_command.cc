@@ -1,0 +1,99 @@
+// `ddsim run [SCENARIO.json] [--report PATH]`: runs a scenario and writes its report.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "fakeintake/faults/fault_rule.h"
+#include "simulator/cli/commands.h"
+#include "simulator/report/console_summary.h"
+#include "simulator/runner/simulation.h"
+#include "simulator/scenario/scenario_loader.h"
+
+namespace ddsim::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::string report;
+  std::string work_dir;
+  bool quiet = false;
+  bool json_summary = false;
+};
+
+std::string defaultScenarioPath() { return std::string(DDSIM_SCENARIOS_DIR) + "/default.json"; }
+
+void printProgress(const runner::Progress& p, bool tty) {
+  char line[200];
+  const double speed = p.real_seconds > 0 ? p.scenario_seconds / p.real_seconds : 0;
+  std::snprintf(line, sizeof line, "%s %6.0f/%.0f s %s | %5.0fx | flushes %4lld | payloads %6lld | contexts %8lld | retry queue %5lld",
+                p.draining ? "draining" : "running ", p.scenario_seconds, p.total_seconds, "simulated", speed,
+                static_cast<long long>(p.flushes), static_cast<long long>(p.payloads),
+                static_cast<long long>(p.contexts), static_cast<long long>(p.retry_queue));
+  if (tty) std::fprintf(stderr, "\r%s", line);
+  else std::fprintf(stderr, "%s\n", line);
+}
+
+int runScenarioCommand(const RunArgs& args) {
+  scenario::LoadOptions lo;
+  lo.validate_fault_rule = [](const nlohmann::json& rule) -> std::string {
+    auto r = fakeintake::faultRuleFromJson(rule, "rule");
+    return r.isOk() ? "" : r.status().message();
+  };
+  const std::string path = args.scenario.empty() ? defaultScenarioPath() : args.scenario;
+  auto sc = scenario::loadScenarioFile(path, lo);
+  if (!sc.isOk()) {
+    std::cerr << "ddsim run: invalid scenario\n" << sc.status().message() << "\n";
+    return kExitBadInput;
+  }
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  runner::RunOptions ro;
+  ro.work_dir = args.work_dir;
+  if (!args.quiet) {
+    std::cerr << "running scenario '" << sc->name << "' from " << path << "\n";
+    ro.on_progress = [tty](const runner::Progress& p) { printProgress(p, tty); };
+    ro.progress_interval_seconds = tty ? 0.2 : 2.0;
+  }
+  auto result = runner::runScenario(*sc, ro);
+  if (!args.quiet && tty) std::fprintf(stderr, "\n");
+  if (!result.isOk()) {
+    std::cerr << "ddsim run: " << result.status().message() << "\n";
+    return result.status().code() == common::StatusCode::kInvalidArgument ? kExitBadInput : kExitSetupError;
+  }
+  std::string report_path = args.report;
+  if (report_path.empty()) report_path = "reports/" + sc->name + ".json";
+  std::error_code ec;
+  auto parent = std::filesystem::path(report_path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::ofstream out(report_path);
+  if (!out) {
+    std::cerr << "ddsim run: cannot write the report to '" << report_path << "'\n";
+    return kExitSetupError;
+  }
+  out << result->report.dump(2) << "\n";
+  out.close();
+  std::cout << report::consoleSummary(result->report);
+  std::cout << "report    " << report_path << "\n";
+  return result->passed() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void registerRunCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Run a scenario: the agent pipeline against the built-in fakeintake");
+  cmd->add_option("scenario", args->scenario,
+                  "Scenario file (JSON, see docs/scenarios.md). Default: scenarios/default.json")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--report", args->report, "Where to write the JSON report (default: reports/<scenario name>.json)");
+  cmd->add_option("--work-dir", args->work_dir,
+                  "Directory for the disk retry queue and sockets (default: a temporary directory)");
+  cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
+  cmd->callback([args, &exit_code] { exit_code = runScenarioCommand(*args); });
+}
+
+}  // namespace ddsim::cli

@@ -1,0 +1,192 @@
+#include "simulator/expect/expectations.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace ddsim::expect {
+
+using nlohmann::json;
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream o;
+  o.precision(10);
+  o << v;
+  return o.str();
+}
+
+std::string tagsText(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "";
+  std::string s = "{";
+  for (size_t i = 0; i < tags.size(); ++i) s += (i ? "," : "") + tags[i];
+  return s + "}";
+}
+
+ExpectationResult checkMetric(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,
+                              common::SystemTime now) {
+  ExpectationResult r;
+  r.description = "metric " + e.name + tagsText(e.tags) + (e.type ? " (" + *e.type + ")" : "") + " " + e.aggregate +
+                  (e.times_interval ? " of value*interval" : "") + " = " + num(e.value);
+  if (e.tolerance > 0) r.description += " ±" + num(e.tolerance * 100) + "%";
+  if (e.abs_tolerance > 0) r.description += " ±" + num(e.abs_tolerance);
+  int64_t matched = 0;
+  auto points = matchingPoints(e, intake, now, &matched);
+  if (points.empty()) {
+    r.detail = matched ? "the matching series carry no points" : "no matching series reached the intake";
+    return r;
+  }
+  double actual = 0;
+  if (e.aggregate == "sum") {
+    for (double p : points) actual += p;
+  } else if (e.aggregate == "count") {
+    actual = static_cast<double>(points.size());
+  } else if (e.aggregate == "avg") {
+    for (double p : points) actual += p;
+    actual /= static_cast<double>(points.size());
+  } else if (e.aggregate == "min") {
+    actual = *std::min_element(points.begin(), points.end());
+  } else if (e.aggregate == "max") {
+    actual = *std::max_element(points.begin(), points.end());
+  } else {
+    actual = points.back();
+  }
+  const double allowed = std::max(e.tolerance * std::fabs(e.value), e.abs_tolerance);
+  const double diff = actual - e.value;
+  r.passed = std::fabs(diff) <= allowed + 1e-9 * std::max(1.0, std::fabs(e.value));
+  r.detail = "got " + num(actual) + " over " + std::to_string(points.size()) + " points of " + std::to_string(matched) +
+             " series (off by " + num(diff);
+  if (e.value != 0) r.detail += ", " + num(diff / std::fabs(e.value) * 100) + "%";
+  r.detail += "; allowed ±" + num(allowed) + ")";
+  return r;
+}
+
+int64_t dropsMatching(const std::map<std::string, int64_t>& drops, const std::string& reason) {
+  int64_t n = 0;
+  for (const auto& [k, v] : drops) {
+    if (reason == "*" || k == reason || (k.size() > reason.size() && k.compare(k.size() - reason.size(), reason.size(), reason) == 0 &&
+                                         k[k.size() - reason.size() - 1] == '.')) {
+      n += v;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+json ExpectationResult::toJson() const { return {{"expectation", description}, {"passed", passed}, {"detail", detail}}; }
+
+std::vector<double> matchingPoints(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,
+                                   common::SystemTime now, int64_t* series_matched) {
+  std::vector<double> out;
+  int64_t matched = 0;
+  for (const char* route : {"/api/v2/series", "/api/v1/series"}) {
+    fakeintake::PayloadQuery q;
+    q.route = route;
+    for (const auto& p : intake.store().query(q, now)) {
+      if (!p->decoded) continue;
+      const auto* series = std::get_if<std::vector<fakeintake::DecodedSeries>>(&p->decoded->items);
+      if (!series) continue;
+      for (const auto& s : *series) {
+        if (s.metric != e.name) continue;
+        if (e.type && fakeintake::seriesTypeName(s.type) != *e.type) continue;
+        bool all = std::all_of(e.tags.begin(), e.tags.end(), [&](const std::string& t) {
+          return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+        });
+        if (!all) continue;
+        ++matched;
+        for (const auto& pt : s.points) {
+          out.push_back(e.times_interval && s.interval > 0 ? pt.value * static_cast<double>(s.interval) : pt.value);
+        }
+      }
+    }
+  }
+  if (series_matched) *series_matched = matched;
+  return out;
+}
+
+std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>& expectations, const RunFacts& facts,
+                                        fakeintake::IntakeHandler& intake, common::SystemTime now) {
+  std::vector<ExpectationResult> out;
+  for (const auto& ex : expectations) {
+    if (auto* m = std::get_if<scenario::MetricExpectation>(&ex)) {
+      out.push_back(checkMetric(*m, intake, now));
+    } else if (auto* d = std::get_if<scenario::DropsExpectation>(&ex)) {
+      ExpectationResult r;
+      const int64_t n = dropsMatching(facts.drops, d->reason);
+      r.description = "drops (" + d->reason + ") <= " + std::to_string(d->max) +
+                      (d->min ? " and >= " + std::to_string(*d->min) : "");
+      r.passed = n <= d->max && (!d->min || n >= *d->min);
+      r.detail = "counted " + std::to_string(n);
+      if (n > d->max) r.detail += " (" + std::to_string(n - d->max) + " over)";
+      if (d->min && n < *d->min) r.detail += " (" + std::to_string(*d->min - n) + " short)";
+      out.push_back(r);
+    } else if (auto* v = std::get_if<scenario::ViolationsExpectation>(&ex)) {
+      ExpectationResult r;
+      int64_t n = 0;
+      for (const auto& [prop, count] : facts.violations_by_property) {
+        if (std::find(v->ignore.begin(), v->ignore.end(), prop) == v->ignore.end()) n += count;
+      }
+      r.description = "intake property violations <= " + std::to_string(v->max);
+      if (!v->ignore.empty()) {
+        r.description += " (not counting";
+        for (const auto& i : v->ignore) r.description += " " + i;
+        r.description += ")";
+      }
+      r.passed = n <= v->max;
+      r.detail = "counted " + std::to_string(n);
+      out.push_back(r);
+    } else if (auto* p = std::get_if<scenario::PayloadSizeExpectation>(&ex)) {
+      ExpectationResult r;
+      r.description = "payload sizes on " + p->endpoint;
+      int64_t payloads = 0, max_c = 0, max_u = 0;
+      if (facts.report) {
+        for (const auto& [route, s] : facts.report->routeSizes()) {
+          if (p->endpoint != "*" && route != p->endpoint) continue;
+          payloads += s.payloads;
+          max_c = std::max(max_c, s.max_compressed);
+          max_u = std::max(max_u, s.max_uncompressed);
+        }
+      }
+      r.passed = true;
+      std::string parts;
+      if (p->max_compressed) {
+        r.description += ", compressed <= " + std::to_string(*p->max_compressed);
+        if (max_c > *p->max_compressed) r.passed = false;
+      }
+      if (p->max_uncompressed) {
+        r.description += ", uncompressed <= " + std::to_string(*p->max_uncompressed);
+        if (max_u > *p->max_uncompressed) r.passed = false;
+      }
+      if (p->min_payloads) {
+        r.description += ", at least " + std::to_string(*p->min_payloads) + " payloads";
+        if (payloads < *p->min_payloads) r.passed = false;
+      }
+      r.detail = std::to_string(payloads) + " payloads, largest " + std::to_string(max_c) + " B compressed, " +
+                 std::to_string(max_u) + " B uncompressed";
+      out.push_back(r);
+    } else if (auto* f = std::get_if<scenario::FlushDurationExpectation>(&ex)) {
+      ExpectationResult r;
+      const double worst = facts.report ? facts.report->maxFlushSeconds() : 0;
+      r.description = "every flush (aggregate + serialize) <= " + num(f->max_seconds) + " s (measured)";
+      r.passed = worst <= f->max_seconds;
+      r.detail = "slowest flush took " + num(worst) + " s";
+      out.push_back(r);
+    } else if (auto* dl = std::get_if<scenario::DeliveryExpectation>(&ex)) {
+      ExpectationResult r;
+      r.description = dl->no_loss ? "no loss: everything generated was delivered or skipped by design" : "delivery";
+      r.passed = facts.accounting_holds && (!dl->no_loss || facts.loss == 0);
+      r.detail = std::to_string(facts.loss) + " items lost" + (facts.accounting_holds ? "" : ", accounting does not hold");
+      if (dl->min_retries) {
+        r.description += ", at least " + std::to_string(*dl->min_retries) + " retries";
+        r.detail += ", " + std::to_string(facts.retries) + " retries";
+        if (facts.retries < *dl->min_retries) r.passed = false;
+      }
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+}  // namespace ddsim::expect

@@ -1,0 +1,83 @@
+#include "simulator/report/console_summary.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace ddsim::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::string humanBytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+  return buf;
+}
+
+int64_t i64(const json& j, const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<int64_t>() : 0; }
+
+}  // namespace
+
+std::string consoleSummary(const json& r) {
+  std::ostringstream o;
+  const json& sc = r["scenario"];
+  const json& s = r["summary"];
+  const json& run = r["run"];
+  char line[256];
+  o << "scenario  " << sc["name"].get<std::string>() << " (" << sc["mode"].get<std::string>() << ", "
+    << sc["intake"].get<std::string>() << " intake, seed " << sc["seed"].get<uint64_t>() << ")\n";
+  std::snprintf(line, sizeof line, "time      %.0f s simulated in %.2f s (%.0fx real time)\n",
+                run["virtual_seconds"].get<double>(), run["real_seconds"].get<double>(), run["speedup"].get<double>());
+  o << line;
+  o << "samples   " << i64(s, "samples_generated") << " generated, " << i64(s, "dogstatsd_packets")
+    << " DogStatsD packets\n";
+  o << "flushes   " << i64(s, "flushes") << ": " << i64(s, "series_flushed") << " series, " << i64(s, "sketches_flushed")
+    << " sketches, " << i64(s, "service_checks_flushed") << " service checks, " << i64(s, "events_flushed")
+    << " events\n";
+  o << "payloads  " << i64(s, "payloads") << " (" << humanBytes(static_cast<double>(i64(s, "bytes_compressed")))
+    << " compressed, " << humanBytes(static_cast<double>(i64(s, "bytes_uncompressed"))) << " uncompressed)\n";
+  for (const auto& [route, p] : r["payloads"].items()) {
+    std::snprintf(line, sizeof line, "  %-22s %6lld payloads, max %10s, mean %10s, ratio %.1f\n", route.c_str(),
+                  static_cast<long long>(p["payloads"].get<int64_t>()),
+                  humanBytes(static_cast<double>(p["compressed_bytes"]["max"].get<int64_t>())).c_str(),
+                  humanBytes(p["compressed_bytes"]["mean"].get<double>()).c_str(), p["compression_ratio"].get<double>());
+    o << line;
+  }
+  o << "forwarder " << i64(s, "transactions") << " transactions, " << i64(s, "transactions_delivered") << " delivered, "
+    << i64(s, "retries") << " retries\n";
+  const json& drops = s["drops"];
+  if (drops.empty()) {
+    o << "drops     none\n";
+  } else {
+    o << "drops     " << i64(s, "loss") << " lost (by reason below)\n";
+    for (const auto& [reason, n] : drops.items()) o << "  " << reason << ": " << n.get<int64_t>() << "\n";
+  }
+  o << "intake    " << i64(s, "violations") << " property violations\n";
+  const json& t = r["timings"];
+  if (t.contains("flush_seconds") && t["flush_seconds"].value("count", 0) > 0) {
+    std::snprintf(line, sizeof line, "timing    flush p50 %.2f ms, p99 %.2f ms, max %.2f ms (aggregate + serialize, measured)\n",
+                  t["flush_seconds"]["p50"].get<double>() * 1e3, t["flush_seconds"]["p99"].get<double>() * 1e3,
+                  t["flush_seconds"]["max"].get<double>() * 1e3);
+    o << line;
+  }
+  o << "accounting " << (s["accounting_holds"].get<bool>() ? "holds" : "DOES NOT HOLD") << "\n";
+  for (const auto& e : r["expectations"]) {
+    o << (e["passed"].get<bool>() ? "  pass  " : "  FAIL  ") << e["expectation"].get<std::string>() << ": "
+      << e["detail"].get<std::string>() << "\n";
+  }
+  for (const auto& f : r["failures"]) {
+    const std::string text = f.get<std::string>();
+    if (text.rfind("accounting", 0) == 0) o << "  " << text << "\n";
+  }
+  o << (s["passed"].get<bool>() ? "PASSED" : "FAILED") << "\n";
+  return o.str();
+}
+
+}  // namespace ddsim::report

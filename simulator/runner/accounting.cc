@@ -1,0 +1,67 @@
+#include "simulator/runner/accounting.h"
+
+namespace ddsim::runner {
+
+int64_t StageBalance::droppedTotal() const {
+  int64_t t = 0;
+  for (const auto& [k, v] : dropped) t += v;
+  return t;
+}
+
+int64_t StageBalance::heldTotal() const {
+  int64_t t = 0;
+  for (const auto& [k, v] : held) t += v;
+  return t;
+}
+
+nlohmann::json StageBalance::toJson() const {
+  nlohmann::json j = {{"stage", stage}, {"unit", unit},       {"in", in},
+                      {"out", out},     {"dropped", dropped}, {"held", held},
+                      {"holds", holds()}};
+  if (!holds()) j["unaccounted"] = in - out - droppedTotal() - heldTotal();
+  if (!note.empty()) j["note"] = note;
+  return j;
+}
+
+bool Accounting::holds() const {
+  for (const auto& s : stages) {
+    if (!s.holds()) return false;
+  }
+  return true;
+}
+
+std::map<std::string, int64_t> Accounting::drops() const {
+  std::map<std::string, int64_t> out;
+  for (const auto& s : stages) {
+    for (const auto& [reason, n] : s.dropped) {
+      if (n) out[s.stage + "." + reason] += n;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Accounting::failures() const {
+  std::vector<std::string> out;
+  for (const auto& s : stages) {
+    if (s.holds()) continue;
+    out.push_back(s.stage + " (" + s.unit + "): in " + std::to_string(s.in) + " != out " + std::to_string(s.out) +
+                  " + dropped " + std::to_string(s.droppedTotal()) + " + held " + std::to_string(s.heldTotal()) + " (" +
+                  std::to_string(s.in - s.out - s.droppedTotal() - s.heldTotal()) + " unaccounted)");
+  }
+  return out;
+}
+
+nlohmann::json Accounting::toJson() const {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& s : stages) a.push_back(s.toJson());
+  return {{"holds", holds()}, {"stages", a}};
+}
+
+bool isByDesignDrop(const std::string& r) {
+  auto ends = [&](std::string_view suffix) {
+    return r.size() >= suffix.size() && r.compare(r.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".no_index") || ends(".disabled");
+}
+
+}  // namespace ddsim::runner

@@ -1,0 +1,60 @@
+#pragma once
+// The embedded fake intakes a run sends to: one fakeintake handler per destination domain
+// (the main dd_url and each additional endpoint), reached over real HTTP on loopback or
+// in-process. The farm rewrites the agent's endpoints to point at them and provides the
+// forwarder's Transport.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/clock.h"
+#include "core/config/agent_config.h"
+#include "core/forwarder/function_transport.h"
+#include "core/forwarder/http_transport.h"
+#include "fakeintake/handler/intake_handler.h"
+#include "fakeintake/server/http_server.h"
+
+namespace ddsim::runner {
+
+struct IntakeFarmOptions {
+  bool http = true;             // false: in-process (no sockets)
+  bool simulate_delays = true;  // virtual time: latency and "never answer" as headers
+  uint64_t seed = 1;
+  std::chrono::nanoseconds retention = std::chrono::hours(24);  // keep everything for the checks
+};
+
+class IntakeFarm {
+ public:
+  IntakeFarm(IntakeFarmOptions options, common::Clock& clock);
+  ~IntakeFarm();
+
+  // Creates one intake per destination of `cfg` (dd_url or the site, plus every
+  // additional_endpoints URL) and rewrites those settings to the intakes' URLs.
+  common::Status setUp(config::AgentConfig& cfg);
+  forwarder::Transport& transport() { return *transport_; }
+
+  struct Intake {
+    std::string configured_url;  // what the scenario or config named
+    std::string url;             // where it really is
+    std::unique_ptr<fakeintake::IntakeHandler> handler;
+    std::unique_ptr<fakeintake::HttpServer> server;
+  };
+  const std::vector<std::unique_ptr<Intake>>& intakes() const { return intakes_; }
+  fakeintake::IntakeHandler& main() { return *intakes_.front()->handler; }
+  // Runs every handler's periodic work (retention).
+  void tick(common::SystemTime now);
+  void stop();
+
+ private:
+  common::Result<Intake*> add(const std::string& configured_url);
+  forwarder::TransportResult handleInProcess(const forwarder::TransportRequest& request);
+
+  IntakeFarmOptions options_;
+  common::Clock& clock_;
+  std::vector<std::unique_ptr<Intake>> intakes_;
+  std::map<std::string, Intake*> by_host_;  // in-process: "intake-N" -> intake
+  std::unique_ptr<forwarder::Transport> transport_;
+};
+
+}  // namespace ddsim::runner

@@ -1,0 +1,148 @@
+#include "simulator/runner/sample_feed.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace ddsim::runner {
+
+namespace {
+
+int64_t countMessages(std::string_view packet) {
+  int64_t n = 0;
+  size_t start = 0;
+  while (start <= packet.size()) {
+    size_t end = packet.find('\n', start);
+    if (end == std::string_view::npos) end = packet.size();
+    if (end > start) ++n;
+    start = end + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+SampleFeed::SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink)
+    : options_(options), clock_(clock), sink_(sink) {}
+
+SampleFeed::~SampleFeed() { close(); }
+
+common::Status SampleFeed::open(const std::set<scenario::SampleTransport>& transports) {
+  using T = scenario::SampleTransport;
+  if (transports.count(T::kInProcess)) {
+    inproc_ = std::make_unique<dogstatsd::PacketProcessor>(options_.processor, sink_);
+  }
+  const bool need_server = transports.count(T::kUdp) || transports.count(T::kUds) || transports.count(T::kUdsStream);
+  if (!need_server) return common::Status::ok();
+
+  dogstatsd::ServerOptions so = options_;
+  so.port = transports.count(T::kUdp) ? dogstatsd::ServerOptions::kRandomPort : 0;
+  so.bind_host = "127.0.0.1";
+  so.non_local_traffic = false;
+  so.socket_path.clear();
+  so.stream_socket_path.clear();
+  if (transports.count(T::kUds) || transports.count(T::kUdsStream)) {
+    char tmpl[] = "/tmp/ddsim-dsd-XXXXXX";
+    if (!mkdtemp(tmpl)) return common::ioError("cannot create a temporary directory for the DogStatsD sockets");
+    temp_dir_ = tmpl;
+    if (transports.count(T::kUds)) so.socket_path = temp_dir_ + "/dsd.socket";
+    if (transports.count(T::kUdsStream)) so.stream_socket_path = temp_dir_ + "/dsd-stream.socket";
+  }
+  if (so.so_rcvbuf == 0) so.so_rcvbuf = 32 << 20;  // generated bursts arrive faster than any client sends
+  server_ = std::make_unique<dogstatsd::DogStatsdServer>(so, sink_, clock_);
+  if (auto st = server_->start(); !st.isOk()) return st;
+  for (const auto& e : server_->listenerErrors()) spdlog::warn("dogstatsd listener: {}", e);
+  auto connect = [](const std::string& url, std::unique_ptr<dogstatsd::ReplayTarget>& out) -> common::Status {
+    auto t = dogstatsd::openReplayTarget(url);
+    if (!t.isOk()) return t.status();
+    out = std::move(t).value();
+    return common::Status::ok();
+  };
+  if (transports.count(T::kUdp)) {
+    if (auto st = connect("udp://127.0.0.1:" + std::to_string(server_->udpPort()), udp_); !st.isOk()) return st;
+  }
+  if (transports.count(T::kUds)) {
+    if (auto st = connect("unix://" + so.socket_path, uds_); !st.isOk()) return st;
+  }
+  if (transports.count(T::kUdsStream)) {
+    if (auto st = connect("unixstream://" + so.stream_socket_path, uds_stream_); !st.isOk()) return st;
+  }
+  return common::Status::ok();
+}
+
+void SampleFeed::send(scenario::SampleTransport transport, std::string_view packet) {
+  using T = scenario::SampleTransport;
+  ++packets_sent_;
+  messages_sent_ += countMessages(packet);
+  if (transport == T::kInProcess) {
+    if (!inproc_) {
+      send_errors_.add("inproc_not_open");
+      return;
+    }
+    inproc_->process(packet, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock_.systemNow()));
+    // The processor keeps views into the packet until flush(): the packet dies with this call.
+    inproc_->flush();
+    auto c = inproc_->takeCounters();
+    for (size_t i = 0; i < c.stats.size(); ++i) inproc_counters_.stats[i] += c.stats[i];
+    for (size_t i = 0; i < c.rejected.size(); ++i) inproc_counters_.rejected[i] += c.rejected[i];
+    return;
+  }
+  dogstatsd::ReplayTarget* target = transport == T::kUdp ? udp_.get() : transport == T::kUds ? uds_.get() : uds_stream_.get();
+  if (!target) {
+    send_errors_.add("transport_not_open");
+    return;
+  }
+  ++server_packets_sent_;
+  if (auto st = target->send(packet); !st.isOk()) {
+    send_errors_.add("socket_send");
+    spdlog::debug("dogstatsd send: {}", st.message());
+  }
+}
+
+int64_t SampleFeed::packetsAccountedByServer() const {
+  if (!server_) return 0;
+  const auto& s = server_->stats();
+  return static_cast<int64_t>(s.get(dogstatsd::Stat::kPackets) + s.get(dogstatsd::NetStat::kKernelDrops) +
+                              s.get(dogstatsd::NetStat::kQueueFullPackets));
+}
+
+bool SampleFeed::sync(common::Duration max_wait) {
+  if (!server_) return true;
+  for (auto* t : {udp_.get(), uds_.get(), uds_stream_.get()}) {
+    if (t) t->finish();
+  }
+  const int64_t expected = server_packets_sent_ - send_errors_.get("socket_send");
+  auto& real = common::SystemClock::instance();
+  const auto deadline = real.steadyNow() + max_wait;
+  while (packetsAccountedByServer() < expected) {
+    if (real.steadyNow() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return true;
+}
+
+void SampleFeed::close() {
+  udp_.reset();
+  uds_.reset();
+  uds_stream_.reset();
+  if (server_) {
+    server_->stop();
+  }
+  if (inproc_) inproc_->flush();
+  if (!temp_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir_, ec);
+    temp_dir_.clear();
+  }
+}
+
+common::TelemetrySnapshot SampleFeed::telemetry() const {
+  common::TelemetrySnapshot s;
+  if (server_) s = server_->telemetry();
+  dogstatsd::appendToSnapshot(inproc_counters_, s);
+  return s;
+}
+
+}  // namespace ddsim::runner

@@ -1,0 +1,63 @@
+#pragma once
+// Delivers generated DogStatsD text to the agent the way the scenario asks: straight into a
+// parsing worker on the driver thread (inproc), or over a real UDP socket, Unix datagram
+// socket or Unix stream socket to a DogStatsD server's listeners. Everything lands in a
+// SwitchableSink that forwards to the running agent.
+//
+// Virtual time: sync() makes delivery deterministic: it waits (boundedly, in real time) until
+// the listeners' workers have parsed every packet sent so far, so virtual time only moves on
+// once the samples are in the aggregator. Not thread-safe: the driver thread only.
+#include <memory>
+#include <set>
+#include <string>
+
+#include "core/common/clock.h"
+#include "core/common/counters.h"
+#include "core/dogstatsd/packet_processor.h"
+#include "core/dogstatsd/replay.h"
+#include "core/dogstatsd/server.h"
+#include "simulator/runner/switchable_sink.h"
+#include "simulator/scenario/scenario.h"
+
+namespace ddsim::runner {
+
+class SampleFeed {
+ public:
+  SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink);
+  ~SampleFeed();
+
+  // Opens what the transports need: a DogStatsD server with a UDP listener on an ephemeral
+  // loopback port and/or Unix sockets in a private temporary directory.
+  common::Status open(const std::set<scenario::SampleTransport>& transports);
+  // Sends one packet (one or more messages separated by '\n').
+  void send(scenario::SampleTransport transport, std::string_view packet);
+  // Hands buffered in-process samples to the sink and waits until the listeners have parsed
+  // every packet sent (at most `max_wait` real time). Returns false on a timeout.
+  bool sync(common::Duration max_wait = std::chrono::seconds(10));
+  void close();
+
+  // Packets handed to a transport, by transport name; packets whose send failed.
+  int64_t packetsSent() const { return packets_sent_; }
+  int64_t messagesSent() const { return messages_sent_; }
+  const common::CounterSet& sendErrors() const { return send_errors_; }
+  // Parser and listener counters of every path (names as dogstatsd::IntakeStats).
+  common::TelemetrySnapshot telemetry() const;
+  // Packets the workers have finished with (parsed, or dropped by the server with a reason).
+  int64_t packetsAccountedByServer() const;
+
+ private:
+  const dogstatsd::ServerOptions options_;
+  const common::Clock& clock_;
+  SwitchableSink& sink_;
+  std::unique_ptr<dogstatsd::PacketProcessor> inproc_;
+  dogstatsd::ProcessorCounters inproc_counters_;
+  std::unique_ptr<dogstatsd::DogStatsdServer> server_;
+  std::unique_ptr<dogstatsd::ReplayTarget> udp_, uds_, uds_stream_;
+  std::string temp_dir_;
+  int64_t packets_sent_ = 0;
+  int64_t messages_sent_ = 0;
+  int64_t server_packets_sent_ = 0;
+  common::CounterSet send_errors_;
+};
+
+}  // namespace ddsim::runner

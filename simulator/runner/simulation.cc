@@ -1,0 +1,321 @@
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "fakeintake/faults/fault_rule.h"
+#include "simulator/runner/simulation_internal.h"
+
+namespace ddsim::runner {
+
+namespace {
+
+// Virtual runs start at a fixed, bucket-aligned instant so that the same scenario gives the
+// same timestamps (2023-11-14T22:13:20Z).
+constexpr double kVirtualEpoch = 1'700'000'000;
+
+}  // namespace
+
+Simulation::Simulation(const scenario::Scenario& s, const RunOptions& o)
+    : s_(s), o_(o), virtual_(s.mode == scenario::Mode::kVirtual), rng_(s.seed) {}
+
+Simulation::~Simulation() {
+  agent_.reset();
+  if (feed_) feed_->close();
+  if (farm_) farm_->stop();
+  if (own_work_dir_ && !work_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(work_dir_, ec);
+  }
+}
+
+double Simulation::scenarioSeconds() const { return common::toSeconds(clock_->systemNow() - t0_); }
+
+common::Status Simulation::buildConfig() {
+  // Defaults a simulated agent needs that a real one would read from its environment.
+  (void)cfg_.set("api_key", "ddsim0000000000000000000000000001", "simulator default");
+  (void)cfg_.set("hostname", "ddsim-host", "simulator default");
+  (void)cfg_.set("run_path", work_dir_, "simulator (work directory)");
+  (void)cfg_.set("dogstatsd_socket", "", "simulator default");
+  (void)cfg_.set("dogstatsd_port", 0, "simulator default");
+  for (auto it = s_.agent.begin(); it != s_.agent.end(); ++it) {
+    if (auto st = cfg_.set(it.key(), it.value(), s_.source_path + ": $.agent." + it.key()); !st.isOk()) return st;
+  }
+  IntakeFarmOptions fo;
+  fo.http = s_.intake == scenario::IntakeTransport::kHttp;
+  fo.simulate_delays = virtual_;
+  fo.seed = s_.seed;
+  farm_ = std::make_unique<IntakeFarm>(fo, *clock_);
+  if (auto st = farm_->setUp(cfg_); !st.isOk()) return st;
+  auto popts = config::pipelineOptions(cfg_);
+  if (!popts.isOk()) return popts.status();
+  popts_ = std::move(popts).value();
+  return common::Status::ok();
+}
+
+common::Status Simulation::installFaults() {
+  for (size_t i = 0; i < s_.faults.size(); ++i) {
+    const auto* f = std::get_if<scenario::IntakeFault>(&s_.faults[i]);
+    if (!f) continue;
+    auto rule = fakeintake::faultRuleFromJson(f->rule, "$.faults[" + std::to_string(i) + "].rule");
+    if (!rule.isOk()) return common::invalidArgument(s_.source_path + ": " + rule.status().message());
+    fakeintake::FaultRule r = std::move(rule).value();
+    if (f->route != "*") r.route = f->route;
+    if (r.id.empty()) r.id = "fault#" + std::to_string(i);
+    r.window_start = t0_ + common::fromSeconds(f->at);
+    if (f->until) r.window_end = t0_ + common::fromSeconds(*f->until);
+    r.start_after.reset();
+    r.duration.reset();
+    for (const auto& in : farm_->intakes()) in->handler->faults().appendRules({r}, clock_->systemNow());
+  }
+  return common::Status::ok();
+}
+
+common::Status Simulation::setUp() {
+  if (o_.work_dir.empty()) {
+    char tmpl[] = "/tmp/ddsim-run-XXXXXX";
+    if (!mkdtemp(tmpl)) return common::ioError("cannot create a temporary work directory");
+    work_dir_ = tmpl;
+    own_work_dir_ = true;
+  } else {
+    work_dir_ = o_.work_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(work_dir_, ec);
+    if (ec) return common::ioError("cannot create work directory '" + work_dir_ + "': " + ec.message());
+  }
+  if (virtual_) {
+    manual_ = std::make_unique<common::ManualClock>(common::fromUnixSeconds(kVirtualEpoch));
+    clock_ = manual_.get();
+  } else {
+    clock_ = &common::SystemClock::instance();
+  }
+  t0_ = clock_->systemNow();
+  load_end_ = t0_ + common::fromSeconds(s_.duration);
+  hard_end_ = load_end_ + common::fromSeconds(s_.drain);
+
+  if (auto st = buildConfig(); !st.isOk()) return st;
+  transport_ = std::make_unique<pipeline::ObservedTransport>(farm_->transport(), &report_);
+
+  // Workloads, each with its own random stream.
+  std::set<scenario::SampleTransport> transports = {scenario::SampleTransport::kInProcess};
+  const std::string base_dir = std::filesystem::path(s_.source_path).parent_path().string();
+  for (const auto& w : s_.workloads) {
+    auto d = makeWorkloadDriver(w, rng_.nextU64(), s_.duration, base_dir);
+    if (!d.isOk()) return d.status();
+    if (const auto* dw = std::get_if<scenario::DogStatsDWorkload>(&w)) transports.insert(dw->transport);
+    if (const auto* rw = std::get_if<scenario::ReplayWorkload>(&w)) transports.insert(rw->transport);
+    drivers_.push_back(std::move(d).value());
+  }
+  feed_ = std::make_unique<SampleFeed>(popts_.dogstatsd, *clock_, sink_);
+  if (auto st = feed_->open(transports); !st.isOk()) return st;
+  if (auto st = installFaults(); !st.isOk()) return st;
+  return startAgent();
+}
+
+common::Status Simulation::startAgent() {
+  agent_rngs_.push_back(std::make_unique<common::Random>(rng_.fork()));
+  pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), &report_, virtual_};
+  auto a = pipeline::Agent::create(popts_, deps);
+  if (!a.isOk()) return a.status();
+  agent_ = std::move(a).value();
+  if (auto st = agent_->start(); !st.isOk()) return st;
+  sink_.setTarget(&agent_->sink());
+  return common::Status::ok();
+}
+
+void Simulation::stopAgent() {
+  if (!agent_) return;
+  sink_.setTarget(nullptr);
+  agent_->stop();
+  absorbAgentTelemetry(*agent_);
+  agent_.reset();
+}
+
+void Simulation::workloadTick(double t0, double t1) {
+  TickContext ctx{*feed_, agent_.get(), t0, t1, common::toUnixSeconds(t0_) + t0};
+  for (auto& d : drivers_) d->tick(ctx);
+  if (virtual_ && !feed_->sync()) {
+    ++sync_timeouts_;
+    spdlog::warn("DogStatsD listeners did not parse every packet within 10 s (virtual time {:.1f} s)", t0);
+  }
+}
+
+void Simulation::sampleRetryQueue() {
+  if (!agent_) return;
+  int64_t n = 0, bytes = 0;
+  auto& fwd = agent_->forwarder();
+  for (const auto& d : fwd.domains()) {
+    if (auto* df = fwd.domainForwarder(d)) {
+      n += static_cast<int64_t>(df->retryQueueCount());
+      bytes += df->retryQueueBytes();
+    }
+  }
+  report_.sampleRetryQueue(common::toUnixSeconds(clock_->systemNow()), n, bytes);
+}
+
+void Simulation::reportProgress(bool force, bool draining) {
+  if (!o_.on_progress) return;
+  const auto now = real_.steadyNow();
+  if (!force && common::toSeconds(now - last_progress_) < o_.progress_interval_seconds) return;
+  last_progress_ = now;
+  Progress p;
+  p.scenario_seconds = scenarioSeconds();
+  p.total_seconds = s_.duration;
+  p.real_seconds = common::toSeconds(now - real_start_);
+  p.flushes = report_.flushCount();
+  p.payloads = report_.payloadCount();
+  p.draining = draining;
+  if (agent_) {
+    p.contexts = static_cast<int64_t>(agent_->demux().dogstatsdContextCount());
+    for (const auto& d : agent_->forwarder().domains()) {
+      if (auto* df = agent_->forwarder().domainForwarder(d)) p.retry_queue += static_cast<int64_t>(df->retryQueueCount());
+    }
+  }
+  o_.on_progress(p);
+}
+
+bool Simulation::drainDone(common::SystemTime now) const {
+  if (now < load_end_) return false;
+  if (pending_starts_ > 0 || !agent_) return false;
+  // Two flush intervals after the load ends, every bucket that holds load has been flushed.
+  const double settle = 2 * popts_.aggregator.flush_interval_seconds;
+  if (now < load_end_ + common::fromSeconds(settle)) return false;
+  return agent_->forwarderIdle() && !agent_->demux().hasPending();
+}
+
+void Simulation::runVirtual() {
+  auto& clock = *manual_;
+  // Workload ticks until the load ends.
+  const auto tick = common::fromSeconds(tick_seconds_);
+  std::function<void(int64_t)> schedule_tick = [&](int64_t k) {
+    const double a = static_cast<double>(k) * tick_seconds_;
+    if (a >= s_.duration) return;
+    queue_.schedule(t0_ + common::fromSeconds(a), [&, k, a] {
+      workloadTick(a, std::min(s_.duration, a + tick_seconds_));
+      schedule_tick(k + 1);
+    });
+  };
+  (void)tick;
+  schedule_tick(0);
+  // Restarts.
+  for (const auto& f : s_.faults) {
+    const auto* r = std::get_if<scenario::RestartFault>(&f);
+    if (!r) continue;
+    queue_.schedule(t0_ + common::fromSeconds(r->at), [this, r] {
+      spdlog::info("restart: stopping the agent at +{:.0f} s for {:.0f} s", r->at, r->downtime);
+      stopAgent();
+      ++restarts_;
+      ++pending_starts_;
+      queue_.schedule(clock_->systemNow() + common::fromSeconds(r->downtime), [this] {
+        --pending_starts_;
+        if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
+      });
+    });
+  }
+  // Retry-queue depth every 5 s.
+  std::function<void()> sample = [&] {
+    sampleRetryQueue();
+    if (clock.systemNow() + std::chrono::seconds(5) <= hard_end_) {
+      queue_.schedule(clock.systemNow() + std::chrono::seconds(5), sample);
+    }
+  };
+  queue_.schedule(t0_, sample);
+
+  common::SystemTime last_tick_at{};
+  int64_t ticks_at_same_time = 0;
+  while (true) {
+    const auto now = clock.systemNow();
+    if (drainDone(now)) break;
+    auto tq = queue_.nextTime();
+    auto ta = agent_ ? agent_->nextDeadline() : std::nullopt;
+    if (!tq && !ta) break;
+    const bool agent_first = ta && (!tq || *ta < *tq);
+    const auto t = agent_first ? *ta : *tq;
+    if (t > hard_end_) break;
+    if (agent_first) {
+      if (*ta > now) clock.advanceTo(*ta);
+      const auto at = clock.systemNow();
+      ticks_at_same_time = (at == last_tick_at) ? ticks_at_same_time + 1 : 0;
+      last_tick_at = at;
+      if (ticks_at_same_time > 100'000) {
+        ++stuck_ticks_;
+        spdlog::error("the agent asks to run again at the same virtual time without progress; moving on");
+        clock.advance(std::chrono::milliseconds(1));
+        ticks_at_same_time = 0;
+      }
+      agent_->tick();
+    } else {
+      queue_.runNext(clock);
+    }
+    reportProgress(false, now >= load_end_);
+  }
+}
+
+void Simulation::runRealtime() {
+  struct Timed {
+    common::SystemTime at;
+    std::function<void()> fn;
+  };
+  std::vector<Timed> events;
+  for (const auto& f : s_.faults) {
+    const auto* r = std::get_if<scenario::RestartFault>(&f);
+    if (!r) continue;
+    events.push_back({t0_ + common::fromSeconds(r->at), [this] {
+                        stopAgent();
+                        ++restarts_;
+                        ++pending_starts_;
+                      }});
+    events.push_back({t0_ + common::fromSeconds(r->at + r->downtime), [this] {
+                        --pending_starts_;
+                        if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: {}", st.message());
+                      }});
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Timed& a, const Timed& b) { return a.at < b.at; });
+  size_t next_event = 0;
+  double generated_until = 0;
+  auto last_sample = clock_->systemNow();
+  auto last_intake_tick = clock_->systemNow();
+  while (true) {
+    const auto now = clock_->systemNow();
+    if (drainDone(now) || now > hard_end_) break;
+    while (next_event < events.size() && events[next_event].at <= now) events[next_event++].fn();
+    const double t = std::min(common::toSeconds(now - t0_), s_.duration);
+    if (t > generated_until) {
+      workloadTick(generated_until, t);
+      generated_until = t;
+    }
+    if (agent_) agent_->tick();
+    if (now - last_sample >= std::chrono::seconds(5)) {
+      sampleRetryQueue();
+      last_sample = now;
+    }
+    if (now - last_intake_tick >= std::chrono::seconds(1)) {
+      farm_->tick(now);
+      last_intake_tick = now;
+    }
+    reportProgress(false, now >= load_end_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+common::Result<RunResult> Simulation::run() {
+  real_start_ = real_.steadyNow();
+  last_progress_ = real_start_;
+  if (auto st = setUp(); !st.isOk()) return st;
+  if (virtual_) runVirtual();
+  else runRealtime();
+  // The agent's shutdown: a last flush, then the forwarder sends what it holds (or spills it).
+  stopAgent();
+  feed_->close();
+  run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
+  reportProgress(true, true);
+  return finish();
+}
+
+common::Result<RunResult> runScenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  Simulation sim(scenario, options);
+  return sim.run();
+}
+
+}  // namespace ddsim::runner

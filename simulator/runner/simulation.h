@@ -1,0 +1,53 @@
+#pragma once
+// Runs one scenario end to end: the agent pipeline (DogStatsD intake, aggregator, serializer,
+// forwarder) against embedded fakeintakes, in virtual time (deterministic, as fast as
+// possible) or real time, with the scenario's workloads, faults and expectations, and builds
+// the report.
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "simulator/scenario/scenario.h"
+
+namespace ddsim::runner {
+
+struct Progress {
+  double scenario_seconds = 0;  // how far the run is (virtual or real)
+  double total_seconds = 0;     // duration (+ drain) of the run
+  double real_seconds = 0;      // wall time so far
+  int64_t flushes = 0;
+  int64_t payloads = 0;
+  int64_t contexts = 0;
+  int64_t retry_queue = 0;
+  bool draining = false;
+};
+
+struct RunOptions {
+  // Called about every `progress_interval` of real time, and once at the end.
+  std::function<void(const Progress&)> on_progress;
+  double progress_interval_seconds = 1.0;
+  // Where disk spill and sockets live; empty = a private temporary directory removed afterwards.
+  std::string work_dir;
+};
+
+struct RunResult {
+  nlohmann::json report;
+  bool accounting_holds = false;
+  bool expectations_passed = false;
+  std::vector<std::string> failures;  // accounting gaps and failed expectations, described
+  bool passed() const { return accounting_holds && expectations_passed; }
+};
+
+// Runs `scenario`. Errors only for a run that could not be set up (a bad agent setting, a port
+// that cannot be bound, a capture that cannot be read); a run that completes returns its
+// report even when expectations fail.
+common::Result<RunResult> runScenario(const scenario::Scenario& scenario, const RunOptions& options = {});
+
+// The report's sections that repeat byte for byte for the same scenario and seed in virtual
+// mode (everything but "timings", "run" and the wall-clock fields).
+nlohmann::json deterministicPart(const nlohmann::json& report);
+
+}  // namespace ddsim::runner

@@ -1,0 +1,88 @@
+#pragma once
+// The Simulation class behind runScenario (simulation.h): set-up, the virtual and realtime
+// loops (simulation.cc) and the accounting and report (simulation_report.cc).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/clock.h"
+#include "core/common/event_queue.h"
+#include "core/common/random.h"
+#include "core/config/agent_config.h"
+#include "core/config/pipeline_options.h"
+#include "simulator/pipeline/agent.h"
+#include "simulator/pipeline/observed_transport.h"
+#include "simulator/report/report_builder.h"
+#include "simulator/runner/accounting.h"
+#include "simulator/runner/intake_farm.h"
+#include "simulator/runner/sample_feed.h"
+#include "simulator/runner/simulation.h"
+#include "simulator/runner/switchable_sink.h"
+#include "simulator/runner/workload_driver.h"
+
+namespace ddsim::runner {
+
+class Simulation {
+ public:
+  Simulation(const scenario::Scenario& s, const RunOptions& o);
+  ~Simulation();
+  common::Result<RunResult> run();
+
+ private:
+  // simulation.cc
+  common::Status setUp();
+  common::Status buildConfig();
+  common::Status installFaults();
+  common::Status startAgent();
+  void stopAgent();
+  void runVirtual();
+  void runRealtime();
+  void workloadTick(double t0, double t1);
+  void sampleRetryQueue();
+  void reportProgress(bool force, bool draining);
+  bool drainDone(common::SystemTime now) const;
+  double scenarioSeconds() const;
+  // simulation_report.cc
+  void absorbAgentTelemetry(pipeline::Agent& a);
+  Accounting account() const;
+  RunResult finish();
+
+  const scenario::Scenario s_;
+  const RunOptions o_;
+  bool virtual_;
+  std::unique_ptr<common::ManualClock> manual_;
+  common::Clock* clock_ = nullptr;
+  common::EventQueue queue_;
+  common::Random rng_;
+  config::AgentConfig cfg_;
+  config::PipelineOptions popts_;
+  std::string work_dir_;
+  bool own_work_dir_ = false;
+  common::SystemTime t0_{};
+  common::SystemTime load_end_{};
+  common::SystemTime hard_end_{};
+  double tick_seconds_ = 0.5;
+
+  report::ReportBuilder report_;
+  std::unique_ptr<IntakeFarm> farm_;
+  std::unique_ptr<pipeline::ObservedTransport> transport_;
+  SwitchableSink sink_;
+  std::unique_ptr<SampleFeed> feed_;
+  std::vector<std::unique_ptr<WorkloadDriver>> drivers_;
+  std::vector<std::unique_ptr<common::Random>> agent_rngs_;
+  std::unique_ptr<pipeline::Agent> agent_;
+  int restarts_ = 0;
+  int pending_starts_ = 0;
+  int64_t sync_timeouts_ = 0;
+  int64_t stuck_ticks_ = 0;
+
+  // Telemetry of agents that have stopped (restarts), summed.
+  common::TelemetrySnapshot past_;
+  pipeline::TimedSerializer::Totals past_timed_;
+  common::SystemClock& real_ = common::SystemClock::instance();
+  common::SteadyTime real_start_{};
+  common::SteadyTime last_progress_{};
+  double run_real_seconds_ = 0;
+};
+
+}  // namespace ddsim::runner

@@ -1,0 +1,55 @@
+#pragma once
+// Turns each scenario workload into traffic, tick by tick: DogStatsD metrics, events and
+// service checks as DogStatsD text through the SampleFeed; check metrics and orchestrator
+// metadata through the running agent's senders; .dog captures replayed with their cadence.
+// Not thread-safe: the driver thread only.
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "simulator/pipeline/agent.h"
+#include "simulator/runner/sample_feed.h"
+#include "simulator/scenario/scenario.h"
+
+namespace ddsim::runner {
+
+// What a workload produced, in the units the accounting uses.
+struct Generated {
+  int64_t packets = 0;               // DogStatsD packets handed to the feed
+  int64_t metric_samples = 0;        // DogStatsD metric values (without a |T timestamp)
+  int64_t timestamped_samples = 0;   // DogStatsD metric values with |T
+  int64_t events = 0;
+  int64_t service_checks = 0;
+  int64_t check_samples = 0;         // submitted through a check sender
+  int64_t check_samples_agent_down = 0;
+  int64_t orchestrator_messages = 0;
+  int64_t orchestrator_agent_down = 0;
+  int64_t commits = 0;
+};
+
+struct TickContext {
+  SampleFeed& feed;
+  pipeline::Agent* agent;  // null while the agent is down (restart)
+  double scenario_time;    // seconds since the run started (start of the tick)
+  double tick_end;         // end of the tick, same origin
+  double now_unix;         // wall/virtual Unix time at the start of the tick
+};
+
+class WorkloadDriver {
+ public:
+  virtual ~WorkloadDriver() = default;
+  virtual const std::string& name() const = 0;
+  virtual std::string_view type() const = 0;
+  // Emits the work due in [ctx.scenario_time, ctx.tick_end).
+  virtual void tick(TickContext& ctx) = 0;
+  virtual const Generated& generated() const = 0;
+  // Workload-specific figures for the report.
+  virtual nlohmann::json details() const = 0;
+};
+
+// `base_dir` resolves relative file names (replay). `load_end` is the scenario duration.
+common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenario::Workload& w, uint64_t seed,
+                                                                   double load_end, const std::string& base_dir);
+
+}  // namespace ddsim::runner
