@@ -1,6 +1,8 @@
 #include "core/serializer/json_writer.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace ddsim::serializer {
 namespace {
@@ -14,6 +16,15 @@ constexpr std::array<bool, 256> makeJsoniterSafe() {
   return t;
 }
 constexpr std::array<bool, 256> kJsoniterSafe = makeJsoniterSafe();
+
+// Whether any of 8 bytes needs escaping in the jsoniter dialect: a byte < 0x20, '"' or '\\'.
+// (SWAR: "x has a byte < n" is (x - n*ones) & ~x & highs, exact as an any-byte test.)
+inline bool anyUnsafe8(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  return (((w - kOnes * 0x20) & ~w & kHighs) | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
 
 void appendUnicodeEscape(ByteBuffer& out, uint32_t cp) {
   char e[6] = {'\\', 'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF], kHex[cp & 0xF]};
@@ -120,12 +131,28 @@ void appendJsonString(ByteBuffer& out, std::string_view s, JsonDialect dialect) 
     appendGoJsonString(out, s);
   } else {
     size_t start = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
+    size_t i = 0;
+    while (i < s.size()) {
+      if (i + 8 <= s.size()) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (!anyUnsafe8(w)) {
+          i += 8;
+          continue;
+        }
+      } else if (s.size() >= 8) {
+        // The last 8 bytes, overlapping bytes already checked: a clean tail needs no byte loop.
+        uint64_t w;
+        std::memcpy(&w, s.data() + s.size() - 8, 8);
+        if (!anyUnsafe8(w)) break;
+      }
       const auto b = static_cast<uint8_t>(s[i]);
-      if (kJsoniterSafe[b]) continue;
-      out.append(s.data() + start, i - start);
-      appendAsciiEscape(out, b, false);
-      start = i + 1;
+      if (!kJsoniterSafe[b]) {
+        out.append(s.data() + start, i - start);
+        appendAsciiEscape(out, b, false);
+        start = i + 1;
+      }
+      ++i;
     }
     out.append(s.data() + start, s.size() - start);
   }

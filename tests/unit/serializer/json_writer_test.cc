@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -150,6 +151,43 @@ TEST(JsonWriterTest, WriterPrimitives) {
   w.string("x\"y");
   w.push('}');
   EXPECT_EQ(b.view(), R"({"k":-42,"v":0.5,"s":"x\"y"})");
+}
+
+}  // namespace
+}  // namespace ddsim::serializer
+
+namespace ddsim::serializer {
+namespace {
+
+// The jsoniter dialect scans 8 bytes at a time: every special byte at every position of long
+// strings must still be escaped exactly as the byte-by-byte rule says.
+TEST(JsonWriterTest, LongStringsEscapeAtEveryPosition) {
+  auto reference = [](const std::string& s) {
+    std::string r = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') r += "\\\"";
+      else if (c == '\\') r += "\\\\";
+      else if (c == '\n') r += "\\n";
+      else if (c == '\r') r += "\\r";
+      else if (c == '\t') r += "\\t";
+      else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        r += buf;
+      } else {
+        r += static_cast<char>(c);
+      }
+    }
+    return r + "\"";
+  };
+  for (unsigned char special : {'"', '\\', '\x01', '\x1f', '\n', '\x7f', '\xff', ' ', '!', '#', '[', ']'}) {
+    for (size_t pos = 0; pos < 41; ++pos) {
+      std::string s(41, 'a');
+      s[pos] = static_cast<char>(special);
+      s[(pos * 7) % 41] = static_cast<char>(special);
+      EXPECT_EQ(escaped(s, JsonDialect::kJsoniter), reference(s)) << int(special) << " at " << pos;
+    }
+  }
 }
 
 }  // namespace

@@ -452,3 +452,49 @@ TEST_F(SerializerTest, ConcurrentSends) {
 
 }  // namespace
 }  // namespace ddsim::serializer
+
+namespace ddsim::serializer {
+namespace {
+
+// Spec §10 defaults (with today's zstd-1 compression).
+TEST(SerializerOptionsTest, DefaultsAreTheAgents) {
+  SerializerOptions o;
+  EXPECT_EQ(o.compression.kind, CompressorKind::kZstd);
+  EXPECT_EQ(o.compression.zstd_level, 1);
+  EXPECT_TRUE(o.use_v2_api_series);
+  EXPECT_EQ(o.series_v2_limits.max_payload_size, 512000);
+  EXPECT_EQ(o.series_v2_limits.max_uncompressed_size, 5242880);
+  EXPECT_EQ(o.series_v2_limits.max_points_per_payload, 10000);
+  EXPECT_EQ(o.json_limits.max_payload_size, 2621440);
+  EXPECT_EQ(o.json_limits.max_uncompressed_size, 4194304);
+  EXPECT_TRUE(o.enable_series && o.enable_sketches && o.enable_service_checks && o.enable_events &&
+              o.enable_json_to_v1_intake);
+  EXPECT_TRUE(o.enable_stream_payload_serialization && o.enable_service_checks_stream_payload_serialization &&
+              o.enable_events_stream_payload_serialization && o.enable_sketch_stream_payload_serialization &&
+              o.enable_json_stream_shared_compressor_buffers);
+  EXPECT_EQ(o.agent_payload_version, "v5.0.125");
+  EXPECT_FALSE(o.orchestrator_use_legacy_endpoint);
+  EXPECT_EQ(o.split.max_compressed, 2 * 1024 * 1024);
+  EXPECT_EQ(o.split.max_uncompressed, 64 * 1024 * 1024);
+  EXPECT_EQ(o.split.max_loops, 3);
+  EXPECT_EQ(o.max_event_source_types_for_stream_fallback, 100u);
+}
+
+// enable_json_stream_shared_compressor_buffers only changes buffer reuse, never the bytes.
+TEST(SerializerOptionsTest, SharedBuffersDoNotChangeOutput) {
+  std::vector<std::string> bodies;
+  for (bool shared : {true, false}) {
+    RecordingForwarder fwd;
+    common::ManualClock clock;
+    SerializerOptions o;
+    o.enable_json_stream_shared_compressor_buffers = shared;
+    o.use_v2_api_series = false;
+    Serializer s(o, fwd, clock);
+    ASSERT_TRUE(s.sendSeries(someSeries(200)).isOk());
+    bodies.push_back(testing::decompress(s.compressor(), fwd.submissions[0].payloads[0]->bytes));
+  }
+  EXPECT_EQ(bodies[0], bodies[1]);
+}
+
+}  // namespace
+}  // namespace ddsim::serializer
