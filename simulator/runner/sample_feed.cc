@@ -24,8 +24,9 @@ int64_t countMessages(std::string_view packet) {
 
 }  // namespace
 
-SampleFeed::SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink)
-    : options_(options), clock_(clock), sink_(sink) {}
+SampleFeed::SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink,
+                       bool deterministic)
+    : options_(options), clock_(clock), sink_(sink), deterministic_(deterministic) {}
 
 SampleFeed::~SampleFeed() { close(); }
 
@@ -51,6 +52,9 @@ common::Status SampleFeed::open(const std::set<scenario::SampleTransport>& trans
     if (transports.count(T::kUdsStream)) so.stream_socket_path = temp_dir_ + "/dsd-stream.socket";
   }
   if (so.so_rcvbuf == 0) so.so_rcvbuf = 32 << 20;  // generated bursts arrive faster than any client sends
+  // Virtual time must repeat exactly: one worker parses packets in the order they were sent,
+  // so contexts are created (and series written) in the same order every run.
+  if (deterministic_) so.workers_count = 1;
   server_ = std::make_unique<dogstatsd::DogStatsdServer>(so, sink_, clock_);
   if (auto st = server_->start(); !st.isOk()) return st;
   for (const auto& e : server_->listenerErrors()) spdlog::warn("dogstatsd listener: {}", e);

@@ -23,7 +23,9 @@ namespace ddsim::runner {
 
 class SampleFeed {
  public:
-  SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink);
+  // `deterministic`: one parsing worker, so packets are parsed in the order they were sent.
+  SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink,
+             bool deterministic);
   ~SampleFeed();
 
   // Opens what the transports need: a DogStatsD server with a UDP listener on an ephemeral
@@ -49,6 +51,7 @@ class SampleFeed {
   const dogstatsd::ServerOptions options_;
   const common::Clock& clock_;
   SwitchableSink& sink_;
+  const bool deterministic_;
   std::unique_ptr<dogstatsd::PacketProcessor> inproc_;
   dogstatsd::ProcessorCounters inproc_counters_;
   std::unique_ptr<dogstatsd::DogStatsdServer> server_;

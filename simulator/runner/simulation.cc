@@ -107,7 +107,7 @@ common::Status Simulation::setUp() {
     if (const auto* rw = std::get_if<scenario::ReplayWorkload>(&w)) transports.insert(rw->transport);
     drivers_.push_back(std::move(d).value());
   }
-  feed_ = std::make_unique<SampleFeed>(popts_.dogstatsd, *clock_, sink_);
+  feed_ = std::make_unique<SampleFeed>(popts_.dogstatsd, *clock_, sink_, virtual_);
   if (auto st = feed_->open(transports); !st.isOk()) return st;
   if (auto st = installFaults(); !st.isOk()) return st;
   return startAgent();

@@ -233,13 +233,25 @@ RunResult Simulation::finish() {
     bytes_compressed += p["compressed_bytes"]["sum"].get<int64_t>();
     bytes_uncompressed += p["uncompressed_bytes"]["sum"].get<int64_t>();
   }
+  // Telemetry keys name intakes by index, not by their (ephemeral-port) URLs, and the gauges
+  // that depend on thread timing go to the "run" section, so the rest repeats exactly.
   json telemetry = json::object();
-  for (const auto& [k, v] : past_) {
-    if (v != 0) telemetry[k] = v;
-  }
-  for (const auto& [k, v] : feed_->telemetry()) {
-    if (v != 0) telemetry[k] = v;
-  }
+  json run_gauges = json::object();
+  auto put = [&](std::string k, double v) {
+    if (v == 0) return;
+    for (size_t i = 0; i < farm_->intakes().size(); ++i) {
+      const std::string& url = farm_->intakes()[i]->url;
+      for (auto pos = k.find(url); pos != std::string::npos; pos = k.find(url)) {
+        k.replace(pos, url.size(), "intake[" + std::to_string(i) + "]");
+      }
+    }
+    const bool timing_dependent = k.find("packet_buffers") != std::string::npos ||
+                                  k.rfind("dogstatsd.queue.", 0) == 0 ||
+                                  k.find("retry_queue_duration") != std::string::npos;
+    (timing_dependent ? run_gauges : telemetry)[k] = v;
+  };
+  for (const auto& [k, v] : past_) put(k, v);
+  for (const auto& [k, v] : feed_->telemetry()) put(k, v);
   json summary = {{"flushes", report_.flushCount()},
                   {"samples_generated", generated_samples},
                   {"dogstatsd_packets", feed_->packetsSent()},
@@ -290,6 +302,7 @@ RunResult Simulation::finish() {
         {"real_seconds", run_real_seconds_},
         {"speedup", run_real_seconds_ > 0 ? virtual_seconds / run_real_seconds_ : 0.0},
         {"listener_sync_timeouts", sync_timeouts_},
+        {"gauges", run_gauges},
         {"intake_urls", [&] {
            json u = json::array();
            for (const auto& in : farm_->intakes()) u.push_back(in->url);
