@@ -115,6 +115,7 @@ class DiscardingSink final : public metrics::SampleSink {
 common::Result<CaptureSummary> runCapture(const ServerOptions& server_options,
                                           const CaptureOptions& capture, common::Duration duration,
                                           const common::Clock& clock, metrics::SampleSink* sink) {
+  const auto deadline = clock.steadyNow() + duration;  // the duration counts from the call
   DiscardingSink discard;
   DogStatsdServer server(server_options, sink != nullptr ? *sink : discard, clock);
   auto cap = TrafficCapture::start(capture, clock);
@@ -125,7 +126,6 @@ common::Result<CaptureSummary> runCapture(const ServerOptions& server_options,
     (void)(*cap)->stop();
     return st;
   }
-  const auto deadline = clock.steadyNow() + duration;
   while (clock.steadyNow() < deadline) {
     auto left = deadline - clock.steadyNow();
     std::this_thread::sleep_for(std::min<common::Duration>(left, std::chrono::milliseconds(50)));

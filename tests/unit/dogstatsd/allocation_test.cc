@@ -47,7 +47,7 @@ class TouchingSink : public metrics::SampleSink {
   }
 };
 
-TEST(AllocationTest, SteadyStateMetricParsingDoesNotAllocate) {
+TEST(DsdAllocationTest, SteadyStateMetricParsingDoesNotAllocate) {
   std::string packet;
   for (int i = 0; i < 50; ++i) {
     std::string n = std::to_string(i % 10);

@@ -13,7 +13,7 @@ struct Case {
   bool blocked;
 };
 
-TEST(BlocklistTest, ExactAndPrefixMatching) {
+TEST(DsdBlocklistTest, ExactAndPrefixMatching) {
   const Case cases[] = {
       {{}, false, "a", false},
       {{"foo", "bar"}, false, "foo", true},

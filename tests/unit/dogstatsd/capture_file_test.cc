@@ -36,7 +36,7 @@ std::vector<CaptureRecord> readAll(CaptureReader& r) {
 }
 
 // Spec §8.5, "Test file ... (inspected)".
-TEST(CaptureFileTest, ReadsTheAgentsTestCapture) {
+TEST(DsdCaptureFileTest, ReadsTheAgentsTestCapture) {
   for (const auto& path : {kFixture, kFixtureZstd}) {
     SCOPED_TRACE(path);
     auto r = CaptureReader::open(path);
@@ -86,7 +86,7 @@ TEST(CaptureFileTest, ReadsTheAgentsTestCapture) {
   }
 }
 
-TEST(CaptureFileTest, RewindReadsAgain) {
+TEST(DsdCaptureFileTest, RewindReadsAgain) {
   auto r = CaptureReader::open(kFixture);
   ASSERT_TRUE(r.isOk());
   EXPECT_EQ(readAll(*r).size(), 21u);
@@ -99,7 +99,7 @@ struct RoundTripCase {
   bool zstd;
 };
 
-TEST(CaptureFileTest, WriteThenReadRoundTrips) {
+TEST(DsdCaptureFileTest, WriteThenReadRoundTrips) {
   const RoundTripCase cases[] = {{3, false}, {3, true}, {2, false}, {2, true}, {1, false}};
   testing::TempDir dir;
   auto fixture = CaptureReader::open(kFixture);
@@ -151,7 +151,7 @@ TEST(CaptureFileTest, WriteThenReadRoundTrips) {
   }
 }
 
-TEST(CaptureFileTest, PlainAndZstdFilesHoldTheSameStream) {
+TEST(DsdCaptureFileTest, PlainAndZstdFilesHoldTheSameStream) {
   // The agent's zstd twin is the whole plain file compressed: check our writer does the same.
   testing::TempDir dir;
   for (bool z : {false, true}) {
@@ -180,7 +180,7 @@ struct BadFileCase {
   const char* error;   // substring of the open or next() error
 };
 
-TEST(CaptureFileTest, CorruptFilesAreClearErrors) {
+TEST(DsdCaptureFileTest, CorruptFilesAreClearErrors) {
   const std::string header("\xD4\x74\xD0\x60\xF3\xFF\x00\x00", 8);
   const std::string fixture = slurp(kFixture);
   const BadFileCase cases[] = {

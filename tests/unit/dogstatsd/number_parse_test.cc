@@ -20,7 +20,7 @@ struct FloatCase {
   double want;
 };
 
-TEST(NumberParseTest, GoParseFloatSyntax) {
+TEST(DsdNumberParseTest, GoParseFloatSyntax) {
   const double inf = std::numeric_limits<double>::infinity();
   const FloatCase cases[] = {
       {"1", true, 1},          {"-1.5", true, -1.5},   {"+2", true, 2},
@@ -45,7 +45,7 @@ TEST(NumberParseTest, GoParseFloatSyntax) {
   EXPECT_TRUE(std::isnan(*nan));
 }
 
-TEST(NumberParseTest, PlainDecimalsRoundLikeStrtod) {
+TEST(DsdNumberParseTest, PlainDecimalsRoundLikeStrtod) {
   // The fast path for "[+-]digits[.digits]" must give the correctly rounded double, as the
   // general parser (and Go) do, including near 2^53 and with many fraction digits.
   common::Random rng(7);
@@ -76,7 +76,7 @@ struct IntCase {
   int64_t want;
 };
 
-TEST(NumberParseTest, GoParseIntSyntax) {
+TEST(DsdNumberParseTest, GoParseIntSyntax) {
   const IntCase cases[] = {
       {"0", true, 0},
       {"+15", true, 15},

@@ -49,7 +49,7 @@ struct FramingCase {
   uint64_t want_parse_errors;
 };
 
-TEST(PacketProcessorTest, FramingSpec81) {
+TEST(DsdPacketProcessorTest, FramingSpec81) {
   const FramingCase cases[] = {
       {"a:1|c", Transport::kUdp, {}, {"a"}, 0, 0},
       {"a:1|c\nb:2|c", Transport::kUdp, {}, {"a", "b"}, 0, 0},
@@ -120,7 +120,7 @@ EnrichOptions serverless() {
   return o;
 }
 
-TEST(PacketProcessorTest, MetricEnrichmentSpec82) {
+TEST(DsdPacketProcessorTest, MetricEnrichmentSpec82) {
   using MT = MetricType;
   const EnrichCase cases[] = {
       // Types: c is a Counter, ms a Histogram (spec §1.1).
@@ -182,7 +182,7 @@ TEST(PacketProcessorTest, MetricEnrichmentSpec82) {
   }
 }
 
-TEST(PacketProcessorTest, SampleFieldsAndValues) {
+TEST(DsdPacketProcessorTest, SampleFieldsAndValues) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
   p.process("a:1.5|c|@0.25|#x\nb:4:5|h\ns:member|s\nj:1|g|#dd.internal.jmx_check_name:kafka",
@@ -204,7 +204,7 @@ TEST(PacketProcessorTest, SampleFieldsAndValues) {
   EXPECT_EQ(p.counters().get(Stat::kMetricPackets), 5u);
 }
 
-TEST(PacketProcessorTest, TimestampedSamplesGoToTheNoAggregationPath) {
+TEST(DsdPacketProcessorTest, TimestampedSamplesGoToTheNoAggregationPath) {
   // Spec §3.6 / batch.go appendLateSample: samples with T<ts> skip the time samplers; the
   // histogram copy of one still goes to them (appendSample).
   RecordingSink sink;
@@ -234,7 +234,7 @@ TEST(PacketProcessorTest, TimestampedSamplesGoToTheNoAggregationPath) {
 
 // ---------------------------------------------------------------------------------------------
 // Spec §8.3 / §8.4 enrichment of events and service checks.
-TEST(PacketProcessorTest, EventsAndServiceChecksAreEnriched) {
+TEST(DsdPacketProcessorTest, EventsAndServiceChecksAreEnriched) {
   RecordingSink sink;
   ProcessorOptions o;
   o.enrich.default_hostname = "agent-host";
@@ -278,7 +278,7 @@ TEST(PacketProcessorTest, EventsAndServiceChecksAreEnriched) {
 
 // ---------------------------------------------------------------------------------------------
 // Rejections are counted by reason; the rest of the packet is parsed (spec §8).
-TEST(PacketProcessorTest, EveryRejectionIsCountedByReasonAndTheRestSurvives) {
+TEST(DsdPacketProcessorTest, EveryRejectionIsCountedByReasonAndTheRestSurvives) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
   p.process(
@@ -314,7 +314,7 @@ TEST(PacketProcessorTest, EveryRejectionIsCountedByReasonAndTheRestSurvives) {
 
 // ---------------------------------------------------------------------------------------------
 // Spec §3.1: batches of MetricSamplePoolBatchSize (32) samples per sink call.
-TEST(PacketProcessorTest, SamplesAreHandedOverInBatches) {
+TEST(DsdPacketProcessorTest, SamplesAreHandedOverInBatches) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
   std::string packet;
@@ -331,7 +331,7 @@ TEST(PacketProcessorTest, SamplesAreHandedOverInBatches) {
   }
 }
 
-TEST(PacketProcessorTest, ManyTagsOverflowTheArenaWithoutLosingAnything) {
+TEST(DsdPacketProcessorTest, ManyTagsOverflowTheArenaWithoutLosingAnything) {
   // More tags than the tag arena holds: the processor hands over what it has, then goes on.
   RecordingSink sink;
   ProcessorOptions o;
@@ -355,7 +355,7 @@ TEST(PacketProcessorTest, ManyTagsOverflowTheArenaWithoutLosingAnything) {
   }
 }
 
-TEST(PacketProcessorTest, AHugeMessageGrowsTheArena) {
+TEST(DsdPacketProcessorTest, AHugeMessageGrowsTheArena) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
   std::string line = "huge:1|g|#";
@@ -369,7 +369,7 @@ TEST(PacketProcessorTest, AHugeMessageGrowsTheArena) {
   EXPECT_EQ(got[0].tags.back(), "last");
 }
 
-TEST(PacketProcessorTest, InternerIsEmptiedWhenFullOnlyBetweenBatches) {
+TEST(DsdPacketProcessorTest, InternerIsEmptiedWhenFullOnlyBetweenBatches) {
   // dogstatsd_string_interner_size: the interner is emptied when full (agent behaviour), but
   // never while samples still point into it.
   RecordingSink sink;
@@ -387,7 +387,7 @@ TEST(PacketProcessorTest, InternerIsEmptiedWhenFullOnlyBetweenBatches) {
   EXPECT_EQ(p.counters().get(Stat::kInternerResets), 1u);
 }
 
-TEST(PacketProcessorTest, AbsurdButAcceptedValuesAreCounted) {
+TEST(DsdPacketProcessorTest, AbsurdButAcceptedValuesAreCounted) {
   const char* packet = "a:1|c|@0\nb:1|g|T99999999999\nc\xff:1|g\nok:1|g\n";
   auto lenient = runOnce(ProcessorOptions{}, packet);
   EXPECT_EQ(lenient->sink.sampleCount(), 4u);  // agent behaviour: all accepted
@@ -404,7 +404,7 @@ TEST(PacketProcessorTest, AbsurdButAcceptedValuesAreCounted) {
   EXPECT_EQ(strict->counters.rejectedBy(ParseError::kMetricInvalidUtf8), 1u);
 }
 
-TEST(PacketProcessorTest, CountersPublishIntoIntakeStats) {
+TEST(DsdPacketProcessorTest, CountersPublishIntoIntakeStats) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
   p.process("a:1|c\nbad\n_sc|x|9", Transport::kUdp, 1);

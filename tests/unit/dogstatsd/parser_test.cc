@@ -28,7 +28,7 @@ struct MetricCase {
   std::vector<std::string> tags = {};
 };
 
-TEST(ParserTest, MetricsSpec82) {
+TEST(DsdParserTest, MetricsSpec82) {
   using T = DsdMetricType;
   using E = ParseError;
   const MetricCase cases[] = {
@@ -105,7 +105,7 @@ TEST(ParserTest, MetricsSpec82) {
   }
 }
 
-TEST(ParserTest, TimestampIgnoredWithoutNoAggregationPipeline) {
+TEST(DsdParserTest, TimestampIgnoredWithoutNoAggregationPipeline) {
   // dogstatsd_no_aggregation_pipeline=false: `T` is skipped, even when malformed (spec §8.2).
   ParserOptions o;
   o.read_timestamps = false;
@@ -117,7 +117,7 @@ TEST(ParserTest, TimestampIgnoredWithoutNoAggregationPipeline) {
   ASSERT_EQ(parser.parseMetric("m:1|g|Tjunk", arena, m), ParseError::kNone);
 }
 
-TEST(ParserTest, OriginFieldsWithOriginDetectionClient) {
+TEST(DsdParserTest, OriginFieldsWithOriginDetectionClient) {
   // Spec §8.2: `c:` = <id> | ci-<id> | ci-<id>,in-<inode> (ci wins); `e:` external data.
   struct Case {
     const char* msg;
@@ -144,7 +144,7 @@ TEST(ParserTest, OriginFieldsWithOriginDetectionClient) {
   }
 }
 
-TEST(ParserTest, AbsurdValuesAreFlaggedAndRejectedOnlyInStrictMode) {
+TEST(DsdParserTest, AbsurdValuesAreFlaggedAndRejectedOnlyInStrictMode) {
   struct Case {
     const char* msg;
     ParseError strict_err;
@@ -192,7 +192,7 @@ struct EventCase {
   int invalid_fields = 0;
 };
 
-TEST(ParserTest, EventsSpec83) {
+TEST(DsdParserTest, EventsSpec83) {
   using E = ParseError;
   using P = EventPriority;
   using A = EventAlertType;
@@ -259,7 +259,7 @@ struct ServiceCheckCase {
   int invalid_fields = 0;
 };
 
-TEST(ParserTest, ServiceChecksSpec84) {
+TEST(DsdParserTest, ServiceChecksSpec84) {
   using E = ParseError;
   using S = DsdServiceCheckStatus;
   const ServiceCheckCase cases[] = {
@@ -297,7 +297,7 @@ TEST(ParserTest, ServiceChecksSpec84) {
   }
 }
 
-TEST(ParserTest, MessageKindByPrefix) {
+TEST(DsdParserTest, MessageKindByPrefix) {
   // Spec §8.1: `_e{` event, `_sc` service check, anything else a metric.
   EXPECT_EQ(messageKind("_e{1,1}:a|b"), MessageKind::kEvent);
   EXPECT_EQ(messageKind("_sc|a|0"), MessageKind::kServiceCheck);
@@ -306,7 +306,7 @@ TEST(ParserTest, MessageKindByPrefix) {
   EXPECT_EQ(messageKind("a:1|c"), MessageKind::kMetric);
 }
 
-TEST(ParserTest, EveryErrorHasANameAndDescription) {
+TEST(DsdParserTest, EveryErrorHasANameAndDescription) {
   for (int i = 1; i < kNumParseErrors; ++i) {
     auto e = static_cast<ParseError>(i);
     EXPECT_FALSE(parseErrorName(e).empty());

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
 
 #include "core/dogstatsd/server.h"
 #include "core/dogstatsd/traffic_capture.h"
@@ -69,7 +73,7 @@ struct PacingCase {
   double want_elapsed_s;
 };
 
-TEST(ReplayTest, RecordedCadenceScaledBySpeedSpec85) {
+TEST(DsdReplayTest, RecordedCadenceScaledBySpeedSpec85) {
   const auto offsets = fixtureOffsets();
   ASSERT_EQ(offsets.size(), 21u);
   ASSERT_EQ(offsets.back(), 13.0);  // 1621285674 .. 1621285687
@@ -107,7 +111,7 @@ TEST(ReplayTest, RecordedCadenceScaledBySpeedSpec85) {
   }
 }
 
-TEST(ReplayTest, ProgressTotalsErrorsAndCancel) {
+TEST(DsdReplayTest, ProgressTotalsErrorsAndCancel) {
   auto reader = CaptureReader::open(kFixture);
   ASSERT_TRUE(reader.isOk());
   common::ManualClock clock;
@@ -147,7 +151,7 @@ TEST(ReplayTest, ProgressTotalsErrorsAndCancel) {
   EXPECT_EQ(cut->loops_completed, 0);
 }
 
-TEST(ReplayTest, InprocTargetParsesLikeAWorker) {
+TEST(DsdReplayTest, InprocTargetParsesLikeAWorker) {
   RecordingSink sink;
   common::ManualClock clock;
   ManualPacer pacer(clock);
@@ -169,7 +173,7 @@ TEST(ReplayTest, InprocTargetParsesLikeAWorker) {
   EXPECT_EQ(target.counters().get(Stat::kMetricPackets), 42u);
 }
 
-TEST(ReplayTest, SocketTargetsDeliverToARealServer) {
+TEST(DsdReplayTest, SocketTargetsDeliverToARealServer) {
   for (const char* scheme : {"udp", "unix", "unixstream"}) {
     SCOPED_TRACE(scheme);
     TempDir dir;
@@ -211,7 +215,7 @@ TEST(ReplayTest, SocketTargetsDeliverToARealServer) {
   }
 }
 
-TEST(ReplayTest, BadTargetsAreClearErrors) {
+TEST(DsdReplayTest, BadTargetsAreClearErrors) {
   struct Case {
     const char* url;
     const char* error;
@@ -235,7 +239,7 @@ TEST(ReplayTest, BadTargetsAreClearErrors) {
   EXPECT_FALSE(replayFile("/nonexistent.dog", "inproc", o).isOk());
 }
 
-TEST(TrafficCaptureTest, RecordsWhatArrivesOnTheListenersAndReplaysIt) {
+TEST(DsdTrafficCaptureTest, RecordsWhatArrivesOnTheListenersAndReplaysIt) {
   TempDir dir;
   common::ManualClock clock;
   ServerOptions so;
@@ -282,7 +286,7 @@ TEST(TrafficCaptureTest, RecordsWhatArrivesOnTheListenersAndReplaysIt) {
   EXPECT_EQ(replayed.serviceChecks().size(), 10u);
 }
 
-TEST(TrafficCaptureTest, AFullCaptureQueueDropsAndCounts) {
+TEST(DsdTrafficCaptureTest, AFullCaptureQueueDropsAndCounts) {
   TempDir dir;
   common::ManualClock clock;
   CaptureOptions o;
@@ -301,6 +305,66 @@ TEST(TrafficCaptureTest, AFullCaptureQueueDropsAndCounts) {
   ASSERT_TRUE(again.isOk());
   EXPECT_EQ(again->records, s->records);
   EXPECT_FALSE(TrafficCapture::start({"/nonexistent/dir/x.dog"}, clock).isOk());
+}
+
+TEST(DsdTrafficCaptureTest, OriginDetectionRecordsTheSendersPidLikeTheAgent) {
+  // dogstatsd_origin_detection: SO_PASSCRED on the Unix socket; the capture keeps the pid and
+  // the raw SCM_CREDENTIALS message (32 bytes, as in the agent's own capture, spec §8.5).
+  TempDir dir;
+  common::ManualClock clock;
+  ServerOptions so;
+  so.port = 0;
+  so.socket_path = dir.file("d.sock");
+  so.origin_detection = true;
+  so.workers_count = 1;
+  RecordingSink sink;
+  DogStatsdServer server(so, sink, clock);
+  auto cap = TrafficCapture::start({dir.file("o.dog")}, clock);
+  ASSERT_TRUE(cap.isOk());
+  server.setPacketTap(*cap);
+  ASSERT_TRUE(server.start().isOk());
+  auto uds = connectUnixSocket(so.socket_path, SOCK_DGRAM);
+  ASSERT_TRUE(uds.isOk());
+  testing::sendAll(uds->get(), "with.origin:1|c");
+  server.stop();
+  ASSERT_TRUE((*cap)->stop().isOk());
+  auto reader = CaptureReader::open(dir.file("o.dog"));
+  ASSERT_TRUE(reader.isOk());
+  CaptureRecord rec;
+  ASSERT_TRUE(*reader->next(rec));
+  EXPECT_EQ(rec.pid, ::getpid());
+  EXPECT_EQ(rec.ancillary.size(), 32u);
+  auto state = reader->readState();
+  ASSERT_TRUE(state.isOk());
+  EXPECT_EQ(state->pid_map.count(::getpid()), 1u);
+  EXPECT_EQ(sink.sampleCount(), 1u);
+}
+
+TEST(DsdTrafficCaptureTest, RunCaptureRecordsForTheGivenClockDuration) {
+  TempDir dir;
+  common::ManualClock clock;
+  ServerOptions so;
+  so.port = 0;
+  so.socket_path = dir.file("d.sock");
+  so.workers_count = 1;
+  CaptureOptions co;
+  co.path = dir.file("run.dog");
+  RecordingSink sink;
+  common::Result<CaptureSummary> result = common::internalError("not run");
+  std::thread t([&] { result = runCapture(so, co, std::chrono::seconds(30), clock, &sink); });
+  // The socket appears once the server runs; then send, then let the 30 s of clock time pass.
+  ASSERT_TRUE(testing::eventually([&] { return std::filesystem::exists(so.socket_path); }));
+  auto uds = connectUnixSocket(so.socket_path, SOCK_DGRAM);
+  ASSERT_TRUE(uds.isOk());
+  for (int i = 0; i < 5; ++i) testing::sendAll(uds->get(), "cap:1|c");
+  clock.advance(std::chrono::seconds(31));
+  t.join();
+  ASSERT_TRUE(result.isOk()) << result.status().toString();
+  EXPECT_EQ(result->records, 5u);
+  EXPECT_EQ(sink.sampleCount(), 5u);
+  auto reader = CaptureReader::open(co.path);
+  ASSERT_TRUE(reader.isOk());
+  EXPECT_EQ(reader->version(), 3);
 }
 
 }  // namespace

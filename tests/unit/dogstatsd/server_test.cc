@@ -29,7 +29,7 @@ ServerOptions udpOnly() {
   return o;
 }
 
-TEST(ServerTest, UdpPacketsReachTheSinkAndStopDrainsTheSocket) {
+TEST(DsdServerTest, UdpPacketsReachTheSinkAndStopDrainsTheSocket) {
   RecordingSink sink;
   common::ManualClock clock;
   DogStatsdServer server(udpOnly(), sink, clock);
@@ -56,7 +56,7 @@ TEST(ServerTest, UdpPacketsReachTheSinkAndStopDrainsTheSocket) {
   EXPECT_EQ(server.stats().get(NetStat::kKernelDrops), 0u);
 }
 
-TEST(ServerTest, UnixDatagramSocket) {
+TEST(DsdServerTest, UnixDatagramSocket) {
   TempDir dir;
   ServerOptions o = udpOnly();
   o.port = 0;  // agent: 0 disables UDP
@@ -76,7 +76,7 @@ TEST(ServerTest, UnixDatagramSocket) {
   EXPECT_EQ(server.stats().get(NetStat::kUdsPackets), 50u);
 }
 
-TEST(ServerTest, UnixStreamSocketWithLengthPrefixedFrames) {
+TEST(DsdServerTest, UnixStreamSocketWithLengthPrefixedFrames) {
   TempDir dir;
   ServerOptions o = udpOnly();
   o.port = 0;
@@ -99,7 +99,7 @@ TEST(ServerTest, UnixStreamSocketWithLengthPrefixedFrames) {
   EXPECT_EQ(server.stats().get(NetStat::kUdsConnections), 1u);
 }
 
-TEST(ServerTest, StreamFramingErrorsCloseTheConnectionAndAreCounted) {
+TEST(DsdServerTest, StreamFramingErrorsCloseTheConnectionAndAreCounted) {
   TempDir dir;
   ServerOptions o = udpOnly();
   o.port = 0;
@@ -131,7 +131,7 @@ TEST(ServerTest, StreamFramingErrorsCloseTheConnectionAndAreCounted) {
   EXPECT_EQ(server.stats().get(NetStat::kStreamTruncatedFrame), 1u);
 }
 
-TEST(ServerTest, OverlongDatagramsAreTruncatedLikeTheAgentAndCounted) {
+TEST(DsdServerTest, OverlongDatagramsAreTruncatedLikeTheAgentAndCounted) {
   ServerOptions o = udpOnly();
   RecordingSink sink;
   DogStatsdServer server(o, sink);
@@ -155,7 +155,7 @@ TEST(ServerTest, OverlongDatagramsAreTruncatedLikeTheAgentAndCounted) {
   EXPECT_EQ(bytes, 8192u + 8192u + 9u);
 }
 
-TEST(ServerTest, ListenerErrorsAreReportedAndTheOthersStillRun) {
+TEST(DsdServerTest, ListenerErrorsAreReportedAndTheOthersStillRun) {
   TempDir dir;
   std::string not_a_socket = dir.file("regular-file");
   std::ofstream(not_a_socket) << "x";
@@ -176,7 +176,7 @@ TEST(ServerTest, ListenerErrorsAreReportedAndTheOthersStillRun) {
   EXPECT_NE(st.message().find("listening on neither udp nor socket"), std::string::npos);
 }
 
-TEST(ServerTest, AgentWorkerCountFormula) {
+TEST(DsdServerTest, AgentWorkerCountFormula) {
   struct Case {
     int vcpus, pipelines, want;
   };
@@ -215,9 +215,9 @@ class GateSink : public RecordingSink {
   bool open_ = false;
 };
 
-class OverloadTest : public ::testing::TestWithParam<QueueFullPolicy> {};
+class DsdOverloadTest : public ::testing::TestWithParam<QueueFullPolicy> {};
 
-TEST_P(OverloadTest, EveryDatagramIsParsedOrCountedAsDropped) {
+TEST_P(DsdOverloadTest, EveryDatagramIsParsedOrCountedAsDropped) {
   // A worker stuck in the sink, a queue of one batch: the rest must be dropped somewhere —
   // at the queue (kDrop) or by the kernel (kBlock) — and every drop counted.
   ServerOptions o = udpOnly();
@@ -257,10 +257,10 @@ TEST_P(OverloadTest, EveryDatagramIsParsedOrCountedAsDropped) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, OverloadTest,
+INSTANTIATE_TEST_SUITE_P(Policies, DsdOverloadTest,
                          ::testing::Values(QueueFullPolicy::kDrop, QueueFullPolicy::kBlock));
 
-TEST(ServerTest, RandomGarbageFloodKeepsTheListenerAliveWithBoundedMemory) {
+TEST(DsdServerTest, RandomGarbageFloodKeepsTheListenerAliveWithBoundedMemory) {
   ServerOptions o = udpOnly();
   o.queue_size = 8;
   o.packet_buffer_size = 4;
