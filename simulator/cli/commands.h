@@ -13,5 +13,7 @@ inline constexpr int kExitBadInput = 2;      // a scenario, config, capture or a
 inline constexpr int kExitSetupError = 3;    // the run could not start (ports, files)
 
 void registerRunCommand(CLI::App& app, int& exit_code);
+void registerReplayCommand(CLI::App& app, int& exit_code);
+void registerCaptureCommand(CLI::App& app, int& exit_code);
 
 }  // namespace ddsim::cli

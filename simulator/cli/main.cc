@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
       });
   int exit_code = 0;
   ddsim::cli::registerRunCommand(app, exit_code);
+  ddsim::cli::registerReplayCommand(app, exit_code);
+  ddsim::cli::registerCaptureCommand(app, exit_code);
   app.parse_complete_callback([&] { ddsim::common::initLogging(log_level); });
   try {
     app.parse(argc, argv);
