@@ -37,6 +37,7 @@ class DogStatsdServer {
   DogStatsdServer(const DogStatsdServer&) = delete;
   DogStatsdServer& operator=(const DogStatsdServer&) = delete;
 
+  // start() and stop() are called from one thread (not concurrently with each other).
   common::Status start();
   void stop();
   bool running() const { return running_; }

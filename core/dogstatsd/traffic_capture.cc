@@ -43,7 +43,6 @@ void TrafficCapture::onPacket(Transport, std::string_view payload, int32_t pid,
   r.pid = pid;
   r.ancillary.assign(ancillary);
   bytes_ += payload.size();
-  if (pid != 0) state_.pid_map.emplace(pid, std::string());
   cv_.notify_one();
 }
 

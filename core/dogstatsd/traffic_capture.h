@@ -50,8 +50,9 @@ class TrafficCapture final : public PacketTap {
 
   void onPacket(Transport transport, std::string_view payload, int32_t pid,
                 std::string_view ancillary) override;
-  // Stops accepting packets, writes what is queued, the trailer (pid -> "" map of the senders
-  // seen: ddsim has no tagger), and closes the file. Idempotent; later calls return the same.
+  // Stops accepting packets, writes what is queued, the trailer and closes the file. The
+  // agent's trailer maps pids to the container IDs the tagger resolved; ddsim has no tagger,
+  // so its tagger state is empty (pids stay in the records). Idempotent.
   common::Result<CaptureSummary> stop();
 
   uint64_t recorded() const;
@@ -73,7 +74,7 @@ class TrafficCapture final : public PacketTap {
   uint64_t dropped_ = 0;
   uint64_t bytes_ = 0;
   common::Status write_status_;
-  CaptureTaggerState state_;
+  CaptureTaggerState state_;  // empty: no tagger in ddsim
   std::thread thread_;
   bool stopped_ = false;
   common::Status close_status_;

@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "core/dogstatsd/number_parse.h"
 #include "core/dogstatsd/packet_processor.h"
 #include "core/dogstatsd/parser.h"
 
@@ -119,5 +121,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   arena.reset();
   dogstatsd::ParsedServiceCheck sc;
   (void)parser.parseServiceCheck(input, arena, sc);
+
+  // Differential check of the decimal fast path: plain "[+-]digits[.digits]" must parse to
+  // exactly what strtod gives.
+  if (input.size() <= 64 && !input.empty()) {
+    bool plain = true;
+    bool digit = false;
+    int dots = 0;
+    for (size_t i = 0; i < input.size(); ++i) {
+      const char c = input[i];
+      if (c >= '0' && c <= '9') digit = true;
+      else if (c == '.') ++dots;
+      else if (!(i == 0 && (c == '+' || c == '-'))) plain = false;
+    }
+    if (plain && digit && dots <= 1) {
+      double v = 0;
+      if (!dogstatsd::parseGoFloat(input, &v)) std::abort();
+      const std::string copy(input);
+      const double want = std::strtod(copy.c_str(), nullptr);
+      if (!(v == want || (std::isnan(v) && std::isnan(want)))) std::abort();
+    }
+  }
   return 0;
 }
