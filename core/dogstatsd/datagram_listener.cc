@@ -35,7 +35,7 @@ common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUdp(cons
   const int bound = boundPort(fd->get());
   std::string desc = "udp " + (host.empty() ? std::string("*") : host) + ":" + std::to_string(bound);
   std::unique_ptr<DatagramListener> l(
-      new DatagramListener(std::move(fd).value(), Transport::kUdp, o, ctx, std::move(desc)));
+      new DatagramListener(std::move(fd).value(), Transport::kUdp, ctx, std::move(desc)));
   l->port_ = bound;
   return l;
 }
@@ -55,17 +55,16 @@ common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUnix(
                     std::strerror(errno));
     }
   }
-  std::unique_ptr<DatagramListener> l(new DatagramListener(
-      std::move(fd).value(), Transport::kUds, o, ctx, "unix " + o.socket_path));
+  std::unique_ptr<DatagramListener> l(
+      new DatagramListener(std::move(fd).value(), Transport::kUds, ctx, "unix " + o.socket_path));
   l->credentials_ = o.origin_detection;
   l->unlink_path_ = o.socket_path;
   return l;
 }
 
-DatagramListener::DatagramListener(Fd fd, Transport transport, const ServerOptions& o,
-                                   ListenerContext ctx, std::string description)
+DatagramListener::DatagramListener(Fd fd, Transport transport, ListenerContext ctx,
+                                   std::string description)
     : fd_(std::move(fd)), transport_(transport), ctx_(ctx), description_(std::move(description)) {
-  (void)o;
   batch_ = ctx_.pool->acquire();
   batch_->transport = transport_;
   const size_t n = batch_->capacity();

@@ -35,8 +35,7 @@ class DatagramListener final : public Listener {
   int port() const { return port_; }
 
  private:
-  DatagramListener(Fd fd, Transport transport, const ServerOptions& o, ListenerContext ctx,
-                   std::string description);
+  DatagramListener(Fd fd, Transport transport, ListenerContext ctx, std::string description);
   void run();
   // One recvmmsg; returns the number of datagrams read, 0 when none were waiting, -1 on error.
   int readBatch();
