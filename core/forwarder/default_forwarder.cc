@@ -47,7 +47,7 @@ common::Status DefaultForwarder::init() {
   factory_ = std::make_unique<TransactionFactory>(options_, *domains, clock_, transaction_ids_);
 
   std::optional<FileRemovalPolicy> removal;
-  std::optional<DiskUsageLimit> limit;
+  std::optional<DiskUsageLimit>& limit = disk_limit_;
   if (options_.forwarder_storage_max_size_in_bytes == 0) {
     spdlog::info("forwarder: retry queue storage on disk is disabled");
   } else if (!options_.core_features) {
@@ -89,6 +89,11 @@ common::Status DefaultForwarder::init() {
   }
   if (removal) removal->removeUnknownDomains();
 
+  if (options_.core_features) {
+    capacity_ = std::make_unique<QueueDurationCapacity>(
+        std::chrono::seconds(options_.forwarder_retry_queue_capacity_time_interval_sec), std::chrono::seconds(10),
+        options_.retryQueueMaxBytes(), disk_limit_ ? &*disk_limit_ : nullptr);
+  }
   health_ = std::make_unique<ForwarderHealth>(*domains, transport_, options_.agent_version,
                                               std::chrono::minutes(options_.forwarder_apikey_validation_interval));
   return common::Status::ok();
@@ -211,16 +216,32 @@ common::Status DefaultForwarder::submit(serializer::Submission&& submission) {
     telemetry_.onDropped(serializer::endpointInfo(submission.endpoint).name, DropReason::kNoDestination,
                          static_cast<int64_t>(payloads));
   }
+  std::vector<std::pair<std::string, size_t>> sent;
   for (TransactionPtr& t : created->transactions) {
     telemetry_.onInput(t->endpoint_name, t->payloadSize());
+    sent.emplace_back(t->domain, t->payloadSize());
     by_domain_.at(t->domain)->submit(std::move(t));
   }
+  updateCapacity(sent);
   if (created->null_payloads > 0) {
     return common::invalidArgument("submission to " + std::string(serializer::endpointInfo(submission.endpoint).route) +
                                    " had " + std::to_string(created->null_payloads) +
                                    " null payload(s); they were skipped");
   }
   return common::Status::ok();
+}
+
+void DefaultForwarder::updateCapacity(const std::vector<std::pair<std::string, size_t>>& sent) {
+  if (!capacity_) return;
+  std::lock_guard lock(capacity_mu_);
+  const common::SystemTime now = clock_.systemNow();
+  for (const auto& [domain, bytes] : sent) capacity_->onTransaction(domain, bytes, now);
+  auto stats = capacity_->computeCapacity(now);
+  if (!stats.isOk()) {
+    spdlog::error("forwarder: cannot compute the capacity of the retry queues: {}", stats.status().message());
+    return;
+  }
+  capacity_stats_ = std::move(stats).value();
 }
 
 void DefaultForwarder::tick(common::SteadyTime now) {
@@ -290,6 +311,13 @@ common::TelemetrySnapshot DefaultForwarder::telemetry() const {
   }
   for (const auto& [name, n] : by_status) s["forwarder.api_keys." + name] = n;
   if (auto v = health_->lastVerdict()) s["forwarder.api_keys.verdict_valid"] = *v ? 1 : 0;
+  std::lock_guard lock(capacity_mu_);
+  for (const auto& [domain, c] : capacity_stats_) {
+    const std::string prefix = "forwarder.retry_queue_duration.";
+    s[prefix + "capacity_secs." + domain] = static_cast<double>(c.capacity_seconds);
+    s[prefix + "bytes_per_sec." + domain] = c.bytes_per_second;
+    s[prefix + "capacity_bytes." + domain] = static_cast<double>(c.available_bytes);
+  }
   return s;
 }
 

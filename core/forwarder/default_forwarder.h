@@ -28,6 +28,7 @@
 #include "core/forwarder/forwarder_health.h"
 #include "core/forwarder/forwarder_options.h"
 #include "core/forwarder/forwarder_telemetry.h"
+#include "core/forwarder/queue_duration_capacity.h"
 #include "core/forwarder/transaction_factory.h"
 #include "core/forwarder/transport.h"
 #include "core/serializer/forwarder_interface.h"
@@ -88,6 +89,7 @@ class DefaultForwarder final : public serializer::PayloadForwarder {
   void wakeDriver();
   void stopDomainsLive();
   void stopDomainsVirtual();
+  void updateCapacity(const std::vector<std::pair<std::string, size_t>>& sent);
 
   ForwarderOptions options_;
   Transport& transport_;
@@ -100,6 +102,12 @@ class DefaultForwarder final : public serializer::PayloadForwarder {
   std::vector<std::unique_ptr<DomainForwarder>> domain_list_;
   std::map<std::string, DomainForwarder*> by_domain_;
   std::unique_ptr<ForwarderHealth> health_;
+  std::optional<DiskUsageLimit> disk_limit_;
+
+  // Retry-queue capacity telemetry (core agent only).
+  mutable std::mutex capacity_mu_;
+  std::unique_ptr<QueueDurationCapacity> capacity_;
+  std::map<std::string, QueueCapacityStats> capacity_stats_;
 
   std::mutex lifecycle_mu_;        // start/stop
   std::shared_mutex submit_mu_;    // submits (shared) vs. state changes (exclusive)

@@ -53,9 +53,11 @@ void DomainForwarder::start(common::SteadyTime now) {
     virtual_workers_.resize(n);
     for (auto& w : virtual_workers_) w.busy_until = now;
   } else {
+    // Every token exists before any worker starts: workers never touch the vector itself.
+    for (size_t i = 0; i < n; ++i) worker_tokens_.push_back(std::make_unique<CancelToken>());
     for (size_t i = 0; i < n; ++i) {
-      worker_tokens_.push_back(std::make_unique<CancelToken>());
-      workers_.emplace_back([this, i] { workerLoop(i); });
+      CancelToken* token = worker_tokens_[i].get();
+      workers_.emplace_back([this, token] { workerLoop(token); });
     }
   }
 }
@@ -355,8 +357,7 @@ std::optional<common::SteadyTime> DomainForwarder::nextDeadline() const {
   return best;
 }
 
-void DomainForwarder::workerLoop(size_t index) {
-  CancelToken* token = worker_tokens_[index].get();
+void DomainForwarder::workerLoop(CancelToken* token) {
   for (;;) {
     TransactionPtr t;
     {

@@ -115,7 +115,7 @@ class DomainForwarder {
   bool runDueTimers(common::SteadyTime now);        // locks retry_mu_
   bool runDueTimersLocked(common::SteadyTime now);  // retry_mu_ held
   bool virtualStep(common::SteadyTime now);
-  void workerLoop(size_t index);
+  void workerLoop(CancelToken* token);
   void stopWorkers();
   void finishStop(bool budget_exceeded);
   void dropAll(std::vector<TransactionPtr> txs, DropReason reason);

@@ -64,6 +64,8 @@ struct ForwarderOptions {
   double forwarder_storage_max_disk_ratio = 0.80;
   double forwarder_flush_to_disk_mem_ratio = 0.5;
   int forwarder_outdated_file_in_days = 10;
+  // Window of the retry-queue capacity telemetry (datadog.agent.retry_queue_duration.*).
+  int forwarder_retry_queue_capacity_time_interval_sec = 900;
   // The agent only spills to disk in the core agent (Core feature, agent name "core").
   bool core_features = true;
 

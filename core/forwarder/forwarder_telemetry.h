@@ -15,6 +15,9 @@
 //   retry_queue.bytes, retry_queue.points_dropped, disk.files, disk.bytes, disk.files_written,
 //   disk.files_read, disk.files_removed, disk.corrupt_files, disk.reloaded_files,
 //   disk.store_errors, queue.high, queue.low, queue.requeued (gauges, all domains)
+//   api_keys.<valid|invalid|unreachable|unexpected_status|fake>, api_keys.verdict_valid and
+//   retry_queue_duration.<capacity_secs|bytes_per_sec|capacity_bytes>.<domain> are added by
+//   DefaultForwarder::telemetry().
 // Thread-safe.
 #include <atomic>
 #include <cstdint>
