@@ -1,5 +1,7 @@
 #include "core/serializer/payload_compressor.h"
 
+#include <cstring>
+
 namespace ddsim::serializer {
 
 PayloadCompressor::PayloadCompressor(const Compressor& compressor, CompressorStats* stats)
@@ -41,19 +43,71 @@ bool PayloadCompressor::checkItemSize(int64_t len) const {
 }
 
 bool PayloadCompressor::hasRoomForItem(int64_t len) const {
-  int64_t u = static_cast<int64_t>(input_.size()) + len;
+  return hasRoomAfter(static_cast<int64_t>(input_.size()), len);
+}
+
+bool PayloadCompressor::hasRoomAfter(int64_t pending, int64_t len) const {
+  int64_t u = pending + len;
   if (!first_item_) u += static_cast<int64_t>(separator_.size());
   const int64_t remaining = limits_.max_payload_size - static_cast<int64_t>(output_.size()) -
                             static_cast<int64_t>(footer_.size());
   return bound(u) <= remaining && uncompressed_written_ + u <= limits_.max_uncompressed_size;
 }
 
-common::Status PayloadCompressor::pack() {
+common::Status PayloadCompressor::pack() { return packPrefix(input_.size()); }
+
+// Packs the first n pending bytes; what follows them moves to the front of the input.
+common::Status PayloadCompressor::packPrefix(size_t n) {
   if (stats_ != nullptr) stats_->total_compress_cycles.fetch_add(1, std::memory_order_relaxed);
-  if (auto st = stream_->write(input_.view()); !st.isOk()) return st;
-  uncompressed_written_ += static_cast<int64_t>(input_.size());
-  input_.clear();
+  if (auto st = stream_->write(input_.view().substr(0, n)); !st.isOk()) return st;
+  uncompressed_written_ += static_cast<int64_t>(n);
+  const size_t rest = input_.size() - n;
+  if (rest > 0) std::memmove(input_.data(), input_.data() + n, rest);
+  input_.truncate(rest);
   return stream_->flush();
+}
+
+ByteBuffer& PayloadCompressor::beginItem() {
+  item_mark_ = input_.size();
+  if (started_ && !first_item_) input_.append(separator_);
+  item_start_ = input_.size();
+  return input_;
+}
+
+AddItemResult PayloadCompressor::reject(AddItemResult r) {
+  rejected_.clear();
+  rejected_.append(input_.data() + item_start_, input_.size() - item_start_);
+  input_.truncate(item_mark_);
+  return r;
+}
+
+void PayloadCompressor::abortItem() { reject(AddItemResult::kError); }
+
+AddItemResult PayloadCompressor::commitItem() {
+  if (!started_) {
+    last_error_ = common::failedPrecondition("payload compressor used before start()");
+    return reject(AddItemResult::kError);
+  }
+  // The same decisions as addItem(), with the item already sitting after the pending input.
+  const auto len = static_cast<int64_t>(input_.size() - item_start_);
+  if (!checkItemSize(len)) return reject(AddItemResult::kItemTooBig);
+  if (repacks_ >= kMaxRepacks) return reject(AddItemResult::kPayloadFull);
+  if (!hasRoomAfter(static_cast<int64_t>(item_mark_), len)) {
+    if (item_mark_ == 0) return reject(AddItemResult::kPayloadFull);
+    if (auto st = packPrefix(item_mark_); !st.isOk()) {
+      last_error_ = st;
+      item_start_ -= item_mark_;
+      item_mark_ = 0;
+      return reject(AddItemResult::kError);
+    }
+    // The separator and the item are now the whole pending input.
+    item_start_ -= item_mark_;
+    item_mark_ = 0;
+    if (!hasRoomAfter(0, len)) return reject(AddItemResult::kPayloadFull);
+    ++repacks_;
+  }
+  first_item_ = false;
+  return AddItemResult::kOk;
 }
 
 AddItemResult PayloadCompressor::addItem(std::string_view body, std::string_view prefix) {

@@ -54,6 +54,16 @@ class PayloadCompressor {
   // *out; *uncompressed_size is every byte fed to the stream (header and footer included).
   common::Status close(std::string* out, size_t* uncompressed_size);
 
+  // Zero-copy adding, for the hot path: beginItem() returns the pending input with the
+  // separator already appended; the caller appends the item's bytes to it, then calls
+  // commitItem() (same checks and results as addItem) or abortItem() (the item is not added).
+  // On anything but kOk the item's bytes move to rejectedItem(), which stays valid across
+  // close()/start() for a retry with addItem(rejectedItem()); the pending input is as before.
+  ByteBuffer& beginItem();
+  AddItemResult commitItem();
+  void abortItem();
+  std::string_view rejectedItem() const { return rejected_.view(); }
+
   // close() into a new Payload carrying the given counts.
   common::Result<std::shared_ptr<Payload>> closePayload(int64_t point_count, int64_t item_count);
 
@@ -66,7 +76,10 @@ class PayloadCompressor {
  private:
   bool checkItemSize(int64_t len) const;
   bool hasRoomForItem(int64_t len) const;
+  bool hasRoomAfter(int64_t pending, int64_t len) const;
   common::Status pack();
+  common::Status packPrefix(size_t n);
+  AddItemResult reject(AddItemResult r);
   int64_t bound(int64_t n) const;
 
   const Compressor& compressor_;
@@ -74,6 +87,9 @@ class PayloadCompressor {
   std::unique_ptr<StreamCompressor> stream_;
   ByteBuffer input_;
   ByteBuffer output_;
+  ByteBuffer rejected_;
+  size_t item_mark_ = 0;   // input size before beginItem()
+  size_t item_start_ = 0;  // where the item's bytes start (after the separator)
   std::string header_;
   std::string footer_;
   std::string separator_;

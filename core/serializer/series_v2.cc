@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "core/serializer/origin_metadata.h"
@@ -92,15 +93,30 @@ common::Status SeriesV2Builder::finishPayload(std::vector<PayloadPtr>* out) {
   return {};
 }
 
-AddItemResult SeriesV2Builder::add(const metrics::Serie& s) {
+int appendSerieV2Entry(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out) {
+  // Key and a two-byte length are reserved up front (entries of 128..16383 bytes, the common
+  // case); other sizes shift the body once.
+  constexpr size_t kReserved = 3;
+  const size_t start = out.size();
+  out.prepare(kReserved);
+  out.commit(kReserved);
+  const int nonfinite = encodeSerieV2Body(s, tags, out);
+  const size_t body = out.size() - start - kReserved;
   char prefix[16];
-  const size_t n = ProtoWriter::lengthDelimitedPrefix(kPayloadSeries, item_.size(), prefix);
-  const AddItemResult r = compressor_.addItem(item_.view(), std::string_view(prefix, n));
-  if (r == AddItemResult::kOk) {
-    points_this_payload_ += static_cast<int64_t>(s.points.size());
-    ++series_this_payload_;
+  const size_t n = ProtoWriter::lengthDelimitedPrefix(kPayloadSeries, body, prefix);
+  if (n > kReserved) {
+    out.insertGap(start + kReserved, n - kReserved);
+  } else if (n < kReserved) {
+    std::memmove(out.data() + start + n, out.data() + start + kReserved, body);
+    out.truncate(start + n + body);
   }
-  return r;
+  std::memcpy(out.data() + start, prefix, n);
+  return nonfinite;
+}
+
+void SeriesV2Builder::added(const metrics::Serie& s) {
+  points_this_payload_ += static_cast<int64_t>(s.points.size());
+  ++series_this_payload_;
 }
 
 common::Status SeriesV2Builder::build(std::span<const metrics::Serie> series, const SeriesV2Limits& limits,
@@ -115,23 +131,27 @@ common::Status SeriesV2Builder::build(std::span<const metrics::Serie> series, co
   if (auto st = start(); !st.isOk()) return st;
   auto& kind = counters_.kind(PayloadKind::kSeriesV2);
   for (const auto& s : series) {
-    item_.clear();
     tags_.prepare(s);
-    const int nonfinite = encodeSerieV2Body(s, tags_, item_);
+    // The entry is encoded straight into the compressor's pending input (no copy).
+    const int nonfinite = appendSerieV2Entry(s, tags_, compressor_.beginItem());
     const auto npoints = static_cast<int64_t>(s.points.size());
     AddItemResult r;
     if (npoints > limits.max_points_per_payload) {
+      compressor_.abortItem();
       r = AddItemResult::kItemTooBig;  // too many points even for an empty payload
     } else if (points_this_payload_ + npoints > limits.max_points_per_payload) {
+      compressor_.abortItem();
       r = AddItemResult::kPayloadFull;
     } else {
-      r = add(s);
+      r = compressor_.commitItem();
+      if (r == AddItemResult::kOk) added(s);
     }
     if (r == AddItemResult::kPayloadFull) {
       counters_.sketch_series.payload_full.fetch_add(1, std::memory_order_relaxed);
       if (auto st = finishPayload(&payloads); !st.isOk()) return st;
       if (auto st = start(); !st.isOk()) return st;
-      r = add(s);
+      r = compressor_.addItem(compressor_.rejectedItem());
+      if (r == AddItemResult::kOk) added(s);
       if (r == AddItemResult::kItemTooBig) {
         counters_.sketch_series.item_too_big.fetch_add(1, std::memory_order_relaxed);
         counters_.drop(PayloadKind::kSeriesV2, "item_too_big");

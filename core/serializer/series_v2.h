@@ -27,7 +27,9 @@ struct SeriesV2Limits {
 // source_type_name, interval, points (timestamp then value), metadata/origin. `tags` must have
 // been prepare()d for s. Returns the number of NaN/±Inf point values written.
 int encodeSerieV2(const metrics::Serie& s, const SerieTagRewriter& tags, ProtoWriter& w);
-// The same without the entry's key and length (the MetricSeries message itself).
+// The same, written at the end of `out` (appendSerieV2Entry) or without the entry's key and
+// length (encodeSerieV2Body: the MetricSeries message itself).
+int appendSerieV2Entry(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out);
 int encodeSerieV2Body(const metrics::Serie& s, const SerieTagRewriter& tags, ByteBuffer& out);
 
 // Builds v2 series payloads. Not thread-safe; reuse one per thread to keep its buffers.
@@ -45,11 +47,10 @@ class SeriesV2Builder {
 
  private:
   common::Status finishPayload(std::vector<PayloadPtr>* out);
-  AddItemResult add(const metrics::Serie& s);
+  void added(const metrics::Serie& s);
 
   PayloadCompressor compressor_;
   SerializerCounters& counters_;
-  ByteBuffer item_;
   SerieTagRewriter tags_;
   PayloadLimits limits_;
   int64_t points_this_payload_ = 0;

@@ -167,3 +167,60 @@ TEST(PayloadCompressorTest, EmptyPayloadIsHeaderAndFooter) {
 
 }  // namespace
 }  // namespace ddsim::serializer
+
+namespace ddsim::serializer {
+namespace {
+
+// The zero-copy path (beginItem/commitItem) decides exactly like addItem and produces the same
+// payloads; a rejected item is handed back intact for the retry.
+TEST(PayloadCompressorTest, ZeroCopyPathMatchesAddItem) {
+  for (auto kind : {CompressorKind::kZlib, CompressorKind::kZstd}) {
+    auto c = makeCompressor(kind);
+    PayloadCompressor copy(*c, nullptr), zero(*c, nullptr);
+    common::Random rnd(7);
+    const PayloadLimits limits{6000, 30000};
+    std::vector<std::string> items;
+    for (int i = 0; i < 2000; ++i) {
+      std::string it(static_cast<size_t>(rnd.uniformInt(1, 700)), 'a');
+      for (auto& ch : it) ch = static_cast<char>(rnd.uniformInt(0, 1) ? rnd.nextU64() : 'x');
+      items.push_back(std::move(it));
+    }
+    ASSERT_TRUE(copy.start(limits, "[", "]", ",").isOk());
+    ASSERT_TRUE(zero.start(limits, "[", "]", ",").isOk());
+    int fulls = 0, too_big = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const AddItemResult a = copy.addItem(items[i]);
+      zero.beginItem().append(items[i]);
+      const AddItemResult b = zero.commitItem();
+      ASSERT_EQ(a, b) << "item " << i;
+      if (b == AddItemResult::kOk) continue;
+      EXPECT_EQ(zero.rejectedItem(), items[i]);
+      if (b == AddItemResult::kItemTooBig) {
+        ++too_big;
+        continue;
+      }
+      ++fulls;
+      std::string pa, pb;
+      size_t ra = 0, rb = 0;
+      ASSERT_TRUE(copy.close(&pa, &ra).isOk());
+      ASSERT_TRUE(zero.close(&pb, &rb).isOk());
+      EXPECT_EQ(pa, pb);
+      EXPECT_EQ(ra, rb);
+      ASSERT_TRUE(copy.start(limits, "[", "]", ",").isOk());
+      ASSERT_TRUE(zero.start(limits, "[", "]", ",").isOk());
+      ASSERT_EQ(copy.addItem(items[i]), zero.addItem(zero.rejectedItem()));
+    }
+    EXPECT_GT(fulls, 5);
+    zero.beginItem().append("never added");
+    zero.abortItem();
+    std::string pa, pb;
+    size_t ra = 0, rb = 0;
+    ASSERT_TRUE(copy.close(&pa, &ra).isOk());
+    ASSERT_TRUE(zero.close(&pb, &rb).isOk());
+    EXPECT_EQ(pa, pb);
+    (void)too_big;
+  }
+}
+
+}  // namespace
+}  // namespace ddsim::serializer
