@@ -67,7 +67,12 @@ common::Status Serializer::finish(PayloadKind kind, std::string_view what, const
 }
 
 common::Status Serializer::split(const SplittableMarshaler& m, PayloadKind kind, std::vector<PayloadPtr>* out) {
-  return splitPayloads(m, *compressor_, options_.split, counters_, kind, out);
+  // agent behaviour: a failing split returns an error and nothing is sent (spec §5.9).
+  std::vector<PayloadPtr> payloads;
+  auto st = splitPayloads(m, *compressor_, options_.split, counters_, kind, &payloads);
+  if (!st.isOk()) return st;
+  for (auto& p : payloads) out->push_back(std::move(p));
+  return {};
 }
 
 common::Status Serializer::submit(PayloadKind kind, Endpoint endpoint, std::vector<PayloadPtr>&& payloads,
@@ -188,13 +193,16 @@ common::Status Serializer::buildEventsStream(std::span<const metrics::Event> eve
     return split(EventsMarshaler(events, options_.hostname, &counters_), kind, out);
   }
   const std::string footer = eventsSourceTypeFooter(options_.hostname);
+  std::vector<PayloadPtr> payloads;
   for (const auto& g : groups) {
     EventItems items(g.events);
-    if (auto s = buildJson(kind, eventsSourceTypeHeader(g.source_type), footer, items, ItemTooBigPolicy::kDrop, out);
+    if (auto s = buildJson(kind, eventsSourceTypeHeader(g.source_type), footer, items, ItemTooBigPolicy::kDrop,
+                           &payloads);
         !s.isOk()) {
       return s;
     }
   }
+  for (auto& p : payloads) out->push_back(std::move(p));
   return {};
 }
 
