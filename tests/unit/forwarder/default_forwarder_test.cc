@@ -601,5 +601,38 @@ TEST(DefaultForwarderTest, ConcurrentLiveWorkersNeverSeeAStaleBlock) {
   EXPECT_EQ(f->counters().requeued(), 0);
 }
 
+// Live mode without the driver thread: worker threads send, the caller drives the retry loop
+// with tick() under a manual clock (the breaker uses the same clock).
+TEST(DefaultForwarderTest, LiveWorkersWithACallerDrivenRetryLoop) {
+  std::atomic<bool> down{true};
+  ScriptedServer server([&](const Recorded&) { return down ? Action{Behaviour::kStatus, 503, "", {}} : Action{}; });
+  HttpTransport transport(common::SystemClock::instance());
+  common::ManualClock clock;
+  common::Random random(1);
+  ForwarderOptions o = liveOptions(server.url());
+  o.live_driver_thread = false;
+  auto f = make(o, transport, clock, random);
+  ASSERT_NE(f, nullptr);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
+  DomainForwarder* df = f->domainForwarder(server.url());
+  // The workers fail or find the target blocked and requeue; tick() moves them to the retry queue.
+  for (int i = 0; i < 10000 && df->retryQueueCount() < 3; ++i) {
+    f->tick(clock.steadyNow());
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  ASSERT_EQ(df->retryQueueCount(), 3u);
+  EXPECT_EQ(server.count(), 1u);  // one probe, then the breaker blocked the target
+  down = false;
+  clock.advance(seconds(5));  // first retry tick; the 2-4 s block has expired
+  f->tick(clock.steadyNow());
+  for (int i = 0; i < 10000 && f->counters().success() < 3; ++i) {
+    std::this_thread::sleep_for(milliseconds(1));
+    clock.advance(seconds(5));
+    f->tick(clock.steadyNow());
+  }
+  EXPECT_EQ(f->counters().success(), 3);
+  f->stop();
+}
+
 }  // namespace
 }  // namespace ddsim::forwarder

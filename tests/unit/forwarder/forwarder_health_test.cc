@@ -120,5 +120,25 @@ TEST(ForwarderHealthTest, VirtualForwarderValidatesAtStartAndEveryInterval) {
   EXPECT_TRUE((*f)->started());
 }
 
+// Live mode: the health thread validates the keys at start.
+TEST(ForwarderHealthTest, LiveForwarderValidatesAtStart) {
+  ScriptedServer server([](const Recorded& r) {
+    return Action{Behaviour::kStatus, r.method == "GET" ? 403 : 200, "{}", {}};
+  });
+  HttpTransport transport(common::SystemClock::instance());
+  common::Random random(1);
+  ForwarderOptions o;
+  o.api_key = "invalidkey1";
+  o.dd_url = server.url();
+  auto f = DefaultForwarder::create(o, {transport, common::SystemClock::instance(), random});
+  ASSERT_TRUE(f.isOk());
+  ASSERT_TRUE((*f)->start().isOk());
+  ASSERT_TRUE(server.waitFor(1, "GET"));
+  for (int i = 0; i < 5000 && !(*f)->health()->lastVerdict(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ((*f)->health()->lastVerdict(), false);
+  EXPECT_EQ(server.requests("GET").front().path, "/api/v1/validate?api_key=invalidkey1");
+  (*f)->stop();
+}
+
 }  // namespace
 }  // namespace ddsim::forwarder
