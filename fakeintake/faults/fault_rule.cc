@@ -108,7 +108,10 @@ const char* distributionName(LatencyDistribution d) {
 Result<FaultRule> faultRuleFromJson(const json& j, const std::string& where) {
   if (!j.is_object()) return bad(where, "expected an object");
   FaultRule r;
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Plain references, not a structured binding: clang 14 cannot capture bindings in lambdas.
+    const std::string& key = item.key();
+    const json& value = item.value();
     const std::string w = where + "." + key;
     auto str = [&](std::string& out) -> Status {
       if (!value.is_string()) return bad(w, "expected a string");
