@@ -169,7 +169,8 @@ TransportResult HttpTransport::send(const TransportRequest& request) {
     if (hooked) request.cancel->clearHook();
     const bool cancelled = request.cancel && request.cancel->cancelled();
 
-    if (ok && !cancelled) {
+    // A complete response counts even if a cancel arrived meanwhile: the intake has the payload.
+    if (ok) {
       if (!got_headers) {  // 204 and HEAD answers skip the response handler
         result.status = res.status;
         for (const auto& [name, value] : res.headers) result.headers.emplace_back(name, value);

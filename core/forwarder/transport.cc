@@ -26,15 +26,13 @@ std::string_view transportErrorName(TransportError e) {
 }
 
 void CancelToken::cancel() {
-  std::function<void()> hook;
-  {
-    std::lock_guard lock(mu_);
-    if (cancelled_) return;
-    cancelled_ = true;
-    hook = std::move(hook_);
-    hook_ = nullptr;
-  }
-  if (hook) hook();
+  // The hook runs under the lock so that clearHook() cannot return (and the transport free
+  // what the hook refers to) while it is running.
+  std::lock_guard lock(mu_);
+  if (cancelled_) return;
+  cancelled_ = true;
+  if (hook_) hook_();
+  hook_ = nullptr;
 }
 
 bool CancelToken::cancelled() const {

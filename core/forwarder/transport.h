@@ -47,7 +47,9 @@ class CancelToken {
   void reset();
   // For transports: installs `hook`, run by cancel(). Returns false (and does not install it)
   // when the token is already cancelled, in which case the transport should not start.
+  // The hook runs under the token's lock: it must be short and must not call the token.
   bool setHook(std::function<void()> hook);
+  // Removes the hook; when cancel() is running it concurrently, waits until the hook returned.
   void clearHook();
 
  private:
