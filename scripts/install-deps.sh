@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build g++ pkgconf git
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libzstd-dev
+  libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libzstd-dev libssl-dev
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   clang libclang-rt-14-dev
