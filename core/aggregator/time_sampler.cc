@@ -23,6 +23,12 @@ int64_t TimeSampler::bucketStart(double ts) const {
   return t - t % opts_.bucket_seconds;
 }
 
+
+namespace {
+// Every bucket table hashes with a salt of its own (key_map.h): its keys arrive in the
+// resolver's slot order (counter zero-fill) or in another bucket's order (merging).
+uint64_t bucketSalt(int64_t start) { return 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(start); }
+}  // namespace
 metrics::ContextMetrics& TimeSampler::bucketFor(int64_t start) {
   // Usually one or two open buckets: a linear scan from the newest beats any map.
   for (auto it = buckets_.rbegin(); it != buckets_.rend(); ++it) {
@@ -33,6 +39,7 @@ metrics::ContextMetrics& TimeSampler::bucketFor(int64_t start) {
     table = std::move(spare_.back());
     spare_.pop_back();
   }
+  table.setSalt(bucketSalt(start));
   auto pos = std::upper_bound(buckets_.begin(), buckets_.end(), start,
                               [](int64_t s, const Bucket& b) { return s < b.start; });
   return buckets_.insert(pos, Bucket{start, std::move(table)})->metrics;
@@ -134,6 +141,7 @@ void TimeSampler::flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out) 
   } else if (last_cutoff_ + opts_.bucket_seconds <= cutoff) {
     // No bucket at all: a synthetic one so expiring counters still report 0.
     closed.push_back(Bucket{cutoff - opts_.bucket_seconds, {}});
+    closed.back().metrics.setSalt(bucketSalt(closed.back().start));
     countersSampleZeroValue(closed.back().start, closed.back().metrics);
   }
 

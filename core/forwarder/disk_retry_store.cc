@@ -85,7 +85,7 @@ common::Status DiskRetryStore::store(std::vector<TransactionPtr> batch) {
   if (auto st = writeFileAtomically(path, bytes, deps_.clock.systemNow()); !st.isOk()) return fail(st);
   current_size_ += size;
   files_.push_back(path);
-  deps_.telemetry.onDiskFileWritten();
+  deps_.telemetry.onDiskFileWritten(static_cast<int64_t>(storable.size()));
   return common::Status::ok();
 }
 
@@ -150,6 +150,7 @@ common::Result<std::vector<TransactionPtr>> DiskRetryStore::extractLast() {
                   decoded->unknown_api_key, path);
     deps_.telemetry.onDropped("", DropReason::kDiskUnknownApiKey, decoded->unknown_api_key);
   }
+  deps_.telemetry.onDiskTransactionsRead(static_cast<int64_t>(decoded->transactions.size()));
   return std::move(decoded->transactions);
 }
 

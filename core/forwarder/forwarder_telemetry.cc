@@ -94,7 +94,11 @@ void ForwarderTelemetry::onRetried(std::string_view endpoint) {
 
 void ForwarderTelemetry::onHighPriorityQueueFull() { high_prio_full_.fetch_add(1); }
 void ForwarderTelemetry::onPointsDropped(int64_t n) { points_dropped_.fetch_add(n); }
-void ForwarderTelemetry::onDiskFileWritten() { disk_files_written_.fetch_add(1); }
+void ForwarderTelemetry::onDiskFileWritten(int64_t transactions) {
+  disk_files_written_.fetch_add(1);
+  disk_transactions_written_.fetch_add(transactions);
+}
+void ForwarderTelemetry::onDiskTransactionsRead(int64_t n) { disk_transactions_read_.fetch_add(n); }
 void ForwarderTelemetry::onDiskFileRead() { disk_files_read_.fetch_add(1); }
 void ForwarderTelemetry::onDiskFileRemoved() { disk_files_removed_.fetch_add(1); }
 void ForwarderTelemetry::onDiskCorruptFile() { disk_corrupt_files_.fetch_add(1); }
@@ -157,6 +161,8 @@ common::TelemetrySnapshot ForwarderTelemetry::snapshot() const {
   put("forwarder.disk.bytes", total.disk_bytes);
   put("forwarder.disk.files_written", disk_files_written_.load());
   put("forwarder.disk.files_read", disk_files_read_.load());
+  put("forwarder.disk.transactions_written", disk_transactions_written_.load());
+  put("forwarder.disk.transactions_read", disk_transactions_read_.load());
   put("forwarder.disk.files_removed", disk_files_removed_.load());
   put("forwarder.disk.corrupt_files", disk_corrupt_files_.load());
   put("forwarder.disk.reloaded_files", disk_reloaded_files_.load());

@@ -14,7 +14,8 @@
 //   transactions.response_body_truncated                 (ddsim: responses over the body cap)
 //   retry_queue.bytes, retry_queue.points_dropped, disk.files, disk.bytes, disk.files_written,
 //   disk.files_read, disk.files_removed, disk.corrupt_files, disk.reloaded_files,
-//   disk.store_errors, queue.high, queue.low, queue.requeued (gauges, all domains)
+//   disk.store_errors, disk.transactions_written, disk.transactions_read (ddsim: the run's
+//   accounting), queue.high, queue.low, queue.requeued (gauges, all domains)
 //   api_keys.<valid|invalid|unreachable|unexpected_status|fake>, api_keys.verdict_valid and
 //   retry_queue_duration.<capacity_secs|bytes_per_sec|capacity_bytes>.<domain> are added by
 //   DefaultForwarder::telemetry().
@@ -78,7 +79,10 @@ class ForwarderTelemetry {
   void onRetried(std::string_view endpoint);
   void onHighPriorityQueueFull();
   void onPointsDropped(int64_t n);
-  void onDiskFileWritten();
+  // A retry file holding `transactions` transactions was written.
+  void onDiskFileWritten(int64_t transactions = 0);
+  // Transactions read back from a retry file into memory (re-entering the forwarder).
+  void onDiskTransactionsRead(int64_t n);
   void onDiskFileRead();
   void onDiskFileRemoved();
   void onDiskCorruptFile();
@@ -108,7 +112,8 @@ class ForwarderTelemetry {
   std::atomic<int64_t> input_count_{0}, input_bytes_{0}, success_{0}, success_bytes_{0}, errors_{0},
       http_errors_{0}, dropped_{0}, requeued_{0}, retried_{0}, high_prio_full_{0}, body_truncated_{0},
       points_dropped_{0}, disk_files_written_{0}, disk_files_read_{0}, disk_files_removed_{0},
-      disk_corrupt_files_{0}, disk_reloaded_files_{0}, disk_store_errors_{0};
+      disk_corrupt_files_{0}, disk_reloaded_files_{0}, disk_store_errors_{0},
+      disk_transactions_written_{0}, disk_transactions_read_{0};
   common::CounterSet input_count_by_ep_, input_bytes_by_ep_, success_by_ep_, success_bytes_by_ep_,
       dropped_by_ep_, dropped_by_reason_, requeued_by_ep_, retried_by_ep_, http_by_code_,
       errors_by_type_, errors_by_transport_;

@@ -34,6 +34,8 @@ class ContextMetrics {
   size_t size() const { return metrics_.size(); }
   bool empty() const { return metrics_.empty(); }
   void clear() { metrics_.clear(); }
+  // Decorrelates this table's slot order from other tables' (key_map.h). Only while empty.
+  void setSalt(uint64_t salt) { metrics_.setSalt(salt); }
   template <typename F>
   void forEach(F&& f) {
     metrics_.forEach(std::forward<F>(f));

@@ -3,6 +3,13 @@
 // hashes) to V. Linear probing with backward-shift deletion: no tombstones, no per-entry
 // allocation, iteration in slot order (deterministic for a given insertion history).
 // Key 0 marks an empty slot; a real key 0 lives in a side slot. Not thread-safe.
+//
+// Salt: keys walked in one map's slot order arrive sorted by that map's hash; inserted into
+// another map with the same hash they all land in one growing run, and linear probing turns
+// quadratic (a 1M-context counter zero-fill took seconds). Maps whose keys come from another
+// map's iteration (a sampler's bucket tables, fed from its context resolver) take a salt: the
+// slot is then a full mix of key ^ salt, unrelated to any other map's order.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -16,6 +23,12 @@ class KeyMap {
   KeyMap() = default;
   KeyMap(KeyMap&&) noexcept = default;
   KeyMap& operator=(KeyMap&&) noexcept = default;
+
+  // Changes the salt (see the file comment). Only while the map is empty.
+  void setSalt(uint64_t salt) {
+    if (size() == 0) salt_ = salt;
+  }
+  uint64_t salt() const { return salt_; }
 
   size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
   bool empty() const { return size() == 0; }
@@ -114,6 +127,18 @@ class KeyMap {
     return doomed.size();
   }
 
+  // The longest run of occupied slots (a linear-probing lookup can walk that far). For tests.
+  size_t longestRun() const {
+    size_t best = 0, run = 0;
+    for (size_t pass = 0; pass < 2; ++pass) {  // twice: a run may wrap around the end
+      for (const auto& s : slots_) {
+        run = s.key != 0 ? run + 1 : 0;
+        best = std::max(best, std::min(run, slots_.size()));
+      }
+    }
+    return best;
+  }
+
   // Heap bytes of the slot array (not what V points to).
   size_t memoryBytes() const { return slots_.capacity() * sizeof(Slot); }
 
@@ -125,7 +150,14 @@ class KeyMap {
 
   size_t index(uint64_t key) const {
     // Fibonacci hashing: keys are hashes already, but tag-set XORs and tests can be structured.
-    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
+    if (salt_ == 0) return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
+    uint64_t h = key ^ salt_;  // MurmurHash3's fmix64
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return static_cast<size_t>(h >> shift_);
   }
   size_t next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
 
@@ -171,6 +203,7 @@ class KeyMap {
   std::vector<Slot> slots_;
   size_t size_ = 0;  // entries in slots_
   unsigned shift_ = 64;
+  uint64_t salt_ = 0;
   bool has_zero_ = false;
   V zero_value_{};
 };

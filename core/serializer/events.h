@@ -46,6 +46,7 @@ class EventGroupItems final : public JsonItemSource {
   explicit EventGroupItems(std::span<const EventGroup> groups) : groups_(groups) {}
   size_t size() const override { return groups_.size(); }
   common::Status writeItem(size_t i, JsonWriter& w) override;
+  int64_t itemCount(size_t i) const override { return static_cast<int64_t>(groups_[i].events.size()); }
 
  private:
   std::span<const EventGroup> groups_;

@@ -41,14 +41,14 @@ common::Status JsonPayloadBuilder::build(PayloadKind kind, std::string_view head
     JsonWriter w(item_);
     if (auto st = items.writeItem(i, w); !st.isOk()) {
       js.write_item_errors.fetch_add(1, std::memory_order_relaxed);
-      counters_.drop(kind, "marshal_error");
+      counters_.drop(kind, "marshal_error", items.itemCount(i));
       ++i;
       continue;
     }
     switch (compressor_.addItem(item_.view())) {
       case AddItemResult::kOk:
         points_ += items.pointCount(i);
-        ++items_;
+        items_ += items.itemCount(i);
         js.total_items.fetch_add(1, std::memory_order_relaxed);
         ++i;
         break;
@@ -57,7 +57,7 @@ common::Status JsonPayloadBuilder::build(PayloadKind kind, std::string_view head
         if (!compressor_.hasItems()) {
           // The agent would close this empty payload and retry forever; ddsim drops the item.
           js.item_drops.fetch_add(1, std::memory_order_relaxed);
-          counters_.drop(kind, "item_does_not_fit_empty_payload");
+          counters_.drop(kind, "item_does_not_fit_empty_payload", items.itemCount(i));
           ++i;
           break;
         }
@@ -70,12 +70,12 @@ common::Status JsonPayloadBuilder::build(PayloadKind kind, std::string_view head
           return common::Status(common::StatusCode::kOutOfRange, std::string(kItemTooBigMessage));
         }
         js.item_drops.fetch_add(1, std::memory_order_relaxed);
-        counters_.drop(kind, "item_too_big");
+        counters_.drop(kind, "item_too_big", items.itemCount(i));
         ++i;
         break;
       case AddItemResult::kError:
         js.item_drops.fetch_add(1, std::memory_order_relaxed);
-        counters_.drop(kind, "compress_error");
+        counters_.drop(kind, "compress_error", items.itemCount(i));
         ++i;
         break;
     }

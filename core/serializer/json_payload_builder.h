@@ -33,6 +33,9 @@ class JsonItemSource {
   virtual common::Status writeItem(size_t i, JsonWriter& w) = 0;
   // Points carried by item i (series), for the payload's point count.
   virtual int64_t pointCount(size_t /*i*/) const { return 0; }
+  // The pipeline items JSON item i holds, for the payload's item count and for drops: 1, or
+  // the events of a source-type group (spec §5.8 writes one JSON item per source type).
+  virtual int64_t itemCount(size_t /*i*/) const { return 1; }
 };
 
 struct JsonLimits {

@@ -70,8 +70,8 @@ int runCapture(const CaptureArgs& a) {
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   const auto end = clock.steadyNow() + common::fromSeconds(*seconds);
   while (!g_stop && clock.steadyNow() < end) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server.stop();  // what the sockets still hold is read and recorded before the tap goes
   server.setPacketTap(nullptr);
-  server.stop();
   auto summary = (*cap)->stop();
   if (!summary.isOk()) {
     std::cerr << "ddsim capture: " << summary.status().message() << "\n";

@@ -9,9 +9,12 @@ int main(int argc, char** argv) {
   CLI::App app{"ddsim: a test harness and replay simulator for the Datadog Agent's metrics pipeline"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ddsim 0.1.0");
-  std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
-      ->capture_default_str()
+  // Unset: each command's own default (`run` keeps the simulated agent's logs quiet: the
+  // report holds every error it would log; `agent` logs at info like the agent).
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error, critical or off (default: critical for run, info for agent, "
+                 "warn otherwise)")
       ->check([](const std::string& v) {
         auto st = ddsim::common::setLogLevel(v);
         return st.isOk() ? std::string() : st.message();
@@ -20,7 +23,17 @@ int main(int argc, char** argv) {
   ddsim::cli::registerRunCommand(app, exit_code);
   ddsim::cli::registerReplayCommand(app, exit_code);
   ddsim::cli::registerCaptureCommand(app, exit_code);
-  app.parse_complete_callback([&] { ddsim::common::initLogging(log_level); });
+  app.parse_complete_callback([&] {
+    std::string level = log_level;
+    if (level.empty()) {
+      level = "warn";
+      for (const auto* sub : app.get_subcommands()) {
+        if (sub->get_name() == "run") level = "critical";
+        if (sub->get_name() == "agent") level = "info";
+      }
+    }
+    ddsim::common::initLogging(level);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

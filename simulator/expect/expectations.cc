@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 
 namespace ddsim::expect {
 
@@ -106,10 +107,64 @@ std::vector<double> matchingPoints(const scenario::MetricExpectation& e, fakeint
   return out;
 }
 
+int64_t storedItems(fakeintake::IntakeHandler& intake, const std::string& route, common::SystemTime now) {
+  int64_t n = 0;
+  fakeintake::PayloadQuery q;
+  q.route = route;
+  for (const auto& p : intake.store().query(q, now)) {
+    if (!p->decoded) continue;
+    std::visit(
+        [&](const auto& items) {
+          using T = std::decay_t<decltype(items)>;
+          if constexpr (std::is_same_v<T, std::monostate> || std::is_same_v<T, fakeintake::DecodedGeneric>) {
+            ++n;
+          } else {
+            n += static_cast<int64_t>(items.size());
+          }
+        },
+        p->decoded->items);
+  }
+  return n;
+}
+
 std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>& expectations, const RunFacts& facts,
-                                        fakeintake::IntakeHandler& intake, common::SystemTime now) {
+                                        const std::vector<fakeintake::IntakeHandler*>& intakes, common::SystemTime now) {
   std::vector<ExpectationResult> out;
+  fakeintake::IntakeHandler& intake = *intakes.front();
   for (const auto& ex : expectations) {
+    if (auto* ii = std::get_if<scenario::IntakeItemsExpectation>(&ex)) {
+      ExpectationResult r;
+      int64_t n = 0;
+      for (auto* in : intakes) n += storedItems(*in, ii->route, now);
+      r.description = "items stored on " + ii->route + (ii->min ? " >= " + std::to_string(*ii->min) : "") +
+                      (ii->max ? " <= " + std::to_string(*ii->max) : "");
+      r.passed = (!ii->min || n >= *ii->min) && (!ii->max || n <= *ii->max);
+      r.detail = "the intakes hold " + std::to_string(n);
+      out.push_back(r);
+      continue;
+    }
+    if (auto* se = std::get_if<scenario::SummaryExpectation>(&ex)) {
+      ExpectationResult r;
+      const bool known = facts.summary && facts.summary->contains(se->key) && (*facts.summary)[se->key].is_number();
+      const double v = known ? (*facts.summary)[se->key].get<double>() : 0;
+      r.description = "summary " + se->key + (se->min ? " >= " + num(*se->min) : "") +
+                      (se->max ? " <= " + num(*se->max) : "");
+      r.passed = known && (!se->min || v >= *se->min) && (!se->max || v <= *se->max);
+      r.detail = known ? "is " + num(v) : "the summary has no number called " + se->key;
+      out.push_back(r);
+      continue;
+    }
+    if (auto* te = std::get_if<scenario::TelemetryExpectation>(&ex)) {
+      ExpectationResult r;
+      double v = 0;
+      if (facts.telemetry && facts.telemetry->contains(te->key)) v = (*facts.telemetry)[te->key].get<double>();
+      r.description = "telemetry " + te->key + (te->min ? " >= " + num(*te->min) : "") +
+                      (te->max ? " <= " + num(*te->max) : "");
+      r.passed = (!te->min || v >= *te->min) && (!te->max || v <= *te->max);
+      r.detail = "is " + num(v);
+      out.push_back(r);
+      continue;
+    }
     if (auto* m = std::get_if<scenario::MetricExpectation>(&ex)) {
       out.push_back(checkMetric(*m, intake, now));
     } else if (auto* d = std::get_if<scenario::DropsExpectation>(&ex)) {

@@ -30,10 +30,16 @@ struct RunFacts {
   int64_t retries = 0;                   // forwarder retried transactions
   bool accounting_holds = true;
   const report::ReportBuilder* report = nullptr;
+  const nlohmann::json* telemetry = nullptr;  // the report's "telemetry" section
+  const nlohmann::json* summary = nullptr;    // the report's "summary" section
 };
 
+// `intakes`: every embedded intake, the main one first (metric expectations read the main one).
 std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>& expectations, const RunFacts& facts,
-                                        fakeintake::IntakeHandler& intake, common::SystemTime now);
+                                        const std::vector<fakeintake::IntakeHandler*>& intakes, common::SystemTime now);
+
+// Decoded items stored on `route` by `intake` (series, sketches, check runs, events, messages).
+int64_t storedItems(fakeintake::IntakeHandler& intake, const std::string& route, common::SystemTime now);
 
 // The metric points matching a metric expectation, from every stored series payload.
 std::vector<double> matchingPoints(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,

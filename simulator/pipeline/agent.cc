@@ -18,6 +18,11 @@ common::Result<std::unique_ptr<Agent>> Agent::create(const config::PipelineOptio
   if (!fwd.isOk()) return fwd.status();
   a->forwarder_ = std::move(fwd).value();
   a->observed_forwarder_ = std::make_unique<ObservedForwarder>(*a->forwarder_, deps.observer);
+  if (deps.virtual_time) {
+    auto* forwarder = a->forwarder_.get();
+    auto* clock = &deps.clock;
+    a->observed_forwarder_->setAfterSubmit([forwarder, clock] { forwarder->tick(clock->steadyNow()); });
+  }
   a->serializer_ = std::make_unique<serializer::Serializer>(options.serializer, *a->observed_forwarder_, deps.clock);
   a->timed_ = std::make_unique<TimedSerializer>(*a->serializer_);
   auto dopts = options.aggregator;

@@ -17,6 +17,7 @@ forwarder::TransportResult ObservedTransport::send(const forwarder::TransportReq
   forwarder::TransportResult r = inner_.send(request);
   if (observer_) {
     AttemptRecord a;
+    a.method = request.method;
     a.route = urlPath(request.url);
     a.status = r.status;
     if (r.error != forwarder::TransportError::kNone) a.error = std::string(forwarder::transportErrorName(r.error));

@@ -35,6 +35,7 @@ struct PayloadRecord {
 
 // One attempt to send a transaction.
 struct AttemptRecord {
+  std::string method;
   std::string route;
   int status = 0;              // HTTP status; 0 when there was no response
   std::string error;           // transport error name when there was no response

@@ -66,6 +66,7 @@ void ReportBuilder::onAttempt(const pipeline::AttemptRecord& r) {
   ++a.attempts;
   a.bytes += r.bytes;
   a.outcomes[r.error.empty() ? std::to_string(r.status) : r.error]++;
+  if (r.method == "POST" && r.error.empty() && r.status >= 200 && r.status < 300) ++answered_2xx_posts_;
   a.seconds += r.seconds;
   a.simulated_seconds += r.simulated_seconds;
   // Sending time belongs to the latest flush.
@@ -158,6 +159,25 @@ json ReportBuilder::timingsJson() const {
 int64_t ReportBuilder::flushCount() const {
   std::lock_guard lock(mu_);
   return static_cast<int64_t>(flushes_.size());
+}
+
+int64_t ReportBuilder::answered2xxPosts() const {
+  std::lock_guard lock(mu_);
+  return answered_2xx_posts_;
+}
+
+int64_t ReportBuilder::maxContexts() const {
+  std::lock_guard lock(mu_);
+  int64_t m = 0;
+  for (const auto& f : flushes_) m = std::max(m, f.record.contexts);
+  return m;
+}
+
+int64_t ReportBuilder::maxSeriesPerFlush() const {
+  std::lock_guard lock(mu_);
+  int64_t m = 0;
+  for (const auto& f : flushes_) m = std::max(m, f.record.series);
+  return m;
 }
 
 int64_t ReportBuilder::payloadCount() const {

@@ -37,6 +37,12 @@ class ReportBuilder final : public pipeline::PipelineObserver {
 
   int64_t flushCount() const;
   int64_t payloadCount() const;
+  // POST attempts the intakes answered 2xx, as the transport saw them (the forwarder may still
+  // have given up on some: answered after its timeout or after its stop budget).
+  int64_t answered2xxPosts() const;
+  // Largest DogStatsD context count and series count of any flush.
+  int64_t maxContexts() const;
+  int64_t maxSeriesPerFlush() const;
   // Per route, for expectations: payloads, max compressed and uncompressed sizes.
   struct RouteSizes {
     int64_t payloads = 0, max_compressed = 0, max_uncompressed = 0;
@@ -75,6 +81,7 @@ class ReportBuilder final : public pipeline::PipelineObserver {
   std::map<std::string, PerRouteAttempts> attempts_;
   std::vector<std::array<double, 3>> retry_queue_;
   int64_t payloads_ = 0;
+  int64_t answered_2xx_posts_ = 0;
 };
 
 }  // namespace ddsim::report

@@ -206,6 +206,11 @@ void Simulation::runVirtual() {
       spdlog::info("restart: stopping the agent at +{:.0f} s for {:.0f} s", r->at, r->downtime);
       stopAgent();
       ++restarts_;
+      if (r->downtime <= 0) {
+        // An immediate restart: nothing may arrive between the stop and the start.
+        if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
+        return;
+      }
       ++pending_starts_;
       queue_.schedule(clock_->systemNow() + common::fromSeconds(r->downtime), [this] {
         --pending_starts_;

@@ -28,6 +28,7 @@ struct DogStatsDWorkload {
   SampleTransport transport = SampleTransport::kInProcess;
   int64_t contexts = 1000;        // distinct name+tags combinations, each used at least once
   int64_t metric_names = 0;       // distinct names (0 = contexts / 10, at least 1)
+  std::vector<std::string> names;  // explicit metric names (used in order; overrides metric_names)
   Range name_length{8, 32};
   Range tags_per_metric{2, 5};
   Range tag_length{4, 24};
@@ -161,13 +162,37 @@ struct FlushDurationExpectation {
   double max_seconds = 0;  // every flush's aggregate+serialize time must stay below this
 };
 
+// Decoded items the intake stored on a route (series, sketches, check runs, events,
+// orchestrator messages), all intakes summed.
+struct IntakeItemsExpectation {
+  std::string route;
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+};
+
+// A telemetry counter of the run (report "telemetry" section), e.g.
+// "serializer.serializer.SendEventsErrItemTooBigs".
+struct TelemetryExpectation {
+  std::string key;
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+// A number of the report's "summary" section, e.g. "max_contexts".
+struct SummaryExpectation {
+  std::string key;
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
 struct DeliveryExpectation {
   bool no_loss = true;   // every generated sample reached the intake (drops == 0)
   std::optional<int64_t> min_retries;
 };
 
 using Expectation = std::variant<MetricExpectation, DropsExpectation, ViolationsExpectation,
-                                 PayloadSizeExpectation, FlushDurationExpectation, DeliveryExpectation>;
+                                 PayloadSizeExpectation, FlushDurationExpectation, DeliveryExpectation,
+                                 IntakeItemsExpectation, TelemetryExpectation, SummaryExpectation>;
 
 struct Scenario {
   std::string name;

@@ -92,6 +92,12 @@ DogStatsDWorkload readDogStatsD(ObjectReader& r, ErrorList& errors) {
   if (auto t = r.oneOf("transport", {"inproc", "udp", "uds", "uds_stream"})) w.transport = parseSampleTransport(*t);
   w.contexts = r.integer("contexts", 1, 100'000'000).value_or(w.contexts);
   w.metric_names = r.integer("metric_names", 0, 100'000'000).value_or(w.metric_names);
+  w.names = r.stringList("names").value_or(w.names);
+  for (size_t i = 0; i < w.names.size(); ++i) {
+    if (w.names[i].empty() || w.names[i].find_first_of(":|@#\n") != std::string::npos) {
+      r.error("names", "name " + std::to_string(i) + " must be non-empty and free of ':', '|', '@', '#' and newlines");
+    }
+  }
   w.name_length = r.range("name_length", 1, 4096).value_or(w.name_length);
   w.tags_per_metric = r.range("tags_per_metric", 0, 1000).value_or(w.tags_per_metric);
   w.tag_length = r.range("tag_length", 1, 10'000).value_or(w.tag_length);
@@ -232,7 +238,32 @@ Fault readFault(ObjectReader& r, const LoadOptions& options) {
 }
 
 Expectation readExpectation(ObjectReader& r) {
-  auto kind = r.oneOf("kind", {"metric", "drops", "violations", "payload_size", "flush_duration", "delivery"}, true);
+  auto kind = r.oneOf("kind", {"metric", "drops", "violations", "payload_size", "flush_duration", "delivery",
+                               "intake_items", "telemetry", "summary"}, true);
+  if (kind == "summary") {
+    SummaryExpectation e;
+    e.key = r.string("key", true).value_or("");
+    e.min = r.number("min");
+    e.max = r.number("max");
+    if (!e.min && !e.max) r.error("min", "give min, max or both");
+    return e;
+  }
+  if (kind == "intake_items") {
+    IntakeItemsExpectation e;
+    e.route = r.string("route", true).value_or("");
+    e.min = r.integer("min", 0, kMaxInt);
+    e.max = r.integer("max", 0, kMaxInt);
+    if (!e.min && !e.max) r.error("min", "give min, max or both");
+    return e;
+  }
+  if (kind == "telemetry") {
+    TelemetryExpectation e;
+    e.key = r.string("key", true).value_or("");
+    e.min = r.number("min");
+    e.max = r.number("max");
+    if (!e.min && !e.max) r.error("min", "give min, max or both");
+    return e;
+  }
   if (kind == "metric") {
     MetricExpectation e;
     e.name = r.string("name", true).value_or("");

@@ -62,8 +62,11 @@ std::string DogStatsDGenerator::makeToken(double min_len, double max_len, bool w
 
 void DogStatsDGenerator::buildContexts() {
   const int64_t n_contexts = w_.contexts;
-  const int64_t n_names = w_.metric_names > 0 ? w_.metric_names : std::max<int64_t>(1, n_contexts / 10);
-  {
+  const int64_t n_names = !w_.names.empty()   ? static_cast<int64_t>(w_.names.size())
+                          : w_.metric_names > 0 ? w_.metric_names
+                                                : std::max<int64_t>(1, n_contexts / 10);
+  names_ = w_.names;
+  if (names_.empty()) {
     std::unordered_set<std::string> seen;
     while (static_cast<int64_t>(names_.size()) < n_names) {
       std::string base = makeToken(w_.name_length.first, w_.name_length.second, false);
