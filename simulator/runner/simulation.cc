@@ -310,9 +310,10 @@ common::Result<RunResult> Simulation::run() {
   if (auto st = setUp(); !st.isOk()) return st;
   if (virtual_) runVirtual();
   else runRealtime();
-  // The agent's shutdown: a last flush, then the forwarder sends what it holds (or spills it).
-  stopAgent();
+  // The listeners stop first: what their sockets and queues still hold reaches the agent.
+  // Then the agent's shutdown: a last flush, then the forwarder sends what it holds (or spills it).
   feed_->close();
+  stopAgent();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
   reportProgress(true, true);
   return finish();

@@ -159,12 +159,18 @@ Accounting Simulation::account() const {
     if (on_disk) b.held["on_disk"] = on_disk;
     acc.stages.push_back(b);
   }
-  {  // Every POST the intakes answered 2xx is stored. (The forwarder's own success count can be
-     // lower: an answer that came after its timeout or its stop budget is a duplicate delivery.)
+  {  // Every request the intakes answered 2xx is stored. The forwarder's success count can be
+     // lower (summary.late_deliveries): an answer after its timeout, or a request in flight when
+     // the agent stopped, still reached the intake.
     StageBalance b{"intake", "payloads"};
-    b.in = report_.answered2xxPosts();
     const auto now = clock_->systemNow();
     for (const auto& in : farm_->intakes()) {
+      for (const auto& [route, rs] : in->handler->routeStats().snapshot()) {
+        if (route == "/api/v1/validate") continue;
+        for (const auto& [status, n] : rs.status_counts) {
+          if (status >= 200 && status < 300) b.in += static_cast<int64_t>(n);
+        }
+      }
       for (const auto& p : in->handler->store().all(0, now)) {
         if (p->method == "POST" && p->response_status >= 200 && p->response_status < 300) ++b.out;
       }
@@ -172,7 +178,7 @@ Accounting Simulation::account() const {
       if (st.evicted_retention) b.held["evicted_by_retention"] += static_cast<int64_t>(st.evicted_retention);
       if (st.evicted_memory) b.held["evicted_by_memory_cap"] += static_cast<int64_t>(st.evicted_memory);
     }
-    b.note = "POSTs answered 2xx at the transport = payloads the intakes stored";
+    b.note = "requests the intakes answered 2xx = payloads they stored";
     acc.stages.push_back(b);
   }
   return acc;
@@ -266,7 +272,10 @@ RunResult Simulation::finish() {
                   {"retries", facts.retries},
                   // Answered 2xx at the transport, but the forwarder had given up on them (its
                   // timeout or stop budget ran out first): delivered twice if it retries.
-                  {"late_deliveries", report_.answered2xxPosts() - geti(past_, "forwarder.transactions.success")},
+                  {"late_deliveries", [&] {
+                     const auto* st = acc.stages.empty() ? nullptr : &acc.stages.back();
+                     return st && st->stage == "intake" ? st->in - geti(past_, "forwarder.transactions.success") : 0;
+                   }()},
                   {"drops", facts.drops},
                   {"loss", facts.loss},
                   {"violations", facts.violations},
