@@ -23,13 +23,14 @@ int main(int argc, char** argv) {
   ddsim::cli::registerRunCommand(app, exit_code);
   ddsim::cli::registerReplayCommand(app, exit_code);
   ddsim::cli::registerCaptureCommand(app, exit_code);
+  ddsim::cli::registerAgentCommand(app, exit_code, log_level);
   app.parse_complete_callback([&] {
     std::string level = log_level;
     if (level.empty()) {
       level = "warn";
       for (const auto* sub : app.get_subcommands()) {
         if (sub->get_name() == "run") level = "critical";
-        if (sub->get_name() == "agent") level = "info";
+        if (sub->get_name() == "agent") return;  // configured from its datadog.yaml / DD_LOG_LEVEL
       }
     }
     ddsim::common::initLogging(level);

@@ -1,0 +1,174 @@
+// `ddsim agent [--config datadog.yaml]`: the pipeline as a live agent. Configured like the
+// agent (a datadog.yaml-style file, then DD_* environment variables), it listens for DogStatsD
+// and forwards payloads to the configured intake (dd_url / site / additional_endpoints) over
+// HTTP. It starts as the agent does: logger and config, then the API key, then the servers.
+// SIGINT/SIGTERM stop it cleanly after a final flush.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "core/common/clock.h"
+#include "core/common/logging.h"
+#include "core/common/random.h"
+#include "core/config/agent_config.h"
+#include "core/config/pipeline_options.h"
+#include "core/dogstatsd/server.h"
+#include "core/forwarder/http_transport.h"
+#include "simulator/cli/commands.h"
+#include "simulator/pipeline/agent.h"
+
+namespace ddsim::cli {
+
+namespace {
+
+struct AgentArgs {
+  std::string config;
+  bool print_config = false;
+  bool list_keys = false;
+};
+
+std::atomic<bool> g_stop{false};
+extern "C" void onStopSignal(int) { g_stop.store(true); }
+
+std::string machineHostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "ddsim";
+  return buf;
+}
+
+void listKeys() {
+  std::printf("%-62s %-16s %-30s %s\n", "key (environment variable)", "type", "default", "what");
+  for (const auto& k : config::allKeys()) {
+    std::string def = k.default_value.is_null() ? "(unset)" : k.default_value.dump();
+    if (def.size() > 30) def = def.substr(0, 27) + "...";
+    const std::string name = std::string(k.name) + " (" + config::envVarName(k.name) + ")";
+    std::printf("%-62s %-16s %-30s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(), def.c_str(),
+                std::string(k.help).c_str());
+  }
+}
+
+int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
+  if (a.list_keys) {
+    listKeys();
+    return kExitOk;
+  }
+  // 1. Config, then the logger at the configured level (the agent's order).
+  config::AgentConfig cfg;
+  if (!a.config.empty()) {
+    if (auto st = config::loadYamlFile(cfg, a.config); !st.isOk()) {
+      common::initLogging("info");
+      spdlog::critical("Unable to load the configuration: {}", st.message());
+      return kExitBadInput;
+    }
+  }
+  if (auto st = config::applyEnvironment(cfg); !st.isOk()) {
+    common::initLogging("info");
+    spdlog::critical("Invalid environment: {}", st.message());
+    return kExitBadInput;
+  }
+  const std::string level = cli_log_level.empty() ? cfg.getString("log_level") : cli_log_level;
+  common::initLogging("info");
+  if (auto st = common::setLogLevel(level); !st.isOk()) {
+    spdlog::critical("Unable to setup logger: {}", st.message());
+    return kExitBadInput;
+  }
+  for (const auto& w : cfg.warnings()) spdlog::warn("config: {}", w);
+  if (cfg.getString("hostname").empty()) (void)cfg.set("hostname", machineHostname(), "the machine's hostname");
+  if (a.print_config) {
+    std::cout << cfg.effective().dump(2) << "\n";
+    return kExitOk;
+  }
+  // 2. The API key (agent behaviour: without one it does not start).
+  if (!cfg.has("api_key") || cfg.getString("api_key").empty()) {
+    spdlog::critical("no API key configured, exiting");
+    return kExitBadInput;
+  }
+  auto popts = config::pipelineOptions(cfg);
+  if (!popts.isOk()) {
+    spdlog::critical("Misconfiguration: {}", popts.status().message());
+    return kExitBadInput;
+  }
+  // 3. The pipeline, then the servers.
+  auto& clock = common::SystemClock::instance();
+  common::Random random(static_cast<uint64_t>(common::toUnixSecondsInt(clock.systemNow())));
+  forwarder::HttpTransportOptions topts;
+  topts.skip_ssl_validation = cfg.getBool("skip_ssl_validation");
+  forwarder::HttpTransport transport(clock, topts);
+  pipeline::AgentDeps deps{transport, clock, random, nullptr, /*virtual_time=*/false};
+  auto agent = pipeline::Agent::create(*popts, deps);
+  if (!agent.isOk()) {
+    spdlog::critical("Unable to start the pipeline: {}", agent.status().message());
+    return kExitSetupError;
+  }
+  if (auto st = (*agent)->start(); !st.isOk()) {
+    spdlog::critical("Unable to start the forwarder: {}", st.message());
+    return kExitSetupError;
+  }
+  for (const auto& d : (*agent)->forwarder().domains()) spdlog::info("forwarding to {}", d);
+  auto dopts = popts->dogstatsd;
+  if (dopts.port < 0) dopts.port = dogstatsd::ServerOptions::kRandomPort;  // ddsim: -1 = any free port
+  dogstatsd::DogStatsdServer server(dopts, (*agent)->sink(), clock);
+  if (auto st = server.start(); !st.isOk()) {
+    spdlog::critical("Unable to start the DogStatsD server: {}", st.message());
+    (*agent)->stop();
+    return kExitSetupError;
+  }
+  for (const auto& e : server.listenerErrors()) spdlog::error("dogstatsd: {}", e);
+  for (const auto& d : server.listenerDescriptions()) {
+    std::printf("dogstatsd listening on %s\n", d.c_str());
+  }
+  std::fflush(stdout);
+  spdlog::info("ddsim agent {} running as {} (flush every {} s); stop with Ctrl-C or SIGTERM",
+               cfg.getString("ddsim.agent_version"), cfg.getString("hostname"),
+               popts->aggregator.flush_interval_seconds);
+
+  std::signal(SIGINT, onStopSignal);
+  std::signal(SIGTERM, onStopSignal);
+  while (!g_stop.load()) {
+    (*agent)->tick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Stop: listeners drain into the aggregator, then the final flush and the forwarder's stop.
+  spdlog::info("stopping: draining the listeners, final flush");
+  server.stop();
+  (*agent)->stop();
+  const auto t = (*agent)->forwarder().telemetry();
+  auto get = [&](const std::string& k) {
+    auto it = t.find(k);
+    return it == t.end() ? 0.0 : it->second;
+  };
+  std::string lost;
+  const std::string prefix = "forwarder.transactions.dropped_by_reason.";
+  for (const auto& [k, v] : t) {
+    if (k.rfind(prefix, 0) == 0 && v > 0) lost += " " + k.substr(prefix.size()) + "=" + std::to_string(static_cast<int64_t>(v));
+  }
+  std::printf("stopped after %lld flushes: %.0f transactions, %.0f delivered, %.0f retried, lost:%s\n",
+              static_cast<long long>((*agent)->flushCount()), get("forwarder.transactions.input_count"),
+              get("forwarder.transactions.success"), get("forwarder.transactions.retried"),
+              lost.empty() ? " none" : lost.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_level) {
+  auto a = std::make_shared<AgentArgs>();
+  auto* cmd = app.add_subcommand(
+      "agent", "Run the pipeline as a live agent: DogStatsD in, payloads out to the configured intake");
+  cmd->add_option("--config,-c", a->config, "datadog.yaml-style configuration file (DD_* variables override it)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--print-config", a->print_config, "Print the effective configuration as JSON and exit");
+  cmd->add_flag("--list-keys", a->list_keys, "List every configuration key, its variable and default, and exit");
+  cmd->footer(
+      "Examples:\n"
+      "  DD_API_KEY=0123456789abcdef0123456789abcdef DD_DD_URL=http://127.0.0.1:8080 ddsim agent\n"
+      "  ddsim agent --config datadog.yaml       # dogstatsd_port: -1 picks a free UDP port (printed)\n");
+  cmd->callback([a, &exit_code, &log_level] { exit_code = runAgent(*a, log_level); });
+}
+
+}  // namespace ddsim::cli

@@ -1,0 +1,109 @@
+#pragma once
+// A child process for tests of the binaries: started with fork/exec, its stdout and stderr
+// captured through pipes, read with bounded waits, stopped with a signal. POSIX only.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ddsim::testing {
+
+class ChildProcess {
+ public:
+  // Runs `argv[0]` with `argv` and the current environment plus `env` ("NAME=value").
+  ChildProcess(std::vector<std::string> argv, std::vector<std::string> env = {}) {
+    int out[2], err[2];
+    if (::pipe(out) != 0 || ::pipe(err) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::dup2(err[1], 2);
+      ::close(out[0]);
+      ::close(err[0]);
+      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    ::close(err[1]);
+    out_ = out[0];
+    err_ = err[0];
+    ::fcntl(out_, F_SETFL, O_NONBLOCK);
+    ::fcntl(err_, F_SETFL, O_NONBLOCK);
+  }
+  ~ChildProcess() {
+    if (pid_ > 0 && !exit_code_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) ::close(out_);
+    if (err_ >= 0) ::close(err_);
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool started() const { return pid_ > 0; }
+  const std::string& out() const { return stdout_; }
+  const std::string& err() const { return stderr_; }
+
+  // Reads what is available; waits until `pred(stdout)` holds or `timeout` passes.
+  template <typename Pred>
+  bool waitForOutput(Pred pred, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      drain(50);
+      if (pred(stdout_)) return true;
+      if (exited()) return pred(stdout_);
+    }
+    return false;
+  }
+  void signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+  // Waits for the exit (draining output); the exit code, or nullopt on timeout / signal death.
+  std::optional<int> wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!exited()) {
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      drain(50);
+    }
+    drain(0);
+    return exit_code_;
+  }
+
+ private:
+  bool exited() {
+    if (exit_code_ || pid_ <= 0) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return true;
+    }
+    return false;
+  }
+  void drain(int wait_ms) {
+    pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+    ::poll(fds, 2, wait_ms);
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(out_, buf, sizeof buf)) > 0) stdout_.append(buf, static_cast<size_t>(n));
+    while ((n = ::read(err_, buf, sizeof buf)) > 0) stderr_.append(buf, static_cast<size_t>(n));
+  }
+
+  pid_t pid_ = -1;
+  int out_ = -1, err_ = -1;
+  std::string stdout_, stderr_;
+  std::optional<int> exit_code_;
+};
+
+}  // namespace ddsim::testing
