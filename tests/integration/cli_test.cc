@@ -1,0 +1,136 @@
+// The ddsim command line as a user meets it: help, exit codes, errors that name the file and
+// the JSON path, replay and capture of the agent's own .dog capture.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/dogstatsd/capture_file.h"
+#include "tests/support/child_process.h"
+
+namespace ddsim {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ChildProcess;
+
+const std::string kCapture = std::string(DDSIM_TEST_DATA_DIR) + "/datadog-capture.dog";
+
+std::optional<int> run(ChildProcess& p) { return p.wait(60s); }
+
+TEST(CliTest, HelpListsEveryCommand) {
+  ChildProcess p({DDSIM_BINARY, "--help"});
+  ASSERT_EQ(run(p), 0);
+  for (const char* cmd : {"run", "replay", "capture", "agent"}) {
+    EXPECT_NE(p.out().find(cmd), std::string::npos) << cmd << " missing from:\n" << p.out();
+  }
+}
+
+TEST(CliTest, NoCommandAndUnknownOptionsAreUsageErrors) {
+  ChildProcess none({DDSIM_BINARY});
+  EXPECT_EQ(run(none), 2);
+  ChildProcess bad({DDSIM_BINARY, "run", "--frobnicate"});
+  EXPECT_EQ(run(bad), 2);
+}
+
+TEST(CliTest, AMalformedScenarioIsRejectedBeforeAnythingRuns) {
+  const std::string path = "/tmp/ddsim-cli-test-bad.json";
+  {
+    std::ofstream f(path);
+    f << R"({"name": "bad", "duration": "1m", "workloads": [{"type": "dogstatsd", "rate": -5}]})";
+  }
+  ChildProcess p({DDSIM_BINARY, "run", path, "--report", "/tmp/ddsim-cli-test-bad-report.json"});
+  EXPECT_EQ(run(p), 2);
+  EXPECT_NE(p.err().find(path + ": $.workloads[0].rate: expected a non-negative rate"), std::string::npos) << p.err();
+  std::ifstream report("/tmp/ddsim-cli-test-bad-report.json");
+  EXPECT_FALSE(report.good()) << "no report may be written for a rejected scenario";
+  std::remove(path.c_str());
+}
+
+TEST(CliTest, RunWritesTheReportWhereAskedAndPrintsTheSummary) {
+  const std::string path = "/tmp/ddsim-cli-test-ok.json";
+  {
+    std::ofstream f(path);
+    f << R"({"name": "cli-ok", "duration": "1m", "intake": "inprocess",
+             "workloads": [{"type": "dogstatsd", "contexts": 20, "rate": 20}],
+             "expect": [{"kind": "delivery", "no_loss": true}]})";
+  }
+  const std::string report = "/tmp/ddsim-cli-test-ok-report.json";
+  ChildProcess p({DDSIM_BINARY, "run", "-q", path, "--report", report});
+  EXPECT_EQ(run(p), 0) << p.err();
+  EXPECT_NE(p.out().find("PASSED"), std::string::npos) << p.out();
+  EXPECT_NE(p.out().find("report    " + report), std::string::npos) << p.out();
+  std::ifstream r(report);
+  EXPECT_TRUE(r.good());
+  std::remove(path.c_str());
+  std::remove(report.c_str());
+}
+
+TEST(CliTest, ReplayInprocListsWhatTheAggregatorFlushed) {
+  ChildProcess p({DDSIM_BINARY, "replay", kCapture, "--speed", "0", "--target", "inproc"});
+  ASSERT_EQ(run(p), 0) << p.err();
+  EXPECT_NE(p.out().find("replayed 21 records (630 bytes)"), std::string::npos) << p.out();
+  EXPECT_NE(p.out().find("jaime.uds.test {shell:test}"), std::string::npos) << p.out();
+}
+
+TEST(CliTest, ReplayOfAMissingOrCorruptFileFailsClearly) {
+  ChildProcess missing({DDSIM_BINARY, "replay", "/nonexistent.dog", "--target", "inproc"});
+  EXPECT_EQ(run(missing), 2);
+  const std::string junk = "/tmp/ddsim-cli-test-junk.dog";
+  {
+    std::ofstream f(junk);
+    f << "this is not a capture";
+  }
+  ChildProcess corrupt({DDSIM_BINARY, "replay", junk, "--speed", "0", "--target", "inproc"});
+  EXPECT_EQ(run(corrupt), 2);
+  EXPECT_NE(corrupt.err().find("ddsim replay:"), std::string::npos) << corrupt.err();
+  std::remove(junk.c_str());
+}
+
+int freeUdpPort() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST(CliTest, CaptureRecordsWhatAReplaySendsOverUdp) {
+  const int port = freeUdpPort();
+  const std::string out = "/tmp/ddsim-cli-test-capture.dog";
+  ChildProcess cap({DDSIM_BINARY, "capture", "--duration", "30s", "--out", out, "--port", std::to_string(port)});
+  // Wait (bounded) until the listener is up.
+  for (int i = 0; i < 100 && cap.err().find("listening on udp") == std::string::npos; ++i) {
+    cap.waitForOutput([](const std::string&) { return false; }, 100ms);
+  }
+  ChildProcess rep({DDSIM_BINARY, "replay", kCapture, "--speed", "0", "--loops", "2", "--target",
+                    "udp://127.0.0.1:" + std::to_string(port)});
+  ASSERT_EQ(run(rep), 0) << rep.err();
+  cap.signal(SIGINT);
+  ASSERT_EQ(cap.wait(30s), 0) << cap.err();
+  EXPECT_NE(cap.out().find("captured 42 packets"), std::string::npos) << cap.out();
+  auto reader = dogstatsd::CaptureReader::open(out);
+  ASSERT_TRUE(reader.isOk()) << reader.status().message();
+  EXPECT_EQ(reader->version(), 3);
+  dogstatsd::CaptureRecord r;
+  int n = 0;
+  while (true) {
+    auto more = reader->next(r);
+    ASSERT_TRUE(more.isOk());
+    if (!*more) break;
+    EXPECT_EQ(r.payload, "jaime.uds.test:8|g|#shell:test");
+    ++n;
+  }
+  EXPECT_EQ(n, 42);
+  std::remove(out.c_str());
+}
+
+}  // namespace
+}  // namespace ddsim
