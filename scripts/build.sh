@@ -18,4 +18,8 @@ case "$flavour" in
       -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF >/dev/null ;;
   *) echo "usage: $0 release|asan|fuzz" >&2; exit 2 ;;
 esac
-cmake --build "build/$flavour" -j "$jobs"
+if [ "$flavour" = fuzz ]; then
+  cmake --build build/fuzz -j "$jobs" --target fuzzers
+else
+  cmake --build "build/$flavour" -j "$jobs"
+fi
