@@ -91,6 +91,25 @@ TEST(SimulationTest, AFailedMetricExpectationSaysByHowMuch) {
   EXPECT_NE(r.failures[0].find("off by 100, 20%"), std::string::npos) << r.failures[0];
 }
 
+TEST(SimulationTest, AdditionalEndpointsEachGetAnIntakeAndOneTransactionPerKey) {
+  // spec §6.1/§6.2: one transaction per payload x domain x API key.
+  for (const char* intake : {"inprocess", "http"}) {
+    auto s = load(std::string(R"({"name": "t", "duration": "1m", "intake": ")") + intake + R"(",
+      "agent": {"additional_endpoints": {"https://second.example": ["key-a", "key-b"]}},
+      "workloads": [{"type": "dogstatsd", "contexts": 10, "rate": 10}],
+      "expect": [{"kind": "delivery", "no_loss": true}]})");
+    RunResult r = run(s);
+    ASSERT_TRUE(r.passed()) << intake << ": " << r.report["failures"].dump(2);
+    const auto& intakes = r.report["intakes"];
+    ASSERT_EQ(intakes.size(), 2u) << intake;
+    EXPECT_EQ(intakes[1]["endpoint"], "https://second.example");
+    const auto main_series = intakes[0]["stored_payloads_by_route"]["/api/v2/series"].get<int64_t>();
+    const auto second_series = intakes[1]["stored_payloads_by_route"]["/api/v2/series"].get<int64_t>();
+    EXPECT_GT(main_series, 0) << intake;
+    EXPECT_EQ(second_series, 2 * main_series) << intake;
+  }
+}
+
 TEST(SimulationTest, RealtimeModeRunsOnTheSystemClockOverRealSockets) {
   auto s = load(R"({"name": "rt", "duration": "3s", "drain": "10s", "mode": "realtime", "intake": "http",
     "agent": {"ddsim.flush_interval": 1},
