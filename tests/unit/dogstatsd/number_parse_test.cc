@@ -38,7 +38,9 @@ TEST(DsdNumberParseTest, GoParseFloatSyntax) {
   for (const auto& c : cases) {
     auto v = parseGoFloat(c.in);
     EXPECT_EQ(v.has_value(), c.ok) << "input \"" << c.in << "\"";
-    if (v && c.ok) EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+    if (v && c.ok) {
+      EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+    }
   }
   auto nan = parseGoFloat("NaN");
   ASSERT_TRUE(nan.has_value());
@@ -97,7 +99,9 @@ TEST(DsdNumberParseTest, GoParseIntSyntax) {
   for (const auto& c : cases) {
     auto v = parseGoInt(c.in);
     EXPECT_EQ(v.has_value(), c.ok) << "input \"" << c.in << "\"";
-    if (v && c.ok) EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+    if (v && c.ok) {
+      EXPECT_EQ(*v, c.want) << "input \"" << c.in << "\"";
+    }
   }
 }
 
