@@ -15,16 +15,21 @@ void TimedSerializer::noteStatus(const common::Status& st) {
   }
 }
 
+template <typename F>
+common::Status TimedSerializer::timed(F&& send) {
+  Stopwatch sw;
+  common::Status st = send();
+  addTime(sw.seconds());
+  noteStatus(st);
+  return st;
+}
+
 common::Status TimedSerializer::sendSeries(std::vector<metrics::Serie>&& series) {
   int64_t points = 0;
   for (const auto& s : series) points += static_cast<int64_t>(s.points.size());
   add(series_, static_cast<int64_t>(series.size()));
   add(points_, points);
-  Stopwatch sw;
-  auto st = inner_.sendSeries(std::move(series));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendSeries(std::move(series)); });
 }
 
 common::Status TimedSerializer::sendSketches(std::vector<metrics::SketchSeries>&& sketches) {
@@ -32,49 +37,29 @@ common::Status TimedSerializer::sendSketches(std::vector<metrics::SketchSeries>&
   for (const auto& s : sketches) points += static_cast<int64_t>(s.points.size());
   add(sketches_, static_cast<int64_t>(sketches.size()));
   add(sketch_points_, points);
-  Stopwatch sw;
-  auto st = inner_.sendSketches(std::move(sketches));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendSketches(std::move(sketches)); });
 }
 
 common::Status TimedSerializer::sendServiceChecks(std::vector<metrics::ServiceCheck>&& checks) {
   add(service_checks_, static_cast<int64_t>(checks.size()));
-  Stopwatch sw;
-  auto st = inner_.sendServiceChecks(std::move(checks));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendServiceChecks(std::move(checks)); });
 }
 
 common::Status TimedSerializer::sendEvents(std::vector<metrics::Event>&& events) {
   add(events_, static_cast<int64_t>(events.size()));
-  Stopwatch sw;
-  auto st = inner_.sendEvents(std::move(events));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendEvents(std::move(events)); });
 }
 
 common::Status TimedSerializer::sendOrchestratorMetadata(metrics::OrchestratorMetadata&& metadata) {
   add(orchestrator_messages_, static_cast<int64_t>(metadata.messages.size()));
-  Stopwatch sw;
-  auto st = inner_.sendOrchestratorMetadata(std::move(metadata));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendOrchestratorMetadata(std::move(metadata)); });
 }
 
 common::Status TimedSerializer::sendOrchestratorManifests(std::vector<metrics::OrchestratorManifest>&& manifests) {
   int64_t n = 0;
   for (const auto& m : manifests) n += static_cast<int64_t>(m.messages.size());
   add(manifests_, n);
-  Stopwatch sw;
-  auto st = inner_.sendOrchestratorManifests(std::move(manifests));
-  addTime(sw.seconds());
-  noteStatus(st);
-  return st;
+  return timed([&] { return inner_.sendOrchestratorManifests(std::move(manifests)); });
 }
 
 TimedSerializer::Totals TimedSerializer::totals() const {

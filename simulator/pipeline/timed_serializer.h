@@ -29,6 +29,9 @@ class TimedSerializer final : public aggregator::MetricSerializer {
   void add(std::atomic<int64_t>& c, int64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
   void addTime(double s);
   void noteStatus(const common::Status& st);
+  // Runs one send of the inner serializer, timing it and noting its status.
+  template <typename F>
+  common::Status timed(F&& send);
 
   aggregator::MetricSerializer& inner_;
   std::atomic<int64_t> series_{0}, points_{0}, sketches_{0}, sketch_points_{0}, service_checks_{0}, events_{0};
