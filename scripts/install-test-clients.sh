@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the real client libraries the integration tests send with: the npm `hot-shots`
-# DogStatsD client into tests/integration/node (Debian's python3-aiodogstatsd comes from
-# install-deps.sh). Idempotent.
+# Installs the real client libraries the tests send with (Debian's python3-aiodogstatsd comes
+# from install-deps.sh). Idempotent. Each entry is <folder with package.json>:<package it holds>:
+#   tests/integration/node   npm `hot-shots` DogStatsD client (integration tests)
+#   tests/fakeintake/node    npm `@datadog/datadog-api-client`, the official API client
+#                            (fakeintake OfficialApiClient tests; they skip until it is installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=tests/integration/node
-if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules/hot-shots" ]; then
-  (cd "$dir" && npm install --no-audit --no-fund --silent)
-fi
+for entry in tests/integration/node:hot-shots tests/fakeintake/node:@datadog/datadog-api-client; do
+  dir=${entry%%:*} pkg=${entry#*:}
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules/$pkg" ]; then
+    (cd "$dir" && npm install --no-audit --no-fund --silent)
+  fi
+done
