@@ -57,6 +57,9 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
     listKeys();
     return kExitOk;
   }
+  // A stop request from here on ends the run loop at once and still stops cleanly.
+  std::signal(SIGINT, onStopSignal);
+  std::signal(SIGTERM, onStopSignal);
   // 1. Config, then the logger at the configured level (the agent's order).
   config::AgentConfig cfg;
   if (!a.config.empty()) {
@@ -127,8 +130,6 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
                cfg.getString("ddsim.agent_version"), cfg.getString("hostname"),
                popts->aggregator.flush_interval_seconds);
 
-  std::signal(SIGINT, onStopSignal);
-  std::signal(SIGTERM, onStopSignal);
   while (!g_stop.load()) {
     (*agent)->tick();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
