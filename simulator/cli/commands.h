@@ -15,6 +15,7 @@ inline constexpr int kExitSetupError = 3;    // the run could not start (ports, 
 void registerRunCommand(CLI::App& app, int& exit_code);
 void registerReplayCommand(CLI::App& app, int& exit_code);
 void registerCaptureCommand(CLI::App& app, int& exit_code);
+void registerCompareCommand(CLI::App& app, int& exit_code);
 // `log_level` is the global --log-level ("" when not given): the agent then uses its config's.
 void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_level);
 

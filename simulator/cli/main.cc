@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   ddsim::cli::registerRunCommand(app, exit_code);
   ddsim::cli::registerReplayCommand(app, exit_code);
   ddsim::cli::registerCaptureCommand(app, exit_code);
+  ddsim::cli::registerCompareCommand(app, exit_code);
   ddsim::cli::registerAgentCommand(app, exit_code, log_level);
   app.parse_complete_callback([&] {
     std::string level = log_level;

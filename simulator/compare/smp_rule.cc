@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "core/common/random.h"
 
@@ -26,6 +27,13 @@ double percentile(std::vector<double>& sorted, double q) {
   const auto lo = static_cast<size_t>(std::floor(pos));
   const auto hi = static_cast<size_t>(std::ceil(pos));
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+// The two-sided percentile interval of `values` (sorted in place).
+std::pair<double, double> percentileInterval(std::vector<double>& values, double confidence) {
+  std::sort(values.begin(), values.end());
+  const double tail = (1.0 - confidence) / 2.0;
+  return {percentile(values, tail), percentile(values, 1.0 - tail)};
 }
 
 }  // namespace
@@ -65,10 +73,7 @@ FigureResult compareFigure(const std::string& name, bool lower_is_better, const 
     if (b == 0) continue;
     deltas.push_back((c - b) / std::fabs(b) * 100.0);
   }
-  std::sort(deltas.begin(), deltas.end());
-  const double tail = (1.0 - options.confidence) / 2.0;
-  r.ci_low = percentile(deltas, tail);
-  r.ci_high = percentile(deltas, 1.0 - tail);
+  std::tie(r.ci_low, r.ci_high) = percentileInterval(deltas, options.confidence);
 
   const bool big = std::fabs(r.delta_pct) >= options.effect_pct;
   const bool excludes_zero = r.ci_low > 0 || r.ci_high < 0;
@@ -79,6 +84,19 @@ FigureResult compareFigure(const std::string& name, bool lower_is_better, const 
     r.verdict = (went_up == lower_is_better) ? Verdict::kRegression : Verdict::kImprovement;
   }
   return r;
+}
+
+std::pair<double, double> meanDifferenceInterval(const std::vector<double>& base, const std::vector<double>& candidate,
+                                                 const RuleOptions& options) {
+  if (base.empty() || candidate.empty()) return {0, 0};
+  common::Random rng(options.seed);
+  std::vector<double> diffs;
+  diffs.reserve(static_cast<size_t>(options.resamples));
+  for (int i = 0; i < options.resamples; ++i) {
+    const double b = resampledMean(base, rng);
+    diffs.push_back(resampledMean(candidate, rng) - b);
+  }
+  return percentileInterval(diffs, options.confidence);
 }
 
 }  // namespace ddsim::compare

@@ -5,6 +5,7 @@
 // repeatable.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ddsim::compare {
@@ -38,5 +39,11 @@ struct FigureResult {
 // Compares two samples of one figure (e.g. per-flush durations, or one value per replicate).
 FigureResult compareFigure(const std::string& name, bool lower_is_better, const std::vector<double>& base,
                            const std::vector<double>& candidate, const RuleOptions& options = {});
+
+// The percentile-bootstrap interval (options.confidence, .resamples, .seed) of
+// mean(candidate) - mean(base), in the samples' own units: for a zero baseline, where Δ mean %
+// is undefined. Both sides need at least one sample; returns {0, 0} otherwise.
+std::pair<double, double> meanDifferenceInterval(const std::vector<double>& base, const std::vector<double>& candidate,
+                                                 const RuleOptions& options = {});
 
 }  // namespace ddsim::compare

@@ -1,0 +1,114 @@
+#include "simulator/compare/compare_input.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "fakeintake/faults/fault_rule.h"
+#include "simulator/runner/simulation.h"
+#include "simulator/scenario/scenario_loader.h"
+
+namespace ddsim::compare {
+
+using nlohmann::json;
+
+namespace {
+
+common::Result<std::string> readFile(const std::string& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (st.type() == std::filesystem::file_type::not_found) return common::ioError(path + ": cannot read: no such file");
+  if (ec) return common::ioError(path + ": cannot read: " + ec.message());
+  if (st.type() != std::filesystem::file_type::regular) {
+    return common::ioError(path + ": cannot read: not a regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return common::ioError(path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return common::ioError(path + ": cannot read: " + std::strerror(errno));
+  return ss.str();
+}
+
+bool looksLikeScenario(const json& doc) {
+  return doc.is_object() && (doc.contains("workloads") || (doc.contains("name") && doc.contains("duration")));
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+}  // namespace
+
+common::Result<Input> readInput(const std::string& path) {
+  auto text = readFile(path);
+  if (!text.isOk()) return text.status();
+  json doc;
+  try {
+    doc = json::parse(*text);
+  } catch (const json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+    std::string why = e.what();
+    if (auto pos = why.find("] "); pos != std::string::npos) why.erase(0, pos + 2);
+    return common::invalidArgument(path + ": neither a ddsim report nor a scenario: not JSON (" + why + ")");
+  }
+  Input in;
+  in.side.path = path;
+  if (isReport(doc)) {
+    auto figures = figuresFromReport(doc, path);
+    if (!figures.isOk()) return figures.status();
+    in.side.kind = "report";
+    in.side.figures = std::move(*figures);
+    return in;
+  }
+  if (!looksLikeScenario(doc)) {
+    return common::invalidArgument(path +
+                                   ": neither a ddsim report (no \"ddsim_report_version\") nor a scenario (no "
+                                   "\"workloads\", no \"name\" and \"duration\")");
+  }
+  scenario::LoadOptions lo;
+  lo.validate_fault_rule = [](const json& rule) -> std::string {
+    auto r = fakeintake::faultRuleFromJson(rule, "rule");
+    return r.isOk() ? "" : r.status().message();
+  };
+  auto sc = scenario::parseScenario(doc, path, lo);
+  if (!sc.isOk()) return sc.status();
+  in.side.kind = "scenario";
+  in.scenario = std::move(*sc);
+  return in;
+}
+
+common::Status runReplicate(Input& in, int index, const InputOptions& options) {
+  if (!in.scenario) return common::Status::ok();
+  Side& side = in.side;
+  auto tell = [&](const std::string& line) {
+    if (options.on_progress) options.on_progress(side.path + ": " + line);
+  };
+  if (index == 0 && in.scenario->mode == scenario::Mode::kRealtime) {
+    tell("a realtime scenario: each replicate takes its full duration of wall time");
+  }
+  scenario::Scenario s = *in.scenario;
+  s.seed = options.seed.value_or(in.scenario->seed) + static_cast<uint64_t>(index);
+  const std::string label = "replicate " + std::to_string(index + 1) + "/" + std::to_string(options.replicates) +
+                            " (seed " + std::to_string(s.seed) + ")";
+  tell(label + " running");
+  auto run = runner::runScenario(s);
+  if (!run.isOk()) return {run.status().code(), side.path + ": " + label + ": " + run.status().message()};
+  auto figures = figuresFromReport(run->report, side.path + " " + label);
+  if (!figures.isOk()) return figures.status();
+  if (!run->passed()) {
+    side.notes.push_back(label + " did not pass" + (run->failures.empty() ? std::string() : ": " + run->failures.front()));
+  }
+  side.seeds.push_back(s.seed);
+  side.figures.add(*figures);
+  const json& real = run->report["run"]["real_seconds"];
+  tell(label + " done in " + seconds(real.is_number() ? real.get<double>() : 0));
+  return common::Status::ok();
+}
+
+}  // namespace ddsim::compare

@@ -1,0 +1,190 @@
+#include "simulator/compare/figures.h"
+
+#include <array>
+
+namespace ddsim::compare {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<FigureSpec, 6> kFigures = {{
+    {"flush_duration", "flush duration", Unit::kSeconds, Granularity::kPerFlush, true,
+     "timings.flushes[].aggregate_seconds + serialize_seconds"},
+    {"serialize_time", "serialize time", Unit::kSeconds, Granularity::kPerFlush, true,
+     "timings.flushes[].serialize_seconds"},
+    {"send_time", "send time", Unit::kSeconds, Granularity::kPerFlush, true, "timings.flushes[].send_seconds"},
+    {"bytes_per_series", "bytes per series", Unit::kBytes, Granularity::kPerFlush, true,
+     "flushes[].payloads[/api/v2/series, /api/v1/series]: compressed_bytes / items"},
+    {"throughput", "throughput", Unit::kPerSecond, Granularity::kPerRun, false,
+     "summary.samples_generated / run.real_seconds"},
+    {"drops", "drops", Unit::kCount, Granularity::kPerRun, true, "sum of summary.drops"},
+}};
+
+// The routes that carry series payloads: v2 protobuf and v1 JSON (spec §6).
+constexpr std::array<const char*, 2> kSeriesRoutes = {"/api/v2/series", "/api/v1/series"};
+
+// Reads numbers out of a report, recording the first malformed field with its JSON path.
+class Reader {
+ public:
+  explicit Reader(std::string where) : where_(std::move(where)) {}
+
+  // The member `key` of `obj`, or nullptr when absent (or when obj is not an object, which is
+  // then an error).
+  const json* member(const json& obj, const std::string& path, const char* key) {
+    if (!obj.is_object()) {
+      fail(path, "expected an object");
+      return nullptr;
+    }
+    auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+  const json* array(const json& obj, const std::string& path, const char* key) {
+    const json* v = member(obj, path, key);
+    if (v && !v->is_array()) {
+      fail(path + "." + key, "expected a list");
+      return nullptr;
+    }
+    return v;
+  }
+  double number(const json& obj, const std::string& path, const char* key) {
+    const json* v = member(obj, path, key);
+    if (!v) {
+      fail(path + "." + key, "is required");
+      return 0;
+    }
+    if (!v->is_number()) {
+      fail(path + "." + key, std::string("expected a number, got ") + v->type_name());
+      return 0;
+    }
+    return v->get<double>();
+  }
+  void fail(const std::string& path, const std::string& what) {
+    if (error_.empty()) error_ = where_ + ": " + path + ": " + what;
+  }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string where_;
+  std::string error_;
+};
+
+void readTimings(const json& report, Reader& rd, FigureSet& out) {
+  const json* timings = rd.member(report, "$", "timings");
+  const json* flushes = timings ? rd.array(*timings, "$.timings", "flushes") : nullptr;
+  if (!flushes) {
+    for (const char* id : {"flush_duration", "serialize_time", "send_time"}) {
+      out.missing[id] = "the report has no timings.flushes";
+    }
+    return;
+  }
+  auto& flush = out.samples["flush_duration"];
+  auto& serialize = out.samples["serialize_time"];
+  auto& send = out.samples["send_time"];
+  for (size_t i = 0; i < flushes->size() && rd.ok(); ++i) {
+    const std::string path = "$.timings.flushes[" + std::to_string(i) + "]";
+    const json& f = (*flushes)[i];
+    const double agg = rd.number(f, path, "aggregate_seconds");
+    const double ser = rd.number(f, path, "serialize_seconds");
+    const double snd = rd.number(f, path, "send_seconds");
+    flush.push_back(agg + ser);
+    serialize.push_back(ser);
+    send.push_back(snd);
+  }
+}
+
+void readBytesPerSeries(const json& report, Reader& rd, FigureSet& out) {
+  const json* flushes = rd.array(report, "$", "flushes");
+  if (!flushes) {
+    out.missing["bytes_per_series"] = "the report has no flushes";
+    return;
+  }
+  std::vector<double> values;
+  for (size_t i = 0; i < flushes->size() && rd.ok(); ++i) {
+    const std::string path = "$.flushes[" + std::to_string(i) + "]";
+    const json* payloads = rd.member((*flushes)[i], path, "payloads");
+    if (!payloads) continue;
+    double bytes = 0, series = 0;
+    for (const char* route : kSeriesRoutes) {
+      const json* r = rd.member(*payloads, path + ".payloads", route);
+      if (!r) continue;
+      const std::string rpath = path + ".payloads[\"" + route + "\"]";
+      bytes += rd.number(*r, rpath, "compressed_bytes");
+      series += rd.number(*r, rpath, "items");
+    }
+    if (series > 0) values.push_back(bytes / series);  // a flush without series has no such sample
+  }
+  if (values.empty()) {
+    out.missing["bytes_per_series"] = "no flush sent series payloads";
+  } else {
+    out.samples["bytes_per_series"] = std::move(values);
+  }
+}
+
+void readPerRun(const json& report, Reader& rd, FigureSet& out) {
+  const json* summary = rd.member(report, "$", "summary");
+  const json* run = rd.member(report, "$", "run");
+  if (!summary || !run || !summary->contains("samples_generated") || !run->contains("real_seconds")) {
+    out.missing["throughput"] = "the report has no summary.samples_generated or run.real_seconds";
+  } else {
+    const double samples = rd.number(*summary, "$.summary", "samples_generated");
+    const double seconds = rd.number(*run, "$.run", "real_seconds");
+    if (seconds > 0) {
+      out.samples["throughput"] = {samples / seconds};
+    } else {
+      out.missing["throughput"] = "run.real_seconds is 0";
+    }
+  }
+  const json* drops = summary ? rd.member(*summary, "$.summary", "drops") : nullptr;
+  if (!drops) {
+    out.missing["drops"] = "the report has no summary.drops";
+    return;
+  }
+  if (!drops->is_object()) {
+    rd.fail("$.summary.drops", "expected an object of drop reasons");
+    return;
+  }
+  double total = 0;
+  for (auto it = drops->begin(); it != drops->end(); ++it) total += rd.number(*drops, "$.summary.drops", it.key().c_str());
+  out.samples["drops"] = {total};
+}
+
+}  // namespace
+
+std::span<const FigureSpec> figureSpecs() { return kFigures; }
+
+void FigureSet::add(const FigureSet& other) {
+  runs += other.runs;
+  for (const auto& [id, why] : other.missing) {
+    missing.emplace(id, why);
+    samples.erase(id);
+  }
+  for (const auto& [id, values] : other.samples) {
+    if (missing.count(id)) continue;
+    auto& mine = samples[id];
+    mine.insert(mine.end(), values.begin(), values.end());
+  }
+}
+
+bool isReport(const json& doc) { return doc.is_object() && doc.contains("ddsim_report_version"); }
+
+common::Result<FigureSet> figuresFromReport(const json& report, const std::string& where) {
+  if (!isReport(report)) {
+    return common::invalidArgument(where + ": not a ddsim report (no \"ddsim_report_version\")");
+  }
+  const json& version = report["ddsim_report_version"];
+  if (!version.is_number_integer() || version.get<int64_t>() != 1) {
+    return common::invalidArgument(where + ": $.ddsim_report_version: expected 1, got " + version.dump());
+  }
+  FigureSet out;
+  out.runs = 1;
+  Reader rd(where);
+  readTimings(report, rd, out);
+  readBytesPerSeries(report, rd, out);
+  readPerRun(report, rd, out);
+  if (!rd.ok()) return common::invalidArgument(rd.error());
+  return out;
+}
+
+}  // namespace ddsim::compare
