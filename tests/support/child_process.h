@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,27 +14,37 @@
 #include <thread>
 #include <vector>
 
+extern char** environ;
+
 namespace ddsim::testing {
 
 class ChildProcess {
  public:
-  // Runs `argv[0]` with `argv` and the current environment plus `env` ("NAME=value").
+  // Runs `argv[0]` with `argv` and the current environment plus `env` ("NAME=value", which
+  // replaces a variable of the same name). posix_spawn, not fork: the test process has threads
+  // (servers), and a forked child must not touch malloc before exec.
   ChildProcess(std::vector<std::string> argv, std::vector<std::string> env = {}) {
     int out[2], err[2];
-    if (::pipe(out) != 0 || ::pipe(err) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::dup2(err[1], 2);
-      ::close(out[0]);
-      ::close(err[0]);
-      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return;
+    std::vector<std::string> envs = std::move(env);
+    for (char** e = environ; *e; ++e) {
+      const std::string var(*e);
+      const std::string name = var.substr(0, var.find('='));
+      bool replaced = false;
+      for (const auto& x : envs) replaced = replaced || x.rfind(name + "=", 0) == 0;
+      if (!replaced) envs.push_back(var);
     }
+    std::vector<char*> args, envp;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    ::posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    if (::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data()) != 0) pid_ = -1;
+    ::posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
     out_ = out[0];
