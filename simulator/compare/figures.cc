@@ -18,7 +18,7 @@ constexpr std::array<FigureSpec, 6> kFigures = {{
      "flushes[].payloads[/api/v2/series, /api/v1/series]: compressed_bytes / items"},
     {"throughput", "throughput", Unit::kPerSecond, Granularity::kPerRun, false,
      "summary.samples_generated / run.real_seconds"},
-    {"drops", "drops", Unit::kCount, Granularity::kPerRun, true, "sum of summary.drops"},
+    {"drops", "drops", Unit::kCount, Granularity::kPerRun, true, "summary.loss (drops that are losses)"},
 }};
 
 // The routes that carry series payloads: v2 protobuf and v1 JSON (spec §6).
@@ -136,9 +136,15 @@ void readPerRun(const json& report, Reader& rd, FigureSet& out) {
       out.missing["throughput"] = "run.real_seconds is 0";
     }
   }
+  // summary.loss leaves out the agent's by-design skips (e.g. NoIndex series in v1 JSON); older
+  // reports without it fall back to the sum of summary.drops.
+  if (summary && summary->contains("loss")) {
+    out.samples["drops"] = {rd.number(*summary, "$.summary", "loss")};
+    return;
+  }
   const json* drops = summary ? rd.member(*summary, "$.summary", "drops") : nullptr;
   if (!drops) {
-    out.missing["drops"] = "the report has no summary.drops";
+    out.missing["drops"] = "the report has no summary.loss or summary.drops";
     return;
   }
   if (!drops->is_object()) {
