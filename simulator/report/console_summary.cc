@@ -59,7 +59,17 @@ std::string consoleSummary(const json& r) {
     o << "drops     " << i64(s, "loss") << " lost (by reason below)\n";
     for (const auto& [reason, n] : drops.items()) o << "  " << reason << ": " << n.get<int64_t>() << "\n";
   }
-  o << "intake    " << i64(s, "violations") << " property violations\n";
+  o << "intake    " << i64(s, "violations") << " property violations";
+  if (r.contains("violations") && !r["violations"].empty()) {
+    o << " (";
+    bool first = true;
+    for (const auto& [prop, n] : r["violations"].items()) {
+      o << (first ? "" : ", ") << prop << " " << n.get<int64_t>();
+      first = false;
+    }
+    o << ")";
+  }
+  o << "\n";
   const json& t = r["timings"];
   if (t.contains("flush_seconds") && t["flush_seconds"].value("count", 0) > 0) {
     std::snprintf(line, sizeof line, "timing    flush p50 %.2f ms, p99 %.2f ms, max %.2f ms (aggregate + serialize, measured)\n",
