@@ -127,6 +127,16 @@ Accounting Simulation::account() const {
     b.dropped["agent_down"] = sink_dropped.service_checks;
     acc.stages.push_back(b);
   }
+  {  // Orchestrator messages from the workloads (metadata sent at once, manifests at the flush).
+    StageBalance b{"orchestrator", "messages"};
+    b.in = gen.orchestrator_messages + gen.orchestrator_agent_down;
+    b.out = geti(A, "serializer.orchestrator.items_in") + geti(A, "serializer.orchestrator_manifest.items_in");
+    b.dropped["agent_down"] = gen.orchestrator_agent_down;
+    for (const auto& [reason, n] : under(A, "aggregator.dropped.")) {
+      if (reason.find("orchestrator") != std::string::npos) b.dropped[reason] = n;
+    }
+    if (b.in || b.out) acc.stages.push_back(b);
+  }
   {  // What the flushes produced reaches the serializer.
     StageBalance b{"flush_handoff", "series"};
     b.in = geti(A, "aggregator.SeriesFlushed");
