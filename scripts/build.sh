@@ -7,15 +7,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
 jobs="${DDSIM_JOBS:-$(nproc)}"
+# ccache (installed by install-deps.sh) makes rebuilds and builds of other clones cheap;
+# paths under the repo are hashed relative to it so two clones share one cache.
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
 case "$flavour" in
   release)
-    cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null ;;
+    cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null ;;
   asan)
     cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-      -DDDSIM_SANITIZE=ON -DDDSIM_BUILD_BENCH=OFF >/dev/null ;;
+      -DDDSIM_SANITIZE=ON -DDDSIM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null ;;
   fuzz)
     CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF >/dev/null ;;
+      -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null ;;
   *) echo "usage: $0 release|asan|fuzz" >&2; exit 2 ;;
 esac
 if [ "$flavour" = fuzz ]; then

@@ -9,7 +9,7 @@ PACKAGES=(
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libzstd-dev libssl-dev
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev ccache
   python3 python3-aiodogstatsd python3-jsonschema
 )
 

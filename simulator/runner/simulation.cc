@@ -187,7 +187,6 @@ bool Simulation::drainDone(common::SystemTime now) const {
 void Simulation::runVirtual() {
   auto& clock = *manual_;
   // Workload ticks until the load ends.
-  const auto tick = common::fromSeconds(tick_seconds_);
   std::function<void(int64_t)> schedule_tick = [&](int64_t k) {
     const double a = static_cast<double>(k) * tick_seconds_;
     if (a >= s_.duration) return;
@@ -196,7 +195,6 @@ void Simulation::runVirtual() {
       schedule_tick(k + 1);
     });
   };
-  (void)tick;
   schedule_tick(0);
   // Restarts.
   for (const auto& f : s_.faults) {

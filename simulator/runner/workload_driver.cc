@@ -7,7 +7,7 @@
 
 #include "core/common/random.h"
 #include "core/dogstatsd/capture_file.h"
-#include "proto/process.pb.h"
+#include "core/serializer/collector_messages.h"
 #include "simulator/workload/dogstatsd_generator.h"
 #include "simulator/workload/text_generators.h"
 
@@ -218,31 +218,27 @@ class OrchestratorDriver final : public WorkloadDriver {
  private:
   void collect(TickContext& ctx) {
     ++collections_;
-    datadog::process_agent::CollectorPod pods;
-    pods.set_hostname("ddsim-host");
-    pods.set_clustername("ddsim");
-    pods.set_clusterid(w_.cluster_id);
-    pods.set_groupid(static_cast<int32_t>(collections_));
-    pods.set_groupsize(1);
+    serializer::CollectorPodSpec pods;
+    pods.host_name = "ddsim-host";
+    pods.cluster_name = "ddsim";
+    pods.cluster_id = w_.cluster_id;
+    pods.group_id = static_cast<int32_t>(collections_);
     for (int64_t i = 0; i < w_.resources; ++i) {
-      auto* p = pods.add_pods();
-      auto* md = p->mutable_metadata();
-      md->set_name("pod-" + std::to_string(i));
-      md->set_namespace_("default");
-      md->set_uid("uid-" + std::to_string(i) + "-" + std::to_string(rng_.uniformInt(0, 1'000'000)));
-      p->set_phase("Running");
-      p->set_restartcount(static_cast<int32_t>(rng_.uniformInt(0, 3)));
+      serializer::PodSpec p;
+      p.name = "pod-" + std::to_string(i);
+      p.ns = "default";
+      p.uid = "uid-" + std::to_string(i) + "-" + std::to_string(rng_.uniformInt(0, 1'000'000));
+      p.restart_count = static_cast<int32_t>(rng_.uniformInt(0, 3));
+      pods.pods.push_back(std::move(p));
     }
     metrics::OrchestratorMetadata meta;
     meta.cluster_id = w_.cluster_id;
     meta.payload_type = metrics::process_message_type::kPod;
-    meta.messages.push_back({metrics::process_message_type::kPod, pods.SerializeAsString()});
+    meta.messages.push_back(serializer::encodeCollectorPod(pods));
     const int64_t n = w_.manifests ? 2 : 1;
-    if (!ctx.agent) {
-      g_.orchestrator_agent_down += n;
-      return;
-    }
-    auto sender = ctx.agent->demux().getDefaultSender();
+    auto sender = ctx.agent ? ctx.agent->demux().getDefaultSender()
+                            : common::Result<std::shared_ptr<aggregator::Sender>>(
+                                  common::failedPrecondition("the agent is down"));
     if (!sender.isOk()) {
       g_.orchestrator_agent_down += n;
       return;
@@ -250,22 +246,22 @@ class OrchestratorDriver final : public WorkloadDriver {
     (*sender)->orchestratorMetadata(std::move(meta));
     ++g_.orchestrator_messages;
     if (w_.manifests) {
-      datadog::process_agent::CollectorManifest manifests;
-      manifests.set_clustername("ddsim");
-      manifests.set_clusterid(w_.cluster_id);
-      manifests.set_hostname("ddsim-host");
+      serializer::CollectorManifestSpec manifests;
+      manifests.cluster_name = "ddsim";
+      manifests.cluster_id = w_.cluster_id;
+      manifests.host_name = "ddsim-host";
       for (int64_t i = 0; i < w_.resources; ++i) {
-        auto* m = manifests.add_manifests();
-        m->set_type(1);
-        m->set_uid("uid-" + std::to_string(i));
-        m->set_kind("Pod");
-        m->set_apiversion("v1");
-        m->set_contenttype("json");
-        m->set_content("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"pod-" + std::to_string(i) + "\"}}");
+        serializer::ManifestSpec m;
+        m.type = 1;
+        m.uid = "uid-" + std::to_string(i);
+        m.kind = "Pod";
+        m.api_version = "v1";
+        m.content = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"pod-" + std::to_string(i) + "\"}}";
+        manifests.manifests.push_back(std::move(m));
       }
       metrics::OrchestratorManifest man;
       man.cluster_id = w_.cluster_id;
-      man.messages.push_back({metrics::process_message_type::kManifest, manifests.SerializeAsString()});
+      man.messages.push_back(serializer::encodeCollectorManifest(manifests));
       (*sender)->orchestratorManifest(std::move(man));
       ++g_.orchestrator_messages;
     }
@@ -319,8 +315,9 @@ class ReplayDriver final : public WorkloadDriver {
   const Generated& generated() const override { return g_; }
   nlohmann::json details() const override {
     return {{"file", w_.file}, {"records", records_.size()}, {"loops_completed", loop_}, {"packets", g_.packets},
-            {"recorded_span_seconds", span_}, {"read_error", error_}};
+            {"recorded_span_seconds", span_}};
   }
+  const std::string& readError() const { return error_; }
 
  private:
   struct Rec {
@@ -367,7 +364,12 @@ common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenari
   if (!reader.isOk()) {
     return common::invalidArgument("replay workload '" + r.name + "': " + reader.status().message());
   }
-  return std::unique_ptr<WorkloadDriver>(new ReplayDriver(r, std::move(reader).value()));
+  auto driver = std::make_unique<ReplayDriver>(r, std::move(reader).value());
+  if (!driver->readError().empty()) {
+    // A capture that is corrupt part-way is rejected before the run, not replayed in part.
+    return common::invalidArgument("replay workload '" + r.name + "': " + driver->readError());
+  }
+  return std::unique_ptr<WorkloadDriver>(std::move(driver));
 }
 
 }  // namespace ddsim::runner

@@ -2,6 +2,9 @@
 // under loss, restarts, realtime mode, and failure messages.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "simulator/runner/simulation.h"
 #include "simulator/scenario/scenario_loader.h"
 
@@ -108,6 +111,22 @@ TEST(SimulationTest, AdditionalEndpointsEachGetAnIntakeAndOneTransactionPerKey) 
     EXPECT_GT(main_series, 0) << intake;
     EXPECT_EQ(second_series, 2 * main_series) << intake;
   }
+}
+
+TEST(SimulationTest, ACorruptCaptureIsRejectedBeforeTheRunNotReplayedInPart) {
+  const std::string path = "/tmp/ddsim-simulation-test-bad.dog";
+  {
+    // A valid version-2 header, then one record whose bytes are not a UnixDogstatsdMsg.
+    std::ofstream f(path, std::ios::binary);
+    const unsigned char bytes[] = {0xd4, 0x74, 0xd0, 0x60, 0xf2, 0xff, 0x00, 0x00, 0x03, 0x00,
+                                   0x00, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00};
+    f.write(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  }
+  auto s = load(R"({"name": "t", "duration": "1m", "workloads": [{"type": "replay", "file": ")" + path + R"("}]})");
+  auto r = runScenario(s);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find("capture record 0 at offset 8"), std::string::npos) << r.status().message();
+  std::remove(path.c_str());
 }
 
 TEST(SimulationTest, RealtimeModeRunsOnTheSystemClockOverRealSockets) {
