@@ -1,6 +1,7 @@
 #include "core/config/pipeline_options.h"
 
 #include <chrono>
+#include <string>
 
 namespace ddsim::config {
 namespace {
@@ -21,6 +22,11 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
 
   // DogStatsD (spec §8, §10).
   auto& d = o.dogstatsd;
+  // A port outside 0-65535 is an error, not silently truncated to 16 bits (-1: a free port).
+  if (cfg.getInt("dogstatsd_port") < -1 || cfg.getInt("dogstatsd_port") > 65535) {
+    return badValue(cfg, "dogstatsd_port", "must be a port in 0-65535 (0 = off, -1 = a free port), got " +
+                                               std::to_string(cfg.getInt("dogstatsd_port")));
+  }
   d.port = static_cast<int>(cfg.getInt("dogstatsd_port"));
   d.bind_host = cfg.getString("bind_host");
   d.non_local_traffic = cfg.getBool("dogstatsd_non_local_traffic");

@@ -39,7 +39,9 @@ const std::vector<PropertyInfo> kCatalog = {
     {"Pyld50", "Strict UTF-8", "strings are valid UTF-8 (invalid tags are coerced to U+FFFD)"},
     {"DdCheckStatus", "Check Status", "check run status is 0..3"},
     {"DdDecompressedCap", "Decompressed Cap", "decompressed body within the fakeintake's hard cap (default 64 MiB)"},
-    {"DdEventTitle", "Event Title", "an event has a non-empty msg_title"},
+    // The agent's own "Agent Startup" event has an empty title and a text ("Version X", spec
+    // §3.4, AddAgentStartupTelemetry): what must not be empty is the pair.
+    {"DdEventTitle", "Event Title", "an event has a non-empty msg_title or msg_text"},
     {"DdSketchBins", "Sketch Bins", "a dogsketch has as many counts (n) as keys (k), keys ascending"},
 };
 
@@ -274,7 +276,7 @@ void PropertyChecker::checkEvents(const std::vector<DecodedEvent>& events, int64
   for (size_t i = 0; i < events.size(); ++i) {
     const DecodedEvent& e = events[i];
     const std::string where = indexed("events", i);
-    if (e.title.empty()) add(out, "DdEventTitle", where + ": msg_title is empty");
+    if (e.title.empty() && e.text.empty()) add(out, "DdEventTitle", where + ": msg_title and msg_text are empty");
     checkItem(where, e.title, e.timestamp, e.host, e.tags, now_s, out);
   }
 }

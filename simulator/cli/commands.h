@@ -11,6 +11,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;        // the run completed and an expectation, the accounting or a comparison failed
 inline constexpr int kExitBadInput = 2;      // a scenario, config, capture or argument was rejected
 inline constexpr int kExitSetupError = 3;    // the run could not start (ports, files)
+inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM (the report is still written)
 
 void registerRunCommand(CLI::App& app, int& exit_code);
 void registerReplayCommand(CLI::App& app, int& exit_code);

@@ -2,12 +2,17 @@
 // live agent, and compare runs.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "core/common/logging.h"
 #include "simulator/cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ddsim: a test harness and replay simulator for the Datadog Agent's metrics pipeline"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  // Global options are accepted after the subcommand too (`ddsim run --log-level info x.json`):
+  // subcommands inherit this and pass options they do not know to the top level.
+  app.fallthrough();
   app.set_version_flag("--version", "ddsim 0.1.0");
   // Unset: each command's own default (`run` keeps the simulated agent's logs quiet: the
   // report holds every error it would log; `agent` logs at info like the agent).
@@ -41,6 +46,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : ddsim::cli::kExitBadInput;
+  }
+  if (app.get_subcommands().empty()) {
+    // `ddsim` alone: the usage, as an error (no command was given).
+    std::cerr << app.help() << "\nddsim: a command is required (run, compare, agent, replay, capture)\n";
+    return ddsim::cli::kExitBadInput;
   }
   return exit_code;
 }

@@ -2,6 +2,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 #include "simulator/cli/commands.h"
 #include "simulator/report/console_summary.h"
 #include "simulator/runner/simulation.h"
+#include "simulator/scenario/load_estimate.h"
 #include "simulator/scenario/scenario_loader.h"
 
 namespace ddsim::cli {
@@ -27,11 +30,33 @@ struct RunArgs {
 
 std::string defaultScenarioPath() { return std::string(DDSIM_SCENARIOS_DIR) + "/default.json"; }
 
-void printProgress(const runner::Progress& p, bool tty) {
-  char line[200];
+// Set by SIGINT/SIGTERM during a run; the run then stops its load, stops the agent as a stop
+// request would, and still prints its summary and writes its report (marked interrupted).
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void onRunStopSignal(int sig) {
+  g_stop_requested.store(true);
+  std::signal(sig, SIG_DFL);  // a second signal ends the process at once
+}
+
+std::string etaText(const runner::Progress& p) {
   const double speed = p.real_seconds > 0 ? p.scenario_seconds / p.real_seconds : 0;
-  std::snprintf(line, sizeof line, "%s %6.0f/%.0f s %s | %5.0fx | flushes %4lld | payloads %6lld | contexts %8lld | retry queue %5lld",
-                p.draining ? "draining" : "running ", p.scenario_seconds, p.total_seconds, "simulated", speed,
+  if (p.draining || speed <= 0 || p.scenario_seconds <= 0) return "   --";
+  const double left = (p.total_seconds - p.scenario_seconds) / speed;
+  char out[32];
+  if (left < 100) std::snprintf(out, sizeof out, "%4.0fs", left);
+  else if (left < 6000) std::snprintf(out, sizeof out, "%4.0fm", left / 60);
+  else std::snprintf(out, sizeof out, "%4.0fh", left / 3600);
+  return out;
+}
+
+void printProgress(const runner::Progress& p, bool tty) {
+  char line[220];
+  const double speed = p.real_seconds > 0 ? p.scenario_seconds / p.real_seconds : 0;
+  std::snprintf(line, sizeof line,
+                "%s %6.0f/%.0f s simulated | %5.0fx | eta %s | flushes %4lld | payloads %6lld | contexts %8lld | "
+                "retry queue %5lld",
+                p.draining ? "draining" : "running ", p.scenario_seconds, p.total_seconds, speed, etaText(p).c_str(),
                 static_cast<long long>(p.flushes), static_cast<long long>(p.payloads),
                 static_cast<long long>(p.contexts), static_cast<long long>(p.retry_queue));
   if (tty) std::fprintf(stderr, "\r%s", line);
@@ -50,20 +75,8 @@ int runScenarioCommand(const RunArgs& args) {
     std::cerr << "ddsim run: invalid scenario\n" << sc.status().message() << "\n";
     return kExitBadInput;
   }
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  runner::RunOptions ro;
-  ro.work_dir = args.work_dir;
-  if (!args.quiet) {
-    std::cerr << "running scenario '" << sc->name << "' from " << path << "\n";
-    ro.on_progress = [tty](const runner::Progress& p) { printProgress(p, tty); };
-    ro.progress_interval_seconds = tty ? 0.2 : 2.0;
-  }
-  auto result = runner::runScenario(*sc, ro);
-  if (!args.quiet && tty) std::fprintf(stderr, "\n");
-  if (!result.isOk()) {
-    std::cerr << "ddsim run: " << result.status().message() << "\n";
-    return result.status().code() == common::StatusCode::kInvalidArgument ? kExitBadInput : kExitSetupError;
-  }
+  // The report's file is opened before the run: an unwritable path is an error now, not after
+  // a long run.
   std::string report_path = args.report;
   if (report_path.empty()) report_path = "reports/" + sc->name + ".json";
   std::error_code ec;
@@ -74,10 +87,34 @@ int runScenarioCommand(const RunArgs& args) {
     std::cerr << "ddsim run: cannot write the report to '" << report_path << "'\n";
     return kExitSetupError;
   }
+  for (const auto& warning : scenario::loadWarnings(*sc)) std::cerr << "ddsim run: warning: " << warning << "\n";
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  runner::RunOptions ro;
+  ro.work_dir = args.work_dir;
+  g_stop_requested.store(false);
+  ro.stop_requested = &g_stop_requested;
+  std::signal(SIGINT, onRunStopSignal);
+  std::signal(SIGTERM, onRunStopSignal);
+  if (!args.quiet) {
+    std::cerr << "running scenario '" << sc->name << "' from " << path << "\n";
+    ro.on_progress = [tty](const runner::Progress& p) { printProgress(p, tty); };
+    ro.progress_interval_seconds = tty ? 0.2 : 2.0;
+  }
+  auto result = runner::runScenario(*sc, ro);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!args.quiet && tty) std::fprintf(stderr, "\n");
+  if (!result.isOk()) {
+    out.close();
+    std::filesystem::remove(report_path, ec);
+    std::cerr << "ddsim run: " << result.status().message() << "\n";
+    return result.status().code() == common::StatusCode::kInvalidArgument ? kExitBadInput : kExitSetupError;
+  }
   out << result->report.dump(2) << "\n";
   out.close();
   std::cout << report::consoleSummary(result->report);
   std::cout << "report    " << report_path << "\n";
+  if (result->interrupted) return kExitInterrupted;
   return result->passed() ? kExitOk : kExitFailed;
 }
 

@@ -86,7 +86,14 @@ std::string consoleSummary(const json& r) {
     const std::string text = f.get<std::string>();
     if (text.rfind("accounting", 0) == 0) o << "  " << text << "\n";
   }
-  o << (s["passed"].get<bool>() ? "PASSED" : "FAILED") << "\n";
+  if (s.value("interrupted", false)) {
+    char line[120];
+    std::snprintf(line, sizeof line, "INTERRUPTED at +%.1f s: the figures above cover only that part\n",
+                  s.value("interrupted_at_seconds", 0.0));
+    o << line;
+  } else {
+    o << (s["passed"].get<bool>() ? "PASSED" : "FAILED") << "\n";
+  }
   return o.str();
 }
 

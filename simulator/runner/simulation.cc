@@ -184,6 +184,15 @@ bool Simulation::drainDone(common::SystemTime now) const {
   return agent_->forwarderIdle() && !agent_->demux().hasPending();
 }
 
+bool Simulation::interruptRequested() {
+  if (interrupted_) return true;
+  if (o_.stop_requested == nullptr || !o_.stop_requested->load()) return false;
+  interrupted_ = true;
+  interrupted_at_ = scenarioSeconds();
+  spdlog::warn("run interrupted at +{:.1f} s: stopping the load and the agent", interrupted_at_);
+  return true;
+}
+
 void Simulation::runVirtual() {
   auto& clock = *manual_;
   // Workload ticks until the load ends.
@@ -229,7 +238,7 @@ void Simulation::runVirtual() {
   int64_t ticks_at_same_time = 0;
   while (true) {
     const auto now = clock.systemNow();
-    if (drainDone(now)) break;
+    if (drainDone(now) || interruptRequested()) break;
     auto tq = queue_.nextTime();
     auto ta = agent_ ? agent_->nextDeadline() : std::nullopt;
     if (!tq && !ta) break;
@@ -281,7 +290,7 @@ void Simulation::runRealtime() {
   auto last_intake_tick = clock_->systemNow();
   while (true) {
     const auto now = clock_->systemNow();
-    if (drainDone(now) || now > hard_end_) break;
+    if (drainDone(now) || now > hard_end_ || interruptRequested()) break;
     while (next_event < events.size() && events[next_event].at <= now) events[next_event++].fn();
     const double t = std::min(common::toSeconds(now - t0_), s_.duration);
     if (t > generated_until) {

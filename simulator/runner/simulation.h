@@ -5,6 +5,7 @@
 // the report.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ struct RunOptions {
   double progress_interval_seconds = 1.0;
   // Where disk spill and sockets live; empty = a private temporary directory removed afterwards.
   std::string work_dir;
+  // When set and it becomes true (e.g. from a SIGINT handler), the run stops its load where it
+  // is, stops the agent as a stop request would (last flush, forwarder stop) and reports, marked
+  // interrupted. Read only, from the run's thread.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 struct RunResult {
@@ -38,7 +43,8 @@ struct RunResult {
   bool accounting_holds = false;
   bool expectations_passed = false;
   std::vector<std::string> failures;  // accounting gaps and failed expectations, described
-  bool passed() const { return accounting_holds && expectations_passed; }
+  bool interrupted = false;           // stopped early through RunOptions::stop_requested
+  bool passed() const { return accounting_holds && expectations_passed && !interrupted; }
 };
 
 // Runs `scenario`. Errors only for a run that could not be set up (a bad agent setting, a port

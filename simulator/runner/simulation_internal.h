@@ -41,6 +41,8 @@ class Simulation {
   void sampleRetryQueue();
   void reportProgress(bool force, bool draining);
   bool drainDone(common::SystemTime now) const;
+  // True (once, recording where) when the caller asked the run to stop early.
+  bool interruptRequested();
   double scenarioSeconds() const;
   // simulation_report.cc
   void absorbAgentTelemetry(pipeline::Agent& a);
@@ -75,6 +77,8 @@ class Simulation {
   int pending_starts_ = 0;
   int64_t sync_timeouts_ = 0;
   int64_t stuck_ticks_ = 0;
+  bool interrupted_ = false;
+  double interrupted_at_ = 0;  // scenario seconds
 
   // Telemetry of agents that have stopped (restarts), summed.
   common::TelemetrySnapshot past_;

@@ -1,5 +1,7 @@
 // The end of a run: summing telemetry across agent restarts, the accounting identities, the
 // expectations, and the report.
+#include <cstdio>
+
 #include <spdlog/spdlog.h>
 
 #include "simulator/expect/expectations.h"
@@ -201,6 +203,13 @@ RunResult Simulation::finish() {
   rr.accounting_holds = acc.holds() && stuck_ticks_ == 0;
   for (const auto& f : acc.failures()) rr.failures.push_back("accounting: " + f);
   if (stuck_ticks_) rr.failures.push_back("the virtual-time loop stalled " + std::to_string(stuck_ticks_) + " times");
+  rr.interrupted = interrupted_;
+  if (interrupted_) {
+    char what[160];
+    std::snprintf(what, sizeof what, "the run was interrupted at +%.1f s of %.0f s: its figures cover only that part",
+                  interrupted_at_, s_.duration);
+    rr.failures.push_back(what);
+  }
 
   expect::RunFacts facts;
   facts.drops = acc.drops();
@@ -304,6 +313,8 @@ RunResult Simulation::finish() {
   }
   summary["accounting_holds"] = rr.accounting_holds;
   summary["expectations_passed"] = rr.expectations_passed;
+  summary["interrupted"] = rr.interrupted;
+  if (rr.interrupted) summary["interrupted_at_seconds"] = interrupted_at_;
   summary["passed"] = rr.passed();
   json failures = rr.failures;
   rr.report = {

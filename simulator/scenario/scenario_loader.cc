@@ -1,10 +1,12 @@
 #include "simulator/scenario/scenario_loader.h"
 
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
 #include "core/config/agent_config.h"
+#include "simulator/scenario/json_locate.h"
 #include "simulator/scenario/json_reader.h"
 
 namespace ddsim::scenario {
@@ -317,6 +319,14 @@ common::Result<Scenario> parseScenario(const json& doc, std::string_view source_
   ObjectReader root(doc, "$", errors);
   if (root.valid()) {
     s.name = root.string("name", true).value_or("");
+    // The name becomes the report's file name (reports/<name>.json): no path may hide in it.
+    const bool safe_name = !s.name.empty() && s.name != "." && s.name != ".." &&
+                           s.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                    "0123456789._-") == std::string::npos;
+    if (root.has("name") && !safe_name) {
+      root.error("name", "expected letters, digits, '.', '_' or '-' only (it names the report file), got " +
+                             json(s.name).dump());
+    }
     s.description = root.string("description").value_or("");
     s.seed = static_cast<uint64_t>(root.integer("seed", 0, kMaxInt).value_or(1));
     s.duration = root.duration("duration", true).value_or(0);
@@ -368,6 +378,13 @@ common::Result<Scenario> parseScenario(const json& doc, std::string_view source_
           ObjectReader f((*fs)[i], indexPath("$.faults", i), errors);
           if (!f.valid()) continue;
           s.faults.push_back(readFault(f, options));
+          const double at = std::visit([](const auto& fault) { return fault.at; }, s.faults.back());
+          if (s.duration > 0 && at >= s.duration + s.drain) {
+            char why[160];
+            std::snprintf(why, sizeof why, "is after the run's end (%g s of load + %g s of drain): the fault would never happen",
+                          s.duration, s.drain);
+            f.error("at", why);
+          }
           f.finish();
         }
       }
@@ -406,6 +423,12 @@ common::Result<Scenario> parseScenarioText(std::string_view text, std::string_vi
   } catch (const json::parse_error& e) {
     return common::invalidArgument(std::string(source_name) + ": invalid JSON at byte " +
                                    std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::exception&) {
+    // Well-formed text with a value JSON cannot hold here (a number overflowing a double):
+    // name its path as for any other bad value.
+    auto where = locateJsonParseFailure(text);
+    return common::invalidArgument(std::string(source_name) + ": " +
+                                   (where ? where->path + ": " + where->message : "invalid JSON"));
   }
   return parseScenario(doc, source_name, options);
 }

@@ -31,7 +31,7 @@ class RawConnection {
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{5, 0};
+    timeval tv{testing::kClientTimeoutMs / 1000, 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   }

@@ -16,7 +16,7 @@ using testing::TestServer;
 
 const std::string kBody = R"({"series":[{"metric":"m","points":[[1700000000,1]],"host":"h","type":"gauge"}]})";
 
-httplib::Result postSeries(const TestServer& s, int timeout_ms = 5000) {
+httplib::Result postSeries(const TestServer& s, int timeout_ms = testing::kClientTimeoutMs) {
   auto c = s.client(timeout_ms);
   return c->Post("/api/v1/series", httplib::Headers{{"DD-API-KEY", "k"}}, kBody, "application/json");
 }
@@ -147,16 +147,16 @@ TEST(Faults, SimulateDelaysAnswersAtOnceWithHeaders) {
   setFaults(s, R"([{"route":"/api/v1/series","latency_ms":250,"count":1},)"
                R"({"route":"/api/v1/series","never_answer":true,"count":1},)"
                R"({"route":"/api/v1/series","status":502,"latency":{"distribution":"uniform","min_ms":10,"max_ms":20},"count":1}])");
-  auto lat = postSeries(s, 2000);
+  auto lat = postSeries(s);
   ASSERT_TRUE(lat);
   EXPECT_EQ(lat->status, 202);
   EXPECT_EQ(lat->get_header_value("X-Ddsim-Simulated-Latency-Ms"), "250");
   EXPECT_EQ(stored(s), 1u);  // a latency-only fault still stores
-  auto never = postSeries(s, 2000);
+  auto never = postSeries(s);
   ASSERT_TRUE(never);
   EXPECT_EQ(never->status, 504);
   EXPECT_EQ(never->get_header_value("X-Ddsim-Simulated-Timeout"), "1");
-  auto both = postSeries(s, 2000);
+  auto both = postSeries(s);
   ASSERT_TRUE(both);
   EXPECT_EQ(both->status, 502);
   int ms = std::stoi(both->get_header_value("X-Ddsim-Simulated-Latency-Ms"));

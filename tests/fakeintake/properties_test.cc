@@ -109,6 +109,19 @@ TEST(Properties, AWellFormedAgentPayloadHasNone) {
   for (const auto& v : stored[0]->violations) ADD_FAILURE() << v.property << ": " << v.message;
 }
 
+TEST(Properties, TheAgentsOwnStartupEventHasNone) {
+  // spec §3.4: {Text "Version X", SourceTypeName "System", EventType "Agent Startup", Title empty}.
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  send(h, {.path = "/intake/",
+           .body = R"({"events":{"System":[{"msg_title":"","msg_text":"Version 7.60.0","timestamp":1700000000,)"
+                   R"("event_type":"Agent Startup","source_type_name":"System","host":"h"}]}})",
+           .content_type = "application/json"});
+  auto stored = h.store().all(0, clock.systemNow());
+  ASSERT_EQ(stored.size(), 1u);
+  for (const auto& v : stored[0]->violations) ADD_FAILURE() << v.property << ": " << v.message;
+}
+
 TEST(Properties, MessagesSayWhatAndWhere) {
   common::ManualClock clock;
   IntakeHandler h(IntakeOptions{}, clock);

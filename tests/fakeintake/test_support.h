@@ -103,6 +103,10 @@ inline std::string seriesPayload(const std::vector<SeriesSpec>& series) {
   return p.SerializeAsString();
 }
 
+// Client timeouts that only guard against a hang (see tests/support/poll.h): a request that
+// must be answered is given minutes, whatever the machine's speed.
+inline constexpr int kClientTimeoutMs = 120'000;
+
 // A fakeintake on 127.0.0.1:0 with a ManualClock (unix 1'700'000'000 at start).
 class TestServer {
  public:
@@ -121,10 +125,10 @@ class TestServer {
   HttpServer& server() { return *server_; }
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::unique_ptr<httplib::Client> client(int timeout_ms = 5000) const {
+  std::unique_ptr<httplib::Client> client(int timeout_ms = kClientTimeoutMs) const {
     auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
     c->set_read_timeout(timeout_ms / 1000, (timeout_ms % 1000) * 1000);
-    c->set_connection_timeout(2, 0);
+    c->set_connection_timeout(kClientTimeoutMs / 1000, 0);
     return c;
   }
   // POSTs `body` with the agent's headers.

@@ -98,18 +98,18 @@ class AgentCommandTest : public ::testing::Test {
 TEST_F(AgentCommandTest, ForwardsDogStatsDToTheIntakeAndStopsCleanlyOnSigterm) {
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()}, {std::string("DD_API_KEY=") + kApiKey});
   ASSERT_TRUE(agent.started());
-  ASSERT_TRUE(agent.waitForOutput([](const std::string& o) { return udpPort(o) != 0; }, 15s))
+  ASSERT_TRUE(agent.waitForOutput([](const std::string& o) { return udpPort(o) != 0; }, ddsim::testing::kHangGuard))
       << agent.out() << agent.err();
   const int port = udpPort(agent.out());
   for (int i = 0; i < 50; ++i) sendUdp(port, "ddsim.agent_test.requests:1|c|#env:test");
   // Poll the intake (bounded) until the counter has arrived in full.
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  const auto deadline = std::chrono::steady_clock::now() + ddsim::testing::kHangGuard;
   while (storedCount("ddsim.agent_test.requests") < 50 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_DOUBLE_EQ(storedCount("ddsim.agent_test.requests"), 50.0);
   agent.signal(SIGTERM);
-  auto code = agent.wait(20s);
+  auto code = agent.wait(ddsim::testing::kHangGuard);
   ASSERT_TRUE(code.has_value()) << "the agent did not stop after SIGTERM";
   EXPECT_EQ(*code, 0) << agent.err();
   EXPECT_NE(agent.out().find("stopped after"), std::string::npos) << agent.out();
@@ -121,7 +121,7 @@ TEST_F(AgentCommandTest, ForwardsDogStatsDToTheIntakeAndStopsCleanlyOnSigterm) {
 
 TEST_F(AgentCommandTest, WithoutAnApiKeyItRefusesToStartAsTheAgentDoes) {
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()}, {"DD_API_KEY="});
-  auto code = agent.wait(15s);
+  auto code = agent.wait(ddsim::testing::kHangGuard);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 2);
   EXPECT_NE(agent.err().find("no API key configured, exiting"), std::string::npos) << agent.err();
@@ -131,14 +131,14 @@ TEST_F(AgentCommandTest, WithoutAnApiKeyItRefusesToStartAsTheAgentDoes) {
 TEST_F(AgentCommandTest, ARejectedApiKeyIsLoggedAndTheAgentKeepsRunning) {
   handler_->setValidApiKeys({"ffffffffffffffffffffffffffffffff"}, /*enforce_on_intake=*/false);
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()}, {std::string("DD_API_KEY=") + kApiKey});
-  ASSERT_TRUE(agent.waitForOutput([](const std::string& o) { return udpPort(o) != 0; }, 15s)) << agent.err();
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  ASSERT_TRUE(agent.waitForOutput([](const std::string& o) { return udpPort(o) != 0; }, ddsim::testing::kHangGuard)) << agent.err();
+  const auto deadline = std::chrono::steady_clock::now() + ddsim::testing::kHangGuard;
   while (agent.err().find("is invalid") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
     agent.waitForOutput([](const std::string&) { return false; }, 200ms);
   }
   EXPECT_NE(agent.err().find("API key ending with bcdef"), std::string::npos) << agent.err();
   agent.signal(SIGINT);
-  auto code = agent.wait(20s);
+  auto code = agent.wait(ddsim::testing::kHangGuard);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0);
 }
@@ -146,7 +146,7 @@ TEST_F(AgentCommandTest, ARejectedApiKeyIsLoggedAndTheAgentKeepsRunning) {
 TEST_F(AgentCommandTest, EnvironmentVariablesOverrideTheFileByTheAgentsNamingRule) {
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig("forwarder_num_workers: 2\n"), "--print-config"},
                      {"DD_FORWARDER_NUM_WORKERS=3", "DD_USE_V2_API_SERIES=false", "DD_API_KEY=abc"});
-  auto code = agent.wait(15s);
+  auto code = agent.wait(ddsim::testing::kHangGuard);
   ASSERT_TRUE(code.has_value());
   ASSERT_EQ(*code, 0) << agent.err();
   auto cfg = nlohmann::json::parse(agent.out());
@@ -158,7 +158,7 @@ TEST_F(AgentCommandTest, EnvironmentVariablesOverrideTheFileByTheAgentsNamingRul
 TEST_F(AgentCommandTest, AnInvalidConfigFileIsRejectedWithItsLine) {
   const std::string path = writeConfig("forwarder_timeout: soon\n");
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", path}, {std::string("DD_API_KEY=") + kApiKey});
-  auto code = agent.wait(15s);
+  auto code = agent.wait(ddsim::testing::kHangGuard);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 2);
   EXPECT_NE(agent.err().find("datadog.yaml:9:1: forwarder_timeout"), std::string::npos) << agent.err();

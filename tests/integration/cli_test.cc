@@ -5,8 +5,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "core/dogstatsd/capture_file.h"
 #include "tests/support/child_process.h"
@@ -19,7 +21,7 @@ using testing::ChildProcess;
 
 const std::string kCapture = std::string(DDSIM_TEST_DATA_DIR) + "/datadog-capture.dog";
 
-std::optional<int> run(ChildProcess& p) { return p.wait(60s); }
+std::optional<int> run(ChildProcess& p) { return p.wait(ddsim::testing::kHangGuard); }
 
 TEST(CliTest, HelpListsEveryCommand) {
   ChildProcess p({DDSIM_BINARY, "--help"});
@@ -32,8 +34,66 @@ TEST(CliTest, HelpListsEveryCommand) {
 TEST(CliTest, NoCommandAndUnknownOptionsAreUsageErrors) {
   ChildProcess none({DDSIM_BINARY});
   EXPECT_EQ(run(none), 2);
+  // Issue 11: `ddsim` alone shows the usage and says a command is needed.
+  EXPECT_NE(none.err().find("Usage:"), std::string::npos) << none.err();
+  EXPECT_NE(none.err().find("a command is required"), std::string::npos) << none.err();
   ChildProcess bad({DDSIM_BINARY, "run", "--frobnicate"});
   EXPECT_EQ(run(bad), 2);
+}
+
+// Writes a scenario file for one test; removed by the caller.
+std::string writeScenario(const std::string& name, const std::string& json) {
+  const std::string path = "/tmp/ddsim-cli-test-" + name + ".json";
+  std::ofstream(path) << json;
+  return path;
+}
+
+TEST(CliTest, GlobalOptionsAreAcceptedAfterTheCommand) {
+  const std::string path = writeScenario("global", R"({"name": "cli-global", "duration": "30s",
+      "intake": "inprocess", "workloads": [{"type": "dogstatsd", "contexts": 5, "rate": 5}]})");
+  ChildProcess p({DDSIM_BINARY, "run", "--log-level", "error", "-q", path, "--report", "/tmp/ddsim-cli-global.json"});
+  EXPECT_EQ(run(p), 0) << p.err();
+  std::remove(path.c_str());
+  std::remove("/tmp/ddsim-cli-global.json");
+}
+
+TEST(CliTest, AnUnwritableReportPathFailsBeforeTheRun) {
+  const std::string path = writeScenario("unwritable", R"({"name": "cli-unwritable", "duration": "1m",
+      "intake": "inprocess", "workloads": [{"type": "dogstatsd", "contexts": 5, "rate": 5}]})");
+  // A directory cannot be created under a regular file.
+  ChildProcess p({DDSIM_BINARY, "run", path, "--report", path + "/report.json"});
+  EXPECT_EQ(run(p), 3);
+  EXPECT_NE(p.err().find("cannot write the report to"), std::string::npos) << p.err();
+  EXPECT_EQ(p.err().find("running scenario"), std::string::npos) << "the run started:\n" << p.err();
+  EXPECT_EQ(p.out().find("flushes"), std::string::npos) << p.out();
+  std::remove(path.c_str());
+}
+
+TEST(CliTest, AnAbsurdLoadIsNamedAndCtrlCStillReports) {
+  // 1000 h at 2000 lines/s: ~7.2 G lines, far beyond any useful run.
+  const std::string path = writeScenario("absurd", R"({"name": "cli-absurd", "duration": "1000h",
+      "intake": "inprocess", "workloads": [{"type": "dogstatsd", "contexts": 50, "rate": 2000}]})");
+  const std::string report = "/tmp/ddsim-cli-absurd-report.json";
+  std::remove(report.c_str());
+  ChildProcess p({DDSIM_BINARY, "run", path, "--report", report});
+  // Progress shows an ETA once the run is under way; then SIGINT.
+  ASSERT_TRUE(p.waitForOutput([&](const std::string&) { return p.err().find("| eta ") != std::string::npos; },
+                              ddsim::testing::kHangGuard))
+      << p.err();
+  EXPECT_NE(p.err().find("warning: this scenario generates about 7.2 G items"), std::string::npos) << p.err();
+  p.signal(SIGINT);
+  EXPECT_EQ(run(p), 130) << p.err();
+  EXPECT_NE(p.out().find("INTERRUPTED at +"), std::string::npos) << p.out();
+  EXPECT_NE(p.out().find("report    " + report), std::string::npos) << p.out();
+  std::ifstream in(report);
+  ASSERT_TRUE(in.good()) << "an interrupted run still writes its report";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  EXPECT_NE(text.find("\"interrupted\": true"), std::string::npos);
+  EXPECT_NE(text.find("the run was interrupted at +"), std::string::npos);
+  std::remove(path.c_str());
+  std::remove(report.c_str());
 }
 
 TEST(CliTest, AMalformedScenarioIsRejectedBeforeAnythingRuns) {
@@ -114,7 +174,7 @@ TEST(CliTest, CaptureRecordsWhatAReplaySendsOverUdp) {
                     "udp://127.0.0.1:" + std::to_string(port)});
   ASSERT_EQ(run(rep), 0) << rep.err();
   cap.signal(SIGINT);
-  ASSERT_EQ(cap.wait(30s), 0) << cap.err();
+  ASSERT_EQ(cap.wait(ddsim::testing::kHangGuard), 0) << cap.err();
   EXPECT_NE(cap.out().find("captured 42 packets"), std::string::npos) << cap.out();
   auto reader = dogstatsd::CaptureReader::open(out);
   ASSERT_TRUE(reader.isOk()) << reader.status().message();

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/poll.h"
+
 extern char** environ;
 
 namespace ddsim::testing {

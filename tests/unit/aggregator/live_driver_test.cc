@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "tests/support/poll.h"
 #include "tests/support/recording_serializer.h"
 
 namespace ddsim::aggregator {
@@ -25,7 +26,7 @@ class NotifyingSerializer : public testing::RecordingSerializer {
   }
   bool waitForBatches(int n) {
     std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, std::chrono::seconds(30), [&] { return batches_ >= n; });
+    return cv_.wait_for(l, ddsim::testing::kHangGuard, [&] { return batches_ >= n; });
   }
 
  private:

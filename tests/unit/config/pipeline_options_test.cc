@@ -56,5 +56,24 @@ TEST(PipelineOptionsTest, UnusableValuesNameTheKeyAndItsSource) {
   EXPECT_FALSE(pipelineOptions(cfg2).isOk());
 }
 
+TEST(PipelineOptionsTest, APortOutsideSixteenBitsIsRejectedNotTruncated) {
+  // Issue 11: 99999 used to become 34463 (99999 mod 65536).
+  for (int64_t port : {99999, -2, 65536}) {
+    AgentConfig cfg;
+    ASSERT_TRUE(cfg.set("dogstatsd_port", port, "DD_DOGSTATSD_PORT").isOk());
+    auto r = pipelineOptions(cfg);
+    ASSERT_FALSE(r.isOk()) << port;
+    EXPECT_EQ(r.status().message(), "DD_DOGSTATSD_PORT: dogstatsd_port: must be a port in 0-65535 (0 = off, -1 = a free port), got " +
+                                        std::to_string(port));
+  }
+  for (int64_t port : {-1, 0, 8125, 65535}) {
+    AgentConfig cfg;
+    ASSERT_TRUE(cfg.set("dogstatsd_port", port, "x").isOk());
+    auto r = pipelineOptions(cfg);
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    EXPECT_EQ(r->dogstatsd.port, port);
+  }
+}
+
 }  // namespace
 }  // namespace ddsim::config

@@ -12,6 +12,7 @@
 
 #include "core/common/clock.h"
 #include "core/dogstatsd/socket_util.h"
+#include "tests/support/poll.h"
 
 namespace ddsim::dogstatsd::testing {
 
@@ -53,7 +54,7 @@ inline std::string frame(std::string_view payload) {
 // Spins (yielding) until pred() holds or `limit` passes; for conditions reached by other
 // threads. Returns pred(). Never used to wait for time to pass.
 template <typename Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
+bool eventually(Pred pred, std::chrono::seconds limit = ddsim::testing::kHangGuard) {
   const auto& clock = common::SystemClock::instance();
   auto deadline = clock.steadyNow() + limit;
   while (!pred()) {

@@ -215,9 +215,7 @@ TEST(DefaultForwarderTest, RestartWithDiskSpillDeliversEverythingWrittenBeforeIt
     }
     // Every transaction failed or found its target blocked, and the driver thread moved it
     // into the retry queue (poll with a bounded wait: live threads).
-    for (int i = 0; i < 10000 && first->counters().requeued() < kPayloads; ++i) {
-      std::this_thread::sleep_for(milliseconds(1));
-    }
+    ddsim::testing::pollUntil([&] { return first->counters().requeued() >= kPayloads; });
     ASSERT_GE(first->counters().requeued(), kPayloads);
     first->stop();
     const auto snap = first->telemetry();
@@ -616,20 +614,16 @@ TEST(DefaultForwarderTest, LiveWorkersWithACallerDrivenRetryLoop) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
   DomainForwarder* df = f->domainForwarder(server.url());
   // The workers fail or find the target blocked and requeue; tick() moves them to the retry queue.
-  for (int i = 0; i < 10000 && df->retryQueueCount() < 3; ++i) {
-    f->tick(clock.steadyNow());
-    std::this_thread::sleep_for(milliseconds(1));
-  }
+  ddsim::testing::pollUntil([&] { return df->retryQueueCount() >= 3; }, [&] { f->tick(clock.steadyNow()); });
   ASSERT_EQ(df->retryQueueCount(), 3u);
   EXPECT_EQ(server.count(), 1u);  // one probe, then the breaker blocked the target
   down = false;
   clock.advance(seconds(5));  // first retry tick; the 2-4 s block has expired
   f->tick(clock.steadyNow());
-  for (int i = 0; i < 10000 && f->counters().success() < 3; ++i) {
-    std::this_thread::sleep_for(milliseconds(1));
+  ddsim::testing::pollUntil([&] { return f->counters().success() >= 3; }, [&] {
     clock.advance(seconds(5));
     f->tick(clock.steadyNow());
-  }
+  });
   EXPECT_EQ(f->counters().success(), 3);
   f->stop();
 }

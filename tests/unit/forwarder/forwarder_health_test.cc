@@ -134,7 +134,7 @@ TEST(ForwarderHealthTest, LiveForwarderValidatesAtStart) {
   ASSERT_TRUE(f.isOk());
   ASSERT_TRUE((*f)->start().isOk());
   ASSERT_TRUE(server.waitFor(1, "GET"));
-  for (int i = 0; i < 5000 && !(*f)->health()->lastVerdict(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ddsim::testing::pollUntil([&] { return (*f)->health()->lastVerdict().has_value(); });
   EXPECT_EQ((*f)->health()->lastVerdict(), false);
   EXPECT_EQ(server.requests("GET").front().path, "/api/v1/validate?api_key=invalidkey1");
   (*f)->stop();

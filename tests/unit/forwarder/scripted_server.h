@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/poll.h"
+
 namespace ddsim::forwarder::fwdtest {
 
 struct Recorded {
@@ -83,13 +85,8 @@ class ScriptedServer {
   size_t count(const std::string& method = "POST") const { return requests(method).size(); }
   // Polls (bounded) until at least n requests of `method` arrived.
   bool waitFor(size_t n, const std::string& method = "POST",
-               std::chrono::milliseconds limit = std::chrono::milliseconds(10000)) const {
-    const int steps = static_cast<int>(limit.count());
-    for (int i = 0; i < steps; ++i) {
-      if (count(method) >= n) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return count(method) >= n;
+               std::chrono::milliseconds limit = ddsim::testing::kHangGuard) const {
+    return ddsim::testing::pollUntil([&] { return count(method) >= n; }, limit);
   }
   // Total bytes the huge-body responses managed to write before the client hung up.
   uint64_t hugeBytesWritten() const { return huge_written_.load(); }

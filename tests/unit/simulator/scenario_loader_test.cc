@@ -97,6 +97,16 @@ TEST(ScenarioLoaderTest, MalformedScenariosNameTheFileThePathAndWhatWasExpected)
       {R"({"name": "x", "duration": 10, "expect": "all good"})", "bad.json: $.expect: expected a list"},
       {R"([1, 2])", "bad.json: $: expected an object"},
       {R"({"name": "x", )", "bad.json: invalid JSON at byte"},
+      // Issue 11: a number no double holds is a path error, not an abort.
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "dogstatsd", "contexts": 1e400, "rate": 1}]})",
+       "bad.json: $.workloads[0].contexts: number overflow parsing '1e400'"},
+      // Issue 11: the name is the report's file name; a fault after the end never happens.
+      {R"({"name": "../../etc/x", "duration": 10})", "bad.json: $.name: expected letters, digits"},
+      {R"({"name": "", "duration": 10})", "bad.json: $.name: expected letters, digits"},
+      {R"({"name": "x", "duration": 10, "drain": 5, "faults": [{"kind": "restart", "at": 15}]})",
+       "bad.json: $.faults[0].at: is after the run's end (10 s of load + 5 s of drain)"},
+      {R"({"name": "x", "duration": "1m", "faults": [{"kind": "intake", "at": "2h", "rule": {}}]})",
+       "bad.json: $.faults[0].at: is after the run's end"},
   };
   for (const auto& c : cases) {
     auto r = parseScenarioText(c.json, "bad.json");
