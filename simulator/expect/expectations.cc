@@ -18,6 +18,18 @@ std::string num(double v) {
   return o.str();
 }
 
+// "nothing lost", or each unit's count ("3 transactions, 5 messages lost"): counts in
+// different units are never added together.
+std::string lossText(const RunFacts& facts) {
+  if (facts.loss_by_unit.empty()) return facts.loss == 0 ? "nothing lost" : std::to_string(facts.loss) + " lost";
+  std::string out;
+  for (const auto& [unit, n] : facts.loss_by_unit) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(n) + " " + unit;
+  }
+  return out + " lost";
+}
+
 std::string tagsText(const std::vector<std::string>& tags) {
   if (tags.empty()) return "";
   std::string s = "{";
@@ -232,7 +244,7 @@ std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>
       ExpectationResult r;
       r.description = dl->no_loss ? "no loss: everything generated was delivered or skipped by design" : "delivery";
       r.passed = facts.accounting_holds && (!dl->no_loss || facts.loss == 0);
-      r.detail = std::to_string(facts.loss) + " items lost" + (facts.accounting_holds ? "" : ", accounting does not hold");
+      r.detail = lossText(facts) + (facts.accounting_holds ? "" : ", accounting does not hold");
       if (dl->min_retries) {
         r.description += ", at least " + std::to_string(*dl->min_retries) + " retries";
         r.detail += ", " + std::to_string(facts.retries) + " retries";

@@ -25,6 +25,7 @@ struct ExpectationResult {
 struct RunFacts {
   std::map<std::string, int64_t> drops;  // every drop by reason ("<stage>.<reason>")
   int64_t loss = 0;                      // drops that are losses (not the agent's by-design skips)
+  std::map<std::string, int64_t> loss_by_unit;  // the same, per unit ("transactions", "samples"...)
   int64_t violations = 0;                // intake property violations, all intakes
   std::map<std::string, int64_t> violations_by_property;
   int64_t retries = 0;                   // forwarder retried transactions

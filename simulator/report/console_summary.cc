@@ -53,11 +53,45 @@ std::string consoleSummary(const json& r) {
   o << "forwarder " << i64(s, "transactions") << " transactions, " << i64(s, "transactions_delivered") << " delivered, "
     << i64(s, "retries") << " retries\n";
   const json& drops = s["drops"];
+  const json no_units = json::object();
+  const json& units = s.contains("drop_units") ? s["drop_units"] : no_units;
   if (drops.empty()) {
     o << "drops     none\n";
   } else {
-    o << "drops     " << i64(s, "loss") << " lost (by reason below)\n";
-    for (const auto& [reason, n] : drops.items()) o << "  " << reason << ": " << n.get<int64_t>() << "\n";
+    // Each count in its own unit: a lost transaction is a payload of many series.
+    o << "drops     ";
+    if (s.contains("loss_by_unit") && !s["loss_by_unit"].empty()) {
+      bool first = true;
+      for (const auto& [unit, n] : s["loss_by_unit"].items()) {
+        o << (first ? "" : ", ") << n.get<int64_t>() << " " << unit;
+        first = false;
+      }
+      o << " lost";
+      const int64_t tx = i64(s, "transactions");
+      if (s["loss_by_unit"].contains("transactions") && tx > 0) {
+        const double items = static_cast<double>(i64(s, "series_flushed") + i64(s, "sketches_flushed") +
+                                                 i64(s, "service_checks_flushed") + i64(s, "events_flushed"));
+        std::snprintf(line, sizeof line, " (a transaction carries ~%.0f items on average)", items / static_cast<double>(tx));
+        o << line;
+      }
+      o << "; by reason:\n";
+    } else {
+      o << "nothing lost; skipped by design:\n";
+    }
+    for (const auto& [reason, n] : drops.items()) {
+      o << "  " << reason << ": " << n.get<int64_t>();
+      if (units.contains(reason)) o << " " << units[reason].get<std::string>();
+      o << "\n";
+    }
+  }
+  const json& telemetry = r.contains("telemetry") ? r["telemetry"] : no_units;
+  const auto tel = [&](const char* k) { return telemetry.contains(k) ? telemetry[k].get<double>() : 0.0; };
+  if (i64(s, "restarts") > 0 || tel("forwarder.disk.transactions_written") > 0) {
+    std::snprintf(line, sizeof line,
+                  "agent     %lld restarts; disk spill: %.0f transactions written, %.0f read back\n",
+                  static_cast<long long>(i64(s, "restarts")), tel("forwarder.disk.transactions_written"),
+                  tel("forwarder.disk.transactions_read"));
+    o << line;
   }
   o << "intake    " << i64(s, "violations") << " property violations";
   if (r.contains("violations") && !r["violations"].empty()) {

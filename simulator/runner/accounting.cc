@@ -40,6 +40,26 @@ std::map<std::string, int64_t> Accounting::drops() const {
   return out;
 }
 
+std::map<std::string, std::string> Accounting::dropUnits() const {
+  std::map<std::string, std::string> out;
+  for (const auto& s : stages) {
+    for (const auto& [reason, n] : s.dropped) {
+      if (n) out[s.stage + "." + reason] = s.unit;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, int64_t> Accounting::lossByUnit() const {
+  std::map<std::string, int64_t> out;
+  for (const auto& s : stages) {
+    for (const auto& [reason, n] : s.dropped) {
+      if (n && !isByDesignDrop(s.stage + "." + reason)) out[s.unit] += n;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> Accounting::failures() const {
   std::vector<std::string> out;
   for (const auto& s : stages) {

@@ -30,6 +30,11 @@ struct Accounting {
   bool holds() const;
   // Every drop as "<stage>.<reason>" -> count.
   std::map<std::string, int64_t> drops() const;
+  // The unit each drop of drops() counts in ("<stage>.<reason>" -> "transactions", "samples"...).
+  std::map<std::string, std::string> dropUnits() const;
+  // What was lost (drops that are not by design), per unit: counts in different units
+  // (a transaction carries thousands of samples) are never added together.
+  std::map<std::string, int64_t> lossByUnit() const;
   // The stages that do not balance, described ("forwarder: in 120 != out 100 + dropped 10 + held 0 (10 unaccounted)").
   std::vector<std::string> failures() const;
   nlohmann::json toJson() const;

@@ -216,6 +216,7 @@ RunResult Simulation::finish() {
   for (const auto& [reason, n] : facts.drops) {
     if (!isByDesignDrop(reason)) facts.loss += n;
   }
+  facts.loss_by_unit = acc.lossByUnit();
   std::map<std::string, int64_t> violations;
   for (const auto& in : farm_->intakes()) {
     for (const auto& [name, n] : in->handler->counters().snapshot()) {
@@ -296,7 +297,9 @@ RunResult Simulation::finish() {
                      return st && st->stage == "intake" ? st->in - geti(past_, "forwarder.transactions.success") : 0;
                    }()},
                   {"drops", facts.drops},
+                  {"drop_units", acc.dropUnits()},
                   {"loss", facts.loss},
+                  {"loss_by_unit", facts.loss_by_unit},
                   {"violations", facts.violations},
                   {"restarts", restarts_}};
   facts.telemetry = &telemetry;

@@ -57,6 +57,13 @@ TEST(SimulationTest, AnOutageThatOutlastsTheRunIsLossCountedByReasonNotMissing) 
   EXPECT_GT((*f)["dropped"].size(), 0u) << f->dump();
   ASSERT_FALSE(r.failures.empty());
   EXPECT_NE(r.failures.front().find("no loss"), std::string::npos) << r.failures.front();
+  // Issue 11: the loss is counted in its unit (transactions), never added to samples.
+  const auto& by_unit = r.report["summary"]["loss_by_unit"];
+  ASSERT_TRUE(by_unit.contains("transactions")) << by_unit.dump();
+  EXPECT_EQ(by_unit["transactions"].get<int64_t>(), r.report["summary"]["loss"].get<int64_t>());
+  EXPECT_NE(r.failures.front().find(std::to_string(by_unit["transactions"].get<int64_t>()) + " transactions lost"),
+            std::string::npos)
+      << r.failures.front();
 }
 
 TEST(SimulationTest, WithDiskSpillWhatTheOutageHoldsAtTheEndIsOnDisk) {
@@ -80,6 +87,8 @@ TEST(SimulationTest, SamplesSentWhileTheAgentIsDownAreCountedAsAgentDown) {
   EXPECT_TRUE(r.accounting_holds) << r.report["accounting"].dump(2);
   EXPECT_EQ(r.report["summary"]["restarts"], 1);
   EXPECT_EQ(r.report["summary"]["drops"]["sample_delivery.agent_down"].get<int64_t>(), 1000);  // 10 s x 100/s
+  EXPECT_EQ(r.report["summary"]["drop_units"]["sample_delivery.agent_down"], "samples");
+  EXPECT_EQ(r.report["summary"]["loss_by_unit"]["samples"].get<int64_t>(), 1000);
 }
 
 TEST(SimulationTest, AFailedMetricExpectationSaysByHowMuch) {
