@@ -48,7 +48,7 @@ pass_done "tsan build"
 echo "== thread sanitizer tests"
 # Only the suites built with TSan run (the others are listed as *_NOT_BUILT by CMake).
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
-  run_ctest build/tsan 1800 -E '_NOT_BUILT' 
+  run_ctest build/tsan 1800 -E '_NOT_BUILT|^scenario[.]'
 tsan_total="$(ctest_total)"
 pass_done "tsan tests"
 
