@@ -73,9 +73,14 @@ void ReportBuilder::onAttempt(const pipeline::AttemptRecord& r) {
   if (!flushes_.empty()) flushes_.back().send_seconds += r.seconds;
 }
 
+void ReportBuilder::setRunStart(double unix_seconds) {
+  std::lock_guard lock(mu_);
+  run_start_ = unix_seconds;
+}
+
 void ReportBuilder::sampleRetryQueue(double t, int64_t transactions, int64_t bytes) {
   std::lock_guard lock(mu_);
-  retry_queue_.push_back({t, static_cast<double>(transactions), static_cast<double>(bytes)});
+  retry_queue_.push_back({t, transactions, bytes});
 }
 
 json ReportBuilder::flushesJson() const {
@@ -89,6 +94,7 @@ json ReportBuilder::flushesJson() const {
     }
     out.push_back({{"index", f.record.index},
                    {"start", f.record.start},
+                   {"at_seconds", f.record.start - run_start_},
                    {"series", f.record.series},
                    {"sketches", f.record.sketches},
                    {"service_checks", f.record.service_checks},
@@ -128,7 +134,9 @@ json ReportBuilder::transportJson() const {
 json ReportBuilder::retryQueueJson() const {
   std::lock_guard lock(mu_);
   json out = json::array();
-  for (const auto& s : retry_queue_) out.push_back({{"t", s[0]}, {"transactions", s[1]}, {"bytes", s[2]}});
+  for (const auto& s : retry_queue_) {
+    out.push_back({{"t", s.t}, {"at_seconds", s.t - run_start_}, {"transactions", s.transactions}, {"bytes", s.bytes}});
+  }
   return out;
 }
 

@@ -22,6 +22,8 @@ class ReportBuilder final : public pipeline::PipelineObserver {
   void onPayload(const pipeline::PayloadRecord& r) override;
   void onAttempt(const pipeline::AttemptRecord& r) override;
 
+  // When the run started (Unix seconds): every time in the report also says how long after it.
+  void setRunStart(double unix_seconds);
   // The retry queue at time t (Unix seconds), sampled by the runner.
   void sampleRetryQueue(double t, int64_t transactions, int64_t bytes);
 
@@ -79,7 +81,12 @@ class ReportBuilder final : public pipeline::PipelineObserver {
   std::map<int64_t, std::map<std::string, PerFlush::Route>> early_payloads_;  // payloads seen before onFlush
   std::map<std::string, PerRoute> routes_;
   std::map<std::string, PerRouteAttempts> attempts_;
-  std::vector<std::array<double, 3>> retry_queue_;
+  struct RetryQueueSample {
+    double t = 0;
+    int64_t transactions = 0, bytes = 0;
+  };
+  std::vector<RetryQueueSample> retry_queue_;
+  double run_start_ = 0;
   int64_t payloads_ = 0;
   int64_t answered_2xx_posts_ = 0;
 };

@@ -91,6 +91,7 @@ common::Status Simulation::setUp() {
     clock_ = &common::SystemClock::instance();
   }
   t0_ = clock_->systemNow();
+  report_.setRunStart(common::toUnixSeconds(t0_));
   load_end_ = t0_ + common::fromSeconds(s_.duration);
   hard_end_ = load_end_ + common::fromSeconds(s_.drain);
 

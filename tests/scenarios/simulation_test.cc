@@ -88,6 +88,14 @@ TEST(SimulationTest, SamplesSentWhileTheAgentIsDownAreCountedAsAgentDown) {
   EXPECT_EQ(r.report["summary"]["restarts"], 1);
   EXPECT_EQ(r.report["summary"]["drops"]["sample_delivery.agent_down"].get<int64_t>(), 1000);  // 10 s x 100/s
   EXPECT_EQ(r.report["summary"]["drop_units"]["sample_delivery.agent_down"], "samples");
+  // Issue 11: times also say how far into the run; counts are integers.
+  const auto& flushes = r.report["flushes"];
+  ASSERT_GE(flushes.size(), 2u);
+  EXPECT_DOUBLE_EQ(flushes[0]["at_seconds"].get<double>(), 15.0);  // the first 15 s bucket's flush
+  const auto& rq = r.report["retry_queue"];
+  ASSERT_GE(rq.size(), 2u);
+  EXPECT_DOUBLE_EQ(rq[1]["at_seconds"].get<double>(), 5.0);
+  EXPECT_TRUE(rq[1]["transactions"].is_number_integer()) << rq[1].dump();
   EXPECT_EQ(r.report["summary"]["loss_by_unit"]["samples"].get<int64_t>(), 1000);
 }
 
