@@ -127,7 +127,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   for (const auto& w : cfg.warnings()) spdlog::warn("config: {}", w);
   if (cfg.getString("hostname").empty()) (void)cfg.set("hostname", machineHostname(), "the machine's hostname");
   if (a.print_config) {
-    std::cout << cfg.effective().dump(2) << "\n";
+    std::cout << cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   // 2. The API key (agent behaviour: without one it does not start).

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (st.message().empty()) std::abort();
     return 0;
   }
-  (void)cfg.effective().dump();
+  (void)cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // as --print-config
   auto options = ddsim::config::pipelineOptions(cfg);
   if (!options.isOk() && options.status().message().empty()) std::abort();
   return 0;
