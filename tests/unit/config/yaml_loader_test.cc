@@ -60,6 +60,9 @@ TEST(YamlLoaderTest, BadInputIsRejectedWithFileLineAndReason) {
       // Found by tests/fuzz/datadog_yaml_fuzz.cc: invalid UTF-8 in a rejected value threw out of
       // the loader while the error message was built.
       {"dogstatsd_port: \"\xb8x\"\n", "datadog.yaml:1:1: dogstatsd_port: expected integer"},
+      // Also found by the fuzzer: an alias inside the node it names recursed until the stack ran out.
+      {"a: &x\n  b: *x\n", "levels deep (an alias that refers to itself?)"},
+      {"tags: &t [*t]\n", "levels deep"},
   };
   for (const auto& c : cases) {
     AgentConfig cfg;
