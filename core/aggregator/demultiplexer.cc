@@ -1,5 +1,7 @@
 #include "core/aggregator/demultiplexer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -117,6 +119,15 @@ double Demultiplexer::nextDeadline() const {
 
 bool Demultiplexer::hasPending() const { return aggregator_->pendingCount() > 0; }
 
+int64_t Demultiplexer::samplesInOpenBuckets() const {
+  int64_t n = 0;
+  for (const auto& shp : shards_) {
+    std::lock_guard<std::mutex> l(shp->mu);
+    n += shp->sampler.samplesInOpenBuckets();
+  }
+  return n;
+}
+
 void Demultiplexer::processPending(double now) {
   std::lock_guard<std::mutex> l(flush_mu_);
   noteNow(now);
@@ -136,12 +147,12 @@ void Demultiplexer::tick(double now) {
   if (no_agg_) no_agg_->tick(now);
 }
 
-void Demultiplexer::flush(double now, bool wait_for_serializer) {
+void Demultiplexer::flush(double now, bool wait_for_serializer, bool all_buckets) {
   std::lock_guard<std::mutex> l(flush_mu_);
-  flushLocked(now, wait_for_serializer);
+  flushLocked(now, wait_for_serializer, all_buckets);
 }
 
-void Demultiplexer::flushLocked(double now, bool wait_for_serializer) {
+void Demultiplexer::flushLocked(double now, bool wait_for_serializer, bool all_buckets) {
   if (aggregator_->stopped()) return;  // the agent skips flushes once stopped
   noteNow(now);
   // Items queued before the flush are handled first, so a flush sees everything sent before it.
@@ -153,7 +164,7 @@ void Demultiplexer::flushLocked(double now, bool wait_for_serializer) {
   for (auto& shp : shards_) {
     Shard& sh = *shp;
     std::lock_guard<std::mutex> l(sh.mu);
-    sh.sampler.flush(trigger, series, sketches);
+    sh.sampler.flush(trigger, series, sketches, all_buckets);
     sh.store.shrink();
     telemetry_.dogstatsd_contexts = static_cast<int64_t>(sh.sampler.contextCount());
     const auto& by_type = sh.sampler.contextsByMtype();
@@ -182,7 +193,17 @@ void Demultiplexer::stop(double now, bool flush) {
   std::lock_guard<std::mutex> l(flush_mu_);
   if (aggregator_->stopped()) return;
   if (no_agg_) no_agg_->stop();
-  if (flush) flushLocked(now, true);
+  if (flush) flushLocked(now, true, opts_.flush_incomplete_buckets);
+  for (auto& shp : shards_) {
+    std::lock_guard<std::mutex> sl(shp->mu);
+    // agent behaviour: the shutdown flush leaves the open buckets out (time_sampler.go flush,
+    // forceFlushAll only with dogstatsd_flush_incomplete_buckets); their samples are gone.
+    if (const int64_t n = shp->sampler.samplesInOpenBuckets(); n > 0) {
+      telemetry_.dropped.add("open_bucket_at_stop", n);
+      spdlog::warn("aggregator: {} samples in open 10 s buckets are not flushed at stop (the agent's behaviour "
+                   "unless dogstatsd_flush_incomplete_buckets is true)", n);
+    }
+  }
   {
     std::lock_guard<std::mutex> sl(senders_mu_);
     stopped_ = true;

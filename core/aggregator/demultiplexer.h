@@ -67,14 +67,20 @@ class Demultiplexer final : public metrics::SampleSink {
   // Queued inbox items do not count (see hasPending()).
   double nextDeadline() const;
   bool hasPending() const;
+  // Samples in time-sampler buckets no flush has emitted yet (a stop now would lose them).
+  // Thread-safe (locks each shard).
+  int64_t samplesInOpenBuckets() const;
   // Handles the aggregator inbox (check items, events, service checks) at `now`.
   void processPending(double now);
   // A full flush at `now` (ForceFlushToSerializer): time samplers in shard order, then the
   // check samplers and default series, series (always) and sketches (if any) to the
   // serializer, then service checks, events and manifests.
-  void flush(double now, bool wait_for_serializer = true);
+  void flush(double now, bool wait_for_serializer = true, bool all_buckets = false);
   // Stops the no-aggregation pipeline (sending what it holds), optionally flushes with
   // waitForSerializer, then refuses senders and new items ("demultiplexer is stopped").
+  // Samples still in open time-sampler buckets are lost then (as the agent loses them unless
+  // dogstatsd_flush_incomplete_buckets; the flush then includes them) and counted as
+  // aggregator.dropped.open_bucket_at_stop.
   void stop(double now, bool flush);
   bool stopped() const;
 
@@ -111,7 +117,7 @@ class Demultiplexer final : public metrics::SampleSink {
   };
 
   void noteNow(double now);
-  void flushLocked(double now, bool wait_for_serializer);
+  void flushLocked(double now, bool wait_for_serializer, bool all_buckets = false);
   size_t shardOf(const metrics::MetricSample& s) const;
 
   DemultiplexerOptions opts_;

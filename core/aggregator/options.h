@@ -62,6 +62,7 @@ struct DemultiplexerOptions {
   double flush_interval_seconds = 15;          // DefaultFlushInterval (0: never flush on tick)
   bool no_aggregation_pipeline = true;         // dogstatsd_no_aggregation_pipeline
   int no_aggregation_batch_size = 2048;        // dogstatsd_no_aggregation_pipeline_batch_size
+  bool flush_incomplete_buckets = false;       // dogstatsd_flush_incomplete_buckets: shutdown flush takes open buckets
 };
 
 }  // namespace ddsim::aggregator

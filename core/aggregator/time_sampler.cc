@@ -62,11 +62,13 @@ void TimeSampler::sample(const metrics::MetricSample& s, double now) {
   // creates (or refreshes) its context (spec §1.2, time_sampler.go sample()).
   const metrics::ContextKey key = resolver_.track(s, metrics::goInt64(ts));
   const int64_t start = bucketStart(ts);
-  if (s.mtype == MetricType::kDistribution) {
-    if (!sketches_.insert(start, key, s.value, s.sample_rate)) drops_.add("non_finite_value");
+  const bool added = s.mtype == MetricType::kDistribution ? sketches_.insert(start, key, s.value, s.sample_rate)
+                                                           : bucketFor(start).addSample(key, s, ts).isOk();
+  if (!added) {
+    drops_.add("non_finite_value");
     return;
   }
-  if (!bucketFor(start).addSample(key, s, ts).isOk()) drops_.add("non_finite_value");
+  countSample(start);
 }
 
 void TimeSampler::countersSampleZeroValue(int64_t bucket_start, metrics::ContextMetrics& m) {
@@ -220,10 +222,30 @@ void TimeSampler::appendOriginTelemetry(double ts, std::vector<metrics::Serie>& 
   }
 }
 
-void TimeSampler::flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches) {
-  const int64_t cutoff = bucketStart(ts);
+void TimeSampler::countSample(int64_t start) {
+  auto it = std::lower_bound(samples_by_bucket_.begin(), samples_by_bucket_.end(), start,
+                             [](const std::pair<int64_t, int64_t>& p, int64_t s) { return p.first < s; });
+  if (it == samples_by_bucket_.end() || it->first != start) it = samples_by_bucket_.insert(it, {start, 0});
+  ++it->second;
+}
+
+int64_t TimeSampler::samplesInOpenBuckets() const {
+  int64_t n = 0;
+  for (const auto& [start, count] : samples_by_bucket_) n += count;
+  return n;
+}
+
+void TimeSampler::flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches,
+                        bool all_buckets) {
+  int64_t cutoff = bucketStart(ts);
+  if (all_buckets) {
+    // Past the newest bucket that holds anything (series or sketch), so every one is closed.
+    if (!samples_by_bucket_.empty()) cutoff = std::max(cutoff, samples_by_bucket_.back().first + opts_.bucket_seconds);
+    if (!buckets_.empty()) cutoff = std::max(cutoff, buckets_.back().start + opts_.bucket_seconds);
+  }
   flushSeries(cutoff, series);
   flushSketches(cutoff, sketches);
+  std::erase_if(samples_by_bucket_, [&](const std::pair<int64_t, int64_t>& p) { return p.first < cutoff; });
   resolver_.expire(metrics::goInt64(ts));
   last_cutoff_ = cutoff;
   if (opts_.dogstatsd_origin_telemetry) appendOriginTelemetry(ts, series);

@@ -30,7 +30,13 @@ class TimeSampler {
   void sample(const metrics::MetricSample& s, double now);
 
   // Flushes at trigger time `ts` (Unix s): closed buckets' series and sketches are appended.
-  void flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches);
+  // `all_buckets` also flushes the open ones (the agent's forceFlushAll, used at shutdown when
+  // dogstatsd_flush_incomplete_buckets is true).
+  void flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches,
+             bool all_buckets = false);
+  // Samples (series and sketch) added to buckets that no flush has emitted yet: what a shutdown
+  // without dogstatsd_flush_incomplete_buckets loses.
+  int64_t samplesInOpenBuckets() const;
 
   int id() const { return id_; }
   size_t contextCount() const { return resolver_.resolver().size(); }
@@ -59,6 +65,7 @@ class TimeSampler {
   };
 
   int64_t bucketStart(double ts) const;
+  void countSample(int64_t start);
   metrics::ContextMetrics& bucketFor(int64_t start);
   void countersSampleZeroValue(int64_t bucket_start, metrics::ContextMetrics& m);
   void flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out);
@@ -77,6 +84,7 @@ class TimeSampler {
   std::vector<metrics::ContextMetrics> spare_;       // cleared tables reused for new buckets
   SketchMap sketches_;
   int64_t last_cutoff_ = 0;
+  std::vector<std::pair<int64_t, int64_t>> samples_by_bucket_;  // (bucket start, samples), sorted
   std::vector<MergedPart> merged_;                    // scratch
   size_t merged_used_ = 0;
   common::CounterSet drops_;

@@ -22,7 +22,8 @@ std::string lower(std::string_view s) {
 }
 
 std::string describe(const json& v) {
-  std::string d = v.dump();
+  // A value read from a file may hold invalid UTF-8: shown with U+FFFD, never thrown.
+  std::string d = v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (d.size() > 60) d = d.substr(0, 57) + "...";
   return d;
 }

@@ -48,6 +48,8 @@ std::vector<KeySpec> buildTable() {
       {"dogstatsd_tags", K::kStringList, json::array(), "dogstatsd", "tags added to every DogStatsD metric, event and check"},
       {"dogstatsd_origin_detection", K::kBool, false, "dogstatsd", "origin detection over UDS"},
       {"dogstatsd_origin_detection_client", K::kBool, false, "dogstatsd", "honour client c:/e: origin fields"},
+      {"dogstatsd_flush_incomplete_buckets", K::kBool, false, "aggregator",
+       "the shutdown flush also sends the open 10 s buckets (off: their samples are lost)"},
       {"dogstatsd_no_aggregation_pipeline", K::kBool, true, "aggregator", "send |T-timestamped samples unaggregated"},
       {"dogstatsd_no_aggregation_pipeline_batch_size", K::kInt, 2048, "aggregator", "no-aggregation batch size"},
       {"dogstatsd_pipeline_count", K::kInt, 1, "aggregator", "time sampler shards"},
@@ -71,7 +73,8 @@ std::vector<KeySpec> buildTable() {
       {"check_sampler_expire_metrics", K::kBool, true, "aggregator", "expire check metrics at all"},
       {"check_sampler_stateful_metric_expiration_time", K::kDuration, 25 * 3600, "aggregator", "keep stateful check metrics this long"},
       {"check_sampler_context_metrics", K::kBool, false, "aggregator", "per-context check telemetry"},
-      {"telemetry.enabled", K::kBool, false, "common", "internal telemetry"},
+      {"telemetry.enabled", K::kBool, false, "common", "internal telemetry; ddsim agent serves it on expvar_port"},
+      {"expvar_port", K::kInt, 5000, "common", "loopback port of /telemetry (ddsim: 0 = any free port, printed)"},
       {"telemetry.dogstatsd_origin", K::kBool, false, "aggregator", "contexts-by-origin gauges"},
       {"log_payloads", K::kBool, false, "serializer", "log every payload (debug)"},
       // Serializer (spec §5, §10). Compression defaults follow today's agent: zstd level 1.
@@ -120,6 +123,8 @@ std::vector<KeySpec> buildTable() {
       // ddsim's own knobs: the agent hard-codes these (spec §10 "Hard-coded").
       {"ddsim.flush_interval", K::kDuration, 15, "aggregator", "aggregator flush interval (agent: fixed 15 s)"},
       {"ddsim.agent_version", K::kString, "7.57.0", "forwarder", "version reported in headers and tags"},
+      {"ddsim.forwarder_stop_mode", K::kString, "agent", "forwarder",
+       "agent: the agent's stop (in-flight cancelled, high priority purged); drain: sends finish first"},
       {"ddsim.agent_payload_version", K::kString, "v5.0.125", "serializer", "DD-Agent-Payload header value"},
   };
   std::sort(t.begin(), t.end(), [](const KeySpec& a, const KeySpec& b) { return a.name < b.name; });

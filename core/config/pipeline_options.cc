@@ -85,6 +85,7 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   a.flush_interval_seconds = cfg.getDurationSeconds("ddsim.flush_interval");
   if (a.flush_interval_seconds <= 0) return badValue(cfg, "ddsim.flush_interval", "must be > 0");
   a.no_aggregation_pipeline = cfg.getBool("dogstatsd_no_aggregation_pipeline");
+  a.flush_incomplete_buckets = cfg.getBool("dogstatsd_flush_incomplete_buckets");
   a.no_aggregation_batch_size = static_cast<int>(cfg.getInt("dogstatsd_no_aggregation_pipeline_batch_size"));
 
   // Serializer (spec §5).
@@ -173,6 +174,9 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   f.forwarder_flush_to_disk_mem_ratio = cfg.getFloat("forwarder_flush_to_disk_mem_ratio");
   f.forwarder_outdated_file_in_days = static_cast<int>(cfg.getInt("forwarder_outdated_file_in_days"));
   f.forwarder_apikey_validation_interval = static_cast<int>(cfg.getInt("forwarder_apikey_validation_interval"));
+  const auto stop_mode = forwarder::parseStopMode(cfg.getString("ddsim.forwarder_stop_mode"));
+  if (!stop_mode) return badValue(cfg, "ddsim.forwarder_stop_mode", "must be agent or drain");
+  f.stop_mode = *stop_mode;
   if (auto st = f.validate(); !st.isOk()) return common::invalidArgument("forwarder settings: " + st.message());
   return o;
 }

@@ -16,8 +16,17 @@ std::string where(std::string_view source, const YAML::Mark& m) {
   return std::string(source) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
+// Deeper than any datadog.yaml; a YAML alias that refers to a node containing itself would
+// otherwise recurse without end (found by tests/fuzz/datadog_yaml_fuzz.cc).
+constexpr int kMaxDepth = 64;
+
+struct TooDeep {
+  YAML::Mark mark;
+};
+
 // Scalars stay strings: the key's type decides how to read them (coerceValue).
-json toJson(const YAML::Node& n) {
+json toJson(const YAML::Node& n, int depth = 0) {
+  if (depth > kMaxDepth) throw TooDeep{n.Mark()};
   switch (n.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -26,12 +35,12 @@ json toJson(const YAML::Node& n) {
       return n.Scalar();
     case YAML::NodeType::Sequence: {
       json a = json::array();
-      for (const auto& e : n) a.push_back(toJson(e));
+      for (const auto& e : n) a.push_back(toJson(e, depth + 1));
       return a;
     }
     case YAML::NodeType::Map: {
       json o = json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = toJson(kv.second);
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = toJson(kv.second, depth + 1);
       return o;
     }
   }
@@ -39,7 +48,9 @@ json toJson(const YAML::Node& n) {
 }
 
 // Maps in a kMap key keep their scalars as strings; the list values are strings anyway.
-Status walk(AgentConfig& cfg, const YAML::Node& node, const std::string& prefix, std::string_view source) {
+Status walk(AgentConfig& cfg, const YAML::Node& node, const std::string& prefix, std::string_view source,
+            int depth = 0) {
+  if (depth > kMaxDepth) throw TooDeep{node.Mark()};
   for (const auto& kv : node) {
     const std::string name = kv.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
@@ -49,7 +60,7 @@ Status walk(AgentConfig& cfg, const YAML::Node& node, const std::string& prefix,
       continue;
     }
     if (kv.second.IsMap()) {
-      if (auto st = walk(cfg, kv.second, key, source); !st.isOk()) return st;
+      if (auto st = walk(cfg, kv.second, key, source, depth + 1); !st.isOk()) return st;
       continue;
     }
     cfg.addWarning(where(source, kv.first.Mark()) + ": unknown key '" + key + "' ignored");
@@ -74,6 +85,9 @@ Status loadYamlString(AgentConfig& cfg, std::string_view text, std::string_view 
     return walk(cfg, root, "", source_name);
   } catch (const YAML::Exception& e) {
     return common::invalidArgument(where(source_name, e.mark) + ": " + e.msg);
+  } catch (const TooDeep& e) {
+    return common::invalidArgument(where(source_name, e.mark) + ": nested more than " + std::to_string(kMaxDepth) +
+                                   " levels deep (an alias that refers to itself?)");
   }
 }
 

@@ -58,9 +58,9 @@ size_t Enricher::extractTagsMetadata(std::span<std::string_view> tags, TagMetada
           continue;
         }
         if (tag.starts_with(kJmxCheckNamePrefix)) {
-          // The agent maps known JMX integrations to their own source (metricsource.go); the
-          // serializer's origin table owns those values, ddsim's base enum has JMX custom only.
-          meta.source = metrics::MetricSource::kJmxCustom;
+          // agent behaviour (comp/dogstatsd/server/enrich.go): the check name picks the source
+          // through JMXCheckNameToMetricSource (a JMX integration's own, else JMX custom).
+          meta.source = metrics::jmxCheckNameToMetricSource(tag.substr(kJmxCheckNamePrefix.size()));
           continue;
         }
       }

@@ -151,15 +151,31 @@ void DefaultForwarder::stop() {
   } else {
     stopDomainsVirtual();
   }
+  const StopTally t = telemetry_.stopTally();
+  spdlog::info("forwarder: stopped ({} mode, forwarder_stop_timeout {} ms): {} cancelled in flight, {} purged, "
+               "{} drained, {} written to disk, {} lost",
+               stopModeName(options_.stop_mode),
+               std::chrono::duration_cast<std::chrono::milliseconds>(options_.forwarder_stop_timeout).count(),
+               t.cancelled_in_flight, t.purged, t.drained, t.written_to_disk, t.lost);
 }
 
 void DefaultForwarder::stopDomainsLive() {
-  if (options_.forwarder_stop_timeout <= common::Duration::zero()) {
+  const bool drain = options_.stop_mode == StopMode::kDrain;
+  if (options_.forwarder_stop_timeout <= common::Duration::zero() || drain) {
+    // Drain: each domain drains until the deadline, then cancels what is still in flight and
+    // keeps the rest in its retry queue (disk); nothing waits for the outer budget.
+    const common::SteadyTime deadline = clock_.steadyNow() + options_.forwarder_stop_timeout;
+    std::vector<std::thread> stoppers;
     for (auto& df : domain_list_) {
-      DomainForwarder::StopControl c;
-      c.purge = false;
-      df->stop(c);
+      stoppers.emplace_back([&df, deadline, drain] {
+        DomainForwarder::StopControl c;
+        c.purge = false;
+        c.mode = drain ? StopMode::kDrain : StopMode::kAgent;
+        c.drain_deadline = deadline;
+        df->stop(c);
+      });
     }
+    for (auto& t : stoppers) t.join();
     return;
   }
   const size_t n = domain_list_.size();
@@ -200,6 +216,7 @@ void DefaultForwarder::stopDomainsVirtual() {
   for (auto& df : domain_list_) {
     DomainForwarder::StopControl c;
     c.purge = options_.forwarder_stop_timeout > common::Duration::zero();
+    c.mode = options_.stop_mode;
     c.now = now;
     c.budget = options_.forwarder_stop_timeout;
     df->stop(c);

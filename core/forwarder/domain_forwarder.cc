@@ -119,9 +119,11 @@ std::optional<TransportResult> DomainForwarder::dispatch(TransactionPtr& t, comm
   return sendAttempt(*t, transport_, options_.forwarder_timeout, cancel);
 }
 
-void DomainForwarder::complete(TransactionPtr t, const TransportResult& r, common::SteadyTime at) {
+Outcome DomainForwarder::complete(TransactionPtr t, const TransportResult& r, common::SteadyTime at) {
   const PolicyDecision d = recordAttempt(*t, r, telemetry_, options_.logging_frequency);
   const std::string target = t->target();
+  if (r.error == TransportError::kCancelled) stop_cancelled_.fetch_add(1);
+  if (d.outcome == Outcome::kSuccess && draining_.load()) stop_drained_.fetch_add(1);
   switch (d.outcome) {
     case Outcome::kSuccess:
     case Outcome::kDrop:
@@ -143,6 +145,7 @@ void DomainForwarder::complete(TransactionPtr t, const TransportResult& r, commo
       requeue(std::move(t));
       break;
   }
+  return d.outcome;
 }
 
 void DomainForwarder::requeue(TransactionPtr t) {
@@ -365,131 +368,16 @@ void DomainForwarder::workerLoop(CancelToken* token) {
       queue_cv_.wait(lock, [&] { return stopping_workers_ || !high_.empty() || !low_.empty(); });
       if (stopping_workers_) return;
       t = popNext();
+      ++live_in_flight_;
     }
     auto r = dispatch(t, clock_.steadyNow(), token);
     if (r) complete(std::move(t), *r, clock_.steadyNow());
-  }
-}
-
-void DomainForwarder::stopWorkers() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_workers_ = true;
-  }
-  queue_cv_.notify_all();
-  // agent behaviour: a worker stopping mid-attempt cancels it and requeues the transaction.
-  for (auto& token : worker_tokens_) token->cancel();
-  for (auto& w : workers_) {
-    if (w.joinable()) w.join();
-  }
-  workers_.clear();
-  worker_tokens_.clear();
-}
-
-void DomainForwarder::stop(const StopControl& control) {
-  {
-    std::lock_guard lock(retry_mu_);
-    if (!started_) return;
-    started_ = false;
-    next_retry_.reset();
-    next_connection_reset_.reset();
-  }
-  bool exceeded = false;
-  if (!isVirtual()) {
-    stopWorkers();
-    while (control.purge) {
-      if (control.purge_cancel && control.purge_cancel->cancelled()) break;
-      TransactionPtr t;
-      {
-        std::lock_guard lock(queue_mu_);
-        if (high_.empty()) break;
-        t = std::move(high_.front());
-        high_.pop_front();
-      }
-      spdlog::debug("forwarder: flushing one new transaction before stopping the worker");
-      auto r = dispatch(t, clock_.steadyNow(), control.purge_cancel);
-      if (r) complete(std::move(t), *r, clock_.steadyNow());
-    }
-    exceeded = control.budget_exceeded && control.budget_exceeded->load();
-  } else {
-    std::vector<TransactionPtr> cancelled;
     {
       std::lock_guard lock(queue_mu_);
-      for (auto& w : virtual_workers_) {
-        if (w.in_flight) cancelled.push_back(std::move(w.in_flight));
-      }
+      --live_in_flight_;
     }
-    for (auto& t : cancelled) {
-      complete(std::move(t), TransportResult::failure(TransportError::kCancelled, "worker stopped"), control.now);
-    }
-    common::SteadyTime vnow = control.now;
-    while (control.purge) {
-      TransactionPtr t;
-      {
-        std::lock_guard lock(queue_mu_);
-        if (high_.empty()) break;
-        if (vnow - control.now >= control.budget) {
-          exceeded = true;
-          break;
-        }
-        t = std::move(high_.front());
-        high_.pop_front();
-      }
-      auto r = dispatch(t, vnow, nullptr);
-      if (!r) continue;
-      TimedResult timed = applyVirtualTiming(std::move(*r), options_.forwarder_timeout);
-      if (vnow + timed.took - control.now > control.budget) {
-        // The answer would arrive after the agent process has given up and exited.
-        exceeded = true;
-        telemetry_.onDropped(t->endpoint_name, DropReason::kStopTimeout);
-        break;
-      }
-      vnow += timed.took;
-      complete(std::move(t), timed.result, vnow);
-    }
+    idle_cv_.notify_all();
   }
-  finishStop(exceeded);
-}
-
-void DomainForwarder::dropAll(std::vector<TransactionPtr> txs, DropReason reason) {
-  for (const auto& t : txs) telemetry_.onDropped(t->endpoint_name, reason);
-}
-
-void DomainForwarder::finishStop(bool budget_exceeded) {
-  std::vector<TransactionPtr> high, low, requeued;
-  {
-    std::lock_guard lock(queue_mu_);
-    for (auto& t : high_) high.push_back(std::move(t));
-    for (auto& t : low_) low.push_back(std::move(t));
-    for (auto& t : requeued_) requeued.push_back(std::move(t));
-    high_.clear();
-    low_.clear();
-    requeued_.clear();
-  }
-  if (budget_exceeded) {
-    spdlog::warn("forwarder: timeout emptying new transactions before stopping the forwarder for {}", domain_);
-    dropAll(std::move(high), DropReason::kStopTimeout);
-    dropAll(std::move(low), DropReason::kStopTimeout);
-    dropAll(std::move(requeued), DropReason::kStopTimeout);
-    std::lock_guard lock(retry_mu_);
-    dropAll(retry_queue_.takeAll(), DropReason::kStopTimeout);
-  } else {
-    // agent behaviour: closing the channels loses what they still hold.
-    dropAll(std::move(high), DropReason::kHighPriorityQueueAtStop);
-    dropAll(std::move(low), DropReason::kLowPriorityQueueAtStop);
-    std::lock_guard lock(retry_mu_);
-    for (auto& t : requeued) {
-      const std::string endpoint = t->endpoint_name;
-      addToRetryQueue(std::move(t));
-      telemetry_.onRequeued(endpoint);
-    }
-    if (auto st = retry_queue_.flushToDisk(); !st.isOk()) {
-      spdlog::error("forwarder: error when flushing the retry queue to disk: {}", st.message());
-    }
-    dropAll(retry_queue_.takeAll(), DropReason::kRetryQueueAtStop);
-  }
-  publishGauges();
-  spdlog::info("forwarder: domain forwarder for {} stopped", domain_);
 }
 
 size_t DomainForwarder::retryQueueCount() const {
@@ -514,7 +402,7 @@ size_t DomainForwarder::lowPriorityQueued() const {
 
 size_t DomainForwarder::inFlight() const {
   std::lock_guard lock(queue_mu_);
-  size_t n = 0;
+  size_t n = live_in_flight_;
   for (const auto& w : virtual_workers_) n += w.in_flight ? 1 : 0;
   return n;
 }

@@ -23,6 +23,7 @@
 #include "core/forwarder/blocked_endpoints.h"
 #include "core/forwarder/forwarder_options.h"
 #include "core/forwarder/forwarder_telemetry.h"
+#include "core/forwarder/response_policy.h"
 #include "core/forwarder/retry_queue.h"
 #include "core/forwarder/transaction.h"
 #include "core/forwarder/transport.h"
@@ -52,20 +53,27 @@ class DomainForwarder {
   // Starts the retry cadence at `now` (first retry at now + 5 s); live mode spawns the workers.
   void start(common::SteadyTime now);
 
-  // Stop as the agent's domainForwarder.Stop(purgeHighPrio) does, in order: workers stop
-  // (an attempt in flight is cancelled and requeued), remaining high-priority transactions are
-  // sent synchronously when `purge`, the requeue channel is drained into the retry queue, and the
-  // retry queue is flushed to disk. Whatever is then left in memory is lost and counted.
+  // Stop (domain_forwarder_stop.cc). Agent mode, as the agent's domainForwarder.Stop(purgeHighPrio)
+  // does, in order: workers stop (an attempt in flight is cancelled and requeued), remaining
+  // high-priority transactions are sent synchronously when `purge`, the requeue channel is drained
+  // into the retry queue, and the retry queue is flushed to disk. Whatever is then left in memory
+  // is lost and counted. Drain mode (ddsim): first the workers keep sending what is queued (high
+  // and low priority) and in flight until all of it has an answer or the drain deadline passes;
+  // failures wait in the retry queue; then the agent's steps run without the purge, and what is
+  // still queued joins the retry queue (so disk storage keeps it) instead of being dropped.
   // Live: `purge_cancel` aborts the purge when the owner's stop budget runs out; the owner then
   // sets `budget_exceeded` before the final step, and everything still in memory is counted as
   // kStopTimeout instead of being flushed (the agent process would exit first).
-  // Virtual: the purge runs in virtual time from `now`; it gives up when the attempts' simulated
-  // latencies exceed `budget` (forwarder_stop_timeout), with the same kStopTimeout accounting.
+  // Virtual: the purge and the drain run in virtual time from `now`; they give up when the
+  // attempts' simulated latencies exceed `budget` (forwarder_stop_timeout).
+  // Every stop adds its StopTally to the telemetry and logs it.
   struct StopControl {
     bool purge = true;
-    CancelToken* purge_cancel = nullptr;             // live
+    StopMode mode = StopMode::kAgent;
+    CancelToken* purge_cancel = nullptr;                 // live
     const std::atomic<bool>* budget_exceeded = nullptr;  // live
-    common::SteadyTime now{};                        // virtual
+    common::SteadyTime drain_deadline{};                 // live, drain mode
+    common::SteadyTime now{};                            // virtual
     common::Duration budget = common::Duration::zero();  // virtual
   };
   void stop(const StopControl& control);
@@ -87,6 +95,7 @@ class DomainForwarder {
   size_t highPriorityQueued() const;
   size_t lowPriorityQueued() const;
   size_t inFlight() const;
+  bool draining() const { return draining_.load(); }  // a drain-mode stop is waiting for sends
   const BlockedEndpoints& breaker() const { return breaker_; }
   void publishGauges();
 
@@ -107,7 +116,7 @@ class DomainForwarder {
   // Sends `t` at `now` unless its target is blocked (then it is requeued and nullopt returned).
   std::optional<TransportResult> dispatch(TransactionPtr& t, common::SteadyTime now, CancelToken* cancel);
   // Applies an attempt's outcome at `at`: counters, breaker, requeue.
-  void complete(TransactionPtr t, const TransportResult& r, common::SteadyTime at);
+  Outcome complete(TransactionPtr t, const TransportResult& r, common::SteadyTime at);
   void requeue(TransactionPtr t);  // worker -> requeue channel (dropped when full)
   size_t drainRequeued();          // requeue channel -> retry queue
   size_t addToRetryQueue(TransactionPtr t);  // returns evictions (counted)
@@ -116,9 +125,15 @@ class DomainForwarder {
   bool runDueTimersLocked(common::SteadyTime now);  // retry_mu_ held
   bool virtualStep(common::SteadyTime now);
   void workerLoop(CancelToken* token);
+  // Stop steps (domain_forwarder_stop.cc).
   void stopWorkers();
-  void finishStop(bool budget_exceeded);
-  void dropAll(std::vector<TransactionPtr> txs, DropReason reason);
+  bool drainLive(const StopControl& control);  // true when everything got an answer
+  bool drainVirtual(const StopControl& control, common::SteadyTime& vnow);
+  void purgeLive(const StopControl& control, StopTally& tally);
+  bool purgeVirtual(const StopControl& control, StopTally& tally);  // true: budget exceeded
+  void cancelVirtualInFlight(common::SteadyTime at);
+  void finishStop(bool budget_exceeded, StopMode mode, StopTally& tally);
+  int64_t dropAll(std::vector<TransactionPtr> txs, DropReason reason);
 
   const std::string domain_;
   const ForwarderOptions& options_;
@@ -137,6 +152,13 @@ class DomainForwarder {
   std::vector<std::unique_ptr<CancelToken>> worker_tokens_;
   std::vector<VirtualWorker> virtual_workers_;
   common::SteadyTime last_tick_{};
+  size_t live_in_flight_ = 0;        // live workers between taking a transaction and its outcome
+  std::condition_variable idle_cv_;  // live_in_flight_ went down (the drain waits on it)
+
+  // Stop bookkeeping: attempts the stop cancelled, deliveries while draining.
+  std::atomic<bool> draining_{false};
+  std::atomic<int64_t> stop_cancelled_{0};
+  std::atomic<int64_t> stop_drained_{0};
 
   // Retry queue and timers (agent retry goroutine).
   mutable std::mutex retry_mu_;

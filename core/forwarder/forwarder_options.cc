@@ -2,6 +2,14 @@
 
 namespace ddsim::forwarder {
 
+std::string_view stopModeName(StopMode m) { return m == StopMode::kDrain ? "drain" : "agent"; }
+
+std::optional<StopMode> parseStopMode(std::string_view s) {
+  if (s == "agent") return StopMode::kAgent;
+  if (s == "drain") return StopMode::kDrain;
+  return std::nullopt;
+}
+
 int64_t ForwarderOptions::retryQueueMaxBytes() const {
   // agent behaviour: the new key wins; the deprecated one counts 2 MiB per transaction.
   if (forwarder_retry_queue_payloads_max_size) return *forwarder_retry_queue_payloads_max_size;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/common/clock.h"
@@ -22,6 +23,20 @@ enum class RunMode {
   // honouring simulated latency as worker-busy-until time. Same seed, same result.
   kVirtual,
 };
+
+// What stop() does with work that is still queued or in flight (ddsim.forwarder_stop_mode).
+enum class StopMode {
+  // The agent's stop, exactly (spec §6.10): the attempt in flight is cancelled and requeued,
+  // queued high-priority transactions are purged within forwarder_stop_timeout, the retry
+  // queue goes to disk when disk storage is on; the rest is lost (and counted).
+  kAgent,
+  // ddsim's tester mode: in-flight and queued sends (high and low priority) finish within
+  // forwarder_stop_timeout first; only then does the agent's stop run on what is left.
+  kDrain,
+};
+std::string_view stopModeName(StopMode m);
+// "agent" or "drain"; nullopt for anything else.
+std::optional<StopMode> parseStopMode(std::string_view s);
 
 struct ForwarderOptions {
   // --- Endpoints (spec §6.1) ---
@@ -75,6 +90,7 @@ struct ForwarderOptions {
 
   // --- ddsim ---
   RunMode run_mode = RunMode::kLive;
+  StopMode stop_mode = StopMode::kAgent;  // ddsim.forwarder_stop_mode
   // Live mode: start the driver thread that calls tick(). Tests may drive tick() themselves.
   bool live_driver_thread = true;
 

@@ -1,5 +1,7 @@
 #include "core/forwarder/forwarder_telemetry.h"
 
+#include <spdlog/spdlog.h>
+
 namespace ddsim::forwarder {
 
 std::string_view dropReasonName(DropReason r) {
@@ -31,6 +33,25 @@ std::string_view dropReasonName(DropReason r) {
 bool isAgentDropped(DropReason r) {
   return r == DropReason::kHttp400 || r == DropReason::kHttp403 || r == DropReason::kHttp413 ||
          r == DropReason::kRetryQueueFull;
+}
+
+StopTally& StopTally::operator+=(const StopTally& o) {
+  cancelled_in_flight += o.cancelled_in_flight;
+  purged += o.purged;
+  drained += o.drained;
+  written_to_disk += o.written_to_disk;
+  lost += o.lost;
+  return *this;
+}
+
+void ForwarderTelemetry::onStop(const StopTally& t) {
+  std::lock_guard lock(stop_mu_);
+  stop_ += t;
+}
+
+StopTally ForwarderTelemetry::stopTally() const {
+  std::lock_guard lock(stop_mu_);
+  return stop_;
 }
 
 void ForwarderTelemetry::onInput(std::string_view endpoint, size_t bytes) {
@@ -74,6 +95,15 @@ void ForwarderTelemetry::onBodyTruncated() { body_truncated_.fetch_add(1); }
 void ForwarderTelemetry::onDropped(std::string_view endpoint, DropReason reason, int64_t n) {
   if (n <= 0) return;
   dropped_by_reason_.add(dropReasonName(reason), n);
+  // A line per drop, throttled per reason: the first ten, then one per thousand dropped (the
+  // agent logs its drops as they happen, behind log limits, e.g. domain_forwarder.go).
+  auto& seen = drops_seen_[static_cast<size_t>(reason)];
+  const int64_t before = seen.fetch_add(n);
+  const int64_t total = before + n;
+  if (before < kDropLinesUnthrottled || before / kDropLineEvery != total / kDropLineEvery) {
+    spdlog::warn("forwarder: dropped {} transaction(s){}{}: {} ({} dropped for this reason so far)", n,
+                 endpoint.empty() ? "" : " to ", endpoint, dropReasonName(reason), total);
+  }
   if (isAgentDropped(reason)) {
     dropped_.fetch_add(n);
     dropped_by_ep_.add(endpoint, n);
@@ -170,6 +200,12 @@ common::TelemetrySnapshot ForwarderTelemetry::snapshot() const {
   put("forwarder.queue.high", total.high);
   put("forwarder.queue.low", total.low);
   put("forwarder.queue.requeued", total.requeued);
+  const StopTally st = stopTally();
+  put("forwarder.stop.cancelled_in_flight", st.cancelled_in_flight);
+  put("forwarder.stop.purged", st.purged);
+  put("forwarder.stop.drained", st.drained);
+  put("forwarder.stop.written_to_disk", st.written_to_disk);
+  put("forwarder.stop.lost", st.lost);
   return s;
 }
 

@@ -16,10 +16,13 @@
 //   disk.files_read, disk.files_removed, disk.corrupt_files, disk.reloaded_files,
 //   disk.store_errors, disk.transactions_written, disk.transactions_read (ddsim: the run's
 //   accounting), queue.high, queue.low, queue.requeued (gauges, all domains)
+//   stop.<cancelled_in_flight|purged|drained|written_to_disk|lost> (ddsim: what stop() did with
+//   the work it found, summed over domains; see StopTally),
 //   api_keys.<valid|invalid|unreachable|unexpected_status|fake>, api_keys.verdict_valid and
 //   retry_queue_duration.<capacity_secs|bytes_per_sec|capacity_bytes>.<domain> are added by
 //   DefaultForwarder::telemetry().
 // Thread-safe.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -57,10 +60,23 @@ enum class DropReason {
   kNoDestination,            // no domain has an API key
   kSyncSendFailed,           // SyncForwarder: both attempts failed
 };
+inline constexpr size_t kDropReasonCount = static_cast<size_t>(DropReason::kSyncSendFailed) + 1;
 
 std::string_view dropReasonName(DropReason r);
 // True for the reasons the agent counts in its Dropped / DroppedByEndpoint expvars.
 bool isAgentDropped(DropReason r);
+
+// What one stop did with the transactions it found (ddsim, issue 10). Every transaction the
+// stop handled is in exactly one of: delivered (purged or drained), written_to_disk, lost, or
+// back in the retry queue of a forwarder that keeps running (never, after a stop).
+struct StopTally {
+  int64_t cancelled_in_flight = 0;  // attempts the stop cancelled (the transaction was requeued)
+  int64_t purged = 0;               // delivered by the agent's high-priority purge
+  int64_t drained = 0;              // delivered while draining (ddsim.forwarder_stop_mode: drain)
+  int64_t written_to_disk = 0;      // in the retry files the stop wrote
+  int64_t lost = 0;                 // dropped by the stop (dropped_by_reason says why)
+  StopTally& operator+=(const StopTally& o);
+};
 
 class ForwarderTelemetry {
  public:
@@ -88,6 +104,8 @@ class ForwarderTelemetry {
   void onDiskCorruptFile();
   void onDiskReloadedFiles(int64_t n);
   void onDiskStoreError();
+  void onStop(const StopTally& t);
+  StopTally stopTally() const;
 
   // Gauges, per domain (summed in the snapshot).
   struct DomainGauges {
@@ -117,6 +135,12 @@ class ForwarderTelemetry {
   common::CounterSet input_count_by_ep_, input_bytes_by_ep_, success_by_ep_, success_bytes_by_ep_,
       dropped_by_ep_, dropped_by_reason_, requeued_by_ep_, retried_by_ep_, http_by_code_,
       errors_by_type_, errors_by_transport_;
+  // Drop log lines: every drop of a reason is logged until this many, then one per kDropLineEvery.
+  static constexpr int64_t kDropLinesUnthrottled = 10;
+  static constexpr int64_t kDropLineEvery = 1000;
+  std::array<std::atomic<int64_t>, kDropReasonCount> drops_seen_{};
+  mutable std::mutex stop_mu_;
+  StopTally stop_;
   mutable std::mutex gauges_mu_;
   std::map<std::string, DomainGauges> gauges_;
 };

@@ -63,11 +63,18 @@ common::Result<std::vector<TransactionPtr>> RetryQueue::extractTransactions() {
   return out;
 }
 
-common::Status RetryQueue::flushToDisk() {
-  if (!storage_) return common::Status::ok();
+RetryQueue::FlushResult RetryQueue::flushToDisk() {
+  FlushResult r;
+  if (!storage_) return r;
   auto batch = extractFromMemory(max_bytes_);
-  if (batch.empty()) return common::Status::ok();
-  return storage_->store(std::move(batch));
+  if (batch.empty()) return r;
+  int64_t storable = 0;
+  for (const auto& t : batch) storable += t->storable_on_disk ? 1 : 0;
+  const auto total = static_cast<int64_t>(batch.size());
+  r.status = storage_->store(std::move(batch));
+  r.written = r.status.isOk() ? storable : 0;
+  r.lost = total - r.written;
+  return r;
 }
 
 std::vector<TransactionPtr> RetryQueue::takeAll() {

@@ -35,8 +35,14 @@ class RetryQueue {
   common::Result<std::vector<TransactionPtr>> extractTransactions();
 
   // Stores up to max bytes of in-memory transactions (drop order) as one file. No-op without
-  // disk storage.
-  common::Status flushToDisk();
+  // disk storage. `written` / `lost` say how many transactions reached the file or were dropped
+  // on the way (not storable on disk, or the file could not be written; the store counts why).
+  struct FlushResult {
+    common::Status status;
+    int64_t written = 0;
+    int64_t lost = 0;
+  };
+  FlushResult flushToDisk();
   // Removes every in-memory transaction (used at stop when nothing else will send them).
   std::vector<TransactionPtr> takeAll();
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -19,6 +21,7 @@
 #include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/forwarder/http_transport.h"
+#include "simulator/cli/agent_telemetry.h"
 #include "simulator/cli/commands.h"
 #include "simulator/pipeline/agent.h"
 
@@ -30,6 +33,47 @@ struct AgentArgs {
   std::string config;
   bool print_config = false;
   bool list_keys = false;
+};
+
+struct StatusArgs {
+  std::string config;
+  int port = 0;
+  std::string url;
+};
+
+// Everything the running agent counts, in one snapshot (the telemetry endpoint's source).
+common::TelemetrySnapshot agentSnapshot(pipeline::Agent& agent, const dogstatsd::DogStatsdServer& server) {
+  common::TelemetrySnapshot all = agent.forwarder().telemetry();
+  for (const auto& part : {agent.demux().telemetry(), agent.serializer().telemetry(), server.telemetry()}) {
+    for (const auto& [k, v] : part) all[k] += v;
+  }
+  return all;
+}
+
+// Drops outside the forwarder (which logs its own, per reason) are counted where they happen;
+// this logs each counter that grew, at most once per kDropLogInterval per counter.
+class DropWatcher {
+ public:
+  void check(const common::TelemetrySnapshot& s, common::SteadyTime now) {
+    for (const auto& [k, v] : s) {
+      if (k.rfind("forwarder.", 0) == 0) continue;
+      if (k.find("dropped") == std::string::npos && k.find("rejected") == std::string::npos) continue;
+      auto& w = seen_[k];
+      if (v <= w.logged_value) continue;
+      if (w.logged_at && now - *w.logged_at < kDropLogInterval) continue;
+      spdlog::warn("dropped: {} +{} ({} so far)", k, static_cast<int64_t>(v - w.logged_value), static_cast<int64_t>(v));
+      w.logged_value = v;
+      w.logged_at = now;
+    }
+  }
+
+ private:
+  static constexpr common::Duration kDropLogInterval = std::chrono::seconds(10);
+  struct Watched {
+    double logged_value = 0;
+    std::optional<common::SteadyTime> logged_at;
+  };
+  std::map<std::string, Watched> seen_;
 };
 
 std::atomic<bool> g_stop{false};
@@ -83,7 +127,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   for (const auto& w : cfg.warnings()) spdlog::warn("config: {}", w);
   if (cfg.getString("hostname").empty()) (void)cfg.set("hostname", machineHostname(), "the machine's hostname");
   if (a.print_config) {
-    std::cout << cfg.effective().dump(2) << "\n";
+    std::cout << cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   // 2. The API key (agent behaviour: without one it does not start).
@@ -130,10 +174,33 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
                cfg.getString("ddsim.agent_version"), cfg.getString("hostname"),
                popts->aggregator.flush_interval_seconds);
 
+  // Live telemetry (the agent serves it on expvar_port at /telemetry when telemetry.enabled).
+  TelemetryEndpoint endpoint;
+  if (cfg.getBool("telemetry.enabled")) {
+    auto port = endpoint.start(static_cast<int>(cfg.getInt("expvar_port")));
+    if (!port.isOk()) {
+      spdlog::critical("Unable to serve telemetry: {}", port.status().message());
+      server.stop();
+      (*agent)->stop();
+      return kExitSetupError;
+    }
+    endpoint.update(prometheusText(agentSnapshot(**agent, server)));
+    std::printf("telemetry listening on http://127.0.0.1:%d/telemetry\n", *port);
+    std::fflush(stdout);
+  }
+  DropWatcher drops;
+  auto last_refresh = clock.steadyNow();
   while (!g_stop.load()) {
     (*agent)->tick();
+    if (const auto now = clock.steadyNow(); now - last_refresh >= std::chrono::seconds(1)) {
+      last_refresh = now;
+      const auto snap = agentSnapshot(**agent, server);
+      drops.check(snap, now);
+      if (cfg.getBool("telemetry.enabled")) endpoint.update(prometheusText(snap));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  endpoint.stop();
   // Stop: listeners drain into the aggregator, then the final flush and the forwarder's stop.
   spdlog::info("stopping: draining the listeners, final flush");
   server.stop();
@@ -148,14 +215,50 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   for (const auto& [k, v] : t) {
     if (k.rfind(prefix, 0) == 0 && v > 0) lost += " " + k.substr(prefix.size()) + "=" + std::to_string(static_cast<int64_t>(v));
   }
+  // Samples the shutdown flush left in open buckets (the agent loses them too unless
+  // dogstatsd_flush_incomplete_buckets is on): a loss of samples, not of transactions.
+  const auto agg = (*agent)->demux().telemetry();
+  if (auto it = agg.find("aggregator.dropped.open_bucket_at_stop"); it != agg.end() && it->second > 0) {
+    lost += " open_bucket_at_stop=" + std::to_string(static_cast<int64_t>(it->second)) + " samples";
+  }
+  const auto stop = (*agent)->forwarder().counters().stopTally();
   std::printf("stopped after %lld flushes: %.0f transactions, %.0f delivered, %.0f retried, lost:%s\n",
               static_cast<long long>((*agent)->flushCount()), get("forwarder.transactions.input_count"),
               get("forwarder.transactions.success"), get("forwarder.transactions.retried"),
               lost.empty() ? " none" : lost.c_str());
+  std::printf("stop (%s mode): %lld cancelled in flight, %lld purged, %lld drained, %lld written to disk, %lld lost\n",
+              std::string(forwarder::stopModeName(popts->forwarder.stop_mode)).c_str(),
+              static_cast<long long>(stop.cancelled_in_flight), static_cast<long long>(stop.purged),
+              static_cast<long long>(stop.drained), static_cast<long long>(stop.written_to_disk),
+              static_cast<long long>(stop.lost));
+  std::fflush(stdout);
   return kExitOk;
 }
 
 }  // namespace
+
+int runStatus(const StatusArgs& a) {
+  std::string url = a.url;
+  if (url.empty()) {
+    int port = a.port;
+    if (port == 0) {
+      config::AgentConfig cfg;
+      if (!a.config.empty()) {
+        if (auto st = config::loadYamlFile(cfg, a.config); !st.isOk()) {
+          std::fprintf(stderr, "Unable to load the configuration: %s\n", st.message().c_str());
+          return kExitBadInput;
+        }
+      }
+      if (auto st = config::applyEnvironment(cfg); !st.isOk()) {
+        std::fprintf(stderr, "Invalid environment: %s\n", st.message().c_str());
+        return kExitBadInput;
+      }
+      port = static_cast<int>(cfg.getInt("expvar_port"));
+    }
+    url = "http://127.0.0.1:" + std::to_string(port) + "/telemetry";
+  }
+  return printAgentStatus(url);
+}
 
 void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_level) {
   auto a = std::make_shared<AgentArgs>();
@@ -169,7 +272,20 @@ void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_
       "Examples:\n"
       "  DD_API_KEY=0123456789abcdef0123456789abcdef DD_DD_URL=http://127.0.0.1:8080 ddsim agent\n"
       "  ddsim agent --config datadog.yaml       # dogstatsd_port: -1 picks a free UDP port (printed)\n");
-  cmd->callback([a, &exit_code, &log_level] { exit_code = runAgent(*a, log_level); });
+  auto sa = std::make_shared<StatusArgs>();
+  auto* status = cmd->add_subcommand(
+      "status", "Print the running agent's status (like `agent status`) from its telemetry endpoint");
+  status->add_option("--config,-c", sa->config, "the agent's datadog.yaml: expvar_port says where to ask")
+      ->check(CLI::ExistingFile);
+  status->add_option("--port", sa->port, "the agent's expvar_port (overrides --config)");
+  status->add_option("--url", sa->url, "the full telemetry URL (overrides --port)");
+  status->footer("The agent serves its telemetry when telemetry.enabled is true (DD_TELEMETRY_ENABLED=true).\n"
+                 "Example:\n  ddsim agent status --port 5000\n");
+  status->callback([sa, &exit_code] { exit_code = runStatus(*sa); });
+  cmd->callback([a, status, &exit_code, &log_level] {
+    if (status->parsed()) return;  // `ddsim agent status` ran instead
+    exit_code = runAgent(*a, log_level);
+  });
 }
 
 }  // namespace ddsim::cli

@@ -51,17 +51,17 @@ void Agent::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   const double now = nowUnix();
-  flush(now);
+  flush(now, options_.aggregator.flush_incomplete_buckets);
   demux_->stop(now, /*flush=*/false);
   forwarder_->stop();
 }
 
-void Agent::flush(double now) {
+void Agent::flush(double now, bool all_buckets) {
   const int64_t index = flush_index_++;
   observed_forwarder_->setFlushIndex(index);
   const auto before = timed_->totals();
   Stopwatch sw;
-  demux_->flush(now, /*wait_for_serializer=*/false);
+  demux_->flush(now, /*wait_for_serializer=*/false, all_buckets);
   const double total = sw.seconds();
   const auto after = timed_->totals();
   observed_forwarder_->setFlushIndex(-1);

@@ -38,8 +38,9 @@ class Agent {
 
   // Starts the forwarder and arms the flush schedule at the clock's time.
   common::Status start();
-  // The agent's shutdown: a last flush, then the forwarder's stop (purge, retry queue to
-  // disk when disk spill is on). Idempotent.
+  // The agent's shutdown: a last flush (open buckets only with dogstatsd_flush_incomplete_buckets;
+  // otherwise their samples are counted lost), then the forwarder's stop (purge or drain, retry
+  // queue to disk when disk spill is on). Idempotent.
   void stop();
 
   // Runs what is due at the clock's time. Driver thread only.
@@ -61,7 +62,7 @@ class Agent {
 
  private:
   Agent(const config::PipelineOptions& options, AgentDeps deps);
-  void flush(double now);
+  void flush(double now, bool all_buckets = false);
   double nowUnix() const { return common::toUnixSeconds(deps_.clock.systemNow()); }
   common::SystemTime toSystem(common::SteadyTime t) const;
 

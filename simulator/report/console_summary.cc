@@ -52,6 +52,12 @@ std::string consoleSummary(const json& r) {
   }
   o << "forwarder " << i64(s, "transactions") << " transactions, " << i64(s, "transactions_delivered") << " delivered, "
     << i64(s, "retries") << " retries\n";
+  if (s.contains("stop")) {
+    const json& st = s["stop"];
+    o << "stops     (" << st.value("mode", std::string("agent")) << " mode) " << i64(st, "cancelled_in_flight")
+      << " cancelled in flight, " << i64(st, "purged") << " purged, " << i64(st, "drained") << " drained, "
+      << i64(st, "written_to_disk") << " written to disk, " << i64(st, "lost") << " lost\n";
+  }
   const json& drops = s["drops"];
   const json no_units = json::object();
   const json& units = s.contains("drop_units") ? s["drop_units"] : no_units;

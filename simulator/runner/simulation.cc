@@ -39,6 +39,10 @@ common::Status Simulation::buildConfig() {
   (void)cfg_.set("run_path", work_dir_, "simulator (work directory)");
   (void)cfg_.set("dogstatsd_socket", "", "simulator default");
   (void)cfg_.set("dogstatsd_port", 0, "simulator default");
+  // A realtime run stops its agent at the end of the run and at restarts: by default the
+  // forwarder drains what it holds then, so a run without faults loses nothing. A scenario
+  // that wants the agent's exact stop sets "ddsim.forwarder_stop_mode": "agent".
+  if (!virtual_) (void)cfg_.set("ddsim.forwarder_stop_mode", "drain", "simulator default (realtime)");
   for (auto it = s_.agent.begin(); it != s_.agent.end(); ++it) {
     if (auto st = cfg_.set(it.key(), it.value(), s_.source_path + ": $.agent." + it.key()); !st.isOk()) return st;
   }
@@ -182,7 +186,9 @@ bool Simulation::drainDone(common::SystemTime now) const {
   // Two flush intervals after the load ends, every bucket that holds load has been flushed.
   const double settle = 2 * popts_.aggregator.flush_interval_seconds;
   if (now < load_end_ + common::fromSeconds(settle)) return false;
-  return agent_->forwarderIdle() && !agent_->demux().hasPending();
+  // And the samples of the load's last bucket have been flushed (its 10 s bucket closes after
+  // the load ends; a stop before would lose them, as the agent's does).
+  return agent_->forwarderIdle() && !agent_->demux().hasPending() && agent_->demux().samplesInOpenBuckets() == 0;
 }
 
 bool Simulation::interruptRequested() {

@@ -301,7 +301,15 @@ RunResult Simulation::finish() {
                   {"loss", facts.loss},
                   {"loss_by_unit", facts.loss_by_unit},
                   {"violations", facts.violations},
-                  {"restarts", restarts_}};
+                  {"restarts", restarts_},
+                  // What the forwarder's stops did with the work they found (every restart and
+                  // the end of the run): ddsim.forwarder_stop_mode and spec §6.10.
+                  {"stop", {{"mode", cfg_.getString("ddsim.forwarder_stop_mode")},
+                            {"cancelled_in_flight", geti(past_, "forwarder.stop.cancelled_in_flight")},
+                            {"purged", geti(past_, "forwarder.stop.purged")},
+                            {"drained", geti(past_, "forwarder.stop.drained")},
+                            {"written_to_disk", geti(past_, "forwarder.stop.written_to_disk")},
+                            {"lost", geti(past_, "forwarder.stop.lost")}}}};
   facts.telemetry = &telemetry;
   facts.summary = &summary;
   const auto results = expect::evaluate(s_.expectations, facts, handlers, now);

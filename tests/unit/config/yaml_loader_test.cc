@@ -57,6 +57,12 @@ TEST(YamlLoaderTest, BadInputIsRejectedWithFileLineAndReason) {
       {"dogstatsd_port: eighty\n", "datadog.yaml:1:1: dogstatsd_port: expected integer"},
       {"- a\n- b\n", "the top level must be a mapping"},
       {"forwarder_timeout: soon\n", "datadog.yaml:1:1: forwarder_timeout: bad duration"},
+      // Found by tests/fuzz/datadog_yaml_fuzz.cc: invalid UTF-8 in a rejected value threw out of
+      // the loader while the error message was built.
+      {"dogstatsd_port: \"\xb8x\"\n", "datadog.yaml:1:1: dogstatsd_port: expected integer"},
+      // Also found by the fuzzer: an alias inside the node it names recursed until the stack ran out.
+      {"a: &x\n  b: *x\n", "levels deep (an alias that refers to itself?)"},
+      {"tags: &t [*t]\n", "levels deep"},
   };
   for (const auto& c : cases) {
     AgentConfig cfg;
@@ -64,6 +70,14 @@ TEST(YamlLoaderTest, BadInputIsRejectedWithFileLineAndReason) {
     ASSERT_FALSE(st.isOk()) << c.text;
     EXPECT_NE(st.message().find(c.expected_fragment), std::string::npos) << st.message();
   }
+}
+
+TEST(YamlLoaderTest, InvalidUtf8InAnAcceptedStringIsPrintableAsJson) {
+  AgentConfig cfg;
+  ASSERT_TRUE(loadYamlString(cfg, "hostname: \"a\xb8b\"\n", "datadog.yaml").isOk());
+  // What `ddsim agent --print-config` prints: the byte replaced, nothing thrown.
+  const std::string out = cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  EXPECT_NE(out.find("\"hostname\": \"a\xEF\xBF\xBD"), std::string::npos) << out;
 }
 
 TEST(YamlLoaderTest, EmptyFileIsFineAndMissingFileIsAnError) {

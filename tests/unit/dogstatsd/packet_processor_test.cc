@@ -182,6 +182,43 @@ TEST(DsdPacketProcessorTest, MetricEnrichmentSpec82) {
   }
 }
 
+// Issue 10: dd.internal.jmx_check_name:<check> sets the metric's source as the agent's
+// comp/dogstatsd/server/enrich.go does, through pkg/metrics/metricsource.go
+// JMXCheckNameToMetricSource: the fifteen JMX integrations by name, anything else JMX custom.
+// The source decides the v2 origin service (spec §5.6): kafka 90, tomcat 163, JMX custom 9.
+TEST(DsdPacketProcessorTest, JmxCheckNameTagPicksTheIntegrationsSource) {
+  using S = metrics::MetricSource;
+  const struct {
+    std::string check;
+    S want;
+    uint32_t service;
+  } cases[] = {
+      {"activemq", S::kActivemq, 12},   {"cassandra", S::kCassandra, 28},
+      {"confluent_platform", S::kConfluentPlatform, 40},
+      {"hazelcast", S::kHazelcast, 70}, {"hive", S::kHive, 73},         {"hivemq", S::kHivemq, 74},
+      {"hudi", S::kHudi, 76},           {"ignite", S::kIgnite, 83},     {"jboss_wildfly", S::kJbossWildfly, 87},
+      {"kafka", S::kKafka, 90},         {"presto", S::kPresto, 130},    {"solr", S::kSolr, 147},
+      {"sonarqube", S::kSonarqube, 148}, {"tomcat", S::kTomcat, 163},   {"weblogic", S::kWeblogic, 172},
+      {"my_own_jmx_app", S::kJmxCustom, 9},
+      {"", S::kJmxCustom, 9},
+      {"Kafka", S::kJmxCustom, 9},      // names match exactly, as the agent's switch does
+      {"docker", S::kJmxCustom, 9},     // a core check's name is not a JMX integration
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.check);
+    RecordingSink sink;
+    PacketProcessor p(ProcessorOptions{}, sink);
+    p.process("jvm.heap:1|g|#env:prod,dd.internal.jmx_check_name:" + c.check, Transport::kUdp, 1700000000);
+    p.flush();
+    auto got = sink.samples();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].source, c.want);
+    EXPECT_EQ(metrics::originService(got[0].source), c.service);
+    EXPECT_EQ(metrics::originCategory(got[0].source), metrics::kOriginCategoryIntegration);
+    ASSERT_EQ(got[0].tags.size(), 1u);  // the internal tag is taken out
+  }
+}
+
 TEST(DsdPacketProcessorTest, SampleFieldsAndValues) {
   RecordingSink sink;
   PacketProcessor p(ProcessorOptions{}, sink);
@@ -199,7 +236,7 @@ TEST(DsdPacketProcessorTest, SampleFieldsAndValues) {
   EXPECT_EQ(got[2].value, 5);
   EXPECT_EQ(got[3].raw_value, "member");
   EXPECT_EQ(got[3].value, 0);
-  EXPECT_EQ(got[4].source, metrics::MetricSource::kJmxCustom);
+  EXPECT_EQ(got[4].source, metrics::MetricSource::kKafka);
   EXPECT_TRUE(got[4].tags.empty());
   EXPECT_EQ(p.counters().get(Stat::kMetricPackets), 5u);
 }

@@ -121,7 +121,7 @@ TEST(RetryQueueTest, FlushToDiskStoresUpToTheBudget) {
   MemoryStorage* disk = storage.get();
   RetryQueue q(100, 0.5, std::move(storage), tel);
   for (uint64_t i = 1; i <= 4; ++i) ASSERT_TRUE(q.add(tx(i, 25)).evicted.empty());
-  ASSERT_TRUE(q.flushToDisk().isOk());
+  ASSERT_TRUE(q.flushToDisk().status.isOk());
   ASSERT_EQ(disk->batches.size(), 1u);
   EXPECT_EQ(disk->batches[0].size(), 4u);
   EXPECT_EQ(q.transactionCount(), 0u);

@@ -66,6 +66,15 @@ class ScriptedServer {
     if (thread_.joinable()) thread_.join();
   }
 
+  // Lets every kNeverAnswer request (held or still to come) answer 200.
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
