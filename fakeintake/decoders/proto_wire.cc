@@ -240,8 +240,11 @@ common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Messa
     return msg.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   };
   if (parse(body) && msg.GetReflection()->GetUnknownFields(msg).empty()) return Status::ok();
+  // agent fakeintake behaviour: Go's proto decoding keeps invalid UTF-8 in every string field,
+  // and the payload is accepted. Here each invalid sequence becomes U+FFFD (so that JSON
+  // answers stay valid) and a Pyld50 violation records where.
   WireCheckOptions opts;
-  opts.coercible = [](const FieldDescriptor& f) { return f.name() == "tags"; };
+  opts.coercible = [](const FieldDescriptor&) { return true; };
   auto checked = checkProtoWire(body, descriptor, opts);
   const std::string what = "invalid " + std::string(descriptor.name()) + " protobuf: ";
   if (!checked.isOk()) return Status(StatusCode::kDataLoss, what + checked.status().message());
@@ -249,7 +252,7 @@ common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Messa
   msg.Clear();
   if (!parse(checked->rewritten)) return Status(StatusCode::kDataLoss, what + "libprotobuf rejected it");
   notes.push_back({"Pyld50", std::to_string(checked->coerced_strings) +
-                                 " tag(s) had invalid UTF-8, coerced to U+FFFD (first: " +
+                                 " string field(s) had invalid UTF-8, replaced by U+FFFD (first: " +
                                  checked->first_coerced + ")"});
   return Status::ok();
 }

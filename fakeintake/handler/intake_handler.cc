@@ -17,23 +17,6 @@ using common::StatusCode;
 
 namespace {
 
-std::string errorsJson(std::string_view message) {
-  std::string out = "{\"errors\":[\"";
-  for (char c : message) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "\"]}";
-}
-
 IntakeResponse jsonResponse(int status, std::string body) {
   IntakeResponse r;
   r.status = status;
