@@ -47,7 +47,8 @@ common::Result<WireCheckResult> checkProtoWire(std::string_view data,
 // parse), the body is walked with checkProtoWire (every string coercible) to explain the
 // failure or to replace invalid UTF-8 and parse again (adding a Pyld50 note: never a reject). DataLoss "invalid
 // <Message> protobuf: <where and why>" otherwise.
+// `reject_unknown_top_level` false: for schemas declared in part (the collector messages).
 common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Message& msg,
-                                  std::vector<DecodeNote>& notes);
+                                  std::vector<DecodeNote>& notes, bool reject_unknown_top_level = true);
 
 }  // namespace ddsim::fakeintake

@@ -253,11 +253,14 @@ ReadOutcome RequestReader::next() {
     return fail(413, "request body of " + std::to_string(*content_length) + " bytes, over the limit of " +
                          std::to_string(limits_.max_body_bytes));
   }
+  const size_t length = static_cast<size_t>(content_length.value_or(0));
+  if (length > 0 && limits_.admit_body && !limits_.admit_body(length)) {
+    return fail(503, "request bodies in flight are over the server's memory budget; retry");
+  }
   if (expect_continue && (chunked || content_length.value_or(0) > 0)) {
     if (!stream_.writeAll("HTTP/1.1 100 Continue\r\n\r\n")) return closed();
   }
   if (chunked) return readChunked(std::move(out));
-  const size_t length = static_cast<size_t>(content_length.value_or(0));
   if (length > 0) {
     if (!fillAtLeast(length)) return closed();
     req.body.assign(buf_, pos_, length);
@@ -286,6 +289,9 @@ ReadOutcome RequestReader::readChunked(ReadOutcome out) {
     if (size == 0) break;
     if (body.size() + size > limits_.max_body_bytes) {
       return fail(413, "chunked request body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+    }
+    if (limits_.admit_body && !limits_.admit_body(static_cast<size_t>(size))) {
+      return fail(503, "request bodies in flight are over the server's memory budget; retry");
     }
     if (!fillAtLeast(static_cast<size_t>(size) + 2)) return closed();
     body.append(buf_, pos_, static_cast<size_t>(size));
@@ -360,6 +366,7 @@ std::string errorResponse(int status, std::string_view message, std::string_view
   r.status = status;
   r.headers.set("Content-Type", "application/json");
   r.headers.set(kFakeintakeIdHeader, std::string(server_id));
+  if (status == 503) r.headers.set("Retry-After", "1");
   r.body = errorsJson(message);
   return serializeResponse(r, false, false);
 }

@@ -13,6 +13,7 @@
 //  - "Expect: 100-continue" gets its interim answer before the body is read.
 // Not thread-safe: one reader per connection.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,9 @@ struct RequestLimits {
   size_t max_header_bytes = 64 * 1024;       // the whole header block; more -> 431
   size_t max_headers = 256;                  // header lines; more -> 431
   size_t max_body_bytes = 64u << 20;         // declared or chunked; more -> 413
+  // Asked before a body (or a chunk) of n bytes is read; false -> 503 "retry" (the server's
+  // bound on bodies held at once). Unset = always.
+  std::function<bool(size_t)> admit_body;
 };
 
 struct ReadOutcome {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -20,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fakeintake/core/options.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_request_reader.h"
 #include "fakeintake/server/socket_stream.h"
@@ -126,6 +128,7 @@ struct HttpServer::Impl {
   std::multimap<common::SteadyTime, Conn> parked;
   std::multimap<common::SteadyTime, Conn> delayed;
   std::atomic<size_t> open_connections{0};
+  std::atomic<size_t> inflight_body_bytes{0};
   std::atomic<size_t> parked_count{0};
   std::atomic<size_t> worker_count{0};
 
@@ -210,9 +213,31 @@ struct HttpServer::Impl {
     RequestLimits limits;
     limits.max_header_bytes = options.max_header_bytes;
     limits.max_body_bytes = handler.options().max_body_bytes;
+    // Bodies held at once are bounded: the reader asks before reading each body (or chunk).
+    size_t reserved = 0;
+    if (options.max_inflight_body_bytes > 0) {
+      limits.admit_body = [this, &reserved](size_t n) {
+        if (inflight_body_bytes.fetch_add(n) + n > options.max_inflight_body_bytes) {
+          inflight_body_bytes -= n;
+          count("inflight_bodies_over_limit");
+          return false;
+        }
+        reserved += n;
+        return true;
+      };
+    }
     RequestReader reader(stream, limits);
     for (;;) {
       stream.setDeadline(serverNow() + options.request_timeout);
+      struct Release {
+        std::atomic<size_t>& inflight;
+        size_t& reserved;
+        void now() {
+          inflight -= reserved;
+          reserved = 0;
+        }
+        ~Release() { now(); }
+      } release{inflight_body_bytes, reserved};
       ReadOutcome out = reader.next();
       if (out.kind == ReadOutcome::Kind::kClosed) return closeConn(c);
       if (out.kind == ReadOutcome::Kind::kError) {
@@ -224,6 +249,7 @@ struct HttpServer::Impl {
       const bool keep = out.keep_alive && c.served < options.keep_alive_max_count && !stopping;
       out.request.remote_addr = c.peer;
       IntakeResponse resp = dispatch(std::move(out.request));
+      release.now();
       switch (resp.connection) {
         case ConnectionAction::kReset: return resetConn(c);
         case ConnectionAction::kNeverAnswer:
@@ -369,6 +395,20 @@ struct HttpServer::Impl {
   }
 };
 
+void splitMemoryCeiling(size_t total, IntakeOptions& intake, ServerOptions& server) {
+  if (total == 0) return;
+  constexpr size_t kMiB = size_t{1} << 20;
+  intake.max_memory_bytes = total / 2;
+  server.max_inflight_body_bytes = std::max(total / 8, 2 * kMiB);
+  intake.max_body_bytes = std::min(intake.max_body_bytes, server.max_inflight_body_bytes);
+  // The agent's largest uncompressed payload is 5 MiB (series): keep at least 8 MiB per body.
+  intake.max_decompressed_bytes = std::min(intake.max_decompressed_bytes, std::max(total / 32, 8 * kMiB));
+  // A decode holds the decompressed text and its decoded form: about 4x the decompressed size.
+  const size_t per_decode = 4 * intake.max_decompressed_bytes;
+  server.threads = std::clamp<size_t>(total / 8 / per_decode, 1, std::max<size_t>(1, server.threads));
+  intake.max_answer_bytes = std::clamp(total / 16, kMiB, intake.max_answer_bytes);
+}
+
 HttpServer::HttpServer(IntakeHandler& handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
 
@@ -400,6 +440,9 @@ common::Result<int> HttpServer::start() {
     while (!im.tick_cv.wait_for(lock, im.options.tick_interval, [&] { return im.stopping.load(); })) {
       lock.unlock();
       im.handler.tick(im.handler.clock().systemNow());
+      // Freed answers and bodies go back to the system instead of staying in glibc's arenas
+      // (what made the process "settle" far above its cap after queries).
+      if (im.options.trim_memory) malloc_trim(0);
       lock.lock();
     }
   });

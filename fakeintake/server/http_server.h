@@ -41,8 +41,19 @@ struct ServerOptions {
   int backlog = 0;                                 // listen backlog; 0 = SOMAXCONN
   std::chrono::milliseconds never_answer_max{std::chrono::minutes(10)};  // bound of that fault
   size_t max_parked = 1024;                        // "never answer" connections held at once
+  // Request bodies held at once by all connections (declared Content-Length); a request that
+  // would exceed it is answered 503 with Retry-After. 0 = no bound.
+  size_t max_inflight_body_bytes = 0;
   std::chrono::milliseconds tick_interval{1000};   // driver thread period for handler.tick()
+  bool trim_memory = true;                         // return freed heap memory at each tick
 };
+
+// Makes `total` bytes a ceiling for the whole fakeintake process: half for the store, an eighth
+// for request bodies in flight, an eighth for decompression and decoding (the decompressed size
+// cap per request and the number of concurrent decodes, `threads`, follow from it), and answers
+// of at most total/16 (payload pages, /metrics, routestats). See docs/fakeintake-api.md.
+struct IntakeOptions;
+void splitMemoryCeiling(size_t total, IntakeOptions& intake, ServerOptions& server);
 
 class HttpServer {
  public:

@@ -39,6 +39,8 @@ bool waitFor(int fd, int stop_fd, short events, int ms) {
 common::SteadyTime serverNow() { return common::SystemClock::instance().steadyNow(); }
 
 long SocketStream::read(char* buf, size_t n) {
+  // Checked before reading too, so that a client trickling bytes cannot outlive the deadline.
+  if (serverNow() >= deadline_) return -1;
   for (;;) {
     ssize_t got = ::recv(fd_, buf, n, 0);
     if (got >= 0) return static_cast<long>(got);

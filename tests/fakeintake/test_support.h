@@ -162,6 +162,13 @@ class RawConnection {
   }
   ~RawConnection() { close(fd_); }
   bool ok() const { return ok_; }
+  int fd() const { return fd_; }
+  // True when the peer has closed (or reset) the connection; false after the 5 s timeout.
+  bool peerClosed() const {
+    char c;
+    ssize_t n = recv(fd_, &c, 1, MSG_PEEK);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+  }
   void send(const std::string& data) const { ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL); }
   // Reads until the peer closes or the timeout; returns what arrived.
   std::string readAll() const {
