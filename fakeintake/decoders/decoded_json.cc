@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fakeintake/core/utf8.h"
+
 namespace ddsim::fakeintake {
 
 using common::Result;
@@ -187,7 +189,11 @@ json itemsToJson(const DecodedItems& items) {
             } catch (const std::exception&) {
             }
           }
-          return v.text;
+          // Text as received may hold any bytes (the raw form has them all): the JSON form is
+          // valid UTF-8, invalid sequences as U+FFFD.
+          std::string text = v.text;
+          sanitizeUtf8(text);
+          return text;
         } else {
           json arr = json::array();
           for (const auto& item : v) arr.push_back(toJson(item));
