@@ -34,13 +34,20 @@ bool eventually(F done) {
 }
 
 // A client whose answer must come while the slow ones still hold their connections: its read
-// timeout (2 s) is far below what they hold them for (the server's 30 s request timeout).
-std::unique_ptr<httplib::Client> impatientClient(const TestServer& s) { return s.client(2000); }
+// timeout (10 s) is far below what they may hold them for (read and request timeouts of 120 s
+// in these tests), so only a server that keeps capacity for it answers in time.
+std::unique_ptr<httplib::Client> impatientClient(const TestServer& s) { return s.client(10000); }
 
-TEST(ServerRobustness, ControlApiAnswersWhileEightSlowClientsHoldEveryIntakeWorker) {
+ServerOptions patientServer() {
   ServerOptions so;
   so.threads = 8;
-  TestServer s(IntakeOptions{}, so);
+  so.read_timeout = std::chrono::seconds(120);
+  so.request_timeout = std::chrono::seconds(120);
+  return so;
+}
+
+TEST(ServerRobustness, ControlApiAnswersWhileEightSlowClientsHoldEveryIntakeWorker) {
+  TestServer s(IntakeOptions{}, patientServer());
   std::vector<std::unique_ptr<RawConnection>> slow;
   for (int i = 0; i < 8; ++i) {
     slow.push_back(std::make_unique<RawConnection>(s.port()));
@@ -64,9 +71,7 @@ TEST(ServerRobustness, ControlApiAnswersWhileEightSlowClientsHoldEveryIntakeWork
 }
 
 TEST(ServerRobustness, NeverAnswerFaultsHoldNoWorkerAndCanBeCleared) {
-  ServerOptions so;
-  so.threads = 8;
-  TestServer s(IntakeOptions{}, so);
+  TestServer s(IntakeOptions{}, patientServer());
   auto c = impatientClient(s);
   ASSERT_EQ(c->Post("/fakeintake/faults", R"([{"route":"/api/v2/series","never_answer":true}])", "application/json")->status,
             200);
@@ -134,7 +139,9 @@ TEST(ServerRobustness, TwoThousandConcurrentConnectsAreAllServed) {
     setrlimit(RLIMIT_NOFILE, &rl);
   }
   if (rl.rlim_cur < 4200) GTEST_SKIP() << "needs 4,200 file descriptors";
-  TestServer s;
+  ServerOptions so;
+  so.keep_alive_timeout = std::chrono::seconds(60);  // a slow test machine must not see idle closes
+  TestServer s(IntakeOptions{}, so);
   constexpr int kClients = 2000;
   std::vector<int> fds;
   sockaddr_in a{};
