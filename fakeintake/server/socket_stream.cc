@@ -52,11 +52,14 @@ long SocketStream::read(char* buf, size_t n) {
 }
 
 bool SocketStream::writeAll(std::string_view bytes) {
-  const common::SteadyTime deadline = serverNow() + write_timeout_;
+  // The timeout bounds a write that makes no progress (a reader that stopped reading), not the
+  // time a large answer takes to a slow but reading client.
+  common::SteadyTime deadline = serverNow() + write_timeout_;
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
+      deadline = serverNow() + write_timeout_;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

@@ -23,6 +23,7 @@ class SocketStream final : public ByteStream {
   void setDeadline(common::SteadyTime deadline) { deadline_ = deadline; }
 
   long read(char* buf, size_t n) override;
+  // Fails when no byte could be written for write_timeout.
   bool writeAll(std::string_view bytes) override;
 
  private:

@@ -69,7 +69,9 @@ TEST(BadInput, CorpusGetsClear4xxAndLosesNothing) {
   EXPECT_EQ(first[0]->raw, kGood);
   EXPECT_TRUE(first[0]->decoded.has_value());
   // Failures are counted per route and the raw bytes are queryable with the reason.
-  auto stats = json::parse(s.client()->Get("/fakeintake/routestats")->body);
+  auto routestats = s.client(60000)->Get("/fakeintake/routestats");
+  ASSERT_TRUE(routestats) << httplib::to_string(routestats.error());
+  auto stats = json::parse(routestats->body);
   EXPECT_EQ(stats["routes"]["/api/v2/series"]["decode_errors"], 5);
   auto raw = json::parse(s.client()->Get("/fakeintake/payloads?endpoint=/api/beta/sketches")->body);
   EXPECT_NE(raw["payloads"][0]["decode_error"].get<std::string>().find("SketchPayload"), std::string::npos);
