@@ -2,13 +2,22 @@
 // each posting ~100 KB zstd MetricPayloads (agent-like series, built with libprotobuf), each
 // fully decompressed, decoded, property-checked and stored. Target: >= 500 payloads/s.
 // BM_Fakeintake_DecodeSeriesV2: the same payload through decompression + decode in-process.
+// BM_FakeIntake_IngestAndQueryRss: a server configured as `fakeintake --max-memory CAP` is fed
+// ~100 KB payloads from 4 threads and queried (decoded JSON pages) for a while; the process's
+// peak RSS (VmHWM) is reported against the cap (issue 10: --max-memory is a real ceiling).
 #include <benchmark/benchmark.h>
 #include <httplib.h>
 #include <zstd.h>
 
+#include <malloc.h>
+
+#include <atomic>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/common/clock.h"
 #include "core/common/random.h"
@@ -177,6 +186,66 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
   state.counters["evicted_memory"] = static_cast<double>(handler.store().stats().evicted_memory);
 }
 BENCHMARK(BM_Fakeintake_HandleSeriesV2)->ArgNames({"payload_kb"})->Arg(100);
+
+// Peak resident set of this process, from /proc/self/status (VmHWM, kB).
+double peakRssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+void BM_FakeIntake_IngestAndQueryRss(benchmark::State& state) {
+  const size_t cap = static_cast<size_t>(state.range(0)) << 20;
+  const Payload payload = makePayload(100 * 1024);
+  mallopt(M_ARENA_MAX, 2);  // as `fakeintake serve` does
+  IntakeOptions o;
+  ServerOptions so;
+  splitMemoryCeiling(cap, o, so);
+  IntakeHandler handler(o, common::SystemClock::instance());
+  HttpServer server(handler, so);
+  const int port = server.start().value();
+  const httplib::Headers headers = {{"DD-API-KEY", "0123456789abcdef0123456789abcdef"}, {"Content-Encoding", "zstd"}};
+  int64_t posted = 0, refused = 0, queried = 0, answer_bytes = 0;
+  for (auto _ : state) {
+    // 4 agents post 8 payloads each, then a tester pages through the decoded series.
+    std::atomic<int64_t> ok{0}, busy{0};
+    std::vector<std::thread> agents;
+    for (int t = 0; t < 4; ++t) {
+      agents.emplace_back([&] {
+        httplib::Client c("127.0.0.1", port);
+        for (int i = 0; i < 8; ++i) {
+          auto r = c.Post("/api/v2/series", headers, payload.compressed, "application/x-protobuf");
+          (r && r->status == 202 ? ok : busy) += 1;
+        }
+      });
+    }
+    for (auto& a : agents) a.join();
+    httplib::Client q("127.0.0.1", port);
+    q.set_read_timeout(60, 0);
+    auto r = q.Get("/fakeintake/payloads?endpoint=/api/v2/series&format=json");
+    if (r && r->status == 200) {
+      ++queried;
+      answer_bytes += static_cast<int64_t>(r->body.size());
+    }
+    posted += ok;
+    refused += busy;
+  }
+  server.stop();
+  const double peak = peakRssMiB();
+  state.SetItemsProcessed(posted);
+  state.counters["cap_mib"] = static_cast<double>(state.range(0));
+  state.counters["peak_rss_mib"] = peak;
+  state.counters["peak_over_cap"] = peak / static_cast<double>(state.range(0));
+  state.counters["store_mib"] = static_cast<double>(handler.store().stats().memory_bytes) / (1 << 20);
+  state.counters["evicted_memory"] = static_cast<double>(handler.store().stats().evicted_memory);
+  state.counters["refused"] = static_cast<double>(refused);
+  state.counters["answer_mib_avg"] = queried ? static_cast<double>(answer_bytes) / queried / (1 << 20) : 0;
+}
+BENCHMARK(BM_FakeIntake_IngestAndQueryRss)->ArgNames({"cap_mib"})->Arg(256)->Iterations(60)->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace ddsim::fakeintake

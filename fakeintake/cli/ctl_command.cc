@@ -19,6 +19,9 @@ CLI::App* addCtlCommand(CLI::App& app, CtlArgs& a) {
   CLI::App* ctl = app.add_subcommand("ctl", "Query and control a running fakeintake");
   ctl->add_option("--url", a.url, "fakeintake URL, e.g. http://127.0.0.1:8080")->envname("FAKEINTAKE_URL")->required();
   ctl->require_subcommand(1);
+  // fakeintakectl (cobra) accepts its global flags anywhere: an option a subcommand does not
+  // know falls through to its parent. Inherited by every subcommand added below.
+  ctl->fallthrough();
   auto command = [&a](CLI::App* sub, const char* name) { sub->callback([&a, name] { a.command = name; }); };
 
   command(ctl->add_subcommand("route-stats", "Payload counts, requests and bytes per route"), "route-stats");
@@ -47,7 +50,12 @@ CLI::App* addCtlCommand(CLI::App& app, CtlArgs& a) {
   payloads->add_option("--format", a.format, "json = decoded; default raw (base64)");
   payloads->add_option("--cursor", a.cursor, "Only payloads after this cursor");
   command(get->add_subcommand("metric-names", "Names of every stored series"), "get-metric-names");
+  // fakeintakectl's spelling: `get metric names`.
+  CLI::App* metric = get->add_subcommand("metric", "Stored series (fakeintakectl spelling)");
+  metric->require_subcommand(1);
+  command(metric->add_subcommand("names", "Names of every stored series"), "get-metric-names");
   CLI::App* runs = get->add_subcommand("check-runs", "Decoded check runs");
+  runs->alias("check-run");  // fakeintakectl's spelling
   command(runs, "get-check-runs");
   runs->add_option("--name", a.name, "Only this check");
   CLI::App* events = get->add_subcommand("events", "Decoded events");

@@ -1,5 +1,6 @@
 #include "fakeintake/cli/serve_command.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -20,7 +21,9 @@ void addServeOptions(CLI::App& app, ServeArgs& a) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--retention", a.retention, "How long payloads are kept (15m, 90s, 1h)")->capture_default_str();
-  app.add_option("--max-memory", a.max_memory, "Memory cap of the payload store (1GiB, 512MiB); oldest evicted first")
+  app.add_option("--max-memory", a.max_memory,
+                 "Memory ceiling of the whole process (1GiB, 512MiB): half for stored payloads (oldest "
+                 "evicted first), the rest for bodies in flight, decoding and answers")
       ->capture_default_str();
   app.add_option("--max-decompressed", a.max_decompressed, "Largest decompressed body accepted (413 above)")
       ->capture_default_str();
@@ -66,6 +69,13 @@ int runServe(const ServeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  ServerOptions so;
+  so.host = a.host;
+  so.port = a.port;
+  so.threads = a.threads;
+  splitMemoryCeiling(*memory, o, so);
+  // Fewer malloc arenas: freed memory is shared and trimmed instead of kept per thread.
+  mallopt(M_ARENA_MAX, 2);
   IntakeHandler handler(o, common::SystemClock::instance());
   if (!a.faults_file.empty()) {
     std::ifstream in(a.faults_file);
@@ -82,10 +92,6 @@ int runServe(const ServeArgs& a) {
     }
     handler.faults().setRules(std::move(rules).value(), common::SystemClock::instance().systemNow());
   }
-  ServerOptions so;
-  so.host = a.host;
-  so.port = a.port;
-  so.threads = a.threads;
   HttpServer server(handler, so);
   auto port = server.start();
   if (!port.isOk()) {
@@ -93,8 +99,10 @@ int runServe(const ServeArgs& a) {
     return 1;
   }
   std::cout << *port << std::endl;
-  spdlog::info("fakeintake {} listening on {} (retention {}, memory cap {} bytes{})", handler.serverId(),
-               server.url(), a.retention, o.max_memory_bytes, o.simulate_delays ? ", simulated delays" : "");
+  spdlog::info("fakeintake {} listening on {} (retention {}, memory ceiling {} bytes: store {}, bodies in "
+               "flight {}, {} concurrent decodes of at most {} bytes{})",
+               handler.serverId(), server.url(), a.retention, *memory, o.max_memory_bytes, so.max_inflight_body_bytes,
+               so.threads, o.max_decompressed_bytes, o.simulate_delays ? ", simulated delays" : "");
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("fakeintake: signal {}, stopping", sig);

@@ -1,6 +1,9 @@
 #include "fakeintake/core/http_message.h"
 
 #include <cctype>
+#include <cstdio>
+
+#include "fakeintake/core/utf8.h"
 
 namespace ddsim::fakeintake {
 
@@ -101,6 +104,25 @@ QueryParams parseQueryString(std::string_view query) {
     }
   }
   return out;
+}
+
+std::string errorsJson(std::string_view message) {
+  std::string text(message);
+  sanitizeUtf8(text);  // messages quote input (paths, names): keep the answer valid JSON
+  std::string out = "{\"errors\":[\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"]}";
 }
 
 }  // namespace ddsim::fakeintake

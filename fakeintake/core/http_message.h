@@ -50,6 +50,8 @@ std::optional<std::string_view> queryParam(const QueryParams& q, std::string_vie
 QueryParams parseQueryString(std::string_view query);
 std::string percentDecode(std::string_view s);
 std::string percentEncode(std::string_view s);
+// {"errors":["<message>"]}, the message JSON-escaped (the intake's error shape).
+std::string errorsJson(std::string_view message);
 
 struct IntakeRequest {
   std::string method = "POST";  // upper case

@@ -31,6 +31,16 @@ struct PropertyLimits {
   size_t max_tag_set_bytes = 100 * 1024;       // Pyld24
 };
 
+// Bounds on what control-API clients can make the fakeintake hold or build (issue 10).
+// Exceeding one is a 4xx whose message names the limit.
+struct ControlLimits {
+  size_t max_fault_rules = 1000;              // rules in the schedule (replace or append)
+  size_t max_overrides = 1000;                // response overrides (endpoint, method)
+  size_t max_text_bytes = 4096;               // a rule's or override's id, route, type, body
+  size_t max_request_body_bytes = 1u << 20;   // a control request's body; more -> 413
+  size_t max_violations_per_answer = 10'000;  // /fakeintake/violations page size (next_cursor)
+};
+
 struct IntakeOptions {
   // Stored payloads older than this are dropped (the agent fakeintake's default).
   std::chrono::nanoseconds retention = std::chrono::minutes(15);
@@ -44,9 +54,13 @@ struct IntakeOptions {
   // Distinct routes the store and route stats track; a POST to a new route beyond this is
   // answered 400 and counted (protects against unbounded route cardinality).
   size_t max_routes = 16'384;
-  // Estimated size bound of one /fakeintake/payloads answer; past it the answer is cut short
-  // ("truncated": true) and continues from next_cursor.
+  // Longest request path accepted on an intake route; longer -> 414, not stored or tracked.
+  size_t max_route_bytes = 1024;
+  // Estimated size bound of one control answer: /fakeintake/payloads is cut short past it
+  // ("truncated": true, continue from next_cursor); /metrics and /fakeintake/routestats answer
+  // 413 with a message instead of building more.
   size_t max_answer_bytes = 64u << 20;
+  ControlLimits control;
   // Violations kept per payload (all are counted).
   size_t max_violations_per_payload = 100;
   // Virtual time: answer at once and report latency / "never answer" in X-Ddsim-* headers

@@ -8,7 +8,10 @@ RouteKind routeKind(std::string_view path) {
   if (path == "/api/beta/sketches") return RouteKind::kSketches;
   if (path == "/api/v1/check_run") return RouteKind::kCheckRuns;
   if (path == "/intake/" || path == "/intake") return RouteKind::kIntake;
-  if (path == "/api/v2/orch" || path == "/api/v1/orchestrator") return RouteKind::kOrchestrator;
+  // The process agent's connections use the same agent-payload message framing.
+  if (path == "/api/v2/orch" || path == "/api/v1/orchestrator" || path == "/api/v1/connections") {
+    return RouteKind::kOrchestrator;
+  }
   if (path == "/api/v2/orchmanif") return RouteKind::kOrchestratorManifest;
   if (path == "/api/v1/validate") return RouteKind::kValidate;
   return RouteKind::kGeneric;

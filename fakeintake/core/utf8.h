@@ -1,6 +1,7 @@
 #pragma once
-// UTF-8 validation and repair for decoded payload strings. The intake coerces invalid bytes in
-// tags to U+FFFD (saluki's intake notes); other fields are rejected by the callers.
+// UTF-8 validation and repair for decoded payload strings. Decoders never reject a payload for
+// invalid UTF-8 (the agent's fakeintake decodes it leniently): each maximal invalid sequence
+// becomes U+FFFD and the payload gets a Pyld50 violation.
 #include <cstddef>
 #include <string>
 #include <string_view>

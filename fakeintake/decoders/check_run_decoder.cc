@@ -21,15 +21,16 @@ Status bad(size_t i, const std::string& field, const std::string& what) {
 Result<std::vector<DecodedCheckRun>> decodeCheckRuns(std::string_view body,
                                                      std::vector<DecodeNote>& notes) {
   std::vector<DecodedCheckRun> out;
-  // agent fakeintake behaviour: "{}" and non-array bodies (agent diagnose) hold no check runs.
+  // agent fakeintake behaviour: "{}" and JSON objects (agent diagnose) hold no check runs.
+  // Anything that is not JSON at all is a decode error (400), not an accepted empty payload.
   if (body == "{}") return out;
-  size_t first = body.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && body[first] != '[') {
-    notes.push_back({"", "check_run body is not a JSON array; ignored as the agent fakeintake does"});
-    return out;
-  }
   auto doc = parseJsonBody(body, "check_run payload", notes);
   if (!doc.isOk()) return doc.status();
+  if (doc->is_object()) {
+    notes.push_back({"", "check_run body is a JSON object, not an array; ignored as the agent fakeintake does"});
+    return out;
+  }
+  if (!doc->is_array()) return Status(StatusCode::kDataLoss, "check_run payload: expected a JSON array of check runs");
   const json& arr = *doc;
   out.reserve(arr.size());
   for (size_t i = 0; i < arr.size(); ++i) {

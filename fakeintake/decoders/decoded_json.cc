@@ -1,6 +1,9 @@
 #include "fakeintake/decoders/decoded_json.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "fakeintake/core/utf8.h"
 
 namespace ddsim::fakeintake {
 
@@ -186,7 +189,11 @@ json itemsToJson(const DecodedItems& items) {
             } catch (const std::exception&) {
             }
           }
-          return v.text;
+          // Text as received may hold any bytes (the raw form has them all): the JSON form is
+          // valid UTF-8, invalid sequences as U+FFFD.
+          std::string text = v.text;
+          sanitizeUtf8(text);
+          return text;
         } else {
           json arr = json::array();
           for (const auto& item : v) arr.push_back(toJson(item));
@@ -194,6 +201,32 @@ json itemsToJson(const DecodedItems& items) {
         }
       },
       items);
+}
+
+json toV1Json(const DecodedSeries& s) {
+  json j = json::object();
+  j["metric"] = s.metric;
+  json pts = json::array();
+  for (const auto& p : s.points) pts.push_back(json::array({p.timestamp, number(p.value)}));
+  j["points"] = std::move(pts);
+  j["tags"] = s.tags;
+  j["host"] = std::string(s.host());
+  for (const auto& r : s.resources) {
+    if (r.type == "device") j["device"] = r.name;
+  }
+  j["type"] = std::string(seriesTypeName(s.type));
+  j["interval"] = s.interval;
+  if (!s.source_type_name.empty()) j["source_type_name"] = s.source_type_name;
+  if (!s.unit.empty()) j["unit"] = s.unit;
+  return j;
+}
+
+json itemsToJson(const DecodedItems& items, RouteKind kind) {
+  const auto* series = std::get_if<std::vector<DecodedSeries>>(&items);
+  if (kind != RouteKind::kSeriesV1 || !series) return itemsToJson(items);
+  json arr = json::array();
+  for (const auto& s : *series) arr.push_back(toV1Json(s));
+  return arr;
 }
 
 Result<DecodedSeries> seriesFromJson(const json& j) {
@@ -204,15 +237,30 @@ Result<DecodedSeries> seriesFromJson(const json& j) {
     }
     s.metric = x.value("metric", "");
     s.tags = stringsFrom(x, "tags");
+    // The v1 shape (host, device, points [[ts, v]], type as text) is read too.
+    for (const char* key : {"host", "device"}) {
+      if (auto it = x.find(key); it != x.end() && it->is_string() && !it->get<std::string>().empty()) {
+        s.resources.push_back({key, it->get<std::string>()});
+      }
+    }
     if (auto it = x.find("points"); it != x.end() && it->is_array()) {
       for (const auto& p : *it) {
         DecodedPoint dp;
-        if (auto v = p.find("value"); v != p.end()) dp.value = numberFrom(*v);
-        dp.timestamp = p.value("timestamp", int64_t{0});
+        if (p.is_array() && p.size() == 2) {
+          dp.timestamp = p[0].get<int64_t>();
+          dp.value = numberFrom(p[1]);
+        } else {
+          if (auto v = p.find("value"); v != p.end()) dp.value = numberFrom(*v);
+          dp.timestamp = p.value("timestamp", int64_t{0});
+        }
         s.points.push_back(dp);
       }
     }
-    s.type = x.value("type", 0);
+    if (auto t = x.find("type"); t != x.end() && t->is_string()) {
+      s.type = std::max(0, seriesTypeFromName(t->get<std::string>()));
+    } else {
+      s.type = x.value("type", 0);
+    }
     s.unit = x.value("unit", "");
     s.source_type_name = x.value("source_type_name", "");
     s.interval = x.value("interval", int64_t{0});

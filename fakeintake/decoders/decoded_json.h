@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/status.h"
+#include "fakeintake/core/routes.h"
 #include "fakeintake/decoders/decoded.h"
 
 namespace ddsim::fakeintake {
@@ -18,6 +19,12 @@ nlohmann::json toJson(const DecodedEvent& e);
 nlohmann::json toJson(const DecodedOrchestratorMessage& m);
 // The "data" of one payload: an array of items, or for generic bodies the JSON value / text.
 nlohmann::json itemsToJson(const DecodedItems& items);
+// A series in the agent's v1 JSON shape, as the agent fakeintake answers for /api/v1/series:
+// metric, points [[timestamp, value]], tags, host, device (when set), type as text
+// ("gauge", "rate", "count"), interval, source_type_name (when set).
+nlohmann::json toV1Json(const DecodedSeries& s);
+// itemsToJson, except that series received on /api/v1/series keep their v1 shape.
+nlohmann::json itemsToJson(const DecodedItems& items, RouteKind kind);
 
 common::Result<DecodedSeries> seriesFromJson(const nlohmann::json& j);
 common::Result<DecodedSketch> sketchFromJson(const nlohmann::json& j);

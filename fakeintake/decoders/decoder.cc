@@ -70,8 +70,15 @@ Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
   }
   // Catch-all: keep the text; mark JSON when it parses.
   DecodedGeneric g;
-  bool json_type = isJsonContentType(content_type);
-  if (json_type) {
+  if (isMultipartContentType(content_type)) {
+    auto parts = decodeMultipart(body, content_type);
+    if (parts.isOk()) {
+      body = std::move(parts).value();
+      g.is_json = true;
+    } else {
+      notes.push_back({"", parts.status().message() + "; kept as sent"});
+    }
+  } else if (isJsonContentType(content_type)) {
     auto parsed = parseJsonBody(body, "JSON body", notes);
     g.is_json = parsed.isOk();
     if (!parsed.isOk()) notes.push_back({"", parsed.status().message()});

@@ -20,6 +20,11 @@ common::Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view conte
 
 // True when the Content-Type names JSON ("application/json", "...+json", "text/json").
 bool isJsonContentType(std::string_view content_type);
+// True for "multipart/form-data; boundary=...".
+bool isMultipartContentType(std::string_view content_type);
+// The parts of a multipart/form-data body as the JSON text {"parts":[{"name","filename",
+// "content_type","size","data"(base64)}]}; DataLoss when it does not parse.
+common::Result<std::string> decodeMultipart(std::string_view body, std::string_view content_type);
 
 // The individual decoders (spec sections in decoded.h). `notes` collects tolerated oddities.
 common::Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,

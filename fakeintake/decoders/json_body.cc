@@ -54,6 +54,40 @@ Status checkShape(std::string_view body, std::string_view what) {
   return Status::ok();
 }
 
+// Go's encoding/json decodes a \u escape of a lone UTF-16 surrogate as U+FFFD; nlohmann_json
+// rejects the document. Rewrites such escapes to \ufffd; returns how many.
+size_t replaceLoneSurrogateEscapes(std::string& text) {
+  auto hex4 = [&](size_t at) -> int {
+    if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return -1;
+    int v = 0;
+    for (size_t k = at + 2; k < at + 6; ++k) {
+      char c = text[k];
+      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  };
+  size_t replaced = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '\\') continue;
+    int v = hex4(i);
+    if (v < 0xD800 || v > 0xDFFF) {
+      ++i;  // any other escape: skip its second character
+      continue;
+    }
+    int low = v <= 0xDBFF ? hex4(i + 6) : -1;
+    if (low >= 0xDC00 && low <= 0xDFFF) {
+      i += 11;  // a valid pair
+      continue;
+    }
+    text.replace(i, 6, "\\ufffd");
+    ++replaced;
+    i += 5;
+  }
+  return replaced;
+}
+
 }  // namespace
 
 Result<nlohmann::json> parseJsonBody(std::string_view body, std::string_view what,
@@ -66,6 +100,14 @@ Result<nlohmann::json> parseJsonBody(std::string_view body, std::string_view wha
     size_t n = sanitizeUtf8(fixed);
     notes.push_back({"Pyld50", std::to_string(n) + " invalid UTF-8 sequence(s) in the JSON text, "
                                "coerced to U+FFFD"});
+    text = fixed;
+  }
+  if (text.find("\\u") != std::string_view::npos && (text.find("\\ud") != std::string_view::npos ||
+                                                       text.find("\\uD") != std::string_view::npos)) {
+    if (fixed.empty()) fixed.assign(text);
+    if (size_t n = replaceLoneSurrogateEscapes(fixed); n > 0) {
+      notes.push_back({"Pyld50", std::to_string(n) + " \\u escape(s) of a lone UTF-16 surrogate, decoded as U+FFFD"});
+    }
     text = fixed;
   }
   try {

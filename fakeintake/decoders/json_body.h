@@ -1,7 +1,8 @@
 #pragma once
 // Parsing JSON request bodies with nlohmann_json at the adapter boundary: exceptions are caught
-// and turned into a status with the byte offset; invalid UTF-8 is coerced (Go's encoding/json,
-// which the agent fakeintake uses, does the same) and noted; nesting depth and element count
+// and turned into a status with the byte offset; invalid UTF-8 and \u escapes of lone
+// surrogates become U+FFFD (Go's encoding/json, which the agent fakeintake uses, does the same)
+// with a Pyld50 note; nesting depth and element count
 // are bounded before building the DOM so a hostile body cannot blow up memory.
 #include <string>
 #include <string_view>

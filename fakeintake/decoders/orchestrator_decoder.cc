@@ -15,6 +15,7 @@
 #include "fakeintake/core/decompress.h"
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/decoders/orchestrator_types.h"
+#include "fakeintake/decoders/proto_wire.h"
 
 namespace ddsim::fakeintake {
 
@@ -40,7 +41,7 @@ bool isZstdFrame(std::string_view data) {
 // Decodes `body` as message `m` into JSON text; "" when the type is unknown to the linked
 // schemas. Errors only when a known type fails to parse.
 Result<std::string> bodyToJson(const DecodedOrchestratorMessage& m, std::string_view body,
-                               std::string& message_name) {
+                               std::string& message_name, std::vector<DecodeNote>& notes) {
   const google::protobuf::Descriptor* desc = findOrchestratorDescriptor(m.type);
   if (!desc) return std::string();
   message_name = std::string(desc->full_name());
@@ -48,7 +49,8 @@ Result<std::string> bodyToJson(const DecodedOrchestratorMessage& m, std::string_
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(desc);
   if (!prototype) return std::string();
   std::unique_ptr<google::protobuf::Message> msg(prototype->New());
-  if (!msg->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+  // Invalid UTF-8 in a string field is replaced and noted, never a reject (as for series).
+  if (!parseAgentProtobuf(body, *msg, notes, /*reject_unknown_top_level=*/false).isOk()) {
     return Status(StatusCode::kDataLoss,
                   "orchestrator body is not a valid " + message_name + " protobuf");
   }
@@ -124,7 +126,7 @@ Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(std::string_v
   if (m.encoding == 1) {
     m.body_json = std::move(decoded_body);
   } else {
-    auto json = bodyToJson(m, decoded_body, m.message_name);
+    auto json = bodyToJson(m, decoded_body, m.message_name, notes);
     if (!json.isOk()) return json.status();
     m.body_json = std::move(json).value();
   }

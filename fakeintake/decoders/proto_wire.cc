@@ -232,16 +232,22 @@ Result<WireCheckResult> checkProtoWire(std::string_view data, const Descriptor& 
 namespace ddsim::fakeintake {
 
 common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Message& msg,
-                                  std::vector<DecodeNote>& notes) {
+                                  std::vector<DecodeNote>& notes, bool reject_unknown_top_level) {
   const Descriptor& descriptor = *msg.GetDescriptor();
   auto parse = [&](std::string_view bytes) {
     // libprotobuf logs invalid UTF-8 as an error; the walk below reports it properly instead.
     google::protobuf::LogSilencer silence;
     return msg.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   };
-  if (parse(body) && msg.GetReflection()->GetUnknownFields(msg).empty()) return Status::ok();
+  if (parse(body) && (!reject_unknown_top_level || msg.GetReflection()->GetUnknownFields(msg).empty())) {
+    return Status::ok();
+  }
+  // agent fakeintake behaviour: Go's proto decoding keeps invalid UTF-8 in every string field,
+  // and the payload is accepted. Here each invalid sequence becomes U+FFFD (so that JSON
+  // answers stay valid) and a Pyld50 violation records where.
   WireCheckOptions opts;
-  opts.coercible = [](const FieldDescriptor& f) { return f.name() == "tags"; };
+  opts.coercible = [](const FieldDescriptor&) { return true; };
+  opts.reject_unknown_top_level = reject_unknown_top_level;
   auto checked = checkProtoWire(body, descriptor, opts);
   const std::string what = "invalid " + std::string(descriptor.name()) + " protobuf: ";
   if (!checked.isOk()) return Status(StatusCode::kDataLoss, what + checked.status().message());
@@ -249,7 +255,7 @@ common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Messa
   msg.Clear();
   if (!parse(checked->rewritten)) return Status(StatusCode::kDataLoss, what + "libprotobuf rejected it");
   notes.push_back({"Pyld50", std::to_string(checked->coerced_strings) +
-                                 " tag(s) had invalid UTF-8, coerced to U+FFFD (first: " +
+                                 " string field(s) had invalid UTF-8, replaced by U+FFFD (first: " +
                                  checked->first_coerced + ")"});
   return Status::ok();
 }

@@ -3,8 +3,8 @@
 //  - it explains malformed input precisely (offset, field path, what is wrong), where
 //    libprotobuf only says "parse failed";
 //  - it checks that string fields are UTF-8, which proto3 parsing requires. Invalid bytes in
-//    coercible fields (tags) are replaced by U+FFFD in a rewritten copy, as the real intake
-//    coerces tags; anywhere else they are an error.
+//    coercible fields are replaced by U+FFFD in a rewritten copy; in other fields they are an
+//    error. The agent-payload path below treats every string field as coercible.
 // Thread-safe (no state).
 #include <functional>
 #include <string>
@@ -44,10 +44,11 @@ common::Result<WireCheckResult> checkProtoWire(std::string_view data,
 
 // The agent-payload protobuf path: parses `body` into `msg` with libprotobuf (its log output
 // silenced). Only when that fails, or leaves unknown top-level fields (garbage that happens to
-// parse), the body is walked with checkProtoWire (tags coercible) to explain the failure or to
-// coerce invalid UTF-8 in tags and parse again (adding a Pyld50 note). DataLoss "invalid
+// parse), the body is walked with checkProtoWire (every string coercible) to explain the
+// failure or to replace invalid UTF-8 and parse again (adding a Pyld50 note: never a reject). DataLoss "invalid
 // <Message> protobuf: <where and why>" otherwise.
+// `reject_unknown_top_level` false: for schemas declared in part (the collector messages).
 common::Status parseAgentProtobuf(std::string_view body, google::protobuf::Message& msg,
-                                  std::vector<DecodeNote>& notes);
+                                  std::vector<DecodeNote>& notes, bool reject_unknown_top_level = true);
 
 }  // namespace ddsim::fakeintake

@@ -41,6 +41,35 @@ void FaultEngine::appendRules(std::vector<FaultRule> rules, common::SystemTime n
   }
 }
 
+bool FaultEngine::setRulesWithin(std::vector<FaultRule> rules, common::SystemTime now, size_t max_rules) {
+  if (rules.size() > max_rules) return false;
+  setRules(std::move(rules), now);
+  return true;
+}
+
+bool FaultEngine::appendRulesWithin(std::vector<FaultRule> rules, common::SystemTime now, size_t max_rules) {
+  std::lock_guard lock(mu_);
+  if (rules_.size() + rules.size() > max_rules) return false;
+  for (auto& r : rules) {
+    resolve(r, now);
+    rules_.push_back(RuleState{std::move(r)});
+  }
+  return true;
+}
+
+size_t FaultEngine::ruleCount() const {
+  std::lock_guard lock(mu_);
+  return rules_.size();
+}
+
+bool FaultEngine::setOverrideWithin(ResponseOverride o, size_t max_overrides) {
+  std::lock_guard lock(mu_);
+  auto key = std::make_pair(o.method, o.endpoint);
+  if (overrides_.count(key) == 0 && overrides_.size() >= max_overrides) return false;
+  overrides_[key] = std::move(o);
+  return true;
+}
+
 void FaultEngine::clearRules() {
   std::lock_guard lock(mu_);
   rules_.clear();

@@ -50,8 +50,15 @@ class FaultEngine {
   void setRules(std::vector<FaultRule> rules, common::SystemTime now);
   // Appends to the schedule.
   void appendRules(std::vector<FaultRule> rules, common::SystemTime now);
+  // The same, refused (false, nothing changed) when the schedule would then hold more than
+  // `max_rules` rules: the control API's bound on what a client can make it keep.
+  bool setRulesWithin(std::vector<FaultRule> rules, common::SystemTime now, size_t max_rules);
+  bool appendRulesWithin(std::vector<FaultRule> rules, common::SystemTime now, size_t max_rules);
   void clearRules();
+  size_t ruleCount() const;
   void setOverride(ResponseOverride o);
+  // Refused (false) when it would add an override beyond `max_overrides`.
+  bool setOverrideWithin(ResponseOverride o, size_t max_overrides);
   void clearOverrides();
 
   // The fault for one request at `now` (consumes counts and random draws).

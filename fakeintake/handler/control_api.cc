@@ -1,6 +1,7 @@
 #include "fakeintake/handler/control_api.h"
 
 #include <charconv>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -101,7 +102,7 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
     next = p->id;
     json j = payloadEnvelope(*p);
     if (as_json) {
-      j["data"] = p->decoded ? itemsToJson(p->decoded->items) : json(nullptr);
+      j["data"] = p->decoded ? itemsToJson(p->decoded->items, p->kind) : json(nullptr);
     } else {
       j["data"] = base64Encode(p->raw);
     }
@@ -115,6 +116,12 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
   json answer = {{"payloads", std::move(arr)}, {"next_cursor", next}};
   if (truncated) answer["truncated"] = true;
   return jsonOk(answer);
+}
+
+IntakeResponse answerTooLarge(const IntakeHandler& h, std::string_view what, size_t estimate) {
+  return jsonError(413, std::string(what) + " answer of about " + std::to_string(estimate) +
+                            " bytes, over the limit of " + std::to_string(h.options().max_answer_bytes) +
+                            " (max_answer_bytes); flush payloads (/fakeintake/flushPayloads) or raise the limit");
 }
 
 json histogramJson(const SizeHistogram& h) {
@@ -136,8 +143,13 @@ json histogramJson(const SizeHistogram& h) {
 IntakeResponse getRouteStats(IntakeHandler& h, common::SystemTime now) {
   h.store().expire(now);
   auto counts = h.store().countsByRoute();
+  const auto snapshot = h.routeStats().snapshot();
+  // Each route's entry is about 1.5 KiB of JSON plus its name twice: refuse before building.
+  size_t estimate = 0;
+  for (const auto& [route, s] : snapshot) estimate += 1536 + 2 * route.size();
+  if (estimate > h.options().max_answer_bytes) return answerTooLarge(h, "routestats", estimate);
   json routes = json::object();
-  for (const auto& [route, s] : h.routeStats().snapshot()) {
+  for (const auto& [route, s] : snapshot) {
     auto it = counts.find(route);
     json statuses = json::object();
     for (const auto& [code, n] : s.status_counts) statuses[std::to_string(code)] = n;
@@ -184,8 +196,22 @@ IntakeResponse configureOverride(IntakeHandler& h, const IntakeRequest& req) {
   }
   if (o.endpoint.empty()) return jsonError(400, "override.endpoint is required");
   if (o.method.empty()) o.method = "POST";  // agent fakeintake default
+  // agent fakeintake behaviour: an override for a method that is not an HTTP method is a 400.
+  static const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH",
+                                                 "DELETE", "CONNECT", "OPTIONS", "TRACE"};
+  if (kMethods.count(o.method) == 0) return jsonError(400, "override.method \"" + o.method + "\" is not an HTTP method");
   if (o.status_code < 100 || o.status_code > 599) return jsonError(400, "override.status_code must be 100..599");
-  h.faults().setOverride(std::move(o));
+  const ControlLimits& limits = h.options().control;
+  for (const auto& [field, text] : {std::pair<const char*, const std::string*>{"endpoint", &o.endpoint},
+                                    {"content_type", &o.content_type}, {"body", &o.body}}) {
+    if (text->size() > limits.max_text_bytes) {
+      return jsonError(400, std::string("override.") + field + " is " + std::to_string(text->size()) +
+                                " bytes, over the limit of " + std::to_string(limits.max_text_bytes));
+    }
+  }
+  if (!h.faults().setOverrideWithin(std::move(o), limits.max_overrides)) {
+    return jsonError(400, "too many response overrides: the limit is " + std::to_string(limits.max_overrides));
+  }
   return respond(200, "", "");
 }
 
@@ -207,10 +233,24 @@ IntakeResponse faultsEndpoint(IntakeHandler& h, const IntakeRequest& req, common
   if (mode != "replace" && mode != "append") return jsonError(400, "mode must be replace or append");
   auto rules = parseFaultRules(req.body);
   if (!rules.isOk()) return jsonError(400, rules.status().message());
-  if (mode == "append") {
-    h.faults().appendRules(std::move(rules).value(), now);
-  } else {
-    h.faults().setRules(std::move(rules).value(), now);
+  const ControlLimits& limits = h.options().control;
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const FaultRule& r = (*rules)[i];
+    for (const auto& [field, text] : {std::pair<const char*, const std::string*>{"id", &r.id}, {"route", &r.route},
+                                      {"method", &r.method}, {"body", &r.body}, {"content_type", &r.content_type}}) {
+      if (text->size() > limits.max_text_bytes) {
+        return jsonError(400, "rules[" + std::to_string(i) + "]." + field + " is " + std::to_string(text->size()) +
+                                  " bytes, over the limit of " + std::to_string(limits.max_text_bytes));
+      }
+    }
+  }
+  const size_t n = rules->size();
+  const bool ok = mode == "append" ? h.faults().appendRulesWithin(std::move(rules).value(), now, limits.max_fault_rules)
+                                   : h.faults().setRulesWithin(std::move(rules).value(), now, limits.max_fault_rules);
+  if (!ok) {
+    return jsonError(400, "too many fault rules: " + std::to_string(n) + (mode == "append" ? " more than the " +
+                          std::to_string(h.faults().ruleCount()) + " installed" : std::string()) +
+                          " would exceed the limit of " + std::to_string(limits.max_fault_rules));
   }
   return jsonOk(h.faults().stateJson(now));
 }
@@ -244,6 +284,7 @@ IntakeResponse violationsEndpoint(IntakeHandler& h, const IntakeRequest& req, co
     }
     next = p->id;
     if (q.limit > 0 && list.size() >= q.limit) break;
+    if (list.size() >= h.options().control.max_violations_per_answer) break;  // continue from next_cursor
   }
   json counts = json::object();
   for (const auto& [name, n] : h.counters().snapshot()) {
@@ -292,7 +333,16 @@ IntakeResponse statsEndpoint(IntakeHandler& h) {
 
 IntakeResponse handleControl(IntakeHandler& h, const IntakeRequest& req, common::SystemTime now) {
   const std::string& path = req.path;
-  if (path == "/metrics") return respond(200, renderPrometheus(h, now), "text/plain; version=0.0.4");
+  const ControlLimits& limits = h.options().control;
+  if (req.body.size() > limits.max_request_body_bytes) {
+    return jsonError(413, "control request body of " + std::to_string(req.body.size()) + " bytes, over the limit of " +
+                              std::to_string(limits.max_request_body_bytes));
+  }
+  if (path == "/metrics") {
+    auto text = renderPrometheus(h, now, h.options().max_answer_bytes);
+    if (!text) return answerTooLarge(h, "/metrics", h.options().max_answer_bytes);
+    return respond(200, std::move(*text), "text/plain; version=0.0.4");
+  }
   if (path == "/fakeintake/health") return respond(200, "", "");
   if (path == "/fakeintake/payloads" || path == "/fakeintake/payloads/") return getPayloads(h, req, now);
   if (path == "/fakeintake/routestats") return getRouteStats(h, now);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -10,29 +11,13 @@
 #include "fakeintake/core/routes.h"
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/handler/control_api.h"
+#include "proto/process.pb.h"
 
 namespace ddsim::fakeintake {
 
 using common::StatusCode;
 
 namespace {
-
-std::string errorsJson(std::string_view message) {
-  std::string out = "{\"errors\":[\"";
-  for (char c : message) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "\"]}";
-}
 
 IntakeResponse jsonResponse(int status, std::string body) {
   IntakeResponse r;
@@ -58,6 +43,27 @@ std::string_view apiKeyOf(const IntakeRequest& req) {
   if (auto k = req.headers.get("DD-API-KEY")) return *k;
   if (auto k = queryParam(req.query, "api_key")) return *k;
   return {};
+}
+
+// agent fakeintake behaviour (test/fakeintake/server/body.go): /api/v1/connections is answered
+// with the collector's status, a ResCollector message (type 23) in a v3 header with protobuf
+// encoding, org 503, subscription 2, so that the process agent reads its check interval.
+const std::string& connectionsAnswer() {
+  static const std::string body = [] {
+    datadog::process_agent::ResCollector res;
+    res.set_message("");
+    res.mutable_status()->set_activeclients(1);
+    res.mutable_status()->set_interval(30);
+    std::string out(16, '\0');
+    out[0] = 3;   // header version
+    out[1] = 0;   // encoding: protobuf
+    out[2] = 23;  // type: ResCollector
+    out[3] = 2;   // subscription id
+    const int32_t org = 503;
+    std::memcpy(out.data() + 4, &org, sizeof org);  // little-endian; timestamp (8..15) stays 0
+    return out + res.SerializeAsString();
+  }();
+  return body;
 }
 
 bool isControlPath(std::string_view path) {
@@ -150,6 +156,12 @@ IntakeResponse IntakeHandler::validate(const IntakeRequest& req) {
 }
 
 IntakeResponse IntakeHandler::handleIntake(IntakeRequest& req, common::SystemTime now) {
+  if (req.path.size() > options_.max_route_bytes) {
+    counters_.add("rejected.route_too_long");
+    return jsonResponse(414, errorsJson("request path of " + std::to_string(req.path.size()) +
+                                        " bytes, over the limit of " + std::to_string(options_.max_route_bytes) +
+                                        "; not stored"));
+  }
   const FaultDecision fault = faults_.evaluate(req.method, req.path, now);
   if (fault.applies) counters_.add("faults.applied");
 
@@ -324,6 +336,15 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
                       !error.empty(), violation_count, fault.applies);
   if (!error.empty()) return jsonResponse(status, errorsJson(error));
+  if (req.path == "/api/v1/connections") {
+    IntakeResponse r;
+    r.status = 200;
+    r.body = connectionsAnswer();
+    r.headers.set("Content-Type", "application/x-protobuf");
+    return r;
+  }
+  // agent fakeintake behaviour: the flare's answer is the flare helper's JSON, with no case id.
+  if (req.path == "/support/flare") return jsonResponse(status, "{}");
   return jsonResponse(status, "{\"errors\":[]}");
 }
 

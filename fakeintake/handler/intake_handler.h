@@ -59,6 +59,9 @@ class IntakeHandler {
   // Counters by reason: "rejected.<reason>", "violations.<property>", "faults.<kind>",
   // "requests.intake", "requests.control", "stored", "decode_errors".
   const common::CounterSet& counters() const { return counters_; }
+  // Counts "transport.<event>": what the HTTP server refused before a request reached handle()
+  // (http_400, http_431, connections_over_limit, ...).
+  void countTransportEvent(std::string_view event) { counters_.add("transport." + std::string(event)); }
   // A flat snapshot for observers (report writer, GUI): counters plus store figures.
   common::TelemetrySnapshot telemetry() const;
 

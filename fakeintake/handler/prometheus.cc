@@ -1,5 +1,7 @@
 #include "fakeintake/handler/prometheus.h"
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "fakeintake/handler/intake_handler.h"
@@ -27,11 +29,18 @@ class Writer {
     out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
   }
   void sample(std::string_view name, std::string_view labels, double value) {
+    if (over_ || out_.size() > max_) {
+      over_ = true;
+      return;
+    }
     out_.append(name);
     if (!labels.empty()) out_.append("{").append(labels).append("}");
     out_.append(" ").append(format(value)).append("\n");
   }
   std::string take() { return std::move(out_); }
+  // Past `max` bytes the writer stops growing and remembers it (the caller answers 413).
+  void setLimit(size_t max) { max_ = max; }
+  bool over() const { return over_; }
 
  private:
   static std::string format(double v) {
@@ -39,6 +48,8 @@ class Writer {
     return std::to_string(v);
   }
   std::string out_;
+  size_t max_ = SIZE_MAX;
+  bool over_ = false;
 };
 
 std::string label(std::string_view key, std::string_view value) {
@@ -58,9 +69,10 @@ void histogram(Writer& w, std::string_view name, const std::string& route_label,
 
 }  // namespace
 
-std::string renderPrometheus(IntakeHandler& h, common::SystemTime now) {
+std::optional<std::string> renderPrometheus(IntakeHandler& h, common::SystemTime now, size_t max_bytes) {
   h.store().expire(now);
   Writer w;
+  w.setLimit(max_bytes);
   const auto routes = h.routeStats().snapshot();
   const auto counts = h.store().countsByRoute();
   const auto counters = h.counters().snapshot();
@@ -110,6 +122,7 @@ std::string renderPrometheus(IntakeHandler& h, common::SystemTime now) {
   w.sample("fakeintake_store_evictions_total", label("reason", "flush"), static_cast<double>(store.flushed));
   w.family("fakeintake_stored_total", "counter", "Payloads stored since start.");
   w.sample("fakeintake_stored_total", "", static_cast<double>(store.stored_total));
+  if (w.over()) return std::nullopt;
   return w.take();
 }
 

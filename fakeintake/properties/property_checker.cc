@@ -36,7 +36,7 @@ const std::vector<PropertyInfo> kCatalog = {
     {"Pyld23", "Tag Length", "each tag <= 200 bytes"},
     {"Pyld24", "Tag Set Size", "total tag bytes per series <= 100 KiB"},
     {"Pyld25", "Points Non-Empty", "a series carries at least one point"},
-    {"Pyld50", "Strict UTF-8", "strings are valid UTF-8 (invalid tags are coerced to U+FFFD)"},
+    {"Pyld50", "Strict UTF-8", "strings are valid UTF-8 (invalid sequences are decoded as U+FFFD)"},
     {"DdCheckStatus", "Check Status", "check run status is 0..3"},
     {"DdDecompressedCap", "Decompressed Cap", "decompressed body within the fakeintake's hard cap (default 64 MiB)"},
     // The agent's own "Agent Startup" event has an empty title and a text ("Version X", spec

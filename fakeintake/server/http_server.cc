@@ -1,139 +1,413 @@
 #include "fakeintake/server/http_server.h"
 
-#include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <malloc.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
+#include "fakeintake/core/options.h"
 #include "fakeintake/handler/intake_handler.h"
-#include "fakeintake/server/socket_reset.h"
+#include "fakeintake/server/http_request_reader.h"
+#include "fakeintake/server/socket_stream.h"
 
 namespace ddsim::fakeintake {
 
 namespace {
-// cpp-httplib decompresses gzip/deflate/br request bodies before handlers see them, without a
-// size bound. The pre-routing hook moves Content-Encoding here so the raw bytes reach the
-// handler, which decompresses them itself under its cap (and stores them as sent).
-constexpr const char* kHiddenEncoding = "X-Ddsim-Original-Content-Encoding";
+
+struct Conn {
+  int fd = -1;
+  std::string peer;          // "ip:port"
+  size_t served = 0;         // requests answered on this connection
+  std::string pending;       // response bytes still to write (a delayed answer)
+  bool close_after = false;  // close once `pending` is written
+};
+
+bool isControlPath(std::string_view path) {
+  return path == "/metrics" || path == "/fakeintake" || path.rfind("/fakeintake/", 0) == 0;
+}
+
+std::string peerOf(const sockaddr_storage& ss) {
+  char ip[INET6_ADDRSTRLEN] = {0};
+  int port = 0;
+  if (ss.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+    inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof ip);
+    port = ntohs(a->sin6_port);
+  } else {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip);
+    port = ntohs(a->sin_port);
+  }
+  return std::string(ip) + ":" + std::to_string(port);
+}
+
+// A counting gate without a stop problem: what runs under it (handler.handle) is bounded.
+class Slots {
+ public:
+  explicit Slots(size_t n) : free_(n) {}
+  void acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ > 0; });
+    --free_;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t free_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(IntakeHandler& h, ServerOptions o) : handler(h), options(std::move(o)) {}
+  Impl(IntakeHandler& h, ServerOptions o)
+      : handler(h), options(std::move(o)), intake_slots(std::max<size_t>(1, options.threads)) {}
 
   IntakeHandler& handler;
   const ServerOptions options;
-  httplib::Server server;
-  std::thread listener;
-  std::thread ticker;
+  Slots intake_slots;
   std::atomic<bool> started{false};
   std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::condition_variable cv;
   int port = 0;
+  int listen_fd = -1;
+  int epoll_fd = -1;
+  int wake_fd = -1;  // reactor inbox signal (drained)
+  int stop_fd = -1;  // readable once stopping (never drained): cuts every socket wait short
+  std::thread reactor;
+  std::thread ticker;
+  std::mutex tick_mu;
+  std::condition_variable tick_cv;
 
-  // Waits up to `d`, returning early (false) when the server is stopping.
-  bool waitFor(std::chrono::nanoseconds d) {
-    std::unique_lock lock(mu);
-    return !cv.wait_for(lock, d, [&] { return stopping.load(); });
+  // Worker pool (grows on demand up to max_workers).
+  std::mutex pool_mu;
+  std::condition_variable pool_cv;
+  std::deque<Conn> queue;
+  std::vector<std::thread> workers;
+  size_t idle_workers = 0;
+
+  // Reactor inbox: connections handed back by workers.
+  enum class Hand { kIdle, kPark, kDelay };
+  struct Handoff {
+    Hand kind;
+    Conn conn;
+    common::SteadyTime when;
+  };
+  std::mutex inbox_mu;
+  std::vector<Handoff> inbox;
+
+  // Reactor-thread state.
+  struct Idle {
+    Conn conn;
+    common::SteadyTime deadline;
+  };
+  std::unordered_map<int, Idle> idle;
+  std::multimap<common::SteadyTime, int> idle_deadlines;  // may hold stale entries
+  std::multimap<common::SteadyTime, Conn> parked;
+  std::multimap<common::SteadyTime, Conn> delayed;
+  std::atomic<size_t> open_connections{0};
+  std::atomic<size_t> inflight_body_bytes{0};
+  std::atomic<size_t> parked_count{0};
+  std::atomic<size_t> worker_count{0};
+
+  void count(std::string_view reason) { handler.countTransportEvent(reason); }
+
+  void closeConn(Conn& c, bool after_error = false) {
+    if (c.fd < 0) return;
+    after_error ? closeAfterError(c.fd) : closeSocket(c.fd);
+    c.fd = -1;
+    --open_connections;
+  }
+  void resetConn(Conn& c) {
+    if (c.fd < 0) return;
+    resetSocket(c.fd);
+    c.fd = -1;
+    --open_connections;
   }
 
-  httplib::Server::HandlerResponse preRouting(const httplib::Request& creq, httplib::Response& res) {
-    size_t bytes = 0;
-    for (const auto& [k, v] : creq.headers) bytes += k.size() + v.size();
-    if (bytes > options.max_header_bytes) {
-      res.status = 431;
-      res.set_header("Connection", "close");
-      res.set_content("{\"errors\":[\"request headers total " + std::to_string(bytes) +
-                          " bytes, over the limit of " + std::to_string(options.max_header_bytes) + "\"]}",
-                      "application/json");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // The request object is not const inside cpp-httplib; only the hook's signature is.
-    auto& req = const_cast<httplib::Request&>(creq);
-    auto range = req.headers.equal_range("Content-Encoding");
-    std::vector<std::string> values;
-    for (auto it = range.first; it != range.second; ++it) values.push_back(it->second);
-    if (!values.empty()) {
-      req.headers.erase(range.first, range.second);
-      for (auto& v : values) req.headers.emplace(kHiddenEncoding, std::move(v));
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  }
+  // --- worker side ---------------------------------------------------------------------------
 
-  void serve(const httplib::Request& hreq, httplib::Response& res, const httplib::ContentReader* reader) {
-    IntakeRequest req;
-    req.method = hreq.method;
-    req.path = hreq.path;
-    for (const auto& [k, v] : hreq.params) req.query.emplace_back(k, v);
-    for (const auto& [k, v] : hreq.headers) {
-      // cpp-httplib adds these pseudo-headers to every request; they were not sent.
-      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
-      if (equalsIgnoreCase(k, kHiddenEncoding)) {
-        req.headers.add("Content-Encoding", v);
-      } else {
-        req.headers.add(k, v);
-      }
-    }
-    req.remote_addr = hreq.remote_addr + ":" + std::to_string(hreq.remote_port);
-    if (reader) {
-      const size_t limit = handler.options().max_body_bytes;
-      bool too_large = false;
-      bool ok = (*reader)([&](const char* data, size_t len) {
-        if (req.body.size() + len > limit) {
-          too_large = true;
-          return false;
-        }
-        req.body.append(data, len);
-        return true;
-      });
-      if (!ok) {
-        // cpp-httplib sets 413 itself when Content-Length is over set_payload_max_length.
-        too_large = too_large || res.status == 413;
-        res.status = too_large ? 413 : 400;
-        res.set_header("Connection", "close");
-        res.set_header(std::string(kFakeintakeIdHeader), handler.serverId());
-        res.set_content(too_large ? "{\"errors\":[\"request body over the limit of " + std::to_string(limit) + " bytes\"]}"
-                                  : std::string("{\"errors\":[\"could not read the request body\"]}"),
-                        "application/json");
-        return;
-      }
-    }
-    IntakeResponse resp = handler.handle(std::move(req));
-    if (resp.latency.count() > 0 && !waitFor(resp.latency)) {
-      resetConnection(hreq.local_port, hreq.remote_addr, hreq.remote_port);
+  void submit(Conn c) {
+    std::lock_guard lock(pool_mu);
+    if (stopping) {
+      closeConn(c);
       return;
     }
-    switch (resp.connection) {
-      case ConnectionAction::kReset:
-        if (!resetConnection(hreq.local_port, hreq.remote_addr, hreq.remote_port)) {
-          spdlog::warn("fakeintake: connection to reset not found ({}:{})", hreq.remote_addr, hreq.remote_port);
-        }
-        res.set_header("Connection", "close");
-        return;
-      case ConnectionAction::kNeverAnswer:
-        waitFor(options.never_answer_max);
-        resetConnection(hreq.local_port, hreq.remote_addr, hreq.remote_port);
-        res.set_header("Connection", "close");
-        return;
-      case ConnectionAction::kAnswer: break;
-    }
-    res.status = resp.status;
-    std::string content_type;
-    for (const auto& [k, v] : resp.headers.entries()) {
-      if (equalsIgnoreCase(k, "Content-Type")) {
-        content_type = v;
-      } else {
-        res.set_header(k, v);
-      }
-    }
-    if (!resp.body.empty() || !content_type.empty()) {
-      res.set_content(std::move(resp.body), content_type.empty() ? "text/plain" : content_type.c_str());
+    queue.push_back(std::move(c));
+    if (idle_workers >= queue.size()) {
+      pool_cv.notify_one();
+    } else if (workers.size() < std::max<size_t>(1, options.max_workers)) {
+      workers.emplace_back([this] { workerLoop(); });
+      ++worker_count;
+    } else {
+      pool_cv.notify_one();  // all busy: it waits in the queue, each worker's hold is bounded
     }
   }
+
+  void workerLoop() {
+    std::unique_lock lock(pool_mu);
+    for (;;) {
+      ++idle_workers;
+      pool_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      --idle_workers;
+      if (queue.empty()) return;  // stopping
+      Conn c = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      if (stopping) {
+        closeConn(c);
+      } else {
+        serveConnection(std::move(c));
+      }
+      lock.lock();
+    }
+  }
+
+  void handOff(Hand kind, Conn c, common::SteadyTime when) {
+    {
+      std::lock_guard lock(inbox_mu);
+      inbox.push_back({kind, std::move(c), when});
+    }
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+  }
+
+  IntakeResponse dispatch(IntakeRequest req) {
+    if (isControlPath(req.path)) return handler.handle(std::move(req));
+    intake_slots.acquire();
+    IntakeResponse r = handler.handle(std::move(req));
+    intake_slots.release();
+    return r;
+  }
+
+  void serveConnection(Conn c) {
+    SocketStream stream(c.fd, stop_fd, options.read_timeout, options.write_timeout);
+    if (!c.pending.empty()) {
+      bool ok = stream.writeAll(c.pending);
+      c.pending.clear();
+      if (!ok || c.close_after) return closeConn(c);
+      return handOff(Hand::kIdle, std::move(c), {});
+    }
+    RequestLimits limits;
+    limits.max_header_bytes = options.max_header_bytes;
+    limits.max_body_bytes = handler.options().max_body_bytes;
+    // Bodies held at once are bounded: the reader asks before reading each body (or chunk).
+    size_t reserved = 0;
+    if (options.max_inflight_body_bytes > 0) {
+      limits.admit_body = [this, &reserved](size_t n) {
+        if (inflight_body_bytes.fetch_add(n) + n > options.max_inflight_body_bytes) {
+          inflight_body_bytes -= n;
+          count("inflight_bodies_over_limit");
+          return false;
+        }
+        reserved += n;
+        return true;
+      };
+    }
+    RequestReader reader(stream, limits);
+    for (;;) {
+      stream.setDeadline(serverNow() + options.request_timeout);
+      struct Release {
+        std::atomic<size_t>& inflight;
+        size_t& reserved;
+        void now() {
+          inflight -= reserved;
+          reserved = 0;
+        }
+        ~Release() { now(); }
+      } release{inflight_body_bytes, reserved};
+      ReadOutcome out = reader.next();
+      if (out.kind == ReadOutcome::Kind::kClosed) return closeConn(c);
+      if (out.kind == ReadOutcome::Kind::kError) {
+        count("http_" + std::to_string(out.error_status));
+        stream.writeAll(errorResponse(out.error_status, out.error, handler.serverId()));
+        return closeConn(c, true);
+      }
+      ++c.served;
+      const bool keep = out.keep_alive && c.served < options.keep_alive_max_count && !stopping;
+      out.request.remote_addr = c.peer;
+      IntakeResponse resp = dispatch(std::move(out.request));
+      release.now();
+      switch (resp.connection) {
+        case ConnectionAction::kReset: return resetConn(c);
+        case ConnectionAction::kNeverAnswer:
+          if (parked_count.load() >= options.max_parked) {
+            count("parked_over_limit");
+            return resetConn(c);
+          }
+          ++parked_count;
+          return handOff(Hand::kPark, std::move(c), serverNow() + options.never_answer_max);
+        case ConnectionAction::kAnswer: break;
+      }
+      // Pipelined requests after a delayed answer are not served (the connection closes).
+      const bool keep_after = keep && !(resp.latency.count() > 0 && reader.hasBuffered());
+      std::string bytes = serializeResponse(resp, keep_after, out.head_only);
+      if (resp.latency.count() > 0) {
+        c.pending = std::move(bytes);
+        c.close_after = !keep_after;
+        return handOff(Hand::kDelay, std::move(c),
+                       serverNow() + std::chrono::duration_cast<std::chrono::milliseconds>(resp.latency));
+      }
+      if (!stream.writeAll(bytes) || !keep_after) return closeConn(c);
+      if (!reader.hasBuffered()) return handOff(Hand::kIdle, std::move(c), {});
+    }
+  }
+
+  // --- reactor side --------------------------------------------------------------------------
+
+  void addIdle(Conn c, common::SteadyTime now) {
+    const int fd = c.fd;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.fd = fd;
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      closeConn(c);
+      return;
+    }
+    const auto deadline = now + options.keep_alive_timeout;
+    idle[fd] = Idle{std::move(c), deadline};
+    idle_deadlines.emplace(deadline, fd);
+  }
+
+  void acceptAll(common::SteadyTime now) {
+    for (;;) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof ss;
+      int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno == EMFILE || errno == ENFILE) {
+          count("accept_no_descriptors");
+          spdlog::warn("fakeintake: accept: out of file descriptors");
+        }
+        return;
+      }
+      if (open_connections.load() >= options.max_connections) {
+        count("connections_over_limit");
+        resetSocket(fd);
+        continue;
+      }
+      ++open_connections;
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      addIdle(Conn{fd, peerOf(ss), 0, {}, false}, now);
+    }
+  }
+
+  void drainInbox(common::SteadyTime now) {
+    uint64_t v = 0;
+    [[maybe_unused]] auto n = ::read(wake_fd, &v, sizeof v);
+    std::vector<Handoff> items;
+    {
+      std::lock_guard lock(inbox_mu);
+      items.swap(inbox);
+    }
+    for (auto& h : items) {
+      switch (h.kind) {
+        case Hand::kIdle: addIdle(std::move(h.conn), now); break;
+        case Hand::kPark: parked.emplace(h.when, std::move(h.conn)); break;
+        case Hand::kDelay: delayed.emplace(h.when, std::move(h.conn)); break;
+      }
+    }
+  }
+
+  void expire(common::SteadyTime now) {
+    while (!idle_deadlines.empty() && idle_deadlines.begin()->first <= now) {
+      auto [deadline, fd] = *idle_deadlines.begin();
+      idle_deadlines.erase(idle_deadlines.begin());
+      auto it = idle.find(fd);
+      if (it == idle.end() || it->second.deadline != deadline) continue;  // stale
+      ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      closeConn(it->second.conn);
+      idle.erase(it);
+    }
+    while (!parked.empty() && parked.begin()->first <= now) {
+      resetConn(parked.begin()->second);
+      parked.erase(parked.begin());
+      --parked_count;
+    }
+    while (!delayed.empty() && delayed.begin()->first <= now) {
+      Conn c = std::move(delayed.begin()->second);
+      delayed.erase(delayed.begin());
+      submit(std::move(c));  // a worker writes it (bounded by write_timeout)
+    }
+  }
+
+  int nextWaitMs(common::SteadyTime now) const {
+    common::SteadyTime next = now + std::chrono::seconds(1);
+    if (!idle_deadlines.empty()) next = std::min(next, idle_deadlines.begin()->first);
+    if (!parked.empty()) next = std::min(next, parked.begin()->first);
+    if (!delayed.empty()) next = std::min(next, delayed.begin()->first);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count();
+    return static_cast<int>(std::clamp<int64_t>(ms + 1, 0, 1000));
+  }
+
+  void reactorLoop() {
+    epoll_event events[256];
+    while (!stopping) {
+      int n = ::epoll_wait(epoll_fd, events, 256, nextWaitMs(serverNow()));
+      const common::SteadyTime now = serverNow();
+      for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        if (fd == listen_fd) {
+          acceptAll(now);
+        } else if (fd == wake_fd) {
+          drainInbox(now);
+        } else if (auto it = idle.find(fd); it != idle.end()) {
+          ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+          Conn c = std::move(it->second.conn);
+          idle.erase(it);
+          submit(std::move(c));  // readable or closed: the worker finds out which
+        }
+      }
+      expire(now);
+    }
+    drainInbox(serverNow());
+    for (auto& [fd, entry] : idle) closeConn(entry.conn);
+    idle.clear();
+    for (auto& [t, c] : parked) resetConn(c);
+    parked.clear();
+    parked_count = 0;
+    for (auto& [t, c] : delayed) resetConn(c);
+    delayed.clear();
+  }
 };
+
+void splitMemoryCeiling(size_t total, IntakeOptions& intake, ServerOptions& server) {
+  if (total == 0) return;
+  constexpr size_t kMiB = size_t{1} << 20;
+  intake.max_memory_bytes = total / 2;
+  server.max_inflight_body_bytes = std::max(total / 8, 2 * kMiB);
+  intake.max_body_bytes = std::min(intake.max_body_bytes, server.max_inflight_body_bytes);
+  // The agent's largest uncompressed payload is 5 MiB (series): keep at least 8 MiB per body.
+  intake.max_decompressed_bytes = std::min(intake.max_decompressed_bytes, std::max(total / 32, 8 * kMiB));
+  // A decode holds the decompressed text and its decoded form: about 4x the decompressed size.
+  const size_t per_decode = 4 * intake.max_decompressed_bytes;
+  server.threads = std::clamp<size_t>(total / 8 / per_decode, 1, std::max<size_t>(1, server.threads));
+  intake.max_answer_bytes = std::clamp(total / 16, kMiB, intake.max_answer_bytes);
+}
 
 HttpServer::HttpServer(IntakeHandler& handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
@@ -143,56 +417,34 @@ HttpServer::~HttpServer() { stop(); }
 common::Result<int> HttpServer::start() {
   Impl& im = *impl_;
   if (im.started.exchange(true)) return common::failedPrecondition("fakeintake server already started");
-  auto& svr = im.server;
-  const size_t threads = std::max<size_t>(1, im.options.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_read_timeout(im.options.read_timeout.count() / 1000, (im.options.read_timeout.count() % 1000) * 1000);
-  svr.set_write_timeout(im.options.write_timeout.count() / 1000, (im.options.write_timeout.count() % 1000) * 1000);
-  svr.set_keep_alive_timeout(im.options.keep_alive_timeout.count());
-  svr.set_keep_alive_max_count(im.options.keep_alive_max_count);
-  svr.set_payload_max_length(im.handler.options().max_body_bytes);
-  svr.set_tcp_nodelay(true);
-  svr.set_pre_routing_handler([&im](const httplib::Request& req, httplib::Response& res) {
-    return im.preRouting(req, res);
-  });
-  auto with_body = [&im](const httplib::Request& req, httplib::Response& res,
-                         const httplib::ContentReader& reader) { im.serve(req, res, &reader); };
-  auto without_body = [&im](const httplib::Request& req, httplib::Response& res) {
-    im.serve(req, res, nullptr);
-  };
-  svr.Post(".*", with_body);
-  svr.Put(".*", with_body);
-  svr.Patch(".*", with_body);
-  svr.Delete(".*", with_body);
-  svr.Get(".*", without_body);
-  svr.Options(".*", without_body);
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    res.status = 500;
-    res.set_content("{\"errors\":[\"internal error\"]}", "application/json");
-    spdlog::error("fakeintake: exception while serving a request: {}", what);
-  });
-
   int port = 0;
-  if (im.options.port == 0) {
-    port = svr.bind_to_any_port(im.options.host);
-  } else {
-    port = svr.bind_to_port(im.options.host, im.options.port) ? im.options.port : -1;
-  }
-  if (port <= 0) {
+  auto fd = listenTcp(im.options.host, im.options.port, im.options.backlog, port);
+  if (!fd.isOk()) {
     im.started = false;
-    return common::unavailable("cannot bind " + im.options.host + ":" + std::to_string(im.options.port));
+    return fd.status();
   }
+  im.listen_fd = *fd;
   im.port = port;
-  im.listener = std::thread([&im] { im.server.listen_after_bind(); });
+  im.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  im.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  im.stop_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  for (int f : {im.listen_fd, im.wake_fd}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = f;
+    ::epoll_ctl(im.epoll_fd, EPOLL_CTL_ADD, f, &ev);
+  }
+  im.reactor = std::thread([&im] { im.reactorLoop(); });
   im.ticker = std::thread([&im] {
-    while (im.waitFor(im.options.tick_interval)) im.handler.tick(im.handler.clock().systemNow());
+    std::unique_lock lock(im.tick_mu);
+    while (!im.tick_cv.wait_for(lock, im.options.tick_interval, [&] { return im.stopping.load(); })) {
+      lock.unlock();
+      im.handler.tick(im.handler.clock().systemNow());
+      // Freed answers and bodies go back to the system instead of staying in glibc's arenas
+      // (what made the process "settle" far above its cap after queries).
+      if (im.options.trim_memory) malloc_trim(0);
+      lock.lock();
+    }
   });
   return port;
 }
@@ -201,21 +453,47 @@ void HttpServer::stop() {
   Impl& im = *impl_;
   if (!im.started) return;
   {
-    std::lock_guard lock(im.mu);
+    std::lock_guard lock(im.tick_mu);
     if (im.stopping.exchange(true)) return;
   }
-  im.cv.notify_all();
-  im.server.stop();
-  if (im.listener.joinable()) im.listener.join();
+  im.tick_cv.notify_all();
+  uint64_t one = 1;
+  [[maybe_unused]] auto a = ::write(im.stop_fd, &one, sizeof one);
+  [[maybe_unused]] auto b = ::write(im.wake_fd, &one, sizeof one);
+  if (im.reactor.joinable()) im.reactor.join();
+  ::close(im.listen_fd);
+  {
+    std::lock_guard lock(im.pool_mu);
+    im.pool_cv.notify_all();
+  }
+  // Workers finish the connection they hold (every wait is cut short by stop_fd).
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(im.pool_mu);
+    workers.swap(im.workers);
+  }
+  for (auto& t : workers) t.join();
+  for (auto& c : im.queue) im.closeConn(c);
+  im.queue.clear();
+  // Connections handed back after the reactor ended.
+  for (auto& h : im.inbox) im.resetConn(h.conn);
+  im.inbox.clear();
   if (im.ticker.joinable()) im.ticker.join();
+  ::close(im.epoll_fd);
+  ::close(im.wake_fd);
+  ::close(im.stop_fd);
 }
 
-bool HttpServer::running() const { return impl_->started && !impl_->stopping && impl_->server.is_running(); }
+bool HttpServer::running() const { return impl_->started && !impl_->stopping; }
 
 int HttpServer::port() const { return impl_->port; }
 
 std::string HttpServer::url() const {
   return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
 }
+
+size_t HttpServer::parkedConnections() const { return impl_->parked_count.load(); }
+
+size_t HttpServer::workerThreads() const { return impl_->worker_count.load(); }
 
 }  // namespace ddsim::fakeintake

@@ -46,11 +46,12 @@ struct CtlRun {
   std::string out, err;
 };
 
-CtlRun ctl(const testing::TestServer& s, std::vector<std::string> words) {
+// Runs `fakeintake ctl <words>` (no --url added).
+CtlRun ctlWords(std::vector<std::string> words) {
   CLI::App app;
   CtlArgs args;
   addCtlCommand(app, args);
-  std::vector<std::string> argv = {"fakeintake", "ctl", "--url", s.url()};
+  std::vector<std::string> argv = {"fakeintake", "ctl"};
   argv.insert(argv.end(), words.begin(), words.end());
   std::vector<const char*> cargv;
   for (const auto& w : argv) cargv.push_back(w.c_str());
@@ -62,6 +63,11 @@ CtlRun ctl(const testing::TestServer& s, std::vector<std::string> words) {
   std::ostringstream out, err;
   int code = runCtl(args, out, err);
   return {code, out.str(), err.str()};
+}
+
+CtlRun ctl(const testing::TestServer& s, std::vector<std::string> words) {
+  words.insert(words.begin(), {"--url", s.url()});
+  return ctlWords(std::move(words));
 }
 
 TEST(FakeintakeCtl, RouteStatsFilterGetAndFaults) {
@@ -104,6 +110,23 @@ TEST(FakeintakeCtl, RouteStatsFilterGetAndFaults) {
   EXPECT_EQ(ctl(s, {"flush"}).code, 0);
   EXPECT_EQ(ctl(s, {"get", "metric-names"}).code, 2);
   EXPECT_EQ(ctl(s, {"health"}).code, 0);
+}
+
+// The agent's fakeintakectl spellings (test/fakeintake/cmd/client in DataDog/datadog-agent):
+// `get metric names`, `get check-run`, and the global --url after the subcommand.
+TEST(FakeintakeCtl, AcceptsFakeintakectlSpellingsAndLateGlobalFlags) {
+  testing::TestServer s;
+  ASSERT_TRUE(s.post("/api/v2/series", testing::testData("series_v2_zlib.bin"), "deflate"));
+  ASSERT_TRUE(s.post("/api/v1/check_run", testing::testData("check_run_zlib.bin"), "deflate", "application/json"));
+  auto run = ctlWords;
+  CtlRun names = run({"get", "metric", "names", "--url", s.url()});
+  EXPECT_EQ(names.code, 0) << names.err;
+  EXPECT_NE(names.out.find("snmp.ifOperStatus\n"), std::string::npos);
+  CtlRun runs = run({"get", "check-run", "--url", s.url()});
+  EXPECT_EQ(runs.code, 0) << runs.err;
+  EXPECT_NE(runs.out.find("\"check\""), std::string::npos) << runs.out;
+  CtlRun health = run({"health", "--url", s.url()});
+  EXPECT_EQ(health.code, 0) << health.err;
 }
 
 TEST(FakeintakeCtl, UnreachableServerIsAnError) {

@@ -2,7 +2,11 @@
 // Helpers shared by the fakeintake tests: payload builders (libprotobuf / nlohmann_json, so the
 // tests do not depend on our serializer), compressors, and a real server on 127.0.0.1:0 with a
 // ManualClock.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -146,5 +150,54 @@ class TestServer {
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
+
+// A raw TCP connection for requests cpp-httplib's client will not send.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{kClientTimeoutMs / 1000, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawConnection() { close(fd_); }
+  bool ok() const { return ok_; }
+  int fd() const { return fd_; }
+  // True when the peer has closed (or reset) the connection; false after the 5 s timeout.
+  bool peerClosed() const {
+    char c;
+    ssize_t n = recv(fd_, &c, 1, MSG_PEEK);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+  }
+  void send(const std::string& data) const { ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL); }
+  // Reads until the peer closes or the timeout; returns what arrived.
+  std::string readAll() const {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+      if (out.find("\r\n\r\n") != std::string::npos && out.find("Content-Length: ") != std::string::npos) {
+        size_t cl = std::stoul(out.substr(out.find("Content-Length: ") + 16));
+        if (out.size() >= out.find("\r\n\r\n") + 4 + cl) break;
+      }
+    }
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+};
+
+inline int statusOf(const std::string& raw) {
+  if (raw.size() < 12 || raw.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::stoi(raw.substr(9, 3));
+}
 
 }  // namespace ddsim::fakeintake::testing

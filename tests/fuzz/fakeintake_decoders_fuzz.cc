@@ -1,0 +1,43 @@
+// libFuzzer target: arbitrary payload bytes through the fakeintake's decoders, one route kind
+// (and content type) per input chosen by its first byte, then the JSON form tools read back.
+// Decoders must never crash, never throw, and produce JSON that serializes.
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "fakeintake/decoders/decoded_json.h"
+#include "fakeintake/decoders/decoder.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ddsim::fakeintake;
+  if (size == 0) return 0;
+  struct Target {
+    RouteKind kind;
+    const char* content_type;
+  };
+  static constexpr Target kTargets[] = {
+      {RouteKind::kSeriesV2, "application/x-protobuf"},
+      {RouteKind::kSeriesV2, "application/json"},
+      {RouteKind::kSeriesV1, "application/json"},
+      {RouteKind::kSketches, "application/x-protobuf"},
+      {RouteKind::kCheckRuns, "application/json"},
+      {RouteKind::kIntake, "application/json"},
+      {RouteKind::kOrchestrator, "application/x-protobuf"},
+      {RouteKind::kOrchestratorManifest, "application/x-protobuf"},
+      {RouteKind::kGeneric, "application/json"},
+      {RouteKind::kGeneric, "multipart/form-data; boundary=XyZ"},
+  };
+  const Target& t = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
+  std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
+  auto decoded = decodeBody(t.kind, t.content_type, std::move(body), 1u << 20);
+  if (!decoded.isOk()) {
+    if (decoded.status().message().empty()) std::abort();  // every refusal says why
+    return 0;
+  }
+  const nlohmann::json j = itemsToJson(decoded->items, t.kind);
+  const std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);  // valid UTF-8
+  if (text.empty()) std::abort();
+  return 0;
+}
