@@ -278,7 +278,7 @@ TEST(CompareCommandTest, OneScenarioAgainstItselfWithASeedKeepsDeterministicFigu
   EXPECT_NE(rowOf(r.out, "bytes per series").find("+0.0 %"), std::string::npos) << r.out;
   EXPECT_TRUE(ends(rowOf(r.out, "drops"), "no change")) << r.out;
   EXPECT_NE(r.out.find("rule       flagged when |delta mean %| >= 5 % and the 90% CI of delta excludes 0 "
-                       "(bootstrap, 10000 resamples, seed 42)"),
+                       "(Welch t with under 30 samples a side, else bootstrap, 10000 resamples, seed 42)"),
             std::string::npos)
       << r.out;
 }

@@ -69,48 +69,82 @@ const FigureRow& row(const Comparison& c, const std::string& id) {
   return c.rows.front();
 }
 
-// Flags per trial: with the rule as shipped (one observation per run) and, for contrast, with
+// Flags per trial, with the rule as shipped (one observation per run) and, for contrast, with
 // every flush taken as an independent sample (the old pooling).
+//
+// What CI gates on is a REGRESSION (exit 1); an improvement on null data is wrong too but fails
+// no build. The interval is two-sided at 90 %, so on null data each direction is flagged at most
+// 5 % of the time (less, since |Δ| >= 5 % is required on top): the gate is on the regression
+// rate, <= 5 %; both directions together are held to the two-sided 10 %. Welch's interval is
+// (near) exact here, so the rates sit just under those bounds: thousands of trials keep the
+// estimate's own error (binomial, about 0.3 % at 4000) well inside the margin. The contrast, per-
+// flush pooling, is computed on the first 400 trials only (its bootstrap is the slow part).
 struct Rates {
-  double shipped = 0, pooled = 0;
+  double regressions = 0, flagged = 0;  // as shipped
+  double pooled_flagged = 0;            // per-flush pooling, either direction
 };
 
 Rates falsePositiveRates(int runs_per_side, int trials, const NullModel& m) {
   common::Random rng(2026);
+  constexpr int kPooledTrials = 400;
   RuleOptions rule;
-  rule.resamples = 2000;
-  int shipped = 0, pooled = 0;
+  rule.resamples = 1000;
+  int regressions = 0, flagged = 0, pooled = 0;
   for (int t = 0; t < trials; ++t) {
     std::vector<double> pa, pb;
-    Side a = side(rng, runs_per_side, m, &pa);
-    Side b = side(rng, runs_per_side, m, &pb);
+    Side a = side(rng, runs_per_side, m, t < kPooledTrials ? &pa : nullptr);
+    Side b = side(rng, runs_per_side, m, t < kPooledTrials ? &pb : nullptr);
     rule.seed = static_cast<uint64_t>(t + 1);
     const Comparison c = compareSides(std::move(a), std::move(b), rule);
     const auto v = row(c, "flush_duration").result.verdict;
-    if (v == Verdict::kRegression || v == Verdict::kImprovement) ++shipped;
+    if (v == Verdict::kRegression) ++regressions;
+    if (v == Verdict::kRegression || v == Verdict::kImprovement) ++flagged;
+    if (t >= kPooledTrials) continue;
     const auto naive = compareFigure("flush duration", true, pa, pb, rule).verdict;
     if (naive == Verdict::kRegression || naive == Verdict::kImprovement) ++pooled;
   }
-  return {static_cast<double>(shipped) / trials, static_cast<double>(pooled) / trials};
+  const auto rate = [](int k, int n) { return static_cast<double>(k) / n; };
+  return {rate(regressions, trials), rate(flagged, trials), rate(pooled, std::min(trials, kPooledTrials))};
+}
+
+std::string describe(const Rates& r) {
+  return "regressions " + std::to_string(r.regressions) + ", flagged " + std::to_string(r.flagged) +
+         ", per-flush pooling flagged " + std::to_string(r.pooled_flagged);
 }
 
 TEST(CompareFalsePositiveTest, OneRunPerSideIsNeverFlaggedOnTiming) {
   const Rates r = falsePositiveRates(/*runs_per_side=*/1, /*trials=*/200, NullModel{});
-  EXPECT_EQ(r.shipped, 0.0);
+  EXPECT_EQ(r.flagged, 0.0) << describe(r);
   // The data is hard enough to fool per-flush pooling (what `compare` did before).
-  EXPECT_GT(r.pooled, 0.10) << "the null model is too easy to prove anything";
+  EXPECT_GT(r.pooled_flagged, 0.10) << "the null model is too easy to prove anything: " << describe(r);
 }
 
+// The bounds of a null model with `runs_per_side` replicates over 4000 trials; `contrast`: the
+// per-flush pooling must flag over 20 % of them (the data can still expose a wrong rule).
+void expectWithinBounds(int runs_per_side, const NullModel& m, bool contrast) {
+  const Rates r = falsePositiveRates(runs_per_side, /*trials=*/4000, m);
+  EXPECT_LE(r.regressions, 0.05) << describe(r);
+  EXPECT_LE(r.flagged, 0.10) << describe(r);
+  if (contrast) {
+    EXPECT_GT(r.pooled_flagged, 0.20) << "the null model is too easy to prove anything: " << describe(r);
+  }
+}
+
+// Measured: regressions 4.35 %, either direction 8.55 %, per-flush pooling 33 %.
 TEST(CompareFalsePositiveTest, FiveReplicatesPerSideStayUnderFivePercent) {
-  const Rates r = falsePositiveRates(/*runs_per_side=*/5, /*trials=*/200, NullModel{});
-  EXPECT_LE(r.shipped, 0.05) << "pooled: " << r.pooled;
+  expectWithinBounds(5, NullModel{}, /*contrast=*/true);
 }
 
+// Measured: regressions 4.65 %, either direction 8.9 %, per-flush pooling 42 %.
 TEST(CompareFalsePositiveTest, LargerRunToRunDriftStaysUnderFivePercent) {
   NullModel m;
   m.run_drift = 0.06;
-  const Rates r = falsePositiveRates(/*runs_per_side=*/5, /*trials=*/200, m);
-  EXPECT_LE(r.shipped, 0.05) << "pooled: " << r.pooled;
+  expectWithinBounds(5, m, /*contrast=*/true);
+}
+
+// Measured: regressions 3.85 %, either direction 7.5 %, per-flush pooling 44 %.
+TEST(CompareFalsePositiveTest, ThreeReplicatesPerSideStayUnderFivePercent) {
+  expectWithinBounds(3, NullModel{}, /*contrast=*/true);
 }
 
 TEST(CompareFalsePositiveTest, ATwentyPercentSlowdownAcrossReplicatesIsStillFound) {
