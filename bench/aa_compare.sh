@@ -24,7 +24,10 @@ for ((r = 0; r < rounds; r++)); do
   verdicts="$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(", ".join(f"{f[\"id\"]} {f[\"verdict\"]}" + (f" ({f[\"delta_pct\"]:+.1f} %)" if f.get("delta_pct") is not None else "") for f in d["figures"]))
+def one(f):
+    pct = f.get("delta_pct")
+    return f["id"] + " " + f["verdict"] + ("" if pct is None else " (%+.1f %%)" % pct)
+print(", ".join(one(f) for f in d["figures"]))
 ' "$out/round$r.json")"
   echo "round $r seed $seed exit $code: $verdicts"
   [[ $code -eq 0 ]] || flagged=$((flagged + 1))
