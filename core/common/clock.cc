@@ -1,5 +1,7 @@
 #include "core/common/clock.h"
 
+#include <time.h>
+
 #include <cassert>
 
 namespace ddsim::common {
@@ -37,6 +39,12 @@ void ManualClock::advanceTo(SystemTime t) {
   auto d = t - system_;
   system_ = t;
   steady_ += std::chrono::duration_cast<Duration>(d);
+}
+
+double threadCpuSeconds() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 }  // namespace ddsim::common

@@ -58,6 +58,10 @@ inline SystemTime fromUnixSeconds(double s) {
   return SystemTime(std::chrono::duration_cast<SystemTime::duration>(std::chrono::duration<double>(s)));
 }
 inline double toSeconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+// CPU time the calling thread has used, in seconds (CLOCK_THREAD_CPUTIME_ID): what a timing
+// comparison should measure, since another process on the machine does not inflate it.
+double threadCpuSeconds();
 inline Duration fromSeconds(double s) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }

@@ -35,6 +35,8 @@ void registerCompareCommand(CLI::App& app, int& exit_code) {
                                "Scenario replicates use S, S+1, ... (default: each scenario's own seed); also "
                                "seeds the bootstrap (default 1)");
   cmd->add_option("--json", a->compare.json_out, "Also write the verdicts as JSON to this file");
+  cmd->add_flag("--allow-different", a->compare.allow_different,
+                "Compare runs of different scenarios, seeds, modes, durations or agent settings (refused otherwise)");
   cmd->callback([a, seed, &app, &exit_code] {
     // As for `run`: the simulated agents' logs stay quiet unless asked for (their errors, e.g.
     // retried 503s, are part of the runs, not of the comparison).

@@ -37,6 +37,25 @@ bool looksLikeScenario(const json& doc) {
   return doc.is_object() && (doc.contains("workloads") || (doc.contains("name") && doc.contains("duration")));
 }
 
+// The identity of a report's run (its "scenario" section).
+json reportIdentity(const json& report) {
+  json id = json::object();
+  if (!report.contains("scenario") || !report["scenario"].is_object()) return id;
+  const json& sc = report["scenario"];
+  for (const char* k : {"name", "seed", "mode", "duration_seconds", "agent_overrides"}) {
+    if (sc.contains(k)) id[k] = sc[k];
+  }
+  return id;
+}
+
+json scenarioIdentity(const scenario::Scenario& s) {
+  return {{"name", s.name},
+          {"seed", s.seed},
+          {"mode", s.mode == scenario::Mode::kRealtime ? "realtime" : "virtual"},
+          {"duration_seconds", s.duration},
+          {"agent_overrides", s.agent.is_object() ? s.agent : json::object()}};
+}
+
 std::string seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", s);
@@ -64,6 +83,7 @@ common::Result<Input> readInput(const std::string& path) {
     if (!figures.isOk()) return figures.status();
     in.side.kind = "report";
     in.side.figures = std::move(*figures);
+    in.side.identity = reportIdentity(doc);
     return in;
   }
   if (!looksLikeScenario(doc)) {
@@ -79,6 +99,7 @@ common::Result<Input> readInput(const std::string& path) {
   auto sc = scenario::parseScenario(doc, path, lo);
   if (!sc.isOk()) return sc.status();
   in.side.kind = "scenario";
+  in.side.identity = scenarioIdentity(*sc);
   in.scenario = std::move(*sc);
   return in;
 }

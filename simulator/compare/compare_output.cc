@@ -118,8 +118,9 @@ std::string renderTable(const Comparison& c) {
   out << "base       " << describeSide(c.base) << "\n";
   out << "candidate  " << describeSide(c.candidate) << "\n";
   out << "rule       flagged when |delta mean %| >= " << printf1("%g", c.rule.effect_pct) << " % and the "
-      << confidenceLabel(c.rule) << " of delta excludes 0 (bootstrap, " << c.rule.resamples << " resamples, seed "
-      << c.rule.seed << ")\n\n";
+      << confidenceLabel(c.rule) << " of delta excludes 0 (Welch t with under "
+      << c.rule.bootstrap_min_samples << " samples a side, else bootstrap, " << c.rule.resamples
+      << " resamples, seed " << c.rule.seed << ")\n\n";
 
   std::vector<std::vector<std::string>> table = {{"figure", "per", "better", "n base/cand", "base mean", "cand mean",
                                                   "delta %", confidenceLabel(c.rule), "verdict"}};
@@ -198,6 +199,7 @@ json comparisonJson(const Comparison& c) {
            {{"effect_pct", c.rule.effect_pct},
             {"confidence", c.rule.confidence},
             {"resamples", c.rule.resamples},
+            {"bootstrap_min_samples", c.rule.bootstrap_min_samples},
             {"seed", c.rule.seed}}},
           {"figures", figures},
           {"regressions", regressions}};

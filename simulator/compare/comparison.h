@@ -17,6 +17,9 @@ struct Side {
   std::vector<uint64_t> seeds;    // the seed of each scenario replicate (empty for a report)
   std::vector<std::string> notes; // e.g. a replicate that failed its expectations
   FigureSet figures;
+  // What ran: scenario name, seed, mode, duration and agent settings. Two sides whose identity
+  // differs compare different experiments (differentIdentity says how).
+  nlohmann::json identity = nlohmann::json::object();
 };
 
 struct FigureRow {
@@ -45,5 +48,9 @@ struct Comparison {
 // absolute difference (the effect-size tolerance is then met by definition); both sides all 0
 // is no change.
 Comparison compareSides(Side base, Side candidate, const RuleOptions& rule);
+
+// How two sides' identities differ ("seed 7 vs 8", "agent setting serializer_compressor_kind:
+// \"zstd\" vs \"zlib\""); empty when they ran the same experiment.
+std::vector<std::string> differentIdentity(const nlohmann::json& base, const nlohmann::json& candidate);
 
 }  // namespace ddsim::compare

@@ -1,7 +1,8 @@
 #pragma once
 // The figures `ddsim compare` judges, and how each is read out of a `ddsim run` report
-// (docs/compare.md). A per-flush figure gives one sample per flush of a run; a per-run figure
-// gives one sample per run. Samples of several runs of one side are pooled by FigureSet::add.
+// (docs/compare.md). Every figure gives one observation per run: a per-flush figure the median
+// of its run's flushes (flushes within a run are not independent), a per-run figure its value.
+// Observations of several runs of one side are pooled by FigureSet::add.
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -23,6 +24,9 @@ struct FigureSpec {
   Granularity granularity;
   bool lower_is_better;
   const char* source;  // where the report holds it
+  // Virtual time makes it repeat exactly for the same scenario and seed (bytes, drops): such a
+  // figure is compared exactly, not statistically, when both sides ran in virtual time.
+  bool deterministic = false;
 };
 
 // Every figure, in table order: flush duration, serialize time, send time, bytes per series,

@@ -9,6 +9,8 @@
 
 namespace ddsim::compare {
 
+using nlohmann::json;
+
 namespace {
 
 std::string shortNumber(double v) {
@@ -59,6 +61,25 @@ int runCompare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
       return codeFor(in.status());
     }
     inputs[s] = std::move(*in);
+  }
+  // Different experiments are refused before anything runs, unless the caller means it.
+  {
+    json base_id = inputs[0].side.identity, cand_id = inputs[1].side.identity;
+    if (args.seed && inputs[0].side.kind == "scenario" && inputs[1].side.kind == "scenario") {
+      base_id.erase("seed");  // --seed runs both sides with the same seeds
+      cand_id.erase("seed");
+    }
+    const auto diffs = differentIdentity(base_id, cand_id);
+    if (!diffs.empty()) {
+      std::string list;
+      for (const auto& d : diffs) list += (list.empty() ? "" : "; ") + d;
+      if (!args.allow_different) {
+        err << "ddsim compare: BASE and CANDIDATE ran different experiments (" << list
+            << "). Pass --allow-different to compare them anyway.\n";
+        return kCompareBadInput;
+      }
+      inputs[1].side.notes.push_back("compared with --allow-different: " + list);
+    }
   }
   for (int i = 0; i < args.replicates; ++i) {
     for (int s = 0; s < 2; ++s) {

@@ -24,6 +24,9 @@ struct CompareArgs {
   std::optional<uint64_t> seed;     // scenario replicate i uses seed + i (default: the scenario's
                                     // own seed); also seeds the bootstrap (default 1)
   std::string json_out;             // empty: no JSON file
+  // Two sides that ran different experiments (scenario, seed, mode, duration, agent settings)
+  // are refused unless this is set: a deliberate A/B of settings says so.
+  bool allow_different = false;
 };
 
 // Runs the comparison: the table goes to `out`; progress, notes on the run and errors (naming

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/common/random.h"
+#include "simulator/compare/student_t.h"
 
 namespace ddsim::compare {
 namespace {
@@ -36,6 +37,46 @@ std::pair<double, double> percentileInterval(std::vector<double>& values, double
   return {percentile(values, tail), percentile(values, 1.0 - tail)};
 }
 
+// The percentile-bootstrap interval of Δ mean % (many samples on both sides).
+std::pair<double, double> bootstrapDeltaPct(const std::vector<double>& base, const std::vector<double>& candidate,
+                                            const RuleOptions& options) {
+  common::Random rng(options.seed);
+  std::vector<double> deltas;
+  deltas.reserve(static_cast<size_t>(options.resamples));
+  for (int i = 0; i < options.resamples; ++i) {
+    const double b = resampledMean(base, rng);
+    const double c = resampledMean(candidate, rng);
+    if (b == 0) continue;
+    deltas.push_back((c - b) / std::fabs(b) * 100.0);
+  }
+  return percentileInterval(deltas, options.confidence);
+}
+
+double sampleVariance(const std::vector<double>& v, double m) {
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return ss / static_cast<double>(v.size() - 1);
+}
+
+// The Welch interval of mean(candidate) - mean(base): Student t with the Welch-Satterthwaite
+// degrees of freedom. Both sides need 2 or more samples.
+std::pair<double, double> welchInterval(const std::vector<double>& base, const std::vector<double>& candidate,
+                                        double confidence) {
+  const double mb = mean(base), mc = mean(candidate);
+  const double nb = static_cast<double>(base.size()), nc = static_cast<double>(candidate.size());
+  const double wb = sampleVariance(base, mb) / nb, wc = sampleVariance(candidate, mc) / nc;
+  const double d = mc - mb;
+  const double se2 = wb + wc;
+  if (se2 <= 0) return {d, d};  // both sides constant: no noise to allow for
+  const double df = se2 * se2 / (wb * wb / (nb - 1) + wc * wc / (nc - 1));
+  const double half = studentTQuantile(0.5 + confidence / 2.0, df) * std::sqrt(se2);
+  return {d - half, d + half};
+}
+
+bool fewSamples(const std::vector<double>& base, const std::vector<double>& candidate, const RuleOptions& options) {
+  return std::min(base.size(), candidate.size()) < static_cast<size_t>(options.bootstrap_min_samples);
+}
+
 }  // namespace
 
 const char* verdictName(Verdict v) {
@@ -64,16 +105,13 @@ FigureResult compareFigure(const std::string& name, bool lower_is_better, const 
   }
   r.delta_pct = (r.candidate_mean - r.base_mean) / std::fabs(r.base_mean) * 100.0;
 
-  common::Random rng(options.seed);
-  std::vector<double> deltas;
-  deltas.reserve(static_cast<size_t>(options.resamples));
-  for (int i = 0; i < options.resamples; ++i) {
-    const double b = resampledMean(base, rng);
-    const double c = resampledMean(candidate, rng);
-    if (b == 0) continue;
-    deltas.push_back((c - b) / std::fabs(b) * 100.0);
+  if (fewSamples(base, candidate, options)) {
+    const auto [lo, hi] = welchInterval(base, candidate, options.confidence);
+    r.ci_low = lo / std::fabs(r.base_mean) * 100.0;
+    r.ci_high = hi / std::fabs(r.base_mean) * 100.0;
+  } else {
+    std::tie(r.ci_low, r.ci_high) = bootstrapDeltaPct(base, candidate, options);
   }
-  std::tie(r.ci_low, r.ci_high) = percentileInterval(deltas, options.confidence);
 
   const bool big = std::fabs(r.delta_pct) >= options.effect_pct;
   const bool excludes_zero = r.ci_low > 0 || r.ci_high < 0;
@@ -89,6 +127,9 @@ FigureResult compareFigure(const std::string& name, bool lower_is_better, const 
 std::pair<double, double> meanDifferenceInterval(const std::vector<double>& base, const std::vector<double>& candidate,
                                                  const RuleOptions& options) {
   if (base.empty() || candidate.empty()) return {0, 0};
+  if (base.size() >= 2 && candidate.size() >= 2 && fewSamples(base, candidate, options)) {
+    return welchInterval(base, candidate, options.confidence);
+  }
   common::Random rng(options.seed);
   std::vector<double> diffs;
   diffs.reserve(static_cast<size_t>(options.resamples));

@@ -61,8 +61,10 @@ void Agent::flush(double now, bool all_buckets) {
   observed_forwarder_->setFlushIndex(index);
   const auto before = timed_->totals();
   Stopwatch sw;
+  CpuStopwatch cpu;
   demux_->flush(now, /*wait_for_serializer=*/false, all_buckets);
   const double total = sw.seconds();
+  const double total_cpu = cpu.seconds();
   const auto after = timed_->totals();
   observed_forwarder_->setFlushIndex(-1);
   if (deps_.observer) {
@@ -71,6 +73,8 @@ void Agent::flush(double now, bool all_buckets) {
     r.start = now;
     r.serialize_seconds = after.seconds - before.seconds;
     r.aggregate_seconds = std::max(0.0, total - r.serialize_seconds);
+    r.serialize_cpu_seconds = after.cpu_seconds - before.cpu_seconds;
+    r.aggregate_cpu_seconds = std::max(0.0, total_cpu - r.serialize_cpu_seconds);
     r.series = after.series - before.series;
     r.sketches = after.sketches - before.sketches;
     r.service_checks = after.service_checks - before.service_checks;

@@ -16,6 +16,8 @@ struct FlushRecord {
   double start = 0;                 // Unix seconds of the flush trigger
   double aggregate_seconds = 0;     // time samplers, check samplers (flush minus serialize)
   double serialize_seconds = 0;     // inside the serializer
+  double aggregate_cpu_seconds = 0;  // the same two as CPU time of the flushing thread
+  double serialize_cpu_seconds = 0;
   int64_t series = 0;
   int64_t sketches = 0;
   int64_t service_checks = 0;

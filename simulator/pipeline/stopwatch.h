@@ -1,5 +1,6 @@
 #pragma once
-// Measures real elapsed time for the report's timing section (never virtual time).
+// Measure real elapsed time and the calling thread's CPU time for the report's timing section
+// (never virtual time).
 #include "core/common/clock.h"
 
 namespace ddsim::pipeline {
@@ -11,6 +12,16 @@ class Stopwatch {
 
  private:
   common::SteadyTime start_;
+};
+
+// CPU seconds of the calling thread since construction: read it on the thread that made it.
+class CpuStopwatch {
+ public:
+  CpuStopwatch() : start_(common::threadCpuSeconds()) {}
+  double seconds() const { return common::threadCpuSeconds() - start_; }
+
+ private:
+  double start_;
 };
 
 }  // namespace ddsim::pipeline

@@ -6,7 +6,10 @@
 
 namespace ddsim::pipeline {
 
-void TimedSerializer::addTime(double s) { nanos_.fetch_add(static_cast<int64_t>(s * 1e9), std::memory_order_relaxed); }
+void TimedSerializer::addTime(double s, double cpu_s) {
+  nanos_.fetch_add(static_cast<int64_t>(s * 1e9), std::memory_order_relaxed);
+  cpu_nanos_.fetch_add(static_cast<int64_t>(cpu_s * 1e9), std::memory_order_relaxed);
+}
 
 void TimedSerializer::noteStatus(const common::Status& st) {
   if (!st.isOk()) {
@@ -18,8 +21,9 @@ void TimedSerializer::noteStatus(const common::Status& st) {
 template <typename F>
 common::Status TimedSerializer::timed(F&& send) {
   Stopwatch sw;
+  CpuStopwatch cpu;
   common::Status st = send();
-  addTime(sw.seconds());
+  addTime(sw.seconds(), cpu.seconds());
   noteStatus(st);
   return st;
 }
@@ -74,6 +78,7 @@ TimedSerializer::Totals TimedSerializer::totals() const {
   t.manifests = manifests_.load();
   t.errors = errors_.load();
   t.seconds = static_cast<double>(nanos_.load()) / 1e9;
+  t.cpu_seconds = static_cast<double>(cpu_nanos_.load()) / 1e9;
   return t;
 }
 

@@ -22,12 +22,13 @@ class TimedSerializer final : public aggregator::MetricSerializer {
     int64_t series = 0, points = 0, sketches = 0, sketch_points = 0, service_checks = 0, events = 0;
     int64_t orchestrator_messages = 0, manifests = 0, errors = 0;
     double seconds = 0;
+    double cpu_seconds = 0;  // CPU time of the calling threads
   };
   Totals totals() const;
 
  private:
   void add(std::atomic<int64_t>& c, int64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
-  void addTime(double s);
+  void addTime(double s, double cpu_s);
   void noteStatus(const common::Status& st);
   // Runs one send of the inner serializer, timing it and noting its status.
   template <typename F>
@@ -37,6 +38,7 @@ class TimedSerializer final : public aggregator::MetricSerializer {
   std::atomic<int64_t> series_{0}, points_{0}, sketches_{0}, sketch_points_{0}, service_checks_{0}, events_{0};
   std::atomic<int64_t> orchestrator_messages_{0}, manifests_{0}, errors_{0};
   std::atomic<int64_t> nanos_{0};
+  std::atomic<int64_t> cpu_nanos_{0};
 };
 
 }  // namespace ddsim::pipeline

@@ -148,6 +148,8 @@ json ReportBuilder::timingsJson() const {
     per_flush.push_back({{"index", f.record.index},
                          {"aggregate_seconds", f.record.aggregate_seconds},
                          {"serialize_seconds", f.record.serialize_seconds},
+                         {"aggregate_cpu_seconds", f.record.aggregate_cpu_seconds},
+                         {"serialize_cpu_seconds", f.record.serialize_cpu_seconds},
                          {"send_seconds", f.send_seconds}});
     agg.push_back(f.record.aggregate_seconds);
     ser.push_back(f.record.serialize_seconds);

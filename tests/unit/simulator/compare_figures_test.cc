@@ -47,11 +47,14 @@ TEST(CompareFiguresTest, EveryFigureFromACraftedReport) {
     std::vector<double> values;
   };
   const Want wants[] = {
-      {"flush_duration", {0.008, 0.004, 0.0006}},  // aggregate + serialize
-      {"serialize_time", {0.006, 0.003, 0.0001}},
-      {"send_time", {0.004, 0.002, 0}},
-      // compressed bytes of /api/v2/series + /api/v1/series over their items; flush 2 has none.
-      {"bytes_per_series", {30.0, 4500.0 / 150.0}},
+      // One observation per run: the median of its flushes (0.008, 0.004, 0.0006: aggregate +
+      // serialize).
+      {"flush_duration", {0.004}},
+      {"serialize_time", {0.003}},  // of 0.006, 0.003, 0.0001
+      {"send_time", {0.002}},       // of 0.004, 0.002, 0
+      // compressed bytes of /api/v2/series + /api/v1/series over their items: 30 and 4500 / 150
+      // (flush 2 has none), median of two = their mean.
+      {"bytes_per_series", {30.0}},
       {"throughput", {240000}},  // samples_generated / real_seconds
       {"drops", {7}},            // every reason summed
   };
@@ -156,6 +159,45 @@ TEST(CompareFiguresTest, MalformedReportsAreErrorsWithTheFileAndPath) {
   }
 }
 
+// A run's per-flush figure is the median of its flushes: the middle one for an odd count, the
+// mean of the two middle ones for an even count, whatever the order of the flushes.
+TEST(CompareFiguresTest, APerFlushFigureIsTheMedianOfTheRunsFlushes) {
+  struct Case {
+    std::vector<double> sends;
+    double median;
+  };
+  for (const Case& c : {Case{{5}, 5}, Case{{9, 1}, 5}, Case{{7, 1, 3}, 3}, Case{{8, 2, 6, 4}, 5},
+                        Case{{1, 100, 2, 3, 4}, 3}, Case{{10, 1, 1, 10}, 5.5}}) {
+    json report = craftedReport();
+    json timings = json::array();
+    for (size_t i = 0; i < c.sends.size(); ++i) timings.push_back(flushTiming(static_cast<int>(i), 1, 1, c.sends[i]));
+    report["timings"]["flushes"] = timings;
+    auto r = figuresFromReport(report, "r.json");
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    ASSERT_EQ(r->samples.at("send_time").size(), 1u);
+    EXPECT_DOUBLE_EQ(r->samples.at("send_time")[0], c.median) << c.sends.size() << " flushes";
+  }
+}
+
+// Thread CPU time where the report has it (what another process on the machine does not
+// inflate); wall time in reports older than it.
+TEST(CompareFiguresTest, TimingsPreferCpuSeconds) {
+  json report = craftedReport();
+  json timings = json::array();
+  for (int i = 0; i < 3; ++i) {
+    json t = flushTiming(i, 1, 2, 3);
+    t["aggregate_cpu_seconds"] = 0.1;
+    t["serialize_cpu_seconds"] = 0.2;
+    timings.push_back(t);
+  }
+  report["timings"]["flushes"] = timings;
+  auto r = figuresFromReport(report, "r.json");
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_NEAR(r->samples.at("flush_duration")[0], 0.3, 1e-12);
+  EXPECT_NEAR(r->samples.at("serialize_time")[0], 0.2, 1e-12);
+  EXPECT_NEAR(r->samples.at("send_time")[0], 3, 1e-12);  // sending waits on the network: wall time
+}
+
 TEST(CompareFiguresTest, PoolingAppendsSamplesAndKeepsMissingFigures) {
   auto one = figuresFromReport(craftedReport(), "a");
   json lacking = craftedReport();
@@ -166,11 +208,12 @@ TEST(CompareFiguresTest, PoolingAppendsSamplesAndKeepsMissingFigures) {
   pooled.add(*one);
   pooled.add(*one);
   EXPECT_EQ(pooled.runs, 2);
-  EXPECT_EQ(pooled.samples.at("flush_duration").size(), 6u);  // per flush: pooled
-  EXPECT_EQ(pooled.samples.at("throughput").size(), 2u);      // per run: one each
+  // One observation per run, per-flush figures (their median) and per-run figures alike.
+  EXPECT_EQ(pooled.samples.at("flush_duration"), (std::vector<double>{0.004, 0.004}));
+  EXPECT_EQ(pooled.samples.at("throughput").size(), 2u);
   pooled.add(*two);
   EXPECT_EQ(pooled.runs, 3);
-  EXPECT_EQ(pooled.samples.at("flush_duration").size(), 9u);
+  EXPECT_EQ(pooled.samples.at("flush_duration").size(), 3u);
   EXPECT_FALSE(pooled.samples.count("drops"));
   EXPECT_TRUE(pooled.missing.count("drops"));
   pooled.add(*one);  // a figure one run lacks stays missing

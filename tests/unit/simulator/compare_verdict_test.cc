@@ -80,7 +80,8 @@ TEST(CompareVerdictTest, VerdictsPerFigureFollowTheSmpRule) {
       {"20 % faster flushes: improvement", 5, 0.8, 0, 0, "flush_duration", Verdict::kImprovement},
       {"3 % slower: within the 5 % tolerance", 5, 1.03, 0, 0, "flush_duration", Verdict::kNoChange},
       {"one run per side: per-run figure is insufficient", 1, 1.0, 0, 0, "throughput", Verdict::kInsufficient},
-      {"one run per side: drops insufficient too", 1, 1.0, 0, 5, "drops", Verdict::kInsufficient},
+      // Drops repeat exactly in virtual time: one run a side is enough (issue 11).
+      {"one run per side: drops are exact, so 0 -> 5 is a regression", 1, 1.0, 0, 5, "drops", Verdict::kRegression},
       {"no drops on either side: no change", 5, 1.0, 0, 0, "drops", Verdict::kNoChange},
       {"drops appear: regression on the absolute difference", 5, 1.0, 0, 12, "drops", Verdict::kRegression},
       {"drops go away: improvement", 5, 1.0, 12, 0, "drops", Verdict::kImprovement},
@@ -98,7 +99,10 @@ TEST(CompareVerdictTest, VerdictsPerFigureFollowTheSmpRule) {
 }
 
 TEST(CompareVerdictTest, InsufficientDataIsReportedNotFlagged) {
-  const auto c = compareSides(side("b", 1, 1, 3), side("c", 1, 1, 4, 3.0, 50), {});
+  // Realtime runs: nothing is exact, so one run a side is insufficient for every figure.
+  Side b = side("b", 1, 1, 3), c4 = side("c", 1, 1, 4, 3.0, 50);
+  b.identity["mode"] = c4.identity["mode"] = "realtime";
+  const auto c = compareSides(b, c4, {});
   for (const auto& r : c.rows) {
     EXPECT_EQ(r.result.verdict, Verdict::kInsufficient) << r.spec->id;
     EXPECT_NE(r.note.find("the rule needs 2 or more on each side"), std::string::npos) << r.note;

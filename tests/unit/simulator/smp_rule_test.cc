@@ -54,5 +54,27 @@ TEST(SmpRuleTest, SameSeedSameInterval) {
   EXPECT_EQ(r1.ci_high, r2.ci_high);
 }
 
+// Few samples (replicates): Welch's t interval of the difference of means over |base mean|.
+// By hand: means 3 and 4, variances 2.5 and 2.5, se = sqrt(0.5 + 0.5) = 1, Welch df = 8,
+// t(0.95, 8) = 1.8595, so Δ = 1 ± 1.8595, over 3, in %.
+TEST(SmpRuleTest, FewSamplesUseTheWelchInterval) {
+  const std::vector<double> base = {1, 2, 3, 4, 5}, cand = {2, 3, 4, 5, 6};
+  auto r = compareFigure("x", true, base, cand);
+  EXPECT_NEAR(r.delta_pct, 100.0 / 3, 1e-9);
+  EXPECT_NEAR(r.ci_low, (1 - 1.8595) / 3 * 100, 0.01);
+  EXPECT_NEAR(r.ci_high, (1 + 1.8595) / 3 * 100, 0.01);
+  EXPECT_EQ(r.verdict, Verdict::kNoChange);
+  auto [lo, hi] = meanDifferenceInterval(base, cand);
+  EXPECT_NEAR(lo, 1 - 1.8595, 1e-3);
+  EXPECT_NEAR(hi, 1 + 1.8595, 1e-3);
+}
+
+TEST(SmpRuleTest, ConstantSidesGiveAPointInterval) {
+  auto r = compareFigure("x", true, {10, 10, 10}, {12, 12, 12});
+  EXPECT_DOUBLE_EQ(r.ci_low, 20.0);
+  EXPECT_DOUBLE_EQ(r.ci_high, 20.0);
+  EXPECT_EQ(r.verdict, Verdict::kRegression);
+}
+
 }  // namespace
 }  // namespace ddsim::compare
