@@ -208,7 +208,9 @@ TEST(DsdPacketProcessorTest, JmxCheckNameTagPicksTheIntegrationsSource) {
     SCOPED_TRACE(c.check);
     RecordingSink sink;
     PacketProcessor p(ProcessorOptions{}, sink);
-    p.process("jvm.heap:1|g|#env:prod,dd.internal.jmx_check_name:" + c.check, Transport::kUdp, 1700000000);
+    // The packet's bytes must outlive flush(): samples point into them until then.
+    const std::string packet = "jvm.heap:1|g|#env:prod,dd.internal.jmx_check_name:" + c.check;
+    p.process(packet, Transport::kUdp, 1700000000);
     p.flush();
     auto got = sink.samples();
     ASSERT_EQ(got.size(), 1u);
