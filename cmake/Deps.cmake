@@ -8,6 +8,7 @@ find_package(Protobuf REQUIRED)             # module mode: Debian ships no proto
 find_package(yaml-cpp CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
+find_package(SQLite3 REQUIRED)              # CMake's own module: SQLite::SQLite3 (the run store)
 
 # cpp-httplib 0.11 is a compiled library with only a pkg-config file. Its .pc adds the
 # OPENSSL/ZLIB/BROTLI defines, which change ClientImpl's layout: always link through this target.

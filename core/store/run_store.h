@@ -1,0 +1,141 @@
+#pragma once
+// The run store: one SQLite file per run (or per `fakeintake --store FILE`) holding what the
+// intake received (payload rows and their compressed bytes), the decoded points of every series
+// and sketch by context, the pipeline's per-flush timeline, attempts, telemetry over time, and
+// markers (faults, restarts). Retention is bounded on disk (time and bytes), every eviction is
+// counted per route and reason, and readers can tell when data an answer needs is gone.
+//
+// Thread-safe: one mutex serializes the connection. Each write is its own transaction (WAL
+// journal, synchronous=NORMAL), so what was written survives a crash of the writer.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/store/records.h"
+#include "core/store/sqlite_db.h"
+
+namespace ddsim::store {
+
+struct RunStoreOptions {
+  // Payloads received more than this before the newest one are deleted by expire(); 0 = keep all.
+  std::chrono::nanoseconds retention{0};
+  // Bound on the file's used pages; past it the oldest payloads (rows, bytes, points) are
+  // deleted and counted as evicted "disk". 0 = no bound.
+  int64_t max_disk_bytes = 0;
+  // Keep each payload's compressed body (the inspector and a restarted fakeintake need it).
+  bool keep_bodies = true;
+  // finalize() expands the packed points into the `points` / `sketch_points` tables (for SQL
+  // users) only up to this many points; larger runs keep the packed form alone.
+  int64_t materialize_max_points = 20'000'000;
+  // SQLite page cache, bytes (bounds the store's memory beside the known-context set).
+  int64_t cache_bytes = 16 << 20;
+};
+
+// One payload row without its body.
+struct PayloadSummary {
+  int64_t id = 0;
+  IntakePayloadRow row;  // body empty
+};
+
+struct EvictionCount {
+  std::string intake, route, reason;
+  int64_t payloads = 0;
+  int64_t items = 0;
+};
+
+struct PointQuery {
+  std::string intake = "main";
+  std::string name;
+  std::vector<std::string> tags;   // every one must be on the context
+  std::optional<std::string> type;  // series type ("gauge", "count", "rate")
+};
+
+class RunStore {
+ public:
+  // Opens or creates the store at `path`. An existing file keeps its rows (a restarted
+  // fakeintake continues where it stopped); a file that is not a run store is an error.
+  static common::Result<std::unique_ptr<RunStore>> open(const std::string& path, RunStoreOptions options = {});
+  ~RunStore();
+  const std::string& path() const { return path_; }
+
+  common::Status setMeta(const std::string& key, const std::string& value);
+  std::optional<std::string> meta(const std::string& key);
+
+  // --- the intake ---
+  // Stores one payload with its decoded series, sketches and violations. Returns its id.
+  common::Result<int64_t> addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
+                                     const std::vector<SketchRef>& sketches,
+                                     const std::vector<ViolationRef>& violations);
+  // Deletes payloads older than newest - retention (counted as evicted "retention").
+  common::Status expire(int64_t now_ns);
+  // Counts payloads an intake dropped before they reached the store (e.g. its memory cap when
+  // no store was attached), so completeness checks see them.
+  common::Status countEviction(const std::string& intake, const std::string& route, const std::string& reason,
+                               int64_t payloads, int64_t items);
+
+  // --- the pipeline's timeline (seconds since the run started) ---
+  common::Status addFlush(const FlushRow& f);
+  common::Status addSentPayload(const SentPayloadRow& p);
+  common::Status addAttempt(const AttemptRow& a);
+  common::Status addTelemetry(double at, const std::map<std::string, double>& values);
+  common::Status addMarker(const MarkerRow& m);
+
+  // Ends writing: builds the SQL-friendly points tables and indexes, records `status`
+  // ("complete", "interrupted") in meta. The store stays readable.
+  common::Status finalize(const std::string& status);
+
+  // --- readers ---
+  common::Result<std::vector<PointRow>> seriesPoints(const PointQuery& q);
+  common::Result<std::vector<SketchPointRow>> sketchPoints(const PointQuery& q);
+  // Payload rows (no bodies) with id > after_id, oldest first; route "" = all; limit 0 = all.
+  common::Result<std::vector<PayloadSummary>> payloads(const std::string& intake, const std::string& route,
+                                                       int64_t after_id, size_t limit);
+  common::Result<std::string> body(int64_t payload_id);
+  // Calls fn for every payload (with body) received at or after since_ns, oldest first.
+  common::Status forEachPayload(int64_t since_ns, const std::function<void(int64_t id, const IntakePayloadRow&)>& fn);
+  // Sum of decoded items on a route of an intake (what is still stored).
+  common::Result<int64_t> storedItems(const std::string& intake, const std::string& route);
+  common::Result<std::vector<EvictionCount>> evictions();
+  common::Result<std::vector<FlushRow>> flushes();
+  common::Result<std::vector<MarkerRow>> markers();
+  // (at_s, value) of one telemetry name, in time order.
+  common::Result<std::vector<std::pair<double, double>>> telemetrySeries(const std::string& name);
+  int64_t maxPayloadId();
+  // Contexts the store knows (memory: one hash-set entry each).
+  size_t knownContexts() const;
+
+ private:
+  RunStore(std::string path, RunStoreOptions options, Database db);
+  common::Status prepareStatements();
+  common::Status loadKnownContexts();
+  common::Result<int64_t> contextId(std::string_view kind, std::string_view name, std::string_view host,
+                                    const std::vector<std::string>* tags, std::string_view type, int64_t payload_id);
+  common::Status evictOldestLocked(const std::string& reason, int64_t before_ns, size_t max_payloads);
+  common::Status enforceDiskCapLocked();
+  common::Status materializeLocked();
+  common::Status inTransaction(const std::function<common::Status()>& body);
+  common::Result<std::vector<std::pair<int64_t, std::vector<std::string>>>> matchingContexts(
+      std::string_view kind, const PointQuery& q, std::map<int64_t, std::pair<std::string, std::string>>& info);
+
+  const std::string path_;
+  const RunStoreOptions options_;
+  mutable std::mutex mu_;
+  Database db_;
+  struct Statements;
+  std::unique_ptr<Statements> st_;
+  std::unordered_set<int64_t> known_contexts_;
+  int64_t writes_since_cap_check_ = 0;
+};
+
+// Sorted, comma-joined tags: how the contexts table spells a tag set.
+std::string joinTags(const std::vector<std::string>& tags);
+
+}  // namespace ddsim::store

@@ -1,0 +1,200 @@
+#include "core/store/run_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ddsim::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ddsim_store_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string file(const std::string& name = "run.sqlite") const { return (dir_ / name).string(); }
+
+  static IntakePayloadRow payload(const std::string& route, int64_t received_ns, int64_t items, std::string_view body) {
+    IntakePayloadRow p;
+    p.route = route;
+    p.received_ns = received_ns;
+    p.status = 202;
+    p.encoding = "zstd";
+    p.compressed_bytes = static_cast<int64_t>(body.size());
+    p.decoded_bytes = 4 * static_cast<int64_t>(body.size());
+    p.items = items;
+    p.points = items;
+    p.body = body;
+    return p;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(RunStoreTest, SeriesPointsAreFoundByNameTagsAndTypeWhateverTheTagOrder) {
+  auto s = RunStore::open(file()).value();
+  std::vector<std::string> t1 = {"env:prod", "service:web"};
+  std::vector<std::string> t2 = {"service:web", "env:prod"};  // the same context
+  std::vector<std::string> t3 = {"env:dev", "service:web"};
+  std::vector<SeriesRef> series = {
+      {"app.req", "h1", &t1, "count", 10, {{100, 1.0}, {110, 2.0}}},
+      {"app.req", "h1", &t3, "count", 10, {{100, 5.0}}},
+      {"app.lat", "h1", &t1, "gauge", 0, {{100, 7.0}}},
+  };
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 3, "abc"), series, {}, {}).isOk());
+  std::vector<SeriesRef> more = {{"app.req", "h1", &t2, "count", 10, {{120, 3.0}}}};
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "def"), more, {}, {}).isOk());
+
+  EXPECT_EQ(s->knownContexts(), 3u);
+  PointQuery q;
+  q.name = "app.req";
+  q.tags = {"env:prod"};
+  auto pts = s->seriesPoints(q).value();
+  ASSERT_EQ(pts.size(), 3u);
+  double sum = 0;
+  for (const auto& p : pts) {
+    sum += p.value;
+    EXPECT_EQ(p.tags, "env:prod,service:web");
+    EXPECT_EQ(p.interval, 10);
+    EXPECT_EQ(p.context_id, pts[0].context_id);
+  }
+  EXPECT_EQ(sum, 6.0);
+  q.tags = {};
+  EXPECT_EQ(s->seriesPoints(q).value().size(), 4u);
+  q.type = "gauge";
+  EXPECT_TRUE(s->seriesPoints(q).value().empty());
+  EXPECT_EQ(s->storedItems("main", "/api/v2/series").value(), 4);
+}
+
+TEST_F(RunStoreTest, SketchesKeepTheirBinsAndAreApartFromSeriesOfTheSameName) {
+  auto s = RunStore::open(file()).value();
+  std::vector<std::string> tags = {"env:prod"};
+  std::vector<int32_t> keys = {1300, 1310};
+  std::vector<uint32_t> counts = {3, 4};
+  std::vector<SketchRef> sketches = {{"lat", "h1", &tags, {{100, 7, 1, 9, 30, 4.2857, &keys, &counts}}}};
+  std::vector<SeriesRef> series = {{"lat", "h1", &tags, "gauge", 0, {{100, 1.0}}}};
+  ASSERT_TRUE(s->addPayload(payload("/api/beta/sketches", 1, 1, "x"), {}, sketches, {}).isOk());
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "y"), series, {}, {}).isOk());
+  PointQuery q;
+  q.name = "lat";
+  auto sk = s->sketchPoints(q).value();
+  ASSERT_EQ(sk.size(), 1u);
+  EXPECT_EQ(sk[0].count, 7);
+  EXPECT_EQ(sk[0].keys, keys);
+  EXPECT_EQ(sk[0].counts, counts);
+  EXPECT_EQ(sk[0].host, "h1");
+  EXPECT_EQ(s->seriesPoints(q).value().size(), 1u);
+  EXPECT_EQ(s->knownContexts(), 2u);
+}
+
+TEST_F(RunStoreTest, RetentionEvictsTheOldestAndCountsThemPerRoute) {
+  RunStoreOptions o;
+  o.retention = std::chrono::seconds(10);
+  auto s = RunStore::open(file(), o).value();
+  std::vector<std::string> tags;
+  for (int i = 0; i < 5; ++i) {
+    std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{i, 1.0}}}};
+    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", int64_t{i} * 5'000'000'000, 2, "b"), series, {}, {}).isOk());
+  }
+  // now = 25 s: payloads received before 15 s (at 0, 5, 10 s) go.
+  ASSERT_TRUE(s->expire(25'000'000'000).isOk());
+  auto ev = s->evictions().value();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].route, "/api/v2/series");
+  EXPECT_EQ(ev[0].reason, "retention");
+  EXPECT_EQ(ev[0].payloads, 3);
+  EXPECT_EQ(ev[0].items, 6);
+  PointQuery q;
+  q.name = "m";
+  EXPECT_EQ(s->seriesPoints(q).value().size(), 2u);  // their points went with them
+  EXPECT_EQ(s->payloads("", "", 0, 0).value().size(), 2u);
+}
+
+TEST_F(RunStoreTest, TheDiskCapIsKeptByEvictingTheOldest) {
+  RunStoreOptions o;
+  o.max_disk_bytes = 1 << 20;
+  auto s = RunStore::open(file(), o).value();
+  const std::string body(64 * 1024, 'z');
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(s->addPayload(payload("/api/v2/series", i, 1, body), {}, {}, {}).isOk());
+  auto ev = s->evictions().value();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].reason, "disk");
+  const auto kept = s->payloads("", "", 0, 0).value();
+  EXPECT_EQ(static_cast<int64_t>(kept.size()) + ev[0].payloads, 200);
+  EXPECT_LT(kept.size() * body.size(), size_t{2} << 20);
+  EXPECT_EQ(kept.back().id, 200);  // the newest stay
+}
+
+TEST_F(RunStoreTest, AReopenedStoreKeepsPayloadsContextsAndIds) {
+  std::vector<std::string> tags = {"a:b"};
+  {
+    auto s = RunStore::open(file()).value();
+    std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{1, 1.0}}}};
+    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "first"), series, {}, {}).isOk());
+  }
+  auto s = RunStore::open(file()).value();
+  EXPECT_EQ(s->knownContexts(), 1u);
+  EXPECT_EQ(s->maxPayloadId(), 1);
+  std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{2, 2.0}}}};
+  EXPECT_EQ(s->addPayload(payload("/api/v2/series", 2, 1, "second"), series, {}, {}).value(), 2);
+  EXPECT_EQ(s->knownContexts(), 1u);
+  int n = 0;
+  ASSERT_TRUE(s->forEachPayload(0, [&](int64_t id, const IntakePayloadRow& r) {
+                 ++n;
+                 EXPECT_EQ(r.body, id == 1 ? "first" : "second");
+               }).isOk());
+  EXPECT_EQ(n, 2);
+}
+
+TEST_F(RunStoreTest, FinalizeBuildsThePointsTablesForSql) {
+  auto s = RunStore::open(file()).value();
+  std::vector<std::string> tags = {"env:prod"};
+  std::vector<SeriesRef> series = {{"m", "h", &tags, "count", 10, {{1, 1.0}, {11, 2.0}}}};
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "b"), series, {}, {}).isOk());
+  ASSERT_TRUE(s->addFlush(FlushRow{0, 15.0, 0.01, 0.02, 0.01, 0.02, 1, 0, 0, 0, 1}).isOk());
+  ASSERT_TRUE(s->addMarker(MarkerRow{20.0, "fault", "500 on /api/v2/series", "{}"}).isOk());
+  ASSERT_TRUE(s->addTelemetry(15.0, {{"forwarder.retry_queue_items", 3}}).isOk());
+  ASSERT_TRUE(s->finalize("complete").isOk());
+  EXPECT_EQ(s->meta("status").value_or(""), "complete");
+
+  auto db = Database::open(file(), false, true).value();
+  auto q = db.prepare(
+                 "SELECT SUM(p.value) FROM points p JOIN contexts c ON c.id = p.context_id "
+                 "WHERE c.name = 'm' AND c.tags LIKE '%env:prod%'")
+               .value();
+  ASSERT_TRUE(q.step().value());
+  EXPECT_EQ(q.real(0), 3.0);
+  EXPECT_EQ(s->flushes().value().size(), 1u);
+  EXPECT_EQ(s->markers().value().at(0).label, "500 on /api/v2/series");
+  EXPECT_EQ(s->telemetrySeries("forwarder.retry_queue_items").value().at(0).second, 3.0);
+}
+
+TEST_F(RunStoreTest, AFileThatIsNotARunStoreIsRefusedWithItsName) {
+  {
+    std::ofstream out(file("junk.sqlite"));
+    out << "this is not a database, just text that is long enough to fill a header page of sqlite";
+  }
+  auto s = RunStore::open(file("junk.sqlite"));
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.status().message().find("junk.sqlite"), std::string::npos) << s.status().message();
+}
+
+TEST_F(RunStoreTest, AStoreOfAnotherSchemaVersionIsRefused) {
+  {
+    auto s = RunStore::open(file()).value();
+    ASSERT_TRUE(s->setMeta("schema_version", "99").isOk());
+  }
+  auto s = RunStore::open(file());
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.status().message().find("version 99"), std::string::npos) << s.status().message();
+}
+
+}  // namespace
+}  // namespace ddsim::store
