@@ -2,6 +2,8 @@
 // each posting ~100 KB zstd MetricPayloads (agent-like series, built with libprotobuf), each
 // fully decompressed, decoded, property-checked and stored. Target: >= 500 payloads/s.
 // BM_Fakeintake_DecodeSeriesV2: the same payload through decompression + decode in-process.
+// The store:1 cases write every payload to a run store (SQLite, core/store) too, as
+// `fakeintake --store FILE` does (issue 11: >= 500 payloads/s with the store on).
 // BM_FakeIntake_IngestAndQueryRss: a server configured as `fakeintake --max-memory CAP` is fed
 // ~100 KB payloads from 4 threads and queried (decoded JSON pages) for a while; the process's
 // peak RSS (VmHWM) is reported against the cap (issue 10: --max-memory is a real ceiling).
@@ -12,6 +14,7 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -21,6 +24,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/random.h"
+#include "core/store/run_store.h"
 #include "fakeintake/core/decompress.h"
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/handler/intake_handler.h"
@@ -84,12 +88,34 @@ Payload makePayload(size_t target) {
   }
 }
 
+// A fresh run store file in the temporary directory, removed with the object.
+struct TempRunStore {
+  TempRunStore() {
+    path = "/tmp/ddsim_bench_store_" + std::to_string(::getpid()) + ".sqlite";
+    remove();
+    store = store::RunStore::open(path).value();
+  }
+  ~TempRunStore() {
+    store.reset();
+    remove();
+  }
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  }
+  std::string path;
+  std::unique_ptr<store::RunStore> store;
+};
+
 // One server shared by the benchmark threads.
 struct Server {
-  explicit Server(size_t payload_kb) : payload(makePayload(payload_kb * 1024)) {
+  Server(size_t payload_kb, bool with_store) : payload(makePayload(payload_kb * 1024)) {
     IntakeOptions o;
     o.max_memory_bytes = 256u << 20;  // evictions are part of storing
     handler = std::make_unique<IntakeHandler>(o, common::SystemClock::instance());
+    if (with_store) {
+      run_store = std::make_unique<TempRunStore>();
+      handler->attachRunStore(run_store->store.get());
+    }
     ServerOptions so;
     so.threads = 4;
     http = std::make_unique<HttpServer>(*handler, so);
@@ -97,6 +123,7 @@ struct Server {
   }
   ~Server() { http->stop(); }
   Payload payload;
+  std::unique_ptr<TempRunStore> run_store;
   std::unique_ptr<IntakeHandler> handler;
   std::unique_ptr<HttpServer> http;
   int port = 0;
@@ -108,7 +135,7 @@ std::unique_ptr<Server> g_server;
 void BM_Fakeintake_IngestSeriesV2(benchmark::State& state) {
   if (state.thread_index() == 0) {
     std::lock_guard lock(g_mu);
-    g_server = std::make_unique<Server>(static_cast<size_t>(state.range(0)));
+    g_server = std::make_unique<Server>(static_cast<size_t>(state.range(0)), state.range(1) != 0);
   }
   // Google Benchmark starts the threads' loops together (after thread 0 created the server) and
   // waits for all of them at the end, so only thread 0 touches g_server outside the loop.
@@ -146,7 +173,7 @@ void BM_Fakeintake_IngestSeriesV2(benchmark::State& state) {
     state.counters["evicted_memory"] = static_cast<double>(st.evicted_memory);
   }
 }
-BENCHMARK(BM_Fakeintake_IngestSeriesV2)->ArgNames({"payload_kb"})->Arg(100)->Threads(2)->UseRealTime();
+BENCHMARK(BM_Fakeintake_IngestSeriesV2)->ArgNames({"payload_kb", "store"})->Args({100, 0})->Args({100, 1})->Threads(2)->UseRealTime();
 
 void BM_Fakeintake_DecodeSeriesV2(benchmark::State& state) {
   Payload p = makePayload(static_cast<size_t>(state.range(0)) * 1024);
@@ -170,6 +197,11 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
   o.max_memory_bytes = 256u << 20;
   common::ManualClock clock;
   IntakeHandler handler(o, clock);
+  std::unique_ptr<TempRunStore> run_store;
+  if (state.range(1) != 0) {
+    run_store = std::make_unique<TempRunStore>();
+    handler.attachRunStore(run_store->store.get());
+  }
   IntakeRequest req;
   req.path = "/api/v2/series";
   req.headers = {{"Content-Type", "application/x-protobuf"}, {"Content-Encoding", "zstd"}, {"DD-API-KEY", "k"}};
@@ -185,7 +217,7 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(p.compressed.size()));
   state.counters["evicted_memory"] = static_cast<double>(handler.store().stats().evicted_memory);
 }
-BENCHMARK(BM_Fakeintake_HandleSeriesV2)->ArgNames({"payload_kb"})->Arg(100);
+BENCHMARK(BM_Fakeintake_HandleSeriesV2)->ArgNames({"payload_kb", "store"})->Args({100, 0})->Args({100, 1});
 
 // Peak resident set of this process, from /proc/self/status (VmHWM, kB).
 double peakRssMiB() {

@@ -29,14 +29,21 @@ struct IntakePayloadRow {
   std::string_view body;        // the bytes as received (compressed)
 };
 
-// A series of a decoded payload, by reference into the caller's decoded form.
+struct SeriesPoint {
+  int64_t ts = 0;  // Unix seconds
+  double value = 0;
+};
+
+// A series of a decoded payload, by reference into the caller's decoded form; its points are
+// points[first_point, first_point + points) of the payload's shared point list.
 struct SeriesRef {
   std::string_view name;
   std::string_view host;
   const std::vector<std::string>* tags = nullptr;
   std::string_view type;  // "gauge", "count", "rate", "unspecified"
   int64_t interval = 0;
-  std::vector<std::pair<int64_t, double>> points;  // (Unix seconds, value)
+  uint32_t first_point = 0;
+  uint32_t points = 0;
 };
 
 // One DDSketch entry (a dogsketch) of a decoded sketch payload.

@@ -1,10 +1,9 @@
 #include "core/store/run_store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
-#include "core/metrics/context_key.h"
-#include "core/metrics/murmur3.h"
 #include "core/store/packed_points.h"
 #include "core/store/run_store_internal.h"
 #include "core/store/schema.h"
@@ -27,21 +26,45 @@ std::string joinTags(const std::vector<std::string>& tags) {
 
 namespace {
 
-// The context id: the agent's context key over name, host and the tag set (a sum of per-tag
-// hashes, so order does not matter), salted with the kind and type so a series and a sketch of
-// the same name stay apart. Kept positive for SQLite's INTEGER PRIMARY KEY.
+uint64_t mix64(uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+// Our own 64-bit hash, eight bytes per step with a splitmix64 finish: stable across builds and
+// versions (context ids are kept in files) and cheap for the short strings of a context.
+uint64_t hashBytes(std::string_view s, uint64_t seed) {
+  uint64_t h = (seed + s.size()) * 0x9e3779b97f4a7c15ULL;
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
+  }
+  return mix64(h);
+}
+
+// The context id: name, host, the tag set (a sum of per-tag hashes, so order does not matter),
+// kind and type (a series and a sketch of the same name stay apart). Kept positive for
+// SQLite's INTEGER PRIMARY KEY.
 int64_t contextHash(std::string_view kind, std::string_view name, std::string_view host,
                     const std::vector<std::string>* tags, std::string_view type) {
   uint64_t tags_hash = 0;
   if (tags) {
-    for (const auto& t : *tags) tags_hash += metrics::murmur3Sum64(t);
+    for (const auto& t : *tags) tags_hash += hashBytes(t, 3);
   }
-  uint64_t key = metrics::combineContextKey(name, host, tags_hash);
-  std::string salt(kind);
-  salt.push_back('/');
-  salt.append(type);
-  key ^= metrics::murmur3Sum64(salt);
-  return static_cast<int64_t>(key & 0x7fff'ffff'ffff'ffffULL);
+  uint64_t key = hashBytes(name, 1) ^ (hashBytes(host, 2) * 31) ^ tags_hash ^ (hashBytes(kind, 4) + hashBytes(type, 5));
+  return static_cast<int64_t>(mix64(key) & 0x7fff'ffff'ffff'ffffULL);
 }
 
 }  // namespace
@@ -175,7 +198,7 @@ Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name
 }
 
 Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
-                                     const std::vector<SketchRef>& sketches,
+                                     const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
                                      const std::vector<ViolationRef>& violations) {
   std::lock_guard lock(mu_);
   int64_t id = 0;
@@ -195,12 +218,16 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
     id = db_.lastInsertId();
     std::string series_blob;
     std::string sketch_blob;
+    series_blob.reserve(points.size() * 32);
     for (const auto& s : series) {
       const size_t before = known_contexts_.size();
       auto ctx = contextId("series", s.name, s.host, s.tags, s.type, id);
       if (!ctx.isOk()) return ctx.status();
       if (known_contexts_.size() != before) added_contexts.push_back(*ctx);
-      for (const auto& [ts, value] : s.points) appendSeriesPoint(series_blob, *ctx, ts, value, s.interval);
+      const size_t end = std::min(points.size(), size_t{s.first_point} + s.points);
+      for (size_t i = s.first_point; i < end; ++i) {
+        appendSeriesPoint(series_blob, *ctx, points[i].ts, points[i].value, s.interval);
+      }
     }
     for (const auto& s : sketches) {
       const size_t before = known_contexts_.size();
@@ -293,8 +320,8 @@ Status RunStore::enforceDiskCapLocked() {
     if (!n.isOk()) return n.status();
     (void)n->step();
     const int64_t count = n->int64(0);
-    if (count == 0) return Status::ok();
-    auto s = evictOldestLocked("disk", std::numeric_limits<int64_t>::max(), static_cast<size_t>(std::max<int64_t>(1, count / 10)));
+    if (count <= 1) return Status::ok();  // the newest payload stays, whatever the bound
+    auto s = evictOldestLocked("disk", std::numeric_limits<int64_t>::max(), static_cast<size_t>(std::clamp<int64_t>(count / 10, 1, count - 1)));
     if (!s.isOk()) return s;
   }
   return Status::ok();

@@ -71,8 +71,9 @@ class RunStore {
 
   // --- the intake ---
   // Stores one payload with its decoded series, sketches and violations. Returns its id.
+  // `points` holds every series' points; each SeriesRef names its range.
   common::Result<int64_t> addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
-                                     const std::vector<SketchRef>& sketches,
+                                     const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
                                      const std::vector<ViolationRef>& violations);
   // Deletes payloads older than newest - retention (counted as evicted "retention").
   common::Status expire(int64_t now_ns);

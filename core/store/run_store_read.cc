@@ -261,7 +261,8 @@ Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const s
 
 int64_t RunStore::maxPayloadId() {
   std::lock_guard lock(mu_);
-  auto q = db_.prepare("SELECT COALESCE(MAX(id),0) FROM payloads");
+  // The highest id ever given (ids are never reused, even after every payload was evicted).
+  auto q = db_.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'payloads'), 0)");
   if (!q.isOk()) return 0;
   auto row = q->step();
   return row.isOk() && *row ? q->int64(0) : 0;

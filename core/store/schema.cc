@@ -6,7 +6,7 @@ std::string_view schemaSql() {
   return R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS payloads(
-  id INTEGER PRIMARY KEY, intake TEXT NOT NULL, route TEXT NOT NULL, method TEXT NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, intake TEXT NOT NULL, route TEXT NOT NULL, method TEXT NOT NULL,
   received_ns INTEGER NOT NULL, status INTEGER NOT NULL, encoding TEXT, content_type TEXT,
   api_key TEXT, compressed_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL,
   items INTEGER NOT NULL, points INTEGER NOT NULL, decode_error TEXT, violations INTEGER NOT NULL,

@@ -6,9 +6,11 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "core/common/logging.h"
+#include "core/store/run_store.h"
 #include "fakeintake/cli/units.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_server.h"
@@ -36,6 +38,11 @@ void addServeOptions(CLI::App& app, ServeArgs& a) {
   app.add_option("--fault-seed", a.fault_seed, "Seed of fault probabilities and latency distributions")
       ->capture_default_str();
   app.add_option("--faults", a.faults_file, "JSON file of fault rules to install at start");
+  app.add_option("--store", a.store_file,
+                 "Run store (SQLite file, docs/run-store.md): every payload is also written there, kept for "
+                 "--retention within --store-max-size; a restart with the same file serves what it holds");
+  app.add_option("--store-max-size", a.store_max_size, "Disk bound of --store (oldest payloads evicted past it)")
+      ->capture_default_str();
 }
 
 int runServe(const ServeArgs& a) {
@@ -92,6 +99,32 @@ int runServe(const ServeArgs& a) {
     }
     handler.faults().setRules(std::move(rules).value(), common::SystemClock::instance().systemNow());
   }
+  std::unique_ptr<store::RunStore> run_store;
+  if (!a.store_file.empty()) {
+    auto max_size = parseByteSize(a.store_max_size);
+    if (!max_size.isOk()) {
+      std::cerr << "fakeintake: --store-max-size: " << max_size.status().message() << "\n";
+      return 1;
+    }
+    store::RunStoreOptions ro;
+    ro.retention = o.retention;
+    ro.max_disk_bytes = static_cast<int64_t>(*max_size);
+    auto opened = store::RunStore::open(a.store_file, ro);
+    if (!opened.isOk()) {
+      std::cerr << "fakeintake: --store: " << opened.status().message() << "\n";
+      return 1;
+    }
+    run_store = std::move(opened).value();
+    (void)run_store->setMeta("created_by", "fakeintake");
+    auto restored = handler.restoreFrom(*run_store);
+    if (!restored.isOk()) {
+      std::cerr << "fakeintake: --store: " << restored.status().message() << "\n";
+      return 1;
+    }
+    handler.attachRunStore(run_store.get());
+    spdlog::info("fakeintake: run store {}: {} payloads restored from the last {}", a.store_file, *restored,
+                 a.retention);
+  }
   HttpServer server(handler, so);
   auto port = server.start();
   if (!port.isOk()) {
@@ -107,6 +140,13 @@ int runServe(const ServeArgs& a) {
   sigwait(&signals, &sig);
   spdlog::info("fakeintake: signal {}, stopping", sig);
   server.stop();
+  if (run_store) {
+    handler.attachRunStore(nullptr);
+    if (auto st = run_store->finalize("stopped"); !st.isOk()) {
+      spdlog::error("fakeintake: run store {}: {}", a.store_file, st.message());
+      return 1;
+    }
+  }
   return 0;
 }
 

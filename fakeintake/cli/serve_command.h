@@ -20,6 +20,8 @@ struct ServeArgs {
   bool enforce_api_keys = false;
   uint64_t fault_seed = 0;
   std::string faults_file;
+  std::string store_file;             // --store: the run store (SQLite) every payload is written to
+  std::string store_max_size = "10GiB";  // its bound on disk (oldest payloads evicted past it)
 };
 
 // Adds the server's options to `app`.

@@ -1,16 +1,18 @@
 #include "fakeintake/handler/intake_handler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <random>
-
-#include <spdlog/spdlog.h>
 
 #include "fakeintake/core/decompress.h"
 #include "fakeintake/core/routes.h"
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/handler/control_api.h"
+#include "fakeintake/store/run_store_writer.h"
 #include "proto/process.pb.h"
 
 namespace ddsim::fakeintake {
@@ -119,7 +121,43 @@ IntakeResponse IntakeHandler::handle(IntakeRequest req) {
   return resp;
 }
 
-void IntakeHandler::tick(common::SystemTime now) { store_.expire(now); }
+void IntakeHandler::tick(common::SystemTime now) {
+  store_.expire(now);
+  if (run_store_) {
+    auto st = run_store_->expire(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count());
+    if (!st.isOk()) spdlog::warn("fakeintake: run store retention: {}", st.message());
+  }
+}
+
+void IntakeHandler::attachRunStore(store::RunStore* rs, std::string name) {
+  run_store_ = rs;
+  run_store_name_ = std::move(name);
+}
+
+common::Result<size_t> IntakeHandler::restoreFrom(store::RunStore& rs) {
+  const common::SystemTime now = clock_.systemNow();
+  int64_t since = std::numeric_limits<int64_t>::min();
+  if (options_.retention.count() > 0) {
+    since = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch() - options_.retention).count();
+  }
+  size_t n = 0;
+  auto st = rs.forEachPayload(since, [&](int64_t, const store::IntakePayloadRow& row) {
+    IntakeRequest req;
+    req.method = row.method;
+    req.path = row.route;
+    if (row.encoding != row.content_type) req.headers.set("Content-Encoding", row.encoding);
+    if (!row.content_type.empty()) req.headers.set("Content-Type", row.content_type);
+    if (!row.api_key.empty()) req.headers.set("DD-API-KEY", row.api_key);
+    req.body = std::string(row.body);
+    const common::SystemTime received{std::chrono::duration_cast<common::SystemTime::duration>(
+        std::chrono::nanoseconds(row.received_ns))};
+    FaultDecision none;
+    ingest(req, received, none, true);
+    ++n;
+  });
+  if (!st.isOk()) return st;
+  return n;
+}
 
 std::optional<common::SystemTime> IntakeHandler::nextDeadline() const { return store_.nextExpiry(); }
 
@@ -230,7 +268,8 @@ IntakeResponse IntakeHandler::handleIntake(IntakeRequest& req, common::SystemTim
   return resp;
 }
 
-IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault) {
+IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault,
+                                     bool restoring) {
   const bool store_body = fault.store;
   if (!route_stats_.admit(req.path)) {
     counters_.add("rejected.route_limit");
@@ -322,6 +361,15 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   const size_t uncompressed = p.uncompressed_size;
   const size_t violation_count = p.violation_count;
   const bool decoded_ok = p.decoded.has_value();
+  if (store_body && run_store_ && !restoring) {
+    auto written = writeToRunStore(*run_store_, run_store_name_, p, fault.status.value_or(status));
+    if (written.isOk()) {
+      counters_.add("run_store.written");
+    } else {
+      counters_.add("run_store.write_errors");
+      spdlog::warn("fakeintake: {} not written to the run store: {}", req.path, written.status().message());
+    }
+  }
   if (store_body) {
     auto id = store_.add(std::move(p), now);
     if (!id.isOk()) {
@@ -329,7 +377,7 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
       error = id.status().message();
       counters_.add("rejected.store_too_large");
     } else {
-      counters_.add("stored");
+      counters_.add(restoring ? "restored" : "stored");
     }
   }
   // Route stats count the status actually answered (a fault's when one applies).

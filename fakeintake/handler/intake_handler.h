@@ -16,6 +16,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/counters.h"
+#include "core/store/run_store.h"
 #include "fakeintake/core/http_message.h"
 #include "fakeintake/core/options.h"
 #include "fakeintake/faults/fault_engine.h"
@@ -45,6 +46,14 @@ class IntakeHandler {
   PayloadStore& store() { return store_; }
   const PayloadStore& store() const { return store_; }
   const RouteStats& routeStats() const { return route_stats_; }
+  // Also writes every stored payload into `rs` as intake `name` (the run store keeps what the
+  // memory store evicts); tick() applies the store's retention too. Call before serving; `rs`
+  // must outlive the handler. nullptr detaches.
+  void attachRunStore(store::RunStore* rs, std::string name = "main");
+  // Loads the payloads `rs` kept from the last retention window back into the memory store
+  // (re-decoded from their bytes), so a restarted fakeintake answers queries as before. Returns
+  // how many. Call before serving.
+  common::Result<size_t> restoreFrom(store::RunStore& rs);
   // Deletes stored payloads and route statistics (the agent fakeintake's flushPayloads).
   void flush();
   void setValidApiKeys(std::set<std::string> keys, bool enforce_on_intake);
@@ -67,7 +76,8 @@ class IntakeHandler {
 
  private:
   IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
-  IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault);
+  IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault,
+                        bool restoring = false);
   IntakeResponse validate(const IntakeRequest& req);
   void finish(IntakeResponse& resp) const;
 
@@ -82,6 +92,8 @@ class IntakeHandler {
   mutable std::mutex keys_mu_;
   std::set<std::string> valid_keys_;
   bool enforce_keys_ = false;
+  store::RunStore* run_store_ = nullptr;
+  std::string run_store_name_;
 };
 
 // A random version-4 UUID (used as Fakeintake-ID).

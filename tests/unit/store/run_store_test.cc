@@ -10,6 +10,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Series of one payload: refs into one shared point list, as the intake hands them over.
+struct Batch {
+  Batch& add(std::string_view name, std::string_view host, const std::vector<std::string>* tags, std::string_view type,
+             int64_t interval, std::initializer_list<SeriesPoint> pts) {
+    series.push_back({name, host, tags, type, interval, static_cast<uint32_t>(points.size()),
+                      static_cast<uint32_t>(pts.size())});
+    points.insert(points.end(), pts);
+    return *this;
+  }
+  std::vector<SeriesRef> series;
+  std::vector<SeriesPoint> points;
+};
+
 class RunStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,14 +56,14 @@ TEST_F(RunStoreTest, SeriesPointsAreFoundByNameTagsAndTypeWhateverTheTagOrder) {
   std::vector<std::string> t1 = {"env:prod", "service:web"};
   std::vector<std::string> t2 = {"service:web", "env:prod"};  // the same context
   std::vector<std::string> t3 = {"env:dev", "service:web"};
-  std::vector<SeriesRef> series = {
-      {"app.req", "h1", &t1, "count", 10, {{100, 1.0}, {110, 2.0}}},
-      {"app.req", "h1", &t3, "count", 10, {{100, 5.0}}},
-      {"app.lat", "h1", &t1, "gauge", 0, {{100, 7.0}}},
-  };
-  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 3, "abc"), series, {}, {}).isOk());
-  std::vector<SeriesRef> more = {{"app.req", "h1", &t2, "count", 10, {{120, 3.0}}}};
-  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "def"), more, {}, {}).isOk());
+  Batch b;
+  b.add("app.req", "h1", &t1, "count", 10, {{100, 1.0}, {110, 2.0}})
+      .add("app.req", "h1", &t3, "count", 10, {{100, 5.0}})
+      .add("app.lat", "h1", &t1, "gauge", 0, {{100, 7.0}});
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 3, "abc"), b.series, b.points, {}, {}).isOk());
+  Batch more;
+  more.add("app.req", "h1", &t2, "count", 10, {{120, 3.0}});
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "def"), more.series, more.points, {}, {}).isOk());
 
   EXPECT_EQ(s->knownContexts(), 3u);
   PointQuery q;
@@ -79,9 +92,10 @@ TEST_F(RunStoreTest, SketchesKeepTheirBinsAndAreApartFromSeriesOfTheSameName) {
   std::vector<int32_t> keys = {1300, 1310};
   std::vector<uint32_t> counts = {3, 4};
   std::vector<SketchRef> sketches = {{"lat", "h1", &tags, {{100, 7, 1, 9, 30, 4.2857, &keys, &counts}}}};
-  std::vector<SeriesRef> series = {{"lat", "h1", &tags, "gauge", 0, {{100, 1.0}}}};
-  ASSERT_TRUE(s->addPayload(payload("/api/beta/sketches", 1, 1, "x"), {}, sketches, {}).isOk());
-  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "y"), series, {}, {}).isOk());
+  Batch b;
+  b.add("lat", "h1", &tags, "gauge", 0, {{100, 1.0}});
+  ASSERT_TRUE(s->addPayload(payload("/api/beta/sketches", 1, 1, "x"), {}, {}, sketches, {}).isOk());
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 2, 1, "y"), b.series, b.points, {}, {}).isOk());
   PointQuery q;
   q.name = "lat";
   auto sk = s->sketchPoints(q).value();
@@ -100,8 +114,9 @@ TEST_F(RunStoreTest, RetentionEvictsTheOldestAndCountsThemPerRoute) {
   auto s = RunStore::open(file(), o).value();
   std::vector<std::string> tags;
   for (int i = 0; i < 5; ++i) {
-    std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{i, 1.0}}}};
-    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", int64_t{i} * 5'000'000'000, 2, "b"), series, {}, {}).isOk());
+    Batch b;
+    b.add("m", "h", &tags, "gauge", 0, {{i, 1.0}});
+    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", int64_t{i} * 5'000'000'000, 2, "b"), b.series, b.points, {}, {}).isOk());
   }
   // now = 25 s: payloads received before 15 s (at 0, 5, 10 s) go.
   ASSERT_TRUE(s->expire(25'000'000'000).isOk());
@@ -115,6 +130,11 @@ TEST_F(RunStoreTest, RetentionEvictsTheOldestAndCountsThemPerRoute) {
   q.name = "m";
   EXPECT_EQ(s->seriesPoints(q).value().size(), 2u);  // their points went with them
   EXPECT_EQ(s->payloads("", "", 0, 0).value().size(), 2u);
+  // Ids are never given twice, even once everything is gone (they are the intake's cursor).
+  ASSERT_TRUE(s->expire(int64_t{1} << 62).isOk());
+  EXPECT_TRUE(s->payloads("", "", 0, 0).value().empty());
+  EXPECT_EQ(s->maxPayloadId(), 5);
+  EXPECT_EQ(s->addPayload(payload("/api/v2/series", int64_t{1} << 62, 1, "b"), {}, {}, {}, {}).value(), 6);
 }
 
 TEST_F(RunStoreTest, TheDiskCapIsKeptByEvictingTheOldest) {
@@ -122,7 +142,7 @@ TEST_F(RunStoreTest, TheDiskCapIsKeptByEvictingTheOldest) {
   o.max_disk_bytes = 1 << 20;
   auto s = RunStore::open(file(), o).value();
   const std::string body(64 * 1024, 'z');
-  for (int i = 0; i < 200; ++i) ASSERT_TRUE(s->addPayload(payload("/api/v2/series", i, 1, body), {}, {}, {}).isOk());
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(s->addPayload(payload("/api/v2/series", i, 1, body), {}, {}, {}, {}).isOk());
   auto ev = s->evictions().value();
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0].reason, "disk");
@@ -136,14 +156,16 @@ TEST_F(RunStoreTest, AReopenedStoreKeepsPayloadsContextsAndIds) {
   std::vector<std::string> tags = {"a:b"};
   {
     auto s = RunStore::open(file()).value();
-    std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{1, 1.0}}}};
-    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "first"), series, {}, {}).isOk());
+    Batch b;
+    b.add("m", "h", &tags, "gauge", 0, {{1, 1.0}});
+    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "first"), b.series, b.points, {}, {}).isOk());
   }
   auto s = RunStore::open(file()).value();
   EXPECT_EQ(s->knownContexts(), 1u);
   EXPECT_EQ(s->maxPayloadId(), 1);
-  std::vector<SeriesRef> series = {{"m", "h", &tags, "gauge", 0, {{2, 2.0}}}};
-  EXPECT_EQ(s->addPayload(payload("/api/v2/series", 2, 1, "second"), series, {}, {}).value(), 2);
+  Batch b;
+  b.add("m", "h", &tags, "gauge", 0, {{2, 2.0}});
+  EXPECT_EQ(s->addPayload(payload("/api/v2/series", 2, 1, "second"), b.series, b.points, {}, {}).value(), 2);
   EXPECT_EQ(s->knownContexts(), 1u);
   int n = 0;
   ASSERT_TRUE(s->forEachPayload(0, [&](int64_t id, const IntakePayloadRow& r) {
@@ -156,8 +178,9 @@ TEST_F(RunStoreTest, AReopenedStoreKeepsPayloadsContextsAndIds) {
 TEST_F(RunStoreTest, FinalizeBuildsThePointsTablesForSql) {
   auto s = RunStore::open(file()).value();
   std::vector<std::string> tags = {"env:prod"};
-  std::vector<SeriesRef> series = {{"m", "h", &tags, "count", 10, {{1, 1.0}, {11, 2.0}}}};
-  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "b"), series, {}, {}).isOk());
+  Batch b;
+  b.add("m", "h", &tags, "count", 10, {{1, 1.0}, {11, 2.0}});
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 1, "b"), b.series, b.points, {}, {}).isOk());
   ASSERT_TRUE(s->addFlush(FlushRow{0, 15.0, 0.01, 0.02, 0.01, 0.02, 1, 0, 0, 0, 1}).isOk());
   ASSERT_TRUE(s->addMarker(MarkerRow{20.0, "fault", "500 on /api/v2/series", "{}"}).isOk());
   ASSERT_TRUE(s->addTelemetry(15.0, {{"forwarder.retry_queue_items", 3}}).isOk());

@@ -1,0 +1,70 @@
+#include "fakeintake/store/run_store_writer.h"
+
+#include <chrono>
+
+namespace ddsim::fakeintake {
+
+int64_t decodedItemCount(const StoredPayload& p) {
+  if (!p.decoded) return 0;
+  return std::visit(
+      [](const auto& items) -> int64_t {
+        using T = std::decay_t<decltype(items)>;
+        if constexpr (std::is_same_v<T, std::monostate> || std::is_same_v<T, DecodedGeneric>) {
+          return 1;
+        } else {
+          return static_cast<int64_t>(items.size());
+        }
+      },
+      p.decoded->items);
+}
+
+common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
+                                        int answered_status) {
+  store::IntakePayloadRow row;
+  row.intake = intake;
+  row.route = p.route;
+  row.method = p.method;
+  row.received_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.received.time_since_epoch()).count();
+  row.status = answered_status;
+  row.encoding = p.encoding;
+  row.content_type = p.content_type;
+  row.api_key = p.api_key;
+  row.compressed_bytes = static_cast<int64_t>(p.raw.size());
+  row.decoded_bytes = static_cast<int64_t>(p.uncompressed_size);
+  row.items = decodedItemCount(p);
+  row.decode_error = p.decode_error;
+  row.violations = static_cast<int64_t>(p.violation_count);
+  row.body = p.raw;
+
+  std::vector<store::SeriesRef> series;
+  std::vector<store::SeriesPoint> points;
+  std::vector<store::SketchRef> sketches;
+  if (p.decoded) {
+    if (const auto* s = std::get_if<std::vector<DecodedSeries>>(&p.decoded->items)) {
+      series.reserve(s->size());
+      points.reserve(s->size());
+      for (const auto& x : *s) {
+        series.push_back({x.metric, x.host(), &x.tags, seriesTypeName(x.type), x.interval,
+                          static_cast<uint32_t>(points.size()), static_cast<uint32_t>(x.points.size())});
+        for (const auto& pt : x.points) points.push_back({pt.timestamp, pt.value});
+      }
+      row.points = static_cast<int64_t>(points.size());
+    } else if (const auto* k = std::get_if<std::vector<DecodedSketch>>(&p.decoded->items)) {
+      sketches.reserve(k->size());
+      for (const auto& x : *k) {
+        store::SketchRef r{x.metric, x.host, &x.tags, {}};
+        for (const auto& d : x.dogsketches) {
+          r.entries.push_back({d.ts, d.cnt, d.min, d.max, d.sum, d.avg, &d.k, &d.n});
+        }
+        row.points += static_cast<int64_t>(x.dogsketches.size());
+        sketches.push_back(std::move(r));
+      }
+    }
+  }
+  std::vector<store::ViolationRef> violations;
+  violations.reserve(p.violations.size());
+  for (const auto& v : p.violations) violations.push_back({v.property, v.message});
+  return rs.addPayload(row, series, points, sketches, violations);
+}
+
+}  // namespace ddsim::fakeintake
