@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/common/clock.h"
+#include "core/common/process_stats.h"
 #include "core/common/random.h"
 #include "core/store/run_store.h"
 #include "fakeintake/core/decompress.h"
@@ -219,15 +220,7 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
 }
 BENCHMARK(BM_Fakeintake_HandleSeriesV2)->ArgNames({"payload_kb", "store"})->Args({100, 0})->Args({100, 1});
 
-// Peak resident set of this process, from /proc/self/status (VmHWM, kB).
-double peakRssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
+double peakRssMiB() { return static_cast<double>(common::peakRssBytes()) / (1024.0 * 1024.0); }
 
 void BM_FakeIntake_IngestAndQueryRss(benchmark::State& state) {
   const size_t cap = static_cast<size_t>(state.range(0)) << 20;

@@ -105,6 +105,8 @@ class RunStore {
   // Sum of decoded items on a route of an intake (what is still stored).
   common::Result<int64_t> storedItems(const std::string& intake, const std::string& route);
   common::Result<std::vector<EvictionCount>> evictions();
+  // Payloads held per route of an intake.
+  common::Result<std::map<std::string, int64_t>> payloadCountsByRoute(const std::string& intake);
   common::Result<std::vector<FlushRow>> flushes();
   common::Result<std::vector<MarkerRow>> markers();
   // (at_s, value) of one telemetry name, in time order.

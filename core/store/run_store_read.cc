@@ -213,6 +213,21 @@ Result<std::vector<EvictionCount>> RunStore::evictions() {
   return out;
 }
 
+Result<std::map<std::string, int64_t>> RunStore::payloadCountsByRoute(const std::string& intake) {
+  std::lock_guard lock(mu_);
+  auto q = db_.prepare("SELECT route, COUNT(*) FROM payloads WHERE intake = ? GROUP BY route");
+  if (!q.isOk()) return q.status();
+  q->bind(1, intake);
+  std::map<std::string, int64_t> out;
+  while (true) {
+    auto row = q->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) break;
+    out[q->text(0)] = q->int64(1);
+  }
+  return out;
+}
+
 Result<std::vector<FlushRow>> RunStore::flushes() {
   std::lock_guard lock(mu_);
   auto q = db_.prepare(

@@ -24,6 +24,7 @@ struct RunArgs {
   std::string scenario;
   std::string report;
   std::string work_dir;
+  std::string store;
   bool quiet = false;
   bool json_summary = false;
 };
@@ -91,6 +92,9 @@ int runScenarioCommand(const RunArgs& args) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   runner::RunOptions ro;
   ro.work_dir = args.work_dir;
+  // The run store sits beside the report: reports/x.json -> reports/x.sqlite.
+  ro.store_path = args.store.empty() ? std::filesystem::path(report_path).replace_extension(".sqlite").string()
+                                     : args.store;
   g_stop_requested.store(false);
   ro.stop_requested = &g_stop_requested;
   std::signal(SIGINT, onRunStopSignal);
@@ -114,6 +118,7 @@ int runScenarioCommand(const RunArgs& args) {
   out.close();
   std::cout << report::consoleSummary(result->report);
   std::cout << "report    " << report_path << "\n";
+  std::cout << "run store " << ro.store_path << "  (sqlite3; tables in docs/run-store.md)\n";
   if (result->interrupted) return kExitInterrupted;
   return result->passed() ? kExitOk : kExitFailed;
 }
@@ -127,6 +132,8 @@ void registerRunCommand(CLI::App& app, int& exit_code) {
                   "Scenario file (JSON, see docs/scenarios.md). Default: scenarios/default.json")
       ->check(CLI::ExistingFile);
   cmd->add_option("--report", args->report, "Where to write the JSON report (default: reports/<scenario name>.json)");
+  cmd->add_option("--store", args->store,
+                  "Where to write the run store, SQLite (default: beside the report, <report>.sqlite)");
   cmd->add_option("--work-dir", args->work_dir,
                   "Directory for the disk retry queue and sockets (default: a temporary directory)");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress output");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -37,15 +38,23 @@ std::string tagsText(const std::vector<std::string>& tags) {
   return s + "}";
 }
 
-ExpectationResult checkMetric(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,
-                              common::SystemTime now) {
+ExpectationResult checkMetric(const scenario::MetricExpectation& e, const IntakeData& data) {
   ExpectationResult r;
   r.description = "metric " + e.name + tagsText(e.tags) + (e.type ? " (" + *e.type + ")" : "") + " " + e.aggregate +
                   (e.times_interval ? " of value*interval" : "") + " = " + num(e.value);
   if (e.tolerance > 0) r.description += " ±" + num(e.tolerance * 100) + "%";
   if (e.abs_tolerance > 0) r.description += " ±" + num(e.abs_tolerance);
+  if (auto gap = incompleteness(data, {"/api/v2/series", "/api/v1/series"}); !gap.empty()) {
+    r.detail = "incomplete: " + gap + "; a value computed from what is left would be wrong";
+    return r;
+  }
   int64_t matched = 0;
-  auto points = matchingPoints(e, intake, now, &matched);
+  auto got = matchingPoints(e, data, &matched);
+  if (!got.isOk()) {
+    r.detail = "the run store could not be read: " + got.status().message();
+    return r;
+  }
+  const std::vector<double>& points = *got;
   if (points.empty()) {
     r.detail = matched ? "the matching series carry no points" : "no matching series reached the intake";
     return r;
@@ -90,68 +99,64 @@ int64_t dropsMatching(const std::map<std::string, int64_t>& drops, const std::st
 
 json ExpectationResult::toJson() const { return {{"expectation", description}, {"passed", passed}, {"detail", detail}}; }
 
-std::vector<double> matchingPoints(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,
-                                   common::SystemTime now, int64_t* series_matched) {
+common::Result<std::vector<double>> matchingPoints(const scenario::MetricExpectation& e, const IntakeData& data,
+                                                   int64_t* series_matched) {
+  store::PointQuery q;
+  q.intake = data.main_intake;
+  q.name = e.name;
+  q.tags = e.tags;
+  q.type = e.type;
+  auto rows = data.store.seriesPoints(q);
+  if (!rows.isOk()) return rows.status();
   std::vector<double> out;
-  int64_t matched = 0;
-  for (const char* route : {"/api/v2/series", "/api/v1/series"}) {
-    fakeintake::PayloadQuery q;
-    q.route = route;
-    for (const auto& p : intake.store().query(q, now)) {
-      if (!p->decoded) continue;
-      const auto* series = std::get_if<std::vector<fakeintake::DecodedSeries>>(&p->decoded->items);
-      if (!series) continue;
-      for (const auto& s : *series) {
-        if (s.metric != e.name) continue;
-        if (e.type && fakeintake::seriesTypeName(s.type) != *e.type) continue;
-        bool all = std::all_of(e.tags.begin(), e.tags.end(), [&](const std::string& t) {
-          return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
-        });
-        if (!all) continue;
-        ++matched;
-        for (const auto& pt : s.points) {
-          out.push_back(e.times_interval && s.interval > 0 ? pt.value * static_cast<double>(s.interval) : pt.value);
-        }
-      }
-    }
+  out.reserve(rows->size());
+  std::set<int64_t> contexts;
+  for (const auto& p : *rows) {
+    contexts.insert(p.context_id);
+    out.push_back(e.times_interval && p.interval > 0 ? p.value * static_cast<double>(p.interval) : p.value);
   }
-  if (series_matched) *series_matched = matched;
+  if (series_matched) *series_matched = static_cast<int64_t>(contexts.size());
   return out;
 }
 
-int64_t storedItems(fakeintake::IntakeHandler& intake, const std::string& route, common::SystemTime now) {
-  int64_t n = 0;
-  fakeintake::PayloadQuery q;
-  q.route = route;
-  for (const auto& p : intake.store().query(q, now)) {
-    if (!p->decoded) continue;
-    std::visit(
-        [&](const auto& items) {
-          using T = std::decay_t<decltype(items)>;
-          if constexpr (std::is_same_v<T, std::monostate> || std::is_same_v<T, fakeintake::DecodedGeneric>) {
-            ++n;
-          } else {
-            n += static_cast<int64_t>(items.size());
-          }
-        },
-        p->decoded->items);
+std::string incompleteness(const IntakeData& data, const std::vector<std::string>& routes) {
+  auto ev = data.store.evictions();
+  if (!ev.isOk()) return "the run store could not be read: " + ev.status().message();
+  std::string out;
+  for (const auto& e : *ev) {
+    if (e.intake != data.main_intake) continue;
+    if (std::find(routes.begin(), routes.end(), e.route) == routes.end()) continue;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(e.payloads) + " " + e.route + " payloads (" + std::to_string(e.items) + " items) evicted by " +
+           e.reason;
   }
-  return n;
+  return out;
 }
 
 std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>& expectations, const RunFacts& facts,
-                                        const std::vector<fakeintake::IntakeHandler*>& intakes, common::SystemTime now) {
+                                        const IntakeData& data) {
   std::vector<ExpectationResult> out;
-  fakeintake::IntakeHandler& intake = *intakes.front();
   for (const auto& ex : expectations) {
     if (auto* ii = std::get_if<scenario::IntakeItemsExpectation>(&ex)) {
       ExpectationResult r;
       int64_t n = 0;
-      for (auto* in : intakes) n += storedItems(*in, ii->route, now);
+      std::string error;
+      for (const auto& name : data.intakes) {
+        auto items = data.store.storedItems(name, ii->route);
+        if (items.isOk()) n += *items;
+        else error = items.status().message();
+      }
       r.description = "items stored on " + ii->route + (ii->min ? " >= " + std::to_string(*ii->min) : "") +
                       (ii->max ? " <= " + std::to_string(*ii->max) : "");
-      r.passed = (!ii->min || n >= *ii->min) && (!ii->max || n <= *ii->max);
-      r.detail = "the intakes hold " + std::to_string(n);
+      r.passed = error.empty() && (!ii->min || n >= *ii->min) && (!ii->max || n <= *ii->max);
+      r.detail = error.empty() ? "the intakes hold " + std::to_string(n) : "the run store could not be read: " + error;
+      if (auto gap = incompleteness(data, {ii->route}); !gap.empty() && r.passed && ii->max == std::nullopt) {
+        // Evicted items were received: a minimum still holds; say so.
+        r.detail += " (" + gap + ")";
+      } else if (!gap.empty()) {
+        r.passed = false;
+        r.detail = "incomplete: " + gap;
+      }
       out.push_back(r);
       continue;
     }
@@ -178,7 +183,7 @@ std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>
       continue;
     }
     if (auto* m = std::get_if<scenario::MetricExpectation>(&ex)) {
-      out.push_back(checkMetric(*m, intake, now));
+      out.push_back(checkMetric(*m, data));
     } else if (auto* d = std::get_if<scenario::DropsExpectation>(&ex)) {
       ExpectationResult r;
       const int64_t n = dropsMatching(facts.drops, d->reason);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "fakeintake/handler/intake_handler.h"
+#include "core/store/run_store.h"
 #include "simulator/report/report_builder.h"
 #include "simulator/scenario/scenario.h"
 
@@ -35,15 +35,24 @@ struct RunFacts {
   const nlohmann::json* summary = nullptr;    // the report's "summary" section
 };
 
-// `intakes`: every embedded intake, the main one first (metric expectations read the main one).
+// Where the intakes' data is: the run store and the intake names in it (the main one first;
+// metric expectations read the main one).
+struct IntakeData {
+  store::RunStore& store;
+  std::vector<std::string> intakes;
+  std::string main_intake = "main";
+};
+
 std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>& expectations, const RunFacts& facts,
-                                        const std::vector<fakeintake::IntakeHandler*>& intakes, common::SystemTime now);
+                                        const IntakeData& data);
 
-// Decoded items stored on `route` by `intake` (series, sketches, check runs, events, messages).
-int64_t storedItems(fakeintake::IntakeHandler& intake, const std::string& route, common::SystemTime now);
+// The metric points matching a metric expectation, from every stored series payload of the
+// main intake; `series_matched` gets the number of distinct contexts.
+common::Result<std::vector<double>> matchingPoints(const scenario::MetricExpectation& e, const IntakeData& data,
+                                                   int64_t* series_matched = nullptr);
 
-// The metric points matching a metric expectation, from every stored series payload.
-std::vector<double> matchingPoints(const scenario::MetricExpectation& e, fakeintake::IntakeHandler& intake,
-                                   common::SystemTime now, int64_t* series_matched = nullptr);
+// "" when the run store lost nothing of `routes` on the main intake; otherwise what was evicted
+// and why (an expectation that needs those routes fails as incomplete).
+std::string incompleteness(const IntakeData& data, const std::vector<std::string>& routes);
 
 }  // namespace ddsim::expect

@@ -17,8 +17,10 @@ common::Result<IntakeFarm::Intake*> IntakeFarm::add(const std::string& configure
   o.simulate_delays = options_.simulate_delays;
   o.fault_seed = options_.seed + intakes_.size();
   o.retention = options_.retention;
-  o.max_memory_bytes = size_t{4} << 30;
+  o.max_memory_bytes = options_.max_memory_bytes;
   in->handler = std::make_unique<fakeintake::IntakeHandler>(o, clock_);
+  in->name = intakes_.empty() ? "main" : "intake-" + std::to_string(intakes_.size());
+  if (options_.run_store) in->handler->attachRunStore(options_.run_store, in->name);
   if (options_.http) {
     fakeintake::ServerOptions so;
     so.host = "127.0.0.1";

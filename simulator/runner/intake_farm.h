@@ -12,6 +12,7 @@
 #include "core/config/agent_config.h"
 #include "core/forwarder/function_transport.h"
 #include "core/forwarder/http_transport.h"
+#include "core/store/run_store.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_server.h"
 
@@ -22,6 +23,10 @@ struct IntakeFarmOptions {
   bool simulate_delays = true;  // virtual time: latency and "never answer" as headers
   uint64_t seed = 1;
   std::chrono::nanoseconds retention = std::chrono::hours(24);  // keep everything for the checks
+  // Every intake writes what it stores here (intake names "main", "intake-1", ...): the checks
+  // read the run store, so the memory store only serves the control API and can stay small.
+  store::RunStore* run_store = nullptr;
+  size_t max_memory_bytes = size_t{64} << 20;  // per intake
 };
 
 class IntakeFarm {
@@ -37,6 +42,7 @@ class IntakeFarm {
   struct Intake {
     std::string configured_url;  // what the scenario or config named
     std::string url;             // where it really is
+    std::string name;            // its name in the run store
     std::unique_ptr<fakeintake::IntakeHandler> handler;
     std::unique_ptr<fakeintake::HttpServer> server;
   };

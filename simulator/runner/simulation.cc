@@ -47,6 +47,7 @@ common::Status Simulation::buildConfig() {
     if (auto st = cfg_.set(it.key(), it.value(), s_.source_path + ": $.agent." + it.key()); !st.isOk()) return st;
   }
   IntakeFarmOptions fo;
+  fo.run_store = store_.get();
   fo.http = s_.intake == scenario::IntakeTransport::kHttp;
   fo.simulate_delays = virtual_;
   fo.seed = s_.seed;
@@ -72,8 +73,41 @@ common::Status Simulation::installFaults() {
     r.start_after.reset();
     r.duration.reset();
     for (const auto& in : farm_->intakes()) in->handler->faults().appendRules({r}, clock_->systemNow());
+    const std::string label = r.id + " on " + (f->route == "*" ? std::string("every route") : f->route);
+    (void)store_->addMarker({f->at, "fault", label + " starts", f->rule.dump()});
+    if (f->until) (void)store_->addMarker({*f->until, "fault", label + " ends", ""});
   }
   return common::Status::ok();
+}
+
+common::Status Simulation::openStore() {
+  store_path_ = o_.store_path.empty() ? (std::filesystem::path(work_dir_) / "run.sqlite").string() : o_.store_path;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::remove(store_path_ + suffix, ec);
+  }
+  auto opened = store::RunStore::open(store_path_);
+  if (!opened.isOk()) return opened.status();
+  store_ = std::move(opened).value();
+  const std::pair<const char*, std::string> meta[] = {
+      {"created_by", "ddsim run"},
+      {"scenario", s_.name},
+      {"scenario_file", s_.source_path},
+      {"seed", std::to_string(s_.seed)},
+      {"mode", virtual_ ? "virtual" : "realtime"},
+      {"duration_seconds", std::to_string(s_.duration)},
+      {"run_start_unix", std::to_string(common::toUnixSeconds(t0_))},
+  };
+  for (const auto& [k, v] : meta) {
+    if (auto st = store_->setMeta(k, v); !st.isOk()) return st;
+  }
+  recorder_ = std::make_unique<report::RunRecorder>(
+      *store_, &report_, [this] { return scenarioSeconds(); }, common::toUnixSeconds(t0_));
+  return common::Status::ok();
+}
+
+void Simulation::mark(const std::string& kind, const std::string& label, const std::string& detail) {
+  if (store_) (void)store_->addMarker({scenarioSeconds(), kind, label, detail});
 }
 
 common::Status Simulation::setUp() {
@@ -96,11 +130,12 @@ common::Status Simulation::setUp() {
   }
   t0_ = clock_->systemNow();
   report_.setRunStart(common::toUnixSeconds(t0_));
+  if (auto st = openStore(); !st.isOk()) return st;
   load_end_ = t0_ + common::fromSeconds(s_.duration);
   hard_end_ = load_end_ + common::fromSeconds(s_.drain);
 
   if (auto st = buildConfig(); !st.isOk()) return st;
-  transport_ = std::make_unique<pipeline::ObservedTransport>(farm_->transport(), &report_);
+  transport_ = std::make_unique<pipeline::ObservedTransport>(farm_->transport(), observer());
 
   // Workloads, each with its own random stream.
   std::set<scenario::SampleTransport> transports = {scenario::SampleTransport::kInProcess};
@@ -120,7 +155,7 @@ common::Status Simulation::setUp() {
 
 common::Status Simulation::startAgent() {
   agent_rngs_.push_back(std::make_unique<common::Random>(rng_.fork()));
-  pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), &report_, virtual_};
+  pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), observer(), virtual_};
   auto a = pipeline::Agent::create(popts_, deps);
   if (!a.isOk()) return a.status();
   agent_ = std::move(a).value();
@@ -157,6 +192,14 @@ void Simulation::sampleRetryQueue() {
     }
   }
   report_.sampleRetryQueue(common::toUnixSeconds(clock_->systemNow()), n, bytes);
+  std::map<std::string, double> t = {{"forwarder.retry_queue.items", static_cast<double>(n)},
+                                     {"forwarder.retry_queue.bytes", static_cast<double>(bytes)},
+                                     {"aggregator.dogstatsd_contexts",
+                                      static_cast<double>(agent_->demux().dogstatsdContextCount())}};
+  for (const auto& part : {agent_->demux().telemetry(), agent_->serializer().telemetry(), agent_->forwarder().telemetry()}) {
+    for (const auto& [name, value] : part) t[name] = static_cast<double>(value);
+  }
+  (void)store_->addTelemetry(scenarioSeconds(), t);
 }
 
 void Simulation::reportProgress(bool force, bool draining) {
@@ -197,6 +240,7 @@ bool Simulation::interruptRequested() {
   interrupted_ = true;
   interrupted_at_ = scenarioSeconds();
   spdlog::warn("run interrupted at +{:.1f} s: stopping the load and the agent", interrupted_at_);
+  mark("interrupt", "run interrupted (SIGINT/SIGTERM)");
   return true;
 }
 
@@ -218,6 +262,7 @@ void Simulation::runVirtual() {
     if (!r) continue;
     queue_.schedule(t0_ + common::fromSeconds(r->at), [this, r] {
       spdlog::info("restart: stopping the agent at +{:.0f} s for {:.0f} s", r->at, r->downtime);
+      mark("restart", "agent stopped (restart, " + std::to_string(static_cast<int64_t>(r->downtime)) + " s down)");
       stopAgent();
       ++restarts_;
       if (r->downtime <= 0) {
@@ -228,6 +273,7 @@ void Simulation::runVirtual() {
       ++pending_starts_;
       queue_.schedule(clock_->systemNow() + common::fromSeconds(r->downtime), [this] {
         --pending_starts_;
+        mark("restart", "agent started");
         if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
       });
     });
@@ -281,12 +327,14 @@ void Simulation::runRealtime() {
     const auto* r = std::get_if<scenario::RestartFault>(&f);
     if (!r) continue;
     events.push_back({t0_ + common::fromSeconds(r->at), [this] {
+                        mark("restart", "agent stopped (restart)");
                         stopAgent();
                         ++restarts_;
                         ++pending_starts_;
                       }});
     events.push_back({t0_ + common::fromSeconds(r->at + r->downtime), [this] {
                         --pending_starts_;
+                        mark("restart", "agent started");
                         if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: {}", st.message());
                       }});
   }
@@ -330,7 +378,13 @@ common::Result<RunResult> Simulation::run() {
   stopAgent();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
   reportProgress(true, true);
-  return finish();
+  RunResult rr = finish();
+  // The store keeps the report beside the data, then builds its SQL-friendly tables.
+  (void)store_->setMeta("report", rr.report.dump());
+  if (auto st = store_->finalize(rr.interrupted ? "interrupted" : "complete"); !st.isOk()) {
+    rr.failures.push_back("run store " + store_path_ + ": " + st.message());
+  }
+  return rr;
 }
 
 common::Result<RunResult> runScenario(const scenario::Scenario& scenario, const RunOptions& options) {

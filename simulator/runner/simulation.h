@@ -36,6 +36,9 @@ struct RunOptions {
   // is, stops the agent as a stop request would (last flush, forwarder stop) and reports, marked
   // interrupted. Read only, from the run's thread.
   const std::atomic<bool>* stop_requested = nullptr;
+  // The run store (SQLite, docs/run-store.md) the run records into; an existing file is
+  // replaced. Empty = a file in the work directory (gone with it when that is temporary).
+  std::string store_path;
 };
 
 struct RunResult {

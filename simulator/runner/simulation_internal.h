@@ -10,9 +10,11 @@
 #include "core/common/random.h"
 #include "core/config/agent_config.h"
 #include "core/config/pipeline_options.h"
+#include "core/store/run_store.h"
 #include "simulator/pipeline/agent.h"
 #include "simulator/pipeline/observed_transport.h"
 #include "simulator/report/report_builder.h"
+#include "simulator/report/run_recorder.h"
 #include "simulator/runner/accounting.h"
 #include "simulator/runner/intake_farm.h"
 #include "simulator/runner/sample_feed.h"
@@ -41,6 +43,9 @@ class Simulation {
   void sampleRetryQueue();
   void reportProgress(bool force, bool draining);
   bool drainDone(common::SystemTime now) const;
+  common::Status openStore();
+  void mark(const std::string& kind, const std::string& label, const std::string& detail = "");
+  pipeline::PipelineObserver* observer() { return recorder_.get(); }
   // True (once, recording where) when the caller asked the run to stop early.
   bool interruptRequested();
   double scenarioSeconds() const;
@@ -66,6 +71,9 @@ class Simulation {
   double tick_seconds_ = 0.5;
 
   report::ReportBuilder report_;
+  std::unique_ptr<store::RunStore> store_;
+  std::string store_path_;
+  std::unique_ptr<report::RunRecorder> recorder_;
   std::unique_ptr<IntakeFarm> farm_;
   std::unique_ptr<pipeline::ObservedTransport> transport_;
   SwitchableSink sink_;

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/common/process_stats.h"
 #include "simulator/expect/expectations.h"
 #include "simulator/runner/simulation_internal.h"
 
@@ -183,14 +184,18 @@ Accounting Simulation::account() const {
           if (status >= 200 && status < 300) b.in += static_cast<int64_t>(n);
         }
       }
-      for (const auto& p : in->handler->store().all(0, now)) {
-        if (p->method == "POST" && p->response_status >= 200 && p->response_status < 300) ++b.out;
+      // The run store keeps every stored payload (the memory store only serves the control API).
+      auto rows = store_->payloads(in->name, "", 0, 0);
+      if (rows.isOk()) {
+        for (const auto& p : *rows) {
+          if (p.row.method == "POST" && p.row.status >= 200 && p.row.status < 300) ++b.out;
+        }
       }
-      const auto st = in->handler->store().stats();
-      if (st.evicted_retention) b.held["evicted_by_retention"] += static_cast<int64_t>(st.evicted_retention);
-      if (st.evicted_memory) b.held["evicted_by_memory_cap"] += static_cast<int64_t>(st.evicted_memory);
     }
-    b.note = "requests the intakes answered 2xx = payloads they stored";
+    if (auto ev = store_->evictions(); ev.isOk()) {
+      for (const auto& e : *ev) b.held["evicted_by_" + e.reason] += e.payloads;
+    }
+    b.note = "requests the intakes answered 2xx = payloads the run store holds";
     acc.stages.push_back(b);
   }
   return acc;
@@ -230,8 +235,8 @@ RunResult Simulation::finish() {
   facts.retries = geti(past_, "forwarder.transactions.retried");
   facts.accounting_holds = rr.accounting_holds;
   facts.report = &report_;
-  std::vector<fakeintake::IntakeHandler*> handlers;
-  for (const auto& in : farm_->intakes()) handlers.push_back(in->handler.get());
+  expect::IntakeData intake_data{*store_, {}};
+  for (const auto& in : farm_->intakes()) intake_data.intakes.push_back(in->name);
 
   json workloads = json::array();
   int64_t generated_samples = 0;
@@ -243,7 +248,9 @@ RunResult Simulation::finish() {
   json intakes = json::array();
   for (const auto& in : farm_->intakes()) {
     json routes = json::object();
-    for (const auto& [route, n] : in->handler->store().countsByRoute()) routes[route] = n;
+    if (auto counts = store_->payloadCountsByRoute(in->name); counts.isOk()) {
+      for (const auto& [route, n] : *counts) routes[route] = n;
+    }
     intakes.push_back({{"endpoint", in->configured_url}, {"stored_payloads_by_route", routes},
                        {"counters", in->handler->counters().snapshot()}});
   }
@@ -302,6 +309,15 @@ RunResult Simulation::finish() {
                   {"loss_by_unit", facts.loss_by_unit},
                   {"violations", facts.violations},
                   {"restarts", restarts_},
+                  // Payloads the run store lost (retention or its disk bound): expectations on
+                  // their routes fail as incomplete.
+                  {"intake_evictions", [&] {
+                     int64_t n = 0;
+                     if (auto ev = store_->evictions(); ev.isOk()) {
+                       for (const auto& e : *ev) n += e.payloads;
+                     }
+                     return n;
+                   }()},
                   // What the forwarder's stops did with the work they found (every restart and
                   // the end of the run): ddsim.forwarder_stop_mode and spec §6.10.
                   {"stop", {{"mode", cfg_.getString("ddsim.forwarder_stop_mode")},
@@ -312,7 +328,7 @@ RunResult Simulation::finish() {
                             {"lost", geti(past_, "forwarder.stop.lost")}}}};
   facts.telemetry = &telemetry;
   facts.summary = &summary;
-  const auto results = expect::evaluate(s_.expectations, facts, handlers, now);
+  const auto results = expect::evaluate(s_.expectations, facts, intake_data);
   rr.expectations_passed = true;
   json expectations = json::array();
   for (const auto& r : results) {
@@ -356,6 +372,8 @@ RunResult Simulation::finish() {
         {"real_seconds", run_real_seconds_},
         {"speedup", run_real_seconds_ > 0 ? virtual_seconds / run_real_seconds_ : 0.0},
         {"listener_sync_timeouts", sync_timeouts_},
+        {"peak_rss_bytes", common::peakRssBytes()},
+        {"run_store", store_path_},
         {"gauges", run_gauges},
         {"intake_urls", [&] {
            json u = json::array();

@@ -1,0 +1,12 @@
+#pragma once
+// Memory figures of this process, from /proc/self/status (Linux). 0 when unavailable.
+#include <cstdint>
+
+namespace ddsim::common {
+
+// Peak resident set size so far (VmHWM), bytes.
+int64_t peakRssBytes();
+// Resident set size now (VmRSS), bytes.
+int64_t currentRssBytes();
+
+}  // namespace ddsim::common

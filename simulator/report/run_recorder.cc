@@ -1,0 +1,39 @@
+#include "simulator/report/run_recorder.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ddsim::report {
+
+void RunRecorder::check(const common::Status& st, const char* what) {
+  if (st.isOk()) return;
+  if (write_errors_.fetch_add(1) == 0) spdlog::error("run store: {} not recorded: {}", what, st.message());
+}
+
+void RunRecorder::onFlush(const pipeline::FlushRecord& f) {
+  store::FlushRow row{f.index,
+                      f.start - run_start_,
+                      f.aggregate_seconds,
+                      f.serialize_seconds,
+                      f.aggregate_cpu_seconds,
+                      f.serialize_cpu_seconds,
+                      f.series,
+                      f.sketches,
+                      f.service_checks,
+                      f.events,
+                      f.contexts};
+  check(store_.addFlush(row), "a flush");
+  if (next_) next_->onFlush(f);
+}
+
+void RunRecorder::onPayload(const pipeline::PayloadRecord& p) {
+  check(store_.addSentPayload({now_(), p.flush_index, p.route, p.compressed_bytes, p.uncompressed_bytes, p.items, p.points}),
+        "a payload");
+  if (next_) next_->onPayload(p);
+}
+
+void RunRecorder::onAttempt(const pipeline::AttemptRecord& a) {
+  check(store_.addAttempt({now_(), a.route, a.status, a.error, a.bytes, a.seconds + a.simulated_seconds}), "an attempt");
+  if (next_) next_->onAttempt(a);
+}
+
+}  // namespace ddsim::report

@@ -1,0 +1,38 @@
+#pragma once
+// An observer (STYLE seam 7) that writes the pipeline's flushes, payloads and transport attempts
+// into the run store, then hands each record on to the next observer (the report builder).
+// Times in the store are seconds since the run started. Thread-safe as the store is; the next
+// observer must be thread-safe on its own in realtime mode.
+#include <atomic>
+#include <functional>
+
+#include "core/store/run_store.h"
+#include "simulator/pipeline/observer.h"
+
+namespace ddsim::report {
+
+class RunRecorder final : public pipeline::PipelineObserver {
+ public:
+  // `now` gives seconds since the run started; `run_start` is the run's start in Unix seconds
+  // (flush records carry Unix times).
+  RunRecorder(store::RunStore& store, pipeline::PipelineObserver* next, std::function<double()> now, double run_start)
+      : store_(store), next_(next), now_(std::move(now)), run_start_(run_start) {}
+
+  void onFlush(const pipeline::FlushRecord& f) override;
+  void onPayload(const pipeline::PayloadRecord& p) override;
+  void onAttempt(const pipeline::AttemptRecord& a) override;
+
+  // Store writes that failed (each is logged once per kind; the run goes on).
+  int64_t writeErrors() const { return write_errors_.load(); }
+
+ private:
+  void check(const common::Status& st, const char* what);
+
+  store::RunStore& store_;
+  pipeline::PipelineObserver* next_;
+  std::function<double()> now_;
+  double run_start_;
+  std::atomic<int64_t> write_errors_{0};
+};
+
+}  // namespace ddsim::report
