@@ -146,6 +146,24 @@ TEST(SimulationTest, ACorruptCaptureIsRejectedBeforeTheRunNotReplayedInPart) {
   std::remove(path.c_str());
 }
 
+// Issue 11: a cut capture used to replay its complete records as if that were the whole file.
+TEST(SimulationTest, ATruncatedCaptureIsRejectedBeforeTheRunWithItsOffset) {
+  const std::string path = "/tmp/ddsim-simulation-test-cut.dog";
+  {
+    std::ifstream in(std::string(DDSIM_TEST_DATA_DIR) + "/datadog-capture.dog", std::ios::binary);
+    const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(path, std::ios::binary) << whole.substr(0, 100000);
+  }
+  auto s = load(R"({"name": "t", "duration": "1m", "workloads": [{"type": "replay", "file": ")" + path + R"("}]})");
+  auto r = runScenario(s);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find("replay workload 'replay': " + path +
+                                      ": capture is truncated at byte offset 98960 after 12 complete records"),
+            std::string::npos)
+      << r.status().message();
+  std::remove(path.c_str());
+}
+
 TEST(SimulationTest, RealtimeModeRunsOnTheSystemClockOverRealSockets) {
   auto s = load(R"({"name": "rt", "duration": "3s", "drain": "30s", "mode": "realtime", "intake": "http",
     "agent": {"ddsim.flush_interval": 1},
