@@ -126,6 +126,13 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   }
   for (const auto& w : cfg.warnings()) spdlog::warn("config: {}", w);
   if (cfg.getString("hostname").empty()) (void)cfg.set("hostname", machineHostname(), "the machine's hostname");
+  // The validation of a run, also before --print-config: a value the pipeline cannot use is
+  // refused with its key and source, never printed as if it were in effect.
+  auto popts = config::pipelineOptions(cfg);
+  if (!popts.isOk()) {
+    spdlog::critical("Misconfiguration: {}", popts.status().message());
+    return kExitBadInput;
+  }
   if (a.print_config) {
     std::cout << cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
@@ -133,11 +140,6 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   // 2. The API key (agent behaviour: without one it does not start).
   if (!cfg.has("api_key") || cfg.getString("api_key").empty()) {
     spdlog::critical("no API key configured, exiting");
-    return kExitBadInput;
-  }
-  auto popts = config::pipelineOptions(cfg);
-  if (!popts.isOk()) {
-    spdlog::critical("Misconfiguration: {}", popts.status().message());
     return kExitBadInput;
   }
   // 3. The pipeline, then the servers.

@@ -85,5 +85,28 @@ TEST_F(AgentCommandTest, AnInvalidConfigFileIsRejectedWithItsLine) {
   EXPECT_NE(agent.err().find("datadog.yaml:9:1: forwarder_timeout"), std::string::npos) << agent.err();
 }
 
+// Issue 11: --print-config runs a run's validation and refuses what a run would refuse, naming
+// the key, its file and line, and the reason.
+TEST_F(AgentCommandTest, PrintConfigRefusesWhatARunWouldRefuse) {
+  struct Case {
+    const char* yaml;
+    const char* error;
+  } cases[] = {
+      {"serializer_compressor_kind: lz4\n",
+       "datadog.yaml:9:1: serializer_compressor_kind: unknown compressor 'lz4' (expected zstd, zlib, gzip or none)"},
+      {"histogram_percentiles: [\"1.5\", \"abc\"]\n",
+       "datadog.yaml:9:1: histogram_percentiles: '1.5' is not in [0, 1]; cannot parse 'abc'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig(c.yaml), "--print-config"});
+    auto code = agent.wait(ddsim::testing::kHangGuard);
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 2) << agent.out();
+    EXPECT_NE(agent.err().find(c.error), std::string::npos) << agent.err();
+    EXPECT_EQ(agent.out().find('{'), std::string::npos) << "printed anyway:\n" << agent.out();
+  }
+}
+
 }  // namespace
 }  // namespace ddsim
