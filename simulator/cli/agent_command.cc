@@ -266,8 +266,10 @@ void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_
   auto a = std::make_shared<AgentArgs>();
   auto* cmd = app.add_subcommand(
       "agent", "Run the pipeline as a live agent: DogStatsD in, payloads out to the configured intake");
-  cmd->add_option("--config,-c", a->config, "datadog.yaml-style configuration file (DD_* variables override it)")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--config,-c", a->config,
+                  "datadog.yaml-style configuration file, or the directory holding datadog.yaml (DD_* variables "
+                  "override it)")
+      ->check(CLI::ExistingPath);
   cmd->add_flag("--print-config", a->print_config, "Print the effective configuration as JSON and exit");
   cmd->add_flag("--list-keys", a->list_keys, "List every configuration key, its variable and default, and exit");
   cmd->footer(
@@ -277,8 +279,9 @@ void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_
   auto sa = std::make_shared<StatusArgs>();
   auto* status = cmd->add_subcommand(
       "status", "Print the running agent's status (like `agent status`) from its telemetry endpoint");
-  status->add_option("--config,-c", sa->config, "the agent's datadog.yaml: expvar_port says where to ask")
-      ->check(CLI::ExistingFile);
+  status->add_option("--config,-c", sa->config,
+                     "the agent's datadog.yaml (or its directory): expvar_port says where to ask")
+      ->check(CLI::ExistingPath);
   status->add_option("--port", sa->port, "the agent's expvar_port (overrides --config)");
   status->add_option("--url", sa->url, "the full telemetry URL (overrides --port)");
   status->footer("The agent serves its telemetry when telemetry.enabled is true (DD_TELEMETRY_ENABLED=true).\n"

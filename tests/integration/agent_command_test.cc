@@ -3,6 +3,7 @@
 // flush (issue 7, "ddsim agent").
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/child_process.h"
@@ -106,6 +107,24 @@ TEST_F(AgentCommandTest, PrintConfigRefusesWhatARunWouldRefuse) {
     EXPECT_NE(agent.err().find(c.error), std::string::npos) << agent.err();
     EXPECT_EQ(agent.out().find('{'), std::string::npos) << "printed anyway:\n" << agent.out();
   }
+}
+
+// Issue 11: `-c DIR` reads DIR/datadog.yaml, as the agent's -c does.
+TEST_F(AgentCommandTest, ConfigMayBeTheDirectoryHoldingDatadogYaml) {
+  writeConfig();
+  ChildProcess agent({DDSIM_BINARY, "agent", "-c", dir_, "--print-config"});
+  auto code = agent.wait(ddsim::testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << agent.err();
+  EXPECT_EQ(nlohmann::json::parse(agent.out())["hostname"], "agent-under-test");
+  const std::string empty = dir_ + "/empty";
+  ASSERT_EQ(::mkdir(empty.c_str(), 0700), 0);
+  ChildProcess none({DDSIM_BINARY, "agent", "-c", empty, "--print-config"});
+  code = none.wait(ddsim::testing::kHangGuard);
+  ::rmdir(empty.c_str());
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  EXPECT_NE(none.err().find("directory '" + empty + "' holds no datadog.yaml"), std::string::npos) << none.err();
 }
 
 }  // namespace
