@@ -85,14 +85,16 @@ std::string machineHostname() {
   return buf;
 }
 
+// Numbers mean what the table's unit says: durations are seconds (or "90s", "1m30s"), sizes bytes.
 void listKeys() {
-  std::printf("%-62s %-16s %-30s %s\n", "key (environment variable)", "type", "default", "what");
+  std::printf("%-62s %-16s %-30s %-15s %s\n", "key (environment variable)", "type", "default", "unit", "what");
   for (const auto& k : config::allKeys()) {
     std::string def = k.default_value.is_null() ? "(unset)" : k.default_value.dump();
     if (def.size() > 30) def = def.substr(0, 27) + "...";
     const std::string name = std::string(k.name) + " (" + config::envVarName(k.name) + ")";
-    std::printf("%-62s %-16s %-30s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(), def.c_str(),
-                std::string(k.help).c_str());
+    const std::string unit = k.unit.empty() ? "-" : std::string(k.unit);
+    std::printf("%-62s %-16s %-30s %-15s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(),
+                def.c_str(), unit.c_str(), std::string(k.help).c_str());
   }
 }
 

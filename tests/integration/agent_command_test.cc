@@ -127,5 +127,28 @@ TEST_F(AgentCommandTest, ConfigMayBeTheDirectoryHoldingDatadogYaml) {
   EXPECT_NE(none.err().find("directory '" + empty + "' holds no datadog.yaml"), std::string::npos) << none.err();
 }
 
+// Issue 11: --list-keys shows each key's unit as the config table defines it.
+TEST_F(AgentCommandTest, ListKeysShowsUnits) {
+  ChildProcess agent({DDSIM_BINARY, "agent", "--list-keys"});
+  auto code = agent.wait(ddsim::testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << agent.err();
+  const std::string& out = agent.out();
+  EXPECT_NE(out.find(" unit "), std::string::npos) << out.substr(0, 300);
+  auto line = [&](const std::string& key) {
+    const auto at = out.find("\n" + key + " (");
+    return at == std::string::npos ? std::string() : out.substr(at + 1, out.find('\n', at + 1) - at - 1);
+  };
+  struct Case {
+    const char* key;
+    const char* unit;
+  } cases[] = {{"forwarder_timeout", " seconds "},
+               {"dogstatsd_packet_buffer_flush_timeout", " seconds "},
+               {"forwarder_apikey_validation_interval", " minutes "},
+               {"serializer_max_payload_size", " bytes "},
+               {"forwarder_outdated_file_in_days", " days "}};
+  for (const auto& c : cases) EXPECT_NE(line(c.key).find(c.unit), std::string::npos) << line(c.key);
+}
+
 }  // namespace
 }  // namespace ddsim
