@@ -64,7 +64,11 @@ common::Result<double> parseDurationSeconds(std::string_view text);
 // Loads a datadog.yaml-style file: nested mappings are flattened into dotted keys
 // (use_v2_api: {series: false} -> use_v2_api.series). Unknown keys are kept out of the config
 // and listed in warnings() with their line, as the agent ignores them.
+// `path` may also be a directory: its datadog.yaml is read, as the agent's `-c DIR` does.
 common::Status loadYamlFile(AgentConfig& cfg, const std::string& path);
+// The file loadYamlFile reads for `path_or_dir`: the path itself, or DIR/datadog.yaml for a
+// directory (NotFound, naming the directory, when it holds none).
+common::Result<std::string> configFilePath(const std::string& path_or_dir);
 common::Status loadYamlString(AgentConfig& cfg, std::string_view text, std::string_view source_name);
 
 // Applies DD_* environment variables by the agent's naming rule (config_keys.h envVarName).

@@ -27,6 +27,9 @@ struct KeySpec {
   nlohmann::json default_value;  // null = unset
   std::string_view component;  // which part of the pipeline reads it
   std::string_view help;
+  // What a number means: "seconds" (every kDuration: a bare number is seconds), "bytes",
+  // "minutes", "packets"...; empty when the value has no unit (flags, names, plain factors).
+  std::string_view unit = {};
 };
 
 // The whole table, sorted by name.

@@ -80,6 +80,19 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   a.time_sampler.use_tags_store = cfg.getBool("aggregator_use_tags_store");
   a.histogram.aggregates = cfg.getStringList("histogram_aggregates");
   a.histogram.percentiles = cfg.getStringList("histogram_percentiles");
+  // The agent logs and skips an unknown aggregate or a bad percentile; ddsim refuses the config,
+  // so a typo cannot quietly remove a series from a run.
+  std::vector<std::string> rejected;
+  (void)metrics::HistogramConfig(a.histogram, &rejected);
+  for (std::string_view key : {"histogram_aggregates", "histogram_percentiles"}) {
+    std::string why;
+    for (const auto& r : rejected) {
+      if (r.size() > key.size() + 2 && r.compare(0, key.size(), key) == 0) {
+        why += (why.empty() ? "" : "; ") + r.substr(key.size() + 2);
+      }
+    }
+    if (!why.empty()) return badValue(cfg, key, why);
+  }
   a.pipeline_count = static_cast<int>(cfg.getInt("dogstatsd_pipeline_count"));
   if (a.pipeline_count < 1) return badValue(cfg, "dogstatsd_pipeline_count", "must be >= 1");
   a.flush_interval_seconds = cfg.getDurationSeconds("ddsim.flush_interval");

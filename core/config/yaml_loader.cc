@@ -1,6 +1,7 @@
 // datadog.yaml loading for AgentConfig (yaml-cpp). yaml-cpp exceptions stop here.
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -70,6 +71,18 @@ Status walk(AgentConfig& cfg, const YAML::Node& node, const std::string& prefix,
 
 }  // namespace
 
+common::Result<std::string> configFilePath(const std::string& path_or_dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path_or_dir, ec)) return path_or_dir;
+  // Agent behaviour: `-c DIR` reads DIR/datadog.yaml.
+  const std::string file = (std::filesystem::path(path_or_dir) / "datadog.yaml").string();
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return common::notFound("directory '" + path_or_dir + "' holds no datadog.yaml (give a datadog.yaml-style file "
+                            "or the directory that holds datadog.yaml)");
+  }
+  return file;
+}
+
 Status loadYamlString(AgentConfig& cfg, std::string_view text, std::string_view source_name) {
   YAML::Node root;
   try {
@@ -91,12 +104,14 @@ Status loadYamlString(AgentConfig& cfg, std::string_view text, std::string_view 
   }
 }
 
-Status loadYamlFile(AgentConfig& cfg, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return common::ioError("cannot open config file '" + path + "'");
+Status loadYamlFile(AgentConfig& cfg, const std::string& path_or_dir) {
+  auto path = configFilePath(path_or_dir);
+  if (!path.isOk()) return path.status();
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) return common::ioError("cannot open config file '" + *path + "'");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return loadYamlString(cfg, ss.str(), path);
+  return loadYamlString(cfg, ss.str(), *path);
 }
 
 }  // namespace ddsim::config

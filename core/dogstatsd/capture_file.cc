@@ -206,6 +206,43 @@ common::Result<CaptureTaggerState> CaptureReader::readState() const {
   return state;
 }
 
+common::Status CaptureReader::checkComplete() const {
+  const size_t end = contents_.size();
+  const std::string stream = compressed_ ? " of the decompressed stream" : "";
+  size_t offset = sizeof(kHeader);
+  size_t records = 0;
+  auto truncated = [&](const std::string& why) {
+    return common::dataLoss("capture is truncated at byte offset " + std::to_string(offset) + stream + " after " +
+                            std::to_string(records) + " complete records: " + why);
+  };
+  while (offset < end) {
+    if (offset + 4 > end) {
+      return truncated("only " + std::to_string(end - offset) + " of the 4 bytes of the next record length remain");
+    }
+    const uint32_t size = readLe32(contents_.data() + offset);
+    if (size == 0) break;  // the end-of-records marker
+    if (end - offset - 4 < size) {
+      return truncated("record " + std::to_string(records) + " declares " + std::to_string(size) +
+                       " bytes but only " + std::to_string(end - offset - 4) + " remain");
+    }
+    offset += 4 + size;
+    ++records;
+  }
+  if (records == 0) {
+    return common::dataLoss("capture has no records: they end at byte offset " + std::to_string(offset) + stream +
+                            (offset == sizeof(kHeader) ? ", right after the 8-byte header" : ""));
+  }
+  if (version_ < kMinStateVersion) return common::Status::ok();
+  // Version 2 on: the marker, the tagger state, then its size as the file's last 4 bytes.
+  if (offset == end) return truncated("the end-of-records marker and the tagger state are missing");
+  const size_t trailer = end - offset - 4;
+  if (trailer < 4 || readLe32(contents_.data() + end - 4) != trailer - 4) {
+    return truncated("the tagger state after the end-of-records marker is cut (" + std::to_string(trailer) +
+                     " bytes follow the marker)");
+  }
+  return common::Status::ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 
 struct CaptureWriter::ZstdStream {

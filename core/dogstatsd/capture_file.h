@@ -69,6 +69,12 @@ class CaptureReader {
   size_t recordsRead() const { return records_read_; }
   // The trailer's tagger state (version >= 2; an error before).
   common::Result<CaptureTaggerState> readState() const;
+  // Whether the file is whole: its record lengths chain from the header to a clean end (the
+  // end-of-records marker and a tagger state that fills the rest of the file from version 2 on,
+  // the end of the file before) and there is at least one record. next() stops quietly at a cut
+  // record, as the agent's reader does; this names the byte offset (of the decompressed stream)
+  // where the file is cut or ends, for callers that must not replay part of a file.
+  common::Status checkComplete() const;
 
  private:
   CaptureReader() = default;

@@ -28,6 +28,9 @@ common::Result<ReplayTotals> replay(CaptureReader& reader, ReplayTarget& target,
                                     Pacer& pacer) {
   if (options.speed < 0) return common::invalidArgument("replay speed must be >= 0");
   if (options.loops < 1) return common::invalidArgument("replay loops must be >= 1");
+  // A cut or empty file is refused before anything is sent: replaying part of it would look
+  // like a good run of fewer records.
+  if (auto st = reader.checkComplete(); !st.isOk()) return st;
   ReplayTotals totals;
   const auto start = clock.steadyNow();
   const auto unit = reader.timestampUnit();
@@ -96,6 +99,8 @@ common::Result<ReplayTotals> replayFile(const std::string& path, const std::stri
                                         const ProcessorOptions& inproc_options) {
   auto reader = CaptureReader::open(path);
   if (!reader.isOk()) return reader.status();
+  // Before the target is opened: a file that cannot be replayed is the error to report.
+  if (auto st = reader->checkComplete(); !st.isOk()) return common::Status(st.code(), path + ": " + st.message());
   const auto& clock = common::SystemClock::instance();
   std::unique_ptr<ReplayTarget> t;
   if (target == "inproc") {

@@ -107,7 +107,8 @@ class SleepingPacer final : public Pacer {
 };
 
 // Plays `reader` from its current position to the end, options.loops times (rewinding between
-// loops). A corrupt record stops the replay with that record's error.
+// loops). A truncated or record-less file is refused before the first send (DataLoss naming the
+// byte offset, CaptureReader::checkComplete); a corrupt record stops the replay with its error.
 common::Result<ReplayTotals> replay(CaptureReader& reader, ReplayTarget& target,
                                     const ReplayOptions& options, const common::Clock& clock,
                                     Pacer& pacer);

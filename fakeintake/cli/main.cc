@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
 
 #include "fakeintake/cli/ctl_command.h"
 #include "fakeintake/cli/serve_command.h"
@@ -15,7 +16,13 @@ int main(int argc, char** argv) {
   ddsim::fakeintake::CtlArgs ctl_args;
   ddsim::fakeintake::addServeOptions(app, serve);
   CLI::App* ctl = ddsim::fakeintake::addCtlCommand(app, ctl_args);
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", std::string("fakeintake ") + DDSIM_VERSION);  // the CMake project version
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 2, as ddsim's do (not CLI11's own codes).
+    return app.exit(e) == 0 ? 0 : ddsim::fakeintake::kServeExitUsage;
+  }
   if (ctl->parsed()) return ddsim::fakeintake::runCtl(ctl_args, std::cout, std::cerr);
   return ddsim::fakeintake::runServe(serve);
 }

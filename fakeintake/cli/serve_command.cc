@@ -49,7 +49,7 @@ int runServe(const ServeArgs& a) {
   common::initLogging(a.log_level);
   if (auto s = common::setLogLevel(a.log_level); !s.isOk()) {
     std::cerr << "fakeintake: " << s.message() << "\n";
-    return 1;
+    return kServeExitUsage;
   }
   IntakeOptions o;
   auto retention = parseDuration(a.retention);
@@ -58,7 +58,7 @@ int runServe(const ServeArgs& a) {
   for (const common::Status* s : {&retention.status(), &memory.status(), &decompressed.status()}) {
     if (!s->isOk()) {
       std::cerr << "fakeintake: " << s->message() << "\n";
-      return 1;
+      return kServeExitUsage;
     }
   }
   o.retention = *retention;
@@ -88,14 +88,14 @@ int runServe(const ServeArgs& a) {
     std::ifstream in(a.faults_file);
     if (!in) {
       std::cerr << "fakeintake: cannot read --faults file " << a.faults_file << "\n";
-      return 1;
+      return kServeExitUsage;
     }
     std::stringstream ss;
     ss << in.rdbuf();
     auto rules = parseFaultRules(ss.str());
     if (!rules.isOk()) {
       std::cerr << "fakeintake: " << a.faults_file << ": " << rules.status().message() << "\n";
-      return 1;
+      return kServeExitUsage;
     }
     handler.faults().setRules(std::move(rules).value(), common::SystemClock::instance().systemNow());
   }

@@ -26,8 +26,13 @@ struct ServeArgs {
 
 // Adds the server's options to `app`.
 void addServeOptions(CLI::App& app, ServeArgs& args);
+// Exit code of a command line fakeintake cannot use (a bad flag or flag value, an invalid
+// --faults file), as ddsim's: 2.
+inline constexpr int kServeExitUsage = 2;
+
 // Runs the server; prints the bound port on stdout (one line) once listening. Returns the exit
-// code (0 after a clean stop, 1 on a configuration or bind error).
+// code (0 after a clean stop, kServeExitUsage for a bad flag value or --faults file, 1 when the
+// server cannot start, e.g. the port is taken).
 int runServe(const ServeArgs& args);
 
 }  // namespace ddsim::fakeintake

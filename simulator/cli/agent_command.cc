@@ -85,14 +85,16 @@ std::string machineHostname() {
   return buf;
 }
 
+// Numbers mean what the table's unit says: durations are seconds (or "90s", "1m30s"), sizes bytes.
 void listKeys() {
-  std::printf("%-62s %-16s %-30s %s\n", "key (environment variable)", "type", "default", "what");
+  std::printf("%-62s %-16s %-30s %-15s %s\n", "key (environment variable)", "type", "default", "unit", "what");
   for (const auto& k : config::allKeys()) {
     std::string def = k.default_value.is_null() ? "(unset)" : k.default_value.dump();
     if (def.size() > 30) def = def.substr(0, 27) + "...";
     const std::string name = std::string(k.name) + " (" + config::envVarName(k.name) + ")";
-    std::printf("%-62s %-16s %-30s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(), def.c_str(),
-                std::string(k.help).c_str());
+    const std::string unit = k.unit.empty() ? "-" : std::string(k.unit);
+    std::printf("%-62s %-16s %-30s %-15s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(),
+                def.c_str(), unit.c_str(), std::string(k.help).c_str());
   }
 }
 
@@ -126,6 +128,13 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   }
   for (const auto& w : cfg.warnings()) spdlog::warn("config: {}", w);
   if (cfg.getString("hostname").empty()) (void)cfg.set("hostname", machineHostname(), "the machine's hostname");
+  // The validation of a run, also before --print-config: a value the pipeline cannot use is
+  // refused with its key and source, never printed as if it were in effect.
+  auto popts = config::pipelineOptions(cfg);
+  if (!popts.isOk()) {
+    spdlog::critical("Misconfiguration: {}", popts.status().message());
+    return kExitBadInput;
+  }
   if (a.print_config) {
     std::cout << cfg.effective().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
@@ -133,11 +142,6 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   // 2. The API key (agent behaviour: without one it does not start).
   if (!cfg.has("api_key") || cfg.getString("api_key").empty()) {
     spdlog::critical("no API key configured, exiting");
-    return kExitBadInput;
-  }
-  auto popts = config::pipelineOptions(cfg);
-  if (!popts.isOk()) {
-    spdlog::critical("Misconfiguration: {}", popts.status().message());
     return kExitBadInput;
   }
   // 3. The pipeline, then the servers.
@@ -264,8 +268,10 @@ void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_
   auto a = std::make_shared<AgentArgs>();
   auto* cmd = app.add_subcommand(
       "agent", "Run the pipeline as a live agent: DogStatsD in, payloads out to the configured intake");
-  cmd->add_option("--config,-c", a->config, "datadog.yaml-style configuration file (DD_* variables override it)")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--config,-c", a->config,
+                  "datadog.yaml-style configuration file, or the directory holding datadog.yaml (DD_* variables "
+                  "override it)")
+      ->check(CLI::ExistingPath);
   cmd->add_flag("--print-config", a->print_config, "Print the effective configuration as JSON and exit");
   cmd->add_flag("--list-keys", a->list_keys, "List every configuration key, its variable and default, and exit");
   cmd->footer(
@@ -275,8 +281,9 @@ void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_
   auto sa = std::make_shared<StatusArgs>();
   auto* status = cmd->add_subcommand(
       "status", "Print the running agent's status (like `agent status`) from its telemetry endpoint");
-  status->add_option("--config,-c", sa->config, "the agent's datadog.yaml: expvar_port says where to ask")
-      ->check(CLI::ExistingFile);
+  status->add_option("--config,-c", sa->config,
+                     "the agent's datadog.yaml (or its directory): expvar_port says where to ask")
+      ->check(CLI::ExistingPath);
   status->add_option("--port", sa->port, "the agent's expvar_port (overrides --config)");
   status->add_option("--url", sa->url, "the full telemetry URL (overrides --port)");
   status->footer("The agent serves its telemetry when telemetry.enabled is true (DD_TELEMETRY_ENABLED=true).\n"

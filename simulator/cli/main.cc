@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   // Global options are accepted after the subcommand too (`ddsim run --log-level info x.json`):
   // subcommands inherit this and pass options they do not know to the top level.
   app.fallthrough();
-  app.set_version_flag("--version", "ddsim 0.1.0");
+  app.set_version_flag("--version", std::string("ddsim ") + DDSIM_VERSION);  // the CMake project version
   // Unset: each command's own default (`run` keeps the simulated agent's logs quiet: the
   // report holds every error it would log; `agent` logs at info like the agent).
   std::string log_level;

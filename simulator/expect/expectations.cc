@@ -6,6 +6,8 @@
 #include <sstream>
 #include <type_traits>
 
+#include "simulator/expect/distribution_check.h"
+
 namespace ddsim::expect {
 
 using nlohmann::json;
@@ -184,6 +186,8 @@ std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>
     }
     if (auto* m = std::get_if<scenario::MetricExpectation>(&ex)) {
       out.push_back(checkMetric(*m, data));
+    } else if (auto* ds = std::get_if<scenario::DistributionExpectation>(&ex)) {
+      out.push_back(checkDistribution(*ds, data));
     } else if (auto* d = std::get_if<scenario::DropsExpectation>(&ex)) {
       ExpectationResult r;
       const int64_t n = dropsMatching(facts.drops, d->reason);

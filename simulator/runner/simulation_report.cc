@@ -6,6 +6,7 @@
 
 #include "core/common/process_stats.h"
 #include "simulator/expect/expectations.h"
+#include "simulator/report/report_numbers.h"
 #include "simulator/runner/simulation_internal.h"
 
 namespace ddsim::runner {
@@ -276,7 +277,7 @@ RunResult Simulation::finish() {
     const bool timing_dependent = k.find("packet_buffers") != std::string::npos ||
                                   k.rfind("dogstatsd.queue.", 0) == 0 ||
                                   k.find("retry_queue_duration") != std::string::npos;
-    (timing_dependent ? run_gauges : telemetry)[k] = v;
+    (timing_dependent ? run_gauges : telemetry)[k] = report::telemetryNumber(k, v);  // counts as integers
   };
   for (const auto& [k, v] : past_) put(k, v);
   for (const auto& [k, v] : feed_->telemetry()) put(k, v);

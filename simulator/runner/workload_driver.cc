@@ -364,10 +364,14 @@ common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenari
   if (!reader.isOk()) {
     return common::invalidArgument("replay workload '" + r.name + "': " + reader.status().message());
   }
+  // A capture that is cut, empty or corrupt part-way is rejected before the run, not replayed in part.
+  const common::Status whole = reader->checkComplete();
   auto driver = std::make_unique<ReplayDriver>(r, std::move(reader).value());
   if (!driver->readError().empty()) {
-    // A capture that is corrupt part-way is rejected before the run, not replayed in part.
     return common::invalidArgument("replay workload '" + r.name + "': " + driver->readError());
+  }
+  if (!whole.isOk()) {
+    return common::invalidArgument("replay workload '" + r.name + "': " + p.string() + ": " + whole.message());
   }
   return std::unique_ptr<WorkloadDriver>(std::move(driver));
 }

@@ -185,6 +185,25 @@ struct SummaryExpectation {
   std::optional<double> max;
 };
 
+// A statistic of the DDSketches the main intake decoded for a distribution (all intervals and
+// hosts of the matching sketches merged, as DDSketch merge does).
+struct DistributionStatistic {
+  enum class Kind { kCount, kSum, kMin, kMax, kAvg, kQuantile };
+  Kind kind = Kind::kCount;
+  double quantile = 0;  // kQuantile: in (0, 1), e.g. 0.999 for "p99.9"
+  std::string name;     // as written: "count", "p99.9"
+};
+
+struct DistributionExpectation {
+  std::string name;
+  std::vector<std::string> tags;  // the sketch must carry all of these
+  DistributionStatistic statistic;
+  double value = 0;
+  // Relative (0.01 = 1 %). Quantiles pass within the sketch's relative accuracy (~0.78 %) when
+  // this is smaller; count, sum, min, max and avg are compared as the sketch stores them.
+  double tolerance = 0;
+};
+
 struct DeliveryExpectation {
   bool no_loss = true;   // every generated sample reached the intake (drops == 0)
   std::optional<int64_t> min_retries;
@@ -192,7 +211,8 @@ struct DeliveryExpectation {
 
 using Expectation = std::variant<MetricExpectation, DropsExpectation, ViolationsExpectation,
                                  PayloadSizeExpectation, FlushDurationExpectation, DeliveryExpectation,
-                                 IntakeItemsExpectation, TelemetryExpectation, SummaryExpectation>;
+                                 IntakeItemsExpectation, TelemetryExpectation, SummaryExpectation,
+                                 DistributionExpectation>;
 
 struct Scenario {
   std::string name;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/config/agent_config.h"
+#include "simulator/scenario/distribution_expectation.h"
 #include "simulator/scenario/json_locate.h"
 #include "simulator/scenario/json_reader.h"
 
@@ -240,8 +241,9 @@ Fault readFault(ObjectReader& r, const LoadOptions& options) {
 }
 
 Expectation readExpectation(ObjectReader& r) {
-  auto kind = r.oneOf("kind", {"metric", "drops", "violations", "payload_size", "flush_duration", "delivery",
-                               "intake_items", "telemetry", "summary"}, true);
+  auto kind = r.oneOf("kind", {"metric", "distribution", "drops", "violations", "payload_size", "flush_duration",
+                               "delivery", "intake_items", "telemetry", "summary"}, true);
+  if (kind == "distribution") return readDistributionExpectation(r);
   if (kind == "summary") {
     SummaryExpectation e;
     e.key = r.string("key", true).value_or("");

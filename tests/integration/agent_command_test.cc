@@ -3,6 +3,7 @@
 // flush (issue 7, "ddsim agent").
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/child_process.h"
@@ -83,6 +84,70 @@ TEST_F(AgentCommandTest, AnInvalidConfigFileIsRejectedWithItsLine) {
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 2);
   EXPECT_NE(agent.err().find("datadog.yaml:9:1: forwarder_timeout"), std::string::npos) << agent.err();
+}
+
+// Issue 11: --print-config runs a run's validation and refuses what a run would refuse, naming
+// the key, its file and line, and the reason.
+TEST_F(AgentCommandTest, PrintConfigRefusesWhatARunWouldRefuse) {
+  struct Case {
+    const char* yaml;
+    const char* error;
+  } cases[] = {
+      {"serializer_compressor_kind: lz4\n",
+       "datadog.yaml:9:1: serializer_compressor_kind: unknown compressor 'lz4' (expected zstd, zlib, gzip or none)"},
+      {"histogram_percentiles: [\"1.5\", \"abc\"]\n",
+       "datadog.yaml:9:1: histogram_percentiles: '1.5' is not in [0, 1]; cannot parse 'abc'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig(c.yaml), "--print-config"});
+    auto code = agent.wait(ddsim::testing::kHangGuard);
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 2) << agent.out();
+    EXPECT_NE(agent.err().find(c.error), std::string::npos) << agent.err();
+    EXPECT_EQ(agent.out().find('{'), std::string::npos) << "printed anyway:\n" << agent.out();
+  }
+}
+
+// Issue 11: `-c DIR` reads DIR/datadog.yaml, as the agent's -c does.
+TEST_F(AgentCommandTest, ConfigMayBeTheDirectoryHoldingDatadogYaml) {
+  writeConfig();
+  ChildProcess agent({DDSIM_BINARY, "agent", "-c", dir_, "--print-config"});
+  auto code = agent.wait(ddsim::testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << agent.err();
+  EXPECT_EQ(nlohmann::json::parse(agent.out())["hostname"], "agent-under-test");
+  const std::string empty = dir_ + "/empty";
+  ASSERT_EQ(::mkdir(empty.c_str(), 0700), 0);
+  ChildProcess none({DDSIM_BINARY, "agent", "-c", empty, "--print-config"});
+  code = none.wait(ddsim::testing::kHangGuard);
+  ::rmdir(empty.c_str());
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  EXPECT_NE(none.err().find("directory '" + empty + "' holds no datadog.yaml"), std::string::npos) << none.err();
+}
+
+// Issue 11: --list-keys shows each key's unit as the config table defines it.
+TEST_F(AgentCommandTest, ListKeysShowsUnits) {
+  ChildProcess agent({DDSIM_BINARY, "agent", "--list-keys"});
+  auto code = agent.wait(ddsim::testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << agent.err();
+  const std::string& out = agent.out();
+  EXPECT_NE(out.find(" unit "), std::string::npos) << out.substr(0, 300);
+  auto line = [&](const std::string& key) {
+    const auto at = out.find("\n" + key + " (");
+    return at == std::string::npos ? std::string() : out.substr(at + 1, out.find('\n', at + 1) - at - 1);
+  };
+  struct Case {
+    const char* key;
+    const char* unit;
+  } cases[] = {{"forwarder_timeout", " seconds "},
+               {"dogstatsd_packet_buffer_flush_timeout", " seconds "},
+               {"forwarder_apikey_validation_interval", " minutes "},
+               {"serializer_max_payload_size", " bytes "},
+               {"forwarder_outdated_file_in_days", " days "}};
+  for (const auto& c : cases) EXPECT_NE(line(c.key).find(c.unit), std::string::npos) << line(c.key);
 }
 
 }  // namespace

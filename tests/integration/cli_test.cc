@@ -150,6 +150,26 @@ TEST(CliTest, ReplayOfAMissingOrCorruptFileFailsClearly) {
   std::remove(junk.c_str());
 }
 
+// Issue 11: a truncated or header-only capture used to replay "0 records" and exit 0.
+TEST(CliTest, ReplayOfATruncatedOrHeaderOnlyCaptureFailsWithTheOffset) {
+  std::ifstream in(kCapture, std::ios::binary);
+  const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut = "/tmp/ddsim-cli-test-cut.dog";
+  struct Case {
+    size_t bytes;
+    const char* error;
+  } cases[] = {{8, "capture has no records: they end at byte offset 8, right after the 8-byte header"},
+               {100000, "capture is truncated at byte offset 98960 after 12 complete records"}};
+  for (const auto& c : cases) {
+    std::ofstream(cut, std::ios::binary) << whole.substr(0, c.bytes);
+    ChildProcess p({DDSIM_BINARY, "replay", cut, "--speed", "0", "--target", "inproc"});
+    EXPECT_EQ(run(p), 2) << p.out();
+    EXPECT_NE(p.err().find("ddsim replay: " + cut + ": " + c.error), std::string::npos) << p.err();
+    EXPECT_EQ(p.out().find("replayed"), std::string::npos) << p.out();
+  }
+  std::remove(cut.c_str());
+}
+
 int freeUdpPort() {
   int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_in a{};

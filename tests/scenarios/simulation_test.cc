@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "simulator/report/report_numbers.h"
 #include "simulator/runner/simulation.h"
 #include "simulator/scenario/scenario_loader.h"
 
@@ -144,6 +145,66 @@ TEST(SimulationTest, ACorruptCaptureIsRejectedBeforeTheRunNotReplayedInPart) {
   ASSERT_FALSE(r.isOk());
   EXPECT_NE(r.status().message().find("capture record 0 at offset 8"), std::string::npos) << r.status().message();
   std::remove(path.c_str());
+}
+
+// Issue 11: a cut capture used to replay its complete records as if that were the whole file.
+TEST(SimulationTest, ATruncatedCaptureIsRejectedBeforeTheRunWithItsOffset) {
+  const std::string path = "/tmp/ddsim-simulation-test-cut.dog";
+  {
+    std::ifstream in(std::string(DDSIM_TEST_DATA_DIR) + "/datadog-capture.dog", std::ios::binary);
+    const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(path, std::ios::binary) << whole.substr(0, 100000);
+  }
+  auto s = load(R"({"name": "t", "duration": "1m", "workloads": [{"type": "replay", "file": ")" + path + R"("}]})");
+  auto r = runScenario(s);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find("replay workload 'replay': " + path +
+                                      ": capture is truncated at byte offset 98960 after 12 complete records"),
+            std::string::npos)
+      << r.status().message();
+  std::remove(path.c_str());
+}
+
+// Every number of `node` whose key does not name a time, duration, rate, ratio or mean is a
+// JSON integer; the offending paths are appended to `floats`.
+void collectFloatCounts(const nlohmann::json& node, const std::string& path, const std::string& key,
+                        std::vector<std::string>& floats) {
+  if (node.is_object()) {
+    for (const auto& [k, v] : node.items()) collectFloatCounts(v, path + "." + k, k, floats);
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      collectFloatCounts(node[i], path + "[" + std::to_string(i) + "]", key, floats);
+    }
+  } else if (node.is_number_float()) {
+    const bool not_a_count = report::isRateOrDurationKey(key) || key == "start" || key == "t" || key == "mean" ||
+                             key == "speedup";
+    if (!not_a_count) floats.push_back(path + " = " + node.dump());
+  }
+}
+
+// Issue 11: counts were written as floats ("payloads": 12.0, every telemetry counter).
+TEST(SimulationTest, TheReportWritesCountsAsIntegers) {
+  auto s = load(R"({"name": "t", "duration": "2m", "intake": "inprocess",
+    "workloads": [{"type": "dogstatsd", "contexts": 200, "rate": 400,
+                   "metric_weights": {"count": 1, "gauge": 1, "distribution": 1, "histogram": 1}},
+                  {"type": "events", "rate": 1}],
+    "faults": [{"kind": "intake", "at": "20s", "until": "50s", "route": "*", "rule": {"status": 503}}],
+    "expect": [{"kind": "delivery", "no_loss": true}]})");
+  RunResult r = run(s);
+  ASSERT_TRUE(r.passed()) << r.report["failures"].dump(2);
+  nlohmann::json checked = r.report;
+  checked.erase("timings");  // measured seconds only
+  checked["scenario"].erase("agent_overrides");  // the scenario's own values
+  std::vector<std::string> floats;
+  collectFloatCounts(checked, "$", "", floats);
+  EXPECT_TRUE(floats.empty()) << ::testing::PrintToString(floats);
+  EXPECT_TRUE(r.report["summary"]["payloads"].is_number_integer());
+  EXPECT_TRUE(r.report["telemetry"]["forwarder.transactions.input_count"].is_number_integer());
+  EXPECT_GT(r.report["telemetry"]["forwarder.transactions.retried"].get<int64_t>(), 0);
+  // True durations and ratios stay floats.
+  EXPECT_TRUE(r.report["flushes"][0]["at_seconds"].is_number_float());
+  EXPECT_TRUE(r.report["run"]["virtual_seconds"].is_number_float());
+  EXPECT_TRUE(r.report["payloads"]["/api/v2/series"]["compression_ratio"].is_number_float());
 }
 
 TEST(SimulationTest, RealtimeModeRunsOnTheSystemClockOverRealSockets) {

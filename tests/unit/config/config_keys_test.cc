@@ -48,6 +48,38 @@ TEST(ConfigKeysTest, DefaultsMatchSpecSection10) {
   }
 }
 
+// Issue 11: `ddsim agent --list-keys` showed durations without units. Every duration is in
+// seconds; sizes, time intervals in other units and the agent's count limits say theirs.
+TEST(ConfigKeysTest, EveryDurationAndSizeKeyHasAUnit) {
+  for (const auto& k : allKeys()) {
+    if (k.type == KeyType::kDuration) {
+      EXPECT_EQ(k.unit, "seconds") << k.name;
+    }
+    const std::string_view n = k.name;
+    const bool size_like = n.ends_with("_size") || n.ends_with("_in_bytes") || n.ends_with("_seconds") ||
+                           n.ends_with("_sec") || n.ends_with("_interval") || n.ends_with("_in_days");
+    if (size_like && (k.type == KeyType::kInt || k.type == KeyType::kFloat)) {
+      EXPECT_FALSE(k.unit.empty()) << k.name;
+    }
+    if (k.type == KeyType::kBool || k.type == KeyType::kString || k.type == KeyType::kStringList) {
+      EXPECT_TRUE(k.unit.empty()) << k.name;
+    }
+  }
+  const struct {
+    const char* key;
+    std::string_view unit;
+  } cases[] = {{"forwarder_timeout", "seconds"},
+               {"dogstatsd_packet_buffer_flush_timeout", "seconds"},
+               {"dogstatsd_expiry_seconds", "seconds"},
+               {"forwarder_apikey_validation_interval", "minutes"},
+               {"forwarder_outdated_file_in_days", "days"},
+               {"serializer_max_payload_size", "bytes"},
+               {"forwarder_retry_queue_payloads_max_size", "bytes"},
+               {"forwarder_retry_queue_max_size", "transactions"},
+               {"dogstatsd_port", ""}};
+  for (const auto& c : cases) EXPECT_EQ(findKey(c.key)->unit, c.unit) << c.key;
+}
+
 TEST(ConfigKeysTest, TableIsSortedUniqueAndDocumented) {
   std::set<std::string_view> seen;
   std::string_view prev;

@@ -56,6 +56,34 @@ TEST(PipelineOptionsTest, UnusableValuesNameTheKeyAndItsSource) {
   EXPECT_FALSE(pipelineOptions(cfg2).isOk());
 }
 
+// Issue 11: the agent skips bad histogram settings with a log line; ddsim refuses them (a run and
+// `ddsim agent --print-config` both go through pipelineOptions).
+TEST(PipelineOptionsTest, BadHistogramPercentilesAndAggregatesAreRejected) {
+  struct Case {
+    const char* key;
+    nlohmann::json value;
+    const char* error;  // "" = accepted
+  } cases[] = {
+      {"histogram_percentiles", {"0.5", "0.99", "1"}, ""},
+      {"histogram_percentiles", {"1.5", "abc"},
+       "datadog.yaml:4:1: histogram_percentiles: '1.5' is not in [0, 1]; cannot parse 'abc'"},
+      {"histogram_percentiles", {"-0.1"}, "datadog.yaml:4:1: histogram_percentiles: '-0.1' is not in [0, 1]"},
+      {"histogram_aggregates", {"max", "p99"}, "datadog.yaml:4:1: histogram_aggregates: unknown aggregate 'p99'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.value.dump());
+    AgentConfig cfg;
+    ASSERT_TRUE(cfg.set(c.key, c.value, "datadog.yaml:4:1").isOk());
+    auto r = pipelineOptions(cfg);
+    if (std::string(c.error).empty()) {
+      EXPECT_TRUE(r.isOk()) << r.status().message();
+    } else {
+      ASSERT_FALSE(r.isOk());
+      EXPECT_EQ(r.status().message(), c.error);
+    }
+  }
+}
+
 TEST(PipelineOptionsTest, APortOutsideSixteenBitsIsRejectedNotTruncated) {
   // Issue 11: 99999 used to become 34463 (99999 mod 65536).
   for (int64_t port : {99999, -2, 65536}) {

@@ -104,5 +104,30 @@ TEST(YamlLoaderTest, LoadsFromAFile) {
   EXPECT_EQ(cfg.getInt("dogstatsd_port"), 18125);
 }
 
+// Issue 11: `-c DIR` reads DIR/datadog.yaml, as the agent's -c does; a directory without one
+// is an error that names it.
+TEST(YamlLoaderTest, ADirectoryMeansTheDatadogYamlInIt) {
+  char dir[] = "/tmp/ddsim_cfg_dir_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string file = std::string(dir) + "/datadog.yaml";
+  AgentConfig empty_dir_cfg;
+  auto missing = loadYamlFile(empty_dir_cfg, dir);
+  ASSERT_FALSE(missing.isOk());
+  EXPECT_EQ(missing.code(), common::StatusCode::kNotFound);
+  EXPECT_EQ(missing.message().rfind("directory '" + std::string(dir) + "' holds no datadog.yaml", 0), 0u)
+      << missing.message();
+  std::ofstream(file) << "dogstatsd_port: 18126\nforwarder_timeout: soon\n";
+  AgentConfig cfg;
+  auto bad = loadYamlFile(cfg, dir);
+  ASSERT_FALSE(bad.isOk());
+  // Errors name the file that was read, line and column.
+  EXPECT_EQ(bad.message().rfind(file + ":2:1: forwarder_timeout", 0), 0u) << bad.message();
+  EXPECT_EQ(cfg.getInt("dogstatsd_port"), 18126);
+  EXPECT_EQ(*configFilePath(dir), file);
+  EXPECT_EQ(*configFilePath(file), file);
+  std::remove(file.c_str());
+  ::rmdir(dir);
+}
+
 }  // namespace
 }  // namespace ddsim::config

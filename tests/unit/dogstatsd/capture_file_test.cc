@@ -217,5 +217,66 @@ TEST(DsdCaptureFileTest, CorruptFilesAreClearErrors) {
   EXPECT_FALSE(CaptureReader::open("/nonexistent/x.dog").isOk());
 }
 
+// Issue 11: a cut or header-only file is named, with the byte offset where it ends, instead of
+// replaying "0 records". Offsets of the fixture: 21 records of 4 + 8242 bytes from byte 8, the
+// end-of-records marker at 173,174, then 943 bytes of tagger state and its 4-byte size.
+TEST(DsdCaptureFileTest, CheckCompleteNamesWhereAFileIsCutOrEmpty) {
+  const std::string fixture = slurp(kFixture);
+  testing::TempDir dir;
+  auto written = [&](int version, int records) {
+    CaptureWriterOptions wo;
+    wo.version = version;
+    const std::string path = dir.file("v" + std::to_string(version) + "-" + std::to_string(records));
+    auto w = CaptureWriter::create(path, wo);
+    EXPECT_TRUE(w.isOk());
+    CaptureRecord rec;
+    rec.payload = "a:1|g";
+    for (int i = 0; i < records; ++i) EXPECT_TRUE((*w)->write(rec).isOk());
+    EXPECT_TRUE((*w)->close().isOk());
+    return slurp(path);
+  };
+  struct Case {
+    const char* what;
+    std::string bytes;
+    const char* error;  // "" = complete
+  } cases[] = {
+      {"the agent's capture", fixture, ""},
+      {"a version 0 file ends at its last record", written(0, 2), ""},
+      {"a version 3 file from our writer", written(3, 2), ""},
+      {"header only", fixture.substr(0, 8),
+       "capture has no records: they end at byte offset 8, right after the 8-byte header"},
+      {"header only, version 0", written(0, 0), "capture has no records: they end at byte offset 8"},
+      {"no records but a trailer", written(3, 0), "capture has no records: they end at byte offset 8"},
+      {"cut inside a record", fixture.substr(0, 100000),
+       "capture is truncated at byte offset 98960 after 12 complete records: record 12 declares 8242 bytes but "
+       "only 1036 remain"},
+      {"cut inside a record length", fixture.substr(0, 98962),
+       "truncated at byte offset 98960 after 12 complete records: only 2 of the 4 bytes"},
+      {"cut after the last record", fixture.substr(0, 173174),
+       "truncated at byte offset 173174 after 21 complete records: the end-of-records marker and the tagger state "
+       "are missing"},
+      {"cut inside the tagger state", fixture.substr(0, 173174 + 4 + 100),
+       "truncated at byte offset 173174 after 21 complete records: the tagger state after the end-of-records "
+       "marker is cut (100 bytes follow the marker)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto r = CaptureReader::fromBytes(c.bytes);
+    ASSERT_TRUE(r.isOk()) << r.status().toString();
+    const auto st = r->checkComplete();
+    if (std::string(c.error).empty()) {
+      EXPECT_TRUE(st.isOk()) << st.toString();
+      continue;
+    }
+    ASSERT_FALSE(st.isOk());
+    EXPECT_EQ(st.code(), common::StatusCode::kDataLoss);
+    EXPECT_NE(st.message().find(c.error), std::string::npos) << st.message();
+  }
+  // The zstd twin is whole too (offsets are counted in its decompressed stream).
+  auto z = CaptureReader::open(kFixtureZstd);
+  ASSERT_TRUE(z.isOk());
+  EXPECT_TRUE(z->checkComplete().isOk());
+}
+
 }  // namespace
 }  // namespace ddsim::dogstatsd

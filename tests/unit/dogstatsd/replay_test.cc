@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/dogstatsd/server.h"
@@ -237,6 +238,35 @@ TEST(DsdReplayTest, BadTargetsAreClearErrors) {
   ReplayOptions o;
   EXPECT_FALSE(replayFile(kFixture, "inproc", o).isOk());  // no sink
   EXPECT_FALSE(replayFile("/nonexistent.dog", "inproc", o).isOk());
+}
+
+// Issue 11: a truncated or header-only file is refused before the first send, naming the
+// byte offset (CaptureReader::checkComplete has the cases), and replayFile names the file.
+TEST(DsdReplayTest, ATruncatedOrEmptyCaptureIsRefusedBeforeAnythingIsSent) {
+  std::ifstream in(kFixture, std::ios::binary);
+  const std::string fixture((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  TempDir dir;
+  for (size_t cut : {size_t{8}, size_t{100000}}) {
+    SCOPED_TRACE(cut);
+    auto reader = CaptureReader::fromBytes(fixture.substr(0, cut));
+    ASSERT_TRUE(reader.isOk());
+    common::ManualClock clock;
+    ManualPacer pacer(clock);
+    CollectingTarget target;
+    auto totals = replay(*reader, target, ReplayOptions{}, clock, pacer);
+    ASSERT_FALSE(totals.isOk());
+    EXPECT_EQ(totals.status().code(), common::StatusCode::kDataLoss);
+    EXPECT_TRUE(target.payloads.empty());
+    const std::string path = dir.file("cut.dog");
+    std::ofstream(path, std::ios::binary) << fixture.substr(0, cut);
+    RecordingSink sink;
+    auto from_file = replayFile(path, "inproc", ReplayOptions{}, &sink);
+    ASSERT_FALSE(from_file.isOk());
+    EXPECT_EQ(from_file.status().message().rfind(path + ": capture ", 0), 0u) << from_file.status().message();
+    EXPECT_NE(from_file.status().message().find(cut == 8 ? "has no records" : "truncated at byte offset 98960"),
+              std::string::npos)
+        << from_file.status().message();
+  }
 }
 
 TEST(DsdTrafficCaptureTest, RecordsWhatArrivesOnTheListenersAndReplaysIt) {
