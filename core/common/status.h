@@ -68,7 +68,9 @@ class [[nodiscard]] Result {
   }
   T& value() & { assert(isOk()); return std::get<T>(v_); }
   const T& value() const& { assert(isOk()); return std::get<T>(v_); }
-  T&& value() && { assert(isOk()); return std::get<T>(std::move(v_)); }
+  // By value: `for (auto& x : f().value())` then keeps what it loops over alive (a reference
+  // into the temporary Result would dangle).
+  T value() && { assert(isOk()); return std::get<T>(std::move(v_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

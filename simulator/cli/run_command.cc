@@ -60,7 +60,12 @@ void printProgress(const runner::Progress& p, bool tty) {
                 p.draining ? "draining" : "running ", p.scenario_seconds, p.total_seconds, speed, etaText(p).c_str(),
                 static_cast<long long>(p.flushes), static_cast<long long>(p.payloads),
                 static_cast<long long>(p.contexts), static_cast<long long>(p.retry_queue));
-  if (tty) std::fprintf(stderr, "\r%s", line);
+  if (p.busy_seconds > 0) {
+    // One step has run long (e.g. the flush of a million contexts): say so instead of freezing.
+    std::snprintf(line, sizeof line, "%s %6.0f/%.0f s simulated | busy %.0f s in %s", p.draining ? "draining" : "running ",
+                  p.scenario_seconds, p.total_seconds, p.busy_seconds, p.busy_in.c_str());
+  }
+  if (tty) std::fprintf(stderr, "\r%-150s", line);
   else std::fprintf(stderr, "%s\n", line);
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace ddsim::report {
 
 void RunRecorder::check(const common::Status& st, const char* what) {
@@ -9,8 +11,19 @@ void RunRecorder::check(const common::Status& st, const char* what) {
   if (write_errors_.fetch_add(1) == 0) spdlog::error("run store: {} not recorded: {}", what, st.message());
 }
 
+void RunRecorder::agentStarted() {
+  std::lock_guard lock(mu_);
+  offset_ = next_run_index_;
+}
+
+int64_t RunRecorder::runIndex(int64_t agent_index) {
+  std::lock_guard lock(mu_);
+  next_run_index_ = std::max(next_run_index_, offset_ + agent_index + 1);
+  return offset_ + agent_index;
+}
+
 void RunRecorder::onFlush(const pipeline::FlushRecord& f) {
-  store::FlushRow row{f.index,
+  store::FlushRow row{runIndex(f.index),
                       f.start - run_start_,
                       f.aggregate_seconds,
                       f.serialize_seconds,
@@ -26,7 +39,8 @@ void RunRecorder::onFlush(const pipeline::FlushRecord& f) {
 }
 
 void RunRecorder::onPayload(const pipeline::PayloadRecord& p) {
-  check(store_.addSentPayload({now_(), p.flush_index, p.route, p.compressed_bytes, p.uncompressed_bytes, p.items, p.points}),
+  const int64_t flush = p.flush_index >= 0 ? runIndex(p.flush_index) : -1;
+  check(store_.addSentPayload({now_(), flush, p.route, p.compressed_bytes, p.uncompressed_bytes, p.items, p.points}),
         "a payload");
   if (next_) next_->onPayload(p);
 }

@@ -5,6 +5,7 @@
 // observer must be thread-safe on its own in realtime mode.
 #include <atomic>
 #include <functional>
+#include <mutex>
 
 #include "core/store/run_store.h"
 #include "simulator/pipeline/observer.h"
@@ -22,17 +23,26 @@ class RunRecorder final : public pipeline::PipelineObserver {
   void onPayload(const pipeline::PayloadRecord& p) override;
   void onAttempt(const pipeline::AttemptRecord& a) override;
 
+  // A new agent starts (a restart): its flush indexes start at 0 again, the store's go on.
+  void agentStarted();
+
   // Store writes that failed (each is logged once per kind; the run goes on).
   int64_t writeErrors() const { return write_errors_.load(); }
 
  private:
   void check(const common::Status& st, const char* what);
+  // Flush indexes restart at 0 with each agent (restarts); the store numbers flushes across the
+  // whole run: run-wide index = offset + the agent's index.
+  int64_t runIndex(int64_t agent_index);
 
   store::RunStore& store_;
   pipeline::PipelineObserver* next_;
   std::function<double()> now_;
   double run_start_;
   std::atomic<int64_t> write_errors_{0};
+  std::mutex mu_;
+  int64_t offset_ = 0;
+  int64_t next_run_index_ = 0;
 };
 
 }  // namespace ddsim::report

@@ -154,6 +154,7 @@ common::Status Simulation::setUp() {
 }
 
 common::Status Simulation::startAgent() {
+  recorder_->agentStarted();
   agent_rngs_.push_back(std::make_unique<common::Random>(rng_.fork()));
   pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), observer(), virtual_};
   auto a = pipeline::Agent::create(popts_, deps);
@@ -220,7 +221,36 @@ void Simulation::reportProgress(bool force, bool draining) {
       if (auto* df = agent_->forwarder().domainForwarder(d)) p.retry_queue += static_cast<int64_t>(df->retryQueueCount());
     }
   }
+  std::lock_guard lock(progress_mu_);
+  last_progress_report_ = p;
   o_.on_progress(p);
+}
+
+void Simulation::enterStep(Step s) {
+  step_.store(static_cast<int>(s), std::memory_order_relaxed);
+  step_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(real_.steadyNow().time_since_epoch()).count(),
+                       std::memory_order_relaxed);
+}
+
+void Simulation::watchLongSteps() {
+  const auto interval = std::chrono::duration<double>(std::max(0.05, o_.progress_interval_seconds));
+  while (!watchdog_stop_.load()) {
+    std::this_thread::sleep_for(interval);
+    const auto s = static_cast<Step>(step_.load(std::memory_order_relaxed));
+    if (s == Step::kIdle) continue;
+    const int64_t now_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(real_.steadyNow().time_since_epoch()).count();
+    const double busy = static_cast<double>(now_ns - step_since_ns_.load(std::memory_order_relaxed)) / 1e9;
+    if (busy < 2 * o_.progress_interval_seconds) continue;
+    std::lock_guard lock(progress_mu_);
+    Progress p = last_progress_report_;
+    p.real_seconds = common::toSeconds(real_.steadyNow() - real_start_);
+    p.busy_seconds = busy;
+    p.busy_in = s == Step::kWorkload ? "generating load"
+                : s == Step::kAgent  ? "an agent step (flush, serialize, send)"
+                                     : "stopping the agent";
+    o_.on_progress(p);
+  }
 }
 
 bool Simulation::drainDone(common::SystemTime now) const {
@@ -309,10 +339,13 @@ void Simulation::runVirtual() {
         clock.advance(std::chrono::milliseconds(1));
         ticks_at_same_time = 0;
       }
+      enterStep(Step::kAgent);
       agent_->tick();
     } else {
+      enterStep(Step::kWorkload);
       queue_.runNext(clock);
     }
+    enterStep(Step::kIdle);
     reportProgress(false, now >= load_end_);
   }
 }
@@ -352,7 +385,9 @@ void Simulation::runRealtime() {
       workloadTick(generated_until, t);
       generated_until = t;
     }
+    enterStep(Step::kAgent);
     if (agent_) agent_->tick();
+    enterStep(Step::kIdle);
     if (now - last_sample >= std::chrono::seconds(5)) {
       sampleRetryQueue();
       last_sample = now;
@@ -370,12 +405,18 @@ common::Result<RunResult> Simulation::run() {
   real_start_ = real_.steadyNow();
   last_progress_ = real_start_;
   if (auto st = setUp(); !st.isOk()) return st;
+  std::thread watchdog;
+  if (o_.on_progress) watchdog = std::thread([this] { watchLongSteps(); });
   if (virtual_) runVirtual();
   else runRealtime();
   // The listeners stop first: what their sockets and queues still hold reaches the agent.
   // Then the agent's shutdown: a last flush, then the forwarder sends what it holds (or spills it).
+  enterStep(Step::kStop);
   feed_->close();
   stopAgent();
+  enterStep(Step::kIdle);
+  watchdog_stop_.store(true);
+  if (watchdog.joinable()) watchdog.join();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
   reportProgress(true, true);
   RunResult rr = finish();

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,16 @@ struct Progress {
   int64_t contexts = 0;
   int64_t retry_queue = 0;
   bool draining = false;
+  // Set when the run has been inside one step (a workload tick or an agent tick, e.g. a flush
+  // of a million contexts) for longer than two progress intervals: how long, and in what. Such
+  // reports come from a watchdog thread while the run's thread is busy.
+  double busy_seconds = 0;
+  std::string busy_in;
 };
 
 struct RunOptions {
-  // Called about every `progress_interval` of real time, and once at the end.
+  // Called about every `progress_interval` of real time, and once at the end; also while one
+  // long step runs (Progress::busy_seconds), from another thread, never two calls at once.
   std::function<void(const Progress&)> on_progress;
   double progress_interval_seconds = 1.0;
   // Where disk spill and sockets live; empty = a private temporary directory removed afterwards.

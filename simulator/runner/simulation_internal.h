@@ -1,7 +1,9 @@
 #pragma once
 // The Simulation class behind runScenario (simulation.h): set-up, the virtual and realtime
 // loops (simulation.cc) and the accounting and report (simulation_report.cc).
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,11 @@ class Simulation {
   void workloadTick(double t0, double t1);
   void sampleRetryQueue();
   void reportProgress(bool force, bool draining);
+  // The watchdog that reports progress while one step takes long (RunOptions::on_progress).
+  void watchLongSteps();
+  // Marks what the run's thread is doing now (kIdle between steps).
+  enum class Step { kIdle = 0, kWorkload, kAgent, kStop };
+  void enterStep(Step s);
   bool drainDone(common::SystemTime now) const;
   common::Status openStore();
   void mark(const std::string& kind, const std::string& label, const std::string& detail = "");
@@ -95,6 +102,13 @@ class Simulation {
   common::SteadyTime real_start_{};
   common::SteadyTime last_progress_{};
   double run_real_seconds_ = 0;
+  // Long-step watchdog: what the run's thread does and since when (steady ns), the last
+  // progress it reported, and one lock so that progress calls never overlap.
+  std::atomic<int> step_{0};
+  std::atomic<int64_t> step_since_ns_{0};
+  std::mutex progress_mu_;
+  Progress last_progress_report_;
+  std::atomic<bool> watchdog_stop_{false};
 };
 
 }  // namespace ddsim::runner

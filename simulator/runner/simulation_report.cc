@@ -177,7 +177,6 @@ Accounting Simulation::account() const {
      // lower (summary.late_deliveries): an answer after its timeout, or a request in flight when
      // the agent stopped, still reached the intake.
     StageBalance b{"intake", "payloads"};
-    const auto now = clock_->systemNow();
     for (const auto& in : farm_->intakes()) {
       for (const auto& [route, rs] : in->handler->routeStats().snapshot()) {
         if (route == "/api/v1/validate") continue;
