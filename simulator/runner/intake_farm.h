@@ -26,7 +26,7 @@ struct IntakeFarmOptions {
   // Every intake writes what it stores here (intake names "main", "intake-1", ...): the checks
   // read the run store, so the memory store only serves the control API and can stay small.
   store::RunStore* run_store = nullptr;
-  size_t max_memory_bytes = size_t{64} << 20;  // per intake
+  size_t max_memory_bytes = size_t{16} << 20;  // per intake
 };
 
 class IntakeFarm {
