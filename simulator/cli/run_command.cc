@@ -1,11 +1,9 @@
 // `ddsim run [SCENARIO.json] [--report PATH]`: runs a scenario and writes its report.
-#include <spdlog/spdlog.h>
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
