@@ -75,9 +75,18 @@ RunStore::RunStore(std::string path, RunStoreOptions options, Database db)
 RunStore::~RunStore() = default;
 
 Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path, RunStoreOptions options) {
-  auto db = Database::open(path, true);
+  auto db = Database::open(path, !options.read_only, options.read_only);
   if (!db.isOk()) return db.status();
   std::unique_ptr<RunStore> s(new RunStore(path, options, std::move(db).value()));
+  if (options.read_only) {
+    if (auto st = s->prepareStatements(); !st.isOk()) return common::ioError(path + " is not a ddsim run store: " + st.message());
+    if (auto version = s->meta("schema_version"); !version || *version != std::to_string(kSchemaVersion)) {
+      return common::failedPrecondition(path + " holds run store schema version " + version.value_or("(none)") +
+                                        "; this ddsim reads version " + std::to_string(kSchemaVersion));
+    }
+    if (auto st = s->loadKnownContexts(); !st.isOk()) return st;
+    return s;
+  }
   const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" +
                               std::to_string(std::max<int64_t>(options.cache_bytes / 1024, 1024)) + ";";
   if (auto st = s->db_.exec(pragmas); !st.isOk()) {

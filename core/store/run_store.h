@@ -37,6 +37,8 @@ struct RunStoreOptions {
   int64_t materialize_max_points = 20'000'000;
   // SQLite page cache, bytes (bounds the store's memory beside the known-context set).
   int64_t cache_bytes = 16 << 20;
+  // Open an existing store for reading only (readers work, writers fail); nothing is created.
+  bool read_only = false;
 };
 
 // One payload row without its body.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/store/run_store.h"
 #include "fakeintake/faults/fault_rule.h"
 #include "simulator/runner/simulation.h"
 #include "simulator/scenario/scenario_loader.h"
@@ -67,6 +68,19 @@ std::string seconds(double s) {
 common::Result<Input> readInput(const std::string& path) {
   auto text = readFile(path);
   if (!text.isOk()) return text.status();
+  if (text->rfind(std::string("SQLite format 3\0", 16), 0) == 0) {
+    // A run store (docs/run-store.md): the run's report is kept in it.
+    store::RunStoreOptions ro;
+    ro.read_only = true;
+    auto rs = store::RunStore::open(path, ro);
+    if (!rs.isOk()) return common::invalidArgument(path + ": " + rs.status().message());
+    auto report = (*rs)->meta("report");
+    if (!report) {
+      return common::invalidArgument(path + ": a run store without a run report (a fakeintake's store, or a run that "
+                                            "did not finish)");
+    }
+    text = std::move(*report);
+  }
   json doc;
   try {
     doc = json::parse(*text);

@@ -5,10 +5,12 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "core/common/logging.h"
 #include "core/common/random.h"
+#include "core/store/run_store.h"
 #include "simulator/compare/run_compare.h"
 #include "tests/unit/forwarder/temp_dir.h"
 
@@ -135,6 +137,29 @@ TEST(CompareCommandTest, IdenticalReportsGiveNoChange) {
     EXPECT_TRUE(ends(rowOf(r.out, figure), "no change")) << figure << "\n" << r.out;
   }
   EXPECT_NE(r.out.find("result: no regression"), std::string::npos);
+}
+
+// Issue 11: a run store (docs/run-store.md) is a side too: its run's report is read from it. A
+// store without a report (a fakeintake's) is refused with the reason, exit 2.
+TEST(CompareCommandTest, RunStoresAreComparedThroughTheReportTheyKeep) {
+  TempDir dir;
+  auto put = [&](const std::string& name, const std::optional<json>& report) {
+    const std::string path = dir.path() + "/" + name;
+    auto s = store::RunStore::open(path).value();
+    if (report) EXPECT_TRUE(s->setMeta("report", report->dump()).isOk());
+    EXPECT_TRUE(s->finalize("complete").isOk());
+    return path;
+  };
+  const auto a = put("a.sqlite", craftedReport(25, 1.0, 5));
+  const auto b = put("b.sqlite", craftedReport(25, 1.0, 5));
+  const auto r = compare({.base = a, .candidate = b});
+  EXPECT_EQ(r.code, kCompareNoRegression) << r.out << r.err;
+  EXPECT_TRUE(ends(rowOf(r.out, "bytes per series"), "no change")) << r.out;
+
+  const auto bare = put("fakeintake.sqlite", std::nullopt);
+  const auto refused = compare({.base = a, .candidate = bare});
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_NE(refused.err.find("fakeintake.sqlite: a run store without a run report"), std::string::npos) << refused.err;
 }
 
 TEST(CompareCommandTest, ASectionOneSideLacksIsSkippedNotAnError) {
