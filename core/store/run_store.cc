@@ -87,7 +87,7 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path, RunSto
     if (auto st = s->loadKnownContexts(); !st.isOk()) return st;
     return s;
   }
-  const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" +
+  const std::string pragmas = "PRAGMA journal_mode=PERSIST; PRAGMA synchronous=OFF; PRAGMA cache_size=-" +
                               std::to_string(std::max<int64_t>(options.cache_bytes / 1024, 1024)) + ";";
   if (auto st = s->db_.exec(pragmas); !st.isOk()) {
     return common::ioError(path + " is not a usable SQLite file: " + st.message());
@@ -426,7 +426,7 @@ Status RunStore::finalize(const std::string& status) {
   std::lock_guard lock(mu_);
   if (auto s = materializeLocked(); !s.isOk()) return s;
   if (auto s = st_->set_meta.bind(1, std::string("status")).bind(2, status).run(); !s.isOk()) return s;
-  return db_.exec("PRAGMA wal_checkpoint(TRUNCATE);");
+  return Status::ok();
 }
 
 size_t RunStore::knownContexts() const {

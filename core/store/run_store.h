@@ -5,8 +5,9 @@
 // markers (faults, restarts). Retention is bounded on disk (time and bytes), every eviction is
 // counted per route and reason, and readers can tell when data an answer needs is gone.
 //
-// Thread-safe: one mutex serializes the connection. Each write is its own transaction (WAL
-// journal, synchronous=NORMAL), so what was written survives a crash of the writer.
+// Thread-safe: one mutex serializes the connection. Each write is its own transaction (rollback
+// journal, synchronous=OFF), so what was written survives a crash of the writing process, not
+// of the machine (docs/run-store.md says why).
 #include <chrono>
 #include <cstdint>
 #include <functional>
