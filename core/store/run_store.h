@@ -112,6 +112,9 @@ class RunStore {
   common::Result<std::map<std::string, int64_t>> payloadCountsByRoute(const std::string& intake);
   common::Result<std::vector<FlushRow>> flushes();
   common::Result<std::vector<MarkerRow>> markers();
+  // Payloads handed to the forwarder and transport attempts, in time order.
+  common::Result<std::vector<SentPayloadRow>> sentPayloads();
+  common::Result<std::vector<AttemptRow>> attempts();
   // (at_s, value) of one telemetry name, in time order.
   common::Result<std::vector<std::pair<double, double>>> telemetrySeries(const std::string& name);
   int64_t maxPayloadId();

@@ -259,6 +259,36 @@ Result<std::vector<MarkerRow>> RunStore::markers() {
   return out;
 }
 
+Result<std::vector<SentPayloadRow>> RunStore::sentPayloads() {
+  std::lock_guard lock(mu_);
+  auto q = db_.prepare(
+      "SELECT at_s, flush_idx, route, compressed_bytes, uncompressed_bytes, items, points FROM sent_payloads "
+      "ORDER BY at_s, rowid");
+  if (!q.isOk()) return q.status();
+  std::vector<SentPayloadRow> out;
+  while (true) {
+    auto row = q->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) break;
+    out.push_back({q->real(0), q->int64(1), q->text(2), q->int64(3), q->int64(4), q->int64(5), q->int64(6)});
+  }
+  return out;
+}
+
+Result<std::vector<AttemptRow>> RunStore::attempts() {
+  std::lock_guard lock(mu_);
+  auto q = db_.prepare("SELECT at_s, route, status, error, bytes, seconds FROM attempts ORDER BY at_s, rowid");
+  if (!q.isOk()) return q.status();
+  std::vector<AttemptRow> out;
+  while (true) {
+    auto row = q->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) break;
+    out.push_back({q->real(0), q->text(1), static_cast<int>(q->int64(2)), q->text(3), q->int64(4), q->real(5)});
+  }
+  return out;
+}
+
 Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const std::string& name) {
   std::lock_guard lock(mu_);
   auto q = db_.prepare("SELECT at_s, value FROM telemetry WHERE name = ? ORDER BY at_s");

@@ -233,7 +233,7 @@ void Simulation::enterStep(Step s) {
 }
 
 void Simulation::watchLongSteps() {
-  const auto interval = std::chrono::duration<double>(std::max(0.05, o_.progress_interval_seconds));
+  const auto interval = std::chrono::duration<double>(std::max(0.001, o_.progress_interval_seconds));
   while (!watchdog_stop_.load()) {
     std::this_thread::sleep_for(interval);
     const auto s = static_cast<Step>(step_.load(std::memory_order_relaxed));
