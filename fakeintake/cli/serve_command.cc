@@ -115,7 +115,10 @@ int runServe(const ServeArgs& a) {
       return 1;
     }
     run_store = std::move(opened).value();
-    (void)run_store->setMeta("created_by", "fakeintake");
+    if (auto st = run_store->setMeta("created_by", "fakeintake"); !st.isOk()) {
+      std::cerr << "fakeintake: --store: " << st.message() << "\n";
+      return 1;
+    }
     auto restored = handler.restoreFrom(*run_store);
     if (!restored.isOk()) {
       std::cerr << "fakeintake: --store: " << restored.status().message() << "\n";

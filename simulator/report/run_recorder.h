@@ -26,11 +26,13 @@ class RunRecorder final : public pipeline::PipelineObserver {
   // A new agent starts (a restart): its flush indexes start at 0 again, the store's go on.
   void agentStarted();
 
-  // Store writes that failed (each is logged once per kind; the run goes on).
+  // Counts (and logs the first) store write that failed; the run goes on. The simulation uses
+  // it for its own writes (markers, telemetry, the report) too.
+  void check(const common::Status& st, const char* what);
+  // Store writes that failed.
   int64_t writeErrors() const { return write_errors_.load(); }
 
  private:
-  void check(const common::Status& st, const char* what);
   // Flush indexes restart at 0 with each agent (restarts); the store numbers flushes across the
   // whole run: run-wide index = offset + the agent's index.
   int64_t runIndex(int64_t agent_index);

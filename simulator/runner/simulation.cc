@@ -74,8 +74,8 @@ common::Status Simulation::installFaults() {
     r.duration.reset();
     for (const auto& in : farm_->intakes()) in->handler->faults().appendRules({r}, clock_->systemNow());
     const std::string label = r.id + " on " + (f->route == "*" ? std::string("every route") : f->route);
-    (void)store_->addMarker({f->at, "fault", label + " starts", f->rule.dump()});
-    if (f->until) (void)store_->addMarker({*f->until, "fault", label + " ends", ""});
+    recorder_->check(store_->addMarker({f->at, "fault", label + " starts", f->rule.dump()}), "a fault marker");
+    if (f->until) recorder_->check(store_->addMarker({*f->until, "fault", label + " ends", ""}), "a fault marker");
   }
   return common::Status::ok();
 }
@@ -107,7 +107,7 @@ common::Status Simulation::openStore() {
 }
 
 void Simulation::mark(const std::string& kind, const std::string& label, const std::string& detail) {
-  if (store_) (void)store_->addMarker({scenarioSeconds(), kind, label, detail});
+  if (store_) recorder_->check(store_->addMarker({scenarioSeconds(), kind, label, detail}), "a marker");
 }
 
 common::Status Simulation::setUp() {
@@ -200,7 +200,7 @@ void Simulation::sampleRetryQueue() {
   for (const auto& part : {agent_->demux().telemetry(), agent_->serializer().telemetry(), agent_->forwarder().telemetry()}) {
     for (const auto& [name, value] : part) t[name] = static_cast<double>(value);
   }
-  (void)store_->addTelemetry(scenarioSeconds(), t);
+  recorder_->check(store_->addTelemetry(scenarioSeconds(), t), "a telemetry sample");
 }
 
 void Simulation::reportProgress(bool force, bool draining) {
@@ -421,9 +421,13 @@ common::Result<RunResult> Simulation::run() {
   reportProgress(true, true);
   RunResult rr = finish();
   // The store keeps the report beside the data, then builds its SQL-friendly tables.
-  (void)store_->setMeta("report", rr.report.dump());
+  recorder_->check(store_->setMeta("report", rr.report.dump()), "the report");
   if (auto st = store_->finalize(rr.interrupted ? "interrupted" : "complete"); !st.isOk()) {
     rr.failures.push_back("run store " + store_path_ + ": " + st.message());
+  }
+  if (recorder_->writeErrors() > 0) {
+    rr.failures.push_back("run store " + store_path_ + ": " + std::to_string(recorder_->writeErrors()) +
+                          " records could not be written (the first is in the log)");
   }
   return rr;
 }

@@ -374,6 +374,7 @@ RunResult Simulation::finish() {
         {"listener_sync_timeouts", sync_timeouts_},
         {"peak_rss_bytes", common::peakRssBytes()},
         {"run_store", store_path_},
+        {"run_store_write_errors", recorder_->writeErrors()},
         {"gauges", run_gauges},
         {"intake_urls", [&] {
            json u = json::array();

@@ -121,5 +121,18 @@ TEST_F(RunStoreIntake, ARestartedIntakeServesWhatTheStoreKeptWithinRetention) {
   EXPECT_EQ(rs->evictions().value()[0].reason, "retention");
 }
 
+TEST_F(RunStoreIntake, AWriteTheStoreRefusesIsCountedAndThePayloadStillServed) {
+  { auto created = store::RunStore::open(path_).value(); }
+  store::RunStoreOptions ro;
+  ro.read_only = true;  // every write fails, as on a full or read-only disk
+  auto rs = store::RunStore::open(path_, ro).value();
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  h.attachRunStore(rs.get());
+  EXPECT_EQ(h.handle(series(1)).status, 202);
+  EXPECT_EQ(h.counters().snapshot().at("run_store.write_errors"), 1);
+  EXPECT_EQ(h.store().query(PayloadQuery{"/api/v1/series"}, clock.systemNow()).size(), 1u);
+}
+
 }  // namespace
 }  // namespace ddsim::fakeintake
