@@ -12,6 +12,17 @@ using common::Status;
 
 namespace {
 
+// Steps `q` to the end, calling fn() on each row; the first SQLite error ends it.
+template <typename Fn>
+Status forEachRow(Statement& q, Fn fn) {
+  while (true) {
+    auto row = q.step();
+    if (!row.isOk()) return row.status();
+    if (!*row) return Status::ok();
+    fn();
+  }
+}
+
 // True when every tag of `wanted` is in the comma-joined, sorted `tags`.
 bool hasAllTags(const std::string& tags, const std::vector<std::string>& wanted) {
   if (wanted.empty()) return true;
@@ -23,9 +34,8 @@ bool hasAllTags(const std::string& tags, const std::vector<std::string>& wanted)
     if (end > start) have.emplace_back(std::string_view(tags).substr(start, end - start));
     start = end + 1;
   }
-  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-    return std::find(have.begin(), have.end(), w) != have.end();
-  });
+  return std::all_of(wanted.begin(), wanted.end(),
+                     [&](const std::string& w) { return std::find(have.begin(), have.end(), w) != have.end(); });
 }
 
 // Calls fn with each payload's packed `column` ("series" or "sketches") of an intake, in id order.
@@ -53,17 +63,15 @@ Result<std::vector<std::pair<int64_t, std::vector<std::string>>>> RunStore::matc
   if (!c.isOk()) return c.status();
   c->bind(1, kind).bind(2, q.name);
   std::vector<std::pair<int64_t, std::vector<std::string>>> out;
-  while (true) {
-    auto row = c->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  const Status st = forEachRow(*c, [&] {
     std::string tags = c->text(2);
     std::string type = c->text(3);
-    if (q.type && *q.type != type) continue;
-    if (!hasAllTags(tags, q.tags)) continue;
+    if (q.type && *q.type != type) return;
+    if (!hasAllTags(tags, q.tags)) return;
     info[c->int64(0)] = {c->text(1), tags};
     out.push_back({c->int64(0), {type}});
-  }
+  });
+  if (!st.isOk()) return st;
   return out;
 }
 
@@ -152,11 +160,8 @@ Result<std::vector<PayloadSummary>> RunStore::payloads(const std::string& intake
   if (!intake.empty()) q->bind(2, intake);
   if (!route.empty()) q->bind(3, route);
   std::vector<PayloadSummary> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
-    out.push_back({q->int64(0), payloadFrom(*q)});
+  if (auto st = forEachRow(*q, [&] { out.push_back({q->int64(0), payloadFrom(*q)}); }); !st.isOk()) {
+    return st;
   }
   return out;
 }
@@ -174,18 +179,17 @@ Result<std::string> RunStore::body(int64_t payload_id) {
 
 Status RunStore::forEachPayload(int64_t since_ns, const std::function<void(int64_t, const IntakePayloadRow&)>& fn) {
   std::lock_guard lock(mu_);
-  auto q = db_.prepare(std::string("SELECT ") + kPayloadColumns + ",body FROM payloads WHERE received_ns >= ? ORDER BY id");
+  auto q =
+      db_.prepare(std::string("SELECT ") + kPayloadColumns + ",body FROM payloads WHERE received_ns >= ? ORDER BY id");
   if (!q.isOk()) return q.status();
   q->bind(1, since_ns);
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  const Status st = forEachRow(*q, [&] {
     IntakePayloadRow r = payloadFrom(*q);
     const std::string body = q->blob(15);
     r.body = body;
     fn(q->int64(0), r);
-  }
+  });
+  if (!st.isOk()) return st;
   return Status::ok();
 }
 
@@ -204,12 +208,10 @@ Result<std::vector<EvictionCount>> RunStore::evictions() {
   auto q = db_.prepare("SELECT intake, route, reason, payloads, items FROM evictions ORDER BY intake, route, reason");
   if (!q.isOk()) return q.status();
   std::vector<EvictionCount> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  const Status st = forEachRow(*q, [&] {
     out.push_back({q->text(0), q->text(1), q->text(2), q->int64(3), q->int64(4)});
-  }
+  });
+  if (!st.isOk()) return st;
   return out;
 }
 
@@ -219,11 +221,8 @@ Result<std::map<std::string, int64_t>> RunStore::payloadCountsByRoute(const std:
   if (!q.isOk()) return q.status();
   q->bind(1, intake);
   std::map<std::string, int64_t> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
-    out[q->text(0)] = q->int64(1);
+  if (auto st = forEachRow(*q, [&] { out[q->text(0)] = q->int64(1); }); !st.isOk()) {
+    return st;
   }
   return out;
 }
@@ -235,13 +234,11 @@ Result<std::vector<FlushRow>> RunStore::flushes() {
       "contexts FROM flushes ORDER BY idx");
   if (!q.isOk()) return q.status();
   std::vector<FlushRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
-    out.push_back({q->int64(0), q->real(1), q->real(2), q->real(3), q->real(4), q->real(5), q->int64(6), q->int64(7),
-                   q->int64(8), q->int64(9), q->int64(10)});
-  }
+  const Status st = forEachRow(*q, [&] {
+    out.push_back({q->int64(0), q->real(1), q->real(2), q->real(3), q->real(4), q->real(5),
+                   q->int64(6), q->int64(7), q->int64(8), q->int64(9), q->int64(10)});
+  });
+  if (!st.isOk()) return st;
   return out;
 }
 
@@ -250,11 +247,8 @@ Result<std::vector<MarkerRow>> RunStore::markers() {
   auto q = db_.prepare("SELECT at_s, kind, label, detail FROM markers ORDER BY at_s, rowid");
   if (!q.isOk()) return q.status();
   std::vector<MarkerRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
-    out.push_back({q->real(0), q->text(1), q->text(2), q->text(3)});
+  if (auto st = forEachRow(*q, [&] { out.push_back({q->real(0), q->text(1), q->text(2), q->text(3)}); }); !st.isOk()) {
+    return st;
   }
   return out;
 }
@@ -266,12 +260,10 @@ Result<std::vector<SentPayloadRow>> RunStore::sentPayloads() {
       "ORDER BY at_s, rowid");
   if (!q.isOk()) return q.status();
   std::vector<SentPayloadRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  const Status st = forEachRow(*q, [&] {
     out.push_back({q->real(0), q->int64(1), q->text(2), q->int64(3), q->int64(4), q->int64(5), q->int64(6)});
-  }
+  });
+  if (!st.isOk()) return st;
   return out;
 }
 
@@ -280,12 +272,10 @@ Result<std::vector<AttemptRow>> RunStore::attempts() {
   auto q = db_.prepare("SELECT at_s, route, status, error, bytes, seconds FROM attempts ORDER BY at_s, rowid");
   if (!q.isOk()) return q.status();
   std::vector<AttemptRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  const Status st = forEachRow(*q, [&] {
     out.push_back({q->real(0), q->text(1), static_cast<int>(q->int64(2)), q->text(3), q->int64(4), q->real(5)});
-  }
+  });
+  if (!st.isOk()) return st;
   return out;
 }
 
@@ -295,11 +285,8 @@ Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const s
   if (!q.isOk()) return q.status();
   q->bind(1, name);
   std::vector<std::pair<double, double>> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
-    out.emplace_back(q->real(0), q->real(1));
+  if (auto st = forEachRow(*q, [&] { out.emplace_back(q->real(0), q->real(1)); }); !st.isOk()) {
+    return st;
   }
   return out;
 }
