@@ -170,7 +170,10 @@ json toJson(const DecodedOrchestratorMessage& m) {
     try {
       j["body"] = json::parse(m.body_json);
     } catch (const std::exception&) {
-      j["body"] = m.body_json;
+      // A body that is not JSON is kept as text; its JSON form must still be valid UTF-8.
+      std::string text = m.body_json;
+      sanitizeUtf8(text);
+      j["body"] = std::move(text);
     }
   }
   return j;

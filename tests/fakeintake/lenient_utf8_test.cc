@@ -119,5 +119,17 @@ TEST(LenientUtf8, OneBadNameAmongTwoThousandSeriesLosesNothing) {
   EXPECT_EQ(s.handler().counters().get("decode_errors"), 0);
 }
 
+// Found by the fuzzer: an orchestrator message whose header says "JSON body" (encoding 1) but
+// whose body is neither JSON nor UTF-8 is kept as text, and its JSON form is still valid UTF-8.
+TEST(LenientUtf8, AnOrchestratorBodyThatIsNotJsonIsKeptAsValidText) {
+  const std::string body("\x01\x01\x60\x80\x00\x01\x59\xa0\x2d\x2a", 10);
+  auto d = decodeBody(RouteKind::kOrchestratorManifest, "application/x-protobuf", body, 1 << 20);
+  ASSERT_TRUE(d.isOk()) << d.status().message();
+  const json j = itemsToJson(d->items, RouteKind::kOrchestratorManifest);
+  std::string text;
+  ASSERT_NO_THROW(text = j.dump(-1, ' ', false, json::error_handler_t::strict));
+  EXPECT_NE(text.find(kReplacement), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ddsim::fakeintake
