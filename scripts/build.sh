@@ -25,13 +25,13 @@ case "$flavour" in
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null ;;
   asan)
     cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-      -DDDSIM_SANITIZE=ON -DDDSIM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null ;;
+      -DDDSIM_SANITIZE=ON -DDDSIM_BUILD_BENCH=OFF -DDDSIM_BUILD_GUI=OFF "${launcher[@]}" >/dev/null ;;
   tsan)
     cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-      -DDDSIM_TSAN=ON -DDDSIM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null ;;
+      -DDDSIM_TSAN=ON -DDDSIM_BUILD_BENCH=OFF -DDDSIM_BUILD_GUI=OFF "${launcher[@]}" >/dev/null ;;
   fuzz)
     CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null ;;
+      -DDDSIM_FUZZ=ON -DDDSIM_BUILD_TESTS=OFF -DDDSIM_BUILD_BENCH=OFF -DDDSIM_BUILD_GUI=OFF "${launcher[@]}" >/dev/null ;;
   *) echo "usage: $0 release|asan|tsan|fuzz" >&2; exit 2 ;;
 esac
 if [ "$flavour" = fuzz ]; then

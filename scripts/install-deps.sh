@@ -9,6 +9,7 @@ PACKAGES=(
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libzstd-dev libssl-dev
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev xvfb xauth fonts-dejavu-core
   clang libclang-rt-14-dev ccache
   python3 python3-aiodogstatsd python3-jsonschema
 )

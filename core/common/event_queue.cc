@@ -50,6 +50,21 @@ bool EventQueue::runNext(ManualClock& clock) {
   return true;
 }
 
+size_t EventQueue::runDue(SystemTime now) {
+  size_t n = 0;
+  while (true) {
+    dropCancelledTop();
+    if (heap_.empty() || heap_.top().at > now) return n;
+    Entry e = heap_.top();
+    heap_.pop();
+    auto it = callbacks_.find(e.id);
+    Callback cb = std::move(it->second);
+    callbacks_.erase(it);
+    cb();
+    ++n;
+  }
+}
+
 size_t EventQueue::runUntil(ManualClock& clock, SystemTime end) {
   size_t n = 0;
   while (true) {

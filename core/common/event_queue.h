@@ -32,6 +32,8 @@ class EventQueue {
   // Runs every event with time <= end (including ones scheduled while running), then advances
   // the clock to `end`. Returns the number of callbacks run.
   size_t runUntil(ManualClock& clock, SystemTime end);
+  // Real time: runs every event due at `now` (time <= now), in order, without touching a clock.
+  size_t runDue(SystemTime now);
 
  private:
   struct Entry {

@@ -117,6 +117,8 @@ class RunStore {
   common::Result<std::vector<AttemptRow>> attempts();
   // (at_s, value) of one telemetry name, in time order.
   common::Result<std::vector<std::pair<double, double>>> telemetrySeries(const std::string& name);
+  // Every telemetry name the run recorded, sorted.
+  common::Result<std::vector<std::string>> telemetryNames();
   int64_t maxPayloadId();
   // Contexts the store knows (memory: one hash-set entry each).
   size_t knownContexts() const;

@@ -291,6 +291,15 @@ Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const s
   return out;
 }
 
+Result<std::vector<std::string>> RunStore::telemetryNames() {
+  std::lock_guard lock(mu_);
+  auto q = db_.prepare("SELECT DISTINCT name FROM telemetry ORDER BY name");
+  if (!q.isOk()) return q.status();
+  std::vector<std::string> out;
+  if (auto st = forEachRow(*q, [&] { out.push_back(q->text(0)); }); !st.isOk()) return st;
+  return out;
+}
+
 int64_t RunStore::maxPayloadId() {
   std::lock_guard lock(mu_);
   // The highest id ever given (ids are never reused, even after every payload was evicted).

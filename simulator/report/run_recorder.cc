@@ -22,31 +22,32 @@ int64_t RunRecorder::runIndex(int64_t agent_index) {
   return offset_ + agent_index;
 }
 
+store::FlushRow flushRow(const pipeline::FlushRecord& f, int64_t index, double at) {
+  return {index,       at,         f.aggregate_seconds, f.serialize_seconds, f.aggregate_cpu_seconds, f.serialize_cpu_seconds,
+          f.series,    f.sketches, f.service_checks,    f.events,            f.contexts};
+}
+
+store::SentPayloadRow sentPayloadRow(const pipeline::PayloadRecord& p, int64_t flush_index, double at) {
+  return {at, flush_index, p.route, p.compressed_bytes, p.uncompressed_bytes, p.items, p.points};
+}
+
+store::AttemptRow attemptRow(const pipeline::AttemptRecord& a, double at) {
+  return {at, a.route, a.status, a.error, a.bytes, a.seconds + a.simulated_seconds};
+}
+
 void RunRecorder::onFlush(const pipeline::FlushRecord& f) {
-  store::FlushRow row{runIndex(f.index),
-                      f.start - run_start_,
-                      f.aggregate_seconds,
-                      f.serialize_seconds,
-                      f.aggregate_cpu_seconds,
-                      f.serialize_cpu_seconds,
-                      f.series,
-                      f.sketches,
-                      f.service_checks,
-                      f.events,
-                      f.contexts};
-  check(store_.addFlush(row), "a flush");
+  check(store_.addFlush(flushRow(f, runIndex(f.index), f.start - run_start_)), "a flush");
   if (next_) next_->onFlush(f);
 }
 
 void RunRecorder::onPayload(const pipeline::PayloadRecord& p) {
   const int64_t flush = p.flush_index >= 0 ? runIndex(p.flush_index) : -1;
-  check(store_.addSentPayload({now_(), flush, p.route, p.compressed_bytes, p.uncompressed_bytes, p.items, p.points}),
-        "a payload");
+  check(store_.addSentPayload(sentPayloadRow(p, flush, now_())), "a payload");
   if (next_) next_->onPayload(p);
 }
 
 void RunRecorder::onAttempt(const pipeline::AttemptRecord& a) {
-  check(store_.addAttempt({now_(), a.route, a.status, a.error, a.bytes, a.seconds + a.simulated_seconds}), "an attempt");
+  check(store_.addAttempt(attemptRow(a, now_())), "an attempt");
   if (next_) next_->onAttempt(a);
 }
 

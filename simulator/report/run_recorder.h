@@ -12,6 +12,12 @@
 
 namespace ddsim::report {
 
+// The store's rows for the pipeline's records; `at` is seconds since the run started. An
+// attempt's time is its measured wall time plus the latency the intake announced in virtual time.
+store::FlushRow flushRow(const pipeline::FlushRecord& f, int64_t index, double at);
+store::SentPayloadRow sentPayloadRow(const pipeline::PayloadRecord& p, int64_t flush_index, double at);
+store::AttemptRow attemptRow(const pipeline::AttemptRecord& a, double at);
+
 class RunRecorder final : public pipeline::PipelineObserver {
  public:
   // `now` gives seconds since the run started; `run_start` is the run's start in Unix seconds

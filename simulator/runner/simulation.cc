@@ -101,13 +101,19 @@ common::Status Simulation::openStore() {
   for (const auto& [k, v] : meta) {
     if (auto st = store_->setMeta(k, v); !st.isOk()) return st;
   }
+  pipeline::PipelineObserver* next = &report_;
+  if (o_.live) {
+    live_tee_ = makeLiveTee(report_, *o_.live, [this] { return scenarioSeconds(); });
+    next = live_tee_.get();
+  }
   recorder_ = std::make_unique<report::RunRecorder>(
-      *store_, &report_, [this] { return scenarioSeconds(); }, common::toUnixSeconds(t0_));
+      *store_, next, [this] { return scenarioSeconds(); }, common::toUnixSeconds(t0_));
   return common::Status::ok();
 }
 
 void Simulation::mark(const std::string& kind, const std::string& label, const std::string& detail) {
   if (store_) recorder_->check(store_->addMarker({scenarioSeconds(), kind, label, detail}), "a marker");
+  if (o_.live) o_.live->onMarker(scenarioSeconds(), kind, label);
 }
 
 common::Status Simulation::setUp() {
@@ -201,13 +207,16 @@ void Simulation::sampleRetryQueue() {
     for (const auto& [name, value] : part) t[name] = static_cast<double>(value);
   }
   recorder_->check(store_->addTelemetry(scenarioSeconds(), t), "a telemetry sample");
+  if (o_.live) o_.live->onTelemetry(scenarioSeconds(), t);
 }
 
 void Simulation::reportProgress(bool force, bool draining) {
-  if (!o_.on_progress) return;
+  if (!o_.on_progress && !o_.live) return;
   const auto now = real_.steadyNow();
   if (!force && common::toSeconds(now - last_progress_) < o_.progress_interval_seconds) return;
   last_progress_ = now;
+  if (o_.live) o_.live->onProgress(scenarioSeconds(), common::toSeconds(now - real_start_));
+  if (!o_.on_progress) return;
   Progress p;
   p.scenario_seconds = scenarioSeconds();
   p.total_seconds = s_.duration;
@@ -266,12 +275,32 @@ bool Simulation::drainDone(common::SystemTime now) const {
 
 bool Simulation::interruptRequested() {
   if (interrupted_) return true;
-  if (o_.stop_requested == nullptr || !o_.stop_requested->load()) return false;
+  const bool by_signal = o_.stop_requested != nullptr && o_.stop_requested->load();
+  const bool by_user = o_.control != nullptr && o_.control->stopRequested();
+  if (!by_signal && !by_user) return false;
   interrupted_ = true;
   interrupted_at_ = scenarioSeconds();
   spdlog::warn("run interrupted at +{:.1f} s: stopping the load and the agent", interrupted_at_);
-  mark("interrupt", "run interrupted (SIGINT/SIGTERM)");
+  mark("interrupt", by_signal ? "run interrupted (SIGINT/SIGTERM)" : "run stopped from the dashboard");
   return true;
+}
+
+void Simulation::restartAgent(double downtime, const std::string& why) {
+  spdlog::info("{}: stopping the agent at +{:.0f} s for {:.0f} s", why, scenarioSeconds(), downtime);
+  mark("restart", "agent stopped (" + why + ", " + std::to_string(static_cast<int64_t>(downtime)) + " s down)");
+  stopAgent();
+  ++restarts_;
+  if (downtime <= 0) {
+    // An immediate restart: nothing may arrive between the stop and the start.
+    if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
+    return;
+  }
+  ++pending_starts_;
+  queue_.schedule(clock_->systemNow() + common::fromSeconds(downtime), [this] {
+    --pending_starts_;
+    mark("restart", "agent started");
+    if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
+  });
 }
 
 void Simulation::runVirtual() {
@@ -290,30 +319,13 @@ void Simulation::runVirtual() {
   for (const auto& f : s_.faults) {
     const auto* r = std::get_if<scenario::RestartFault>(&f);
     if (!r) continue;
-    queue_.schedule(t0_ + common::fromSeconds(r->at), [this, r] {
-      spdlog::info("restart: stopping the agent at +{:.0f} s for {:.0f} s", r->at, r->downtime);
-      mark("restart", "agent stopped (restart, " + std::to_string(static_cast<int64_t>(r->downtime)) + " s down)");
-      stopAgent();
-      ++restarts_;
-      if (r->downtime <= 0) {
-        // An immediate restart: nothing may arrive between the stop and the start.
-        if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
-        return;
-      }
-      ++pending_starts_;
-      queue_.schedule(clock_->systemNow() + common::fromSeconds(r->downtime), [this] {
-        --pending_starts_;
-        mark("restart", "agent started");
-        if (auto st = startAgent(); !st.isOk()) spdlog::error("restart: the agent did not start: {}", st.message());
-      });
-    });
+    queue_.schedule(t0_ + common::fromSeconds(r->at), [this, r] { restartAgent(r->downtime, "restart"); });
   }
   // Retry-queue depth every 5 s.
   std::function<void()> sample = [&] {
     sampleRetryQueue();
-    if (clock.systemNow() + std::chrono::seconds(5) <= hard_end_) {
-      queue_.schedule(clock.systemNow() + std::chrono::seconds(5), sample);
-    }
+    const auto every = o_.live ? std::chrono::seconds(1) : std::chrono::seconds(5);
+    if (clock.systemNow() + every <= hard_end_) queue_.schedule(clock.systemNow() + every, sample);
   };
   queue_.schedule(t0_, sample);
 
@@ -328,6 +340,7 @@ void Simulation::runVirtual() {
     const bool agent_first = ta && (!tq || *ta < *tq);
     const auto t = agent_first ? *ta : *tq;
     if (t > hard_end_) break;
+    if (o_.control && !applyLive(t)) continue;
     if (agent_first) {
       if (*ta > now) clock.advanceTo(*ta);
       const auto at = clock.systemNow();
@@ -380,6 +393,11 @@ void Simulation::runRealtime() {
     const auto now = clock_->systemNow();
     if (drainDone(now) || now > hard_end_ || interruptRequested()) break;
     while (next_event < events.size() && events[next_event].at <= now) events[next_event++].fn();
+    if (o_.control) {
+      for (const auto& c : o_.control->take()) applyCommand(c);
+      // Scheduled work of live commands (a restart's start, a fault's end marker).
+      queue_.runDue(now);
+    }
     const double t = std::min(common::toSeconds(now - t0_), s_.duration);
     if (t > generated_until) {
       workloadTick(generated_until, t);

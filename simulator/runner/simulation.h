@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "simulator/runner/live.h"
 #include "simulator/scenario/scenario.h"
 
 namespace ddsim::runner {
@@ -46,6 +47,10 @@ struct RunOptions {
   // The run store (SQLite, docs/run-store.md) the run records into; an existing file is
   // replaced. Empty = a file in the work directory (gone with it when that is temporary).
   std::string store_path;
+  // A dashboard's seam (live.h): what the run publishes while it runs, and what a user changes.
+  // Either may be null. With a live observer, telemetry is sampled every second instead of 5.
+  LiveObserver* live = nullptr;
+  LiveControl* control = nullptr;
 };
 
 struct RunResult {

@@ -2,6 +2,7 @@
 // The Simulation class behind runScenario (simulation.h): set-up, the virtual and realtime
 // loops (simulation.cc) and the accounting and report (simulation_report.cc).
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,10 @@
 
 namespace ddsim::runner {
 
+// The observer that hands records to the report builder, then to a live observer.
+std::unique_ptr<pipeline::PipelineObserver> makeLiveTee(pipeline::PipelineObserver& next, LiveObserver& live,
+                                                        std::function<double()> now);
+
 class Simulation {
  public:
   Simulation(const scenario::Scenario& s, const RunOptions& o);
@@ -39,6 +44,12 @@ class Simulation {
   common::Status installFaults();
   common::Status startAgent();
   void stopAgent();
+  // Stops the agent now and starts it again after `downtime` seconds (0: at once).
+  void restartAgent(double downtime, const std::string& why);
+  // Applies what a dashboard asked for (RunOptions::control) before the step at virtual time
+  // `next`: pauses, commands, pacing. False when the run should re-check (it waited).
+  bool applyLive(common::SystemTime next);
+  void applyCommand(const LiveCommand& c);
   void runVirtual();
   void runRealtime();
   void workloadTick(double t0, double t1);
@@ -81,6 +92,7 @@ class Simulation {
   std::unique_ptr<store::RunStore> store_;
   std::string store_path_;
   std::unique_ptr<report::RunRecorder> recorder_;
+  std::unique_ptr<pipeline::PipelineObserver> live_tee_;  // report builder + live observer
   std::unique_ptr<IntakeFarm> farm_;
   std::unique_ptr<pipeline::ObservedTransport> transport_;
   SwitchableSink sink_;
@@ -89,6 +101,7 @@ class Simulation {
   std::vector<std::unique_ptr<common::Random>> agent_rngs_;
   std::unique_ptr<pipeline::Agent> agent_;
   int restarts_ = 0;
+  int64_t live_faults_ = 0;
   int pending_starts_ = 0;
   int64_t sync_timeouts_ = 0;
   int64_t stuck_ticks_ = 0;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -32,7 +33,13 @@ class DogStatsDDriver final : public WorkloadDriver {
   const std::string& name() const override { return w_.name; }
   std::string_view type() const override { return "dogstatsd"; }
   void tick(TickContext& ctx) override {
-    const int64_t n = dueCount(w_.rate, w_.start, stop_, ctx.scenario_time, ctx.tick_end);
+    int64_t n = dueCount(w_.rate, w_.start, stop_, ctx.scenario_time, ctx.tick_end);
+    if (rate_scale_ != 1.0) {
+      // A live rate change: the scaled count, its fraction carried to the next tick.
+      const double want = static_cast<double>(n) * rate_scale_ + carry_;
+      n = static_cast<int64_t>(want);
+      carry_ = want - static_cast<double>(n);
+    }
     if (n <= 0) return;
     gen_.generate(n, static_cast<int64_t>(ctx.now_unix), [&](std::string_view packet) {
       ctx.feed.send(w_.transport, packet);
@@ -43,6 +50,11 @@ class DogStatsDDriver final : public WorkloadDriver {
     g_.metric_samples = t.samples - t.timestamped;
   }
   const Generated& generated() const override { return g_; }
+  void setRateScale(double factor) override { rate_scale_ = factor < 0 ? 0 : factor; }
+  void setContextScale(double fraction) override {
+    const double f = std::clamp(fraction, 0.0, 1.0);
+    gen_.setActiveContexts(static_cast<size_t>(std::ceil(f * static_cast<double>(gen_.contextCount()))));
+  }
   nlohmann::json details() const override {
     const auto& t = gen_.tally();
     return {{"contexts", gen_.contextCount()}, {"lines", t.lines},     {"packets", t.packets},
@@ -56,6 +68,8 @@ class DogStatsDDriver final : public WorkloadDriver {
   workload::DogStatsDGenerator gen_;
   double stop_;
   Generated g_;
+  double rate_scale_ = 1.0;
+  double carry_ = 0;
 };
 
 // Events and service checks travel as DogStatsD text, one message per line, packed into

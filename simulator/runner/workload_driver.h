@@ -46,6 +46,10 @@ class WorkloadDriver {
   virtual const Generated& generated() const = 0;
   // Workload-specific figures for the report.
   virtual nlohmann::json details() const = 0;
+  // Live changes from a dashboard (LiveControl): the rate as a factor of the scenario's, and the
+  // share of the workload's contexts in use (0 < f <= 1). Workloads without such knobs ignore them.
+  virtual void setRateScale(double /*factor*/) {}
+  virtual void setContextScale(double /*fraction*/) {}
 };
 
 // `base_dir` resolves relative file names (replay). `load_end` is the scenario duration.

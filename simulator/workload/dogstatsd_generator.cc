@@ -130,6 +130,7 @@ void DogStatsDGenerator::buildContexts() {
   for (size_t i = order_.size(); i > 1; --i) {
     std::swap(order_[i - 1], order_[static_cast<size_t>(rng_.uniformInt(0, static_cast<int64_t>(i) - 1))]);
   }
+  active_ = order_.size();
 }
 
 void DogStatsDGenerator::appendValue(std::string& out, Kind kind) {
@@ -189,13 +190,18 @@ void DogStatsDGenerator::appendLine(std::string& out, const Context& c, int64_t 
   }
 }
 
+void DogStatsDGenerator::setActiveContexts(size_t n) {
+  active_ = std::clamp<size_t>(n, 1, order_.size());
+  if (cursor_ >= active_) cursor_ = 0;
+}
+
 void DogStatsDGenerator::generate(int64_t lines, int64_t now_unix, const std::function<void(std::string_view)>& emit) {
   const auto limit = static_cast<size_t>(w_.packet_size);
   packet_.clear();
   for (int64_t i = 0; i < lines; ++i) {
     line_.clear();
     appendLine(line_, contexts_[order_[cursor_]], now_unix);
-    cursor_ = (cursor_ + 1) % order_.size();
+    if (++cursor_ >= active_) cursor_ = 0;
     ++tally_.lines;
     if (!packet_.empty() && packet_.size() + 1 + line_.size() > limit) {
       emit(packet_);

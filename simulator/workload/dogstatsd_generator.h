@@ -37,6 +37,10 @@ class DogStatsDGenerator {
 
   const DogStatsDTally& tally() const { return tally_; }
   size_t contextCount() const { return contexts_.size(); }
+  // Uses only `n` of the contexts from now on (at least 1, at most contextCount()): a fixed
+  // random subset, the first n of the cycle's permutation. A live knob of the dashboard.
+  void setActiveContexts(size_t n);
+  size_t activeContexts() const { return active_; }
   // The i-th context's name and tags, for tests and expectations.
   std::string contextName(size_t i) const;
   std::vector<std::string> contextTags(size_t i) const;
@@ -61,6 +65,7 @@ class DogStatsDGenerator {
   std::vector<Context> contexts_;
   std::vector<uint32_t> order_;  // a permutation of contexts, walked cyclically
   size_t cursor_ = 0;
+  size_t active_ = 0;  // contexts in use: order_[0, active_)
   std::string packet_;
   std::string line_;
   DogStatsDTally tally_;

@@ -1,0 +1,119 @@
+// The dashboard's controller (gui/controller): a real scenario run on its own thread in virtual
+// time, paused at a virtual time (no sleeps on the real clock: the run stops where asked), a
+// fault injected live, the run resumed and stopped; then the recorded run replayed and one of
+// its payloads decoded by the inspector.
+#include "gui/controller/sim_controller.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "gui/model/dashboard_model.h"
+#include "gui/model/fault_form.h"
+#include "gui/model/payload_inspector.h"
+#include "gui/model/run_replay.h"
+#include "simulator/scenario/scenario_loader.h"
+#include "tests/support/poll.h"
+
+namespace ddsim::gui {
+namespace {
+
+using testing::pollUntil;
+
+constexpr const char* kScenario = R"({
+  "name": "gui-controller", "seed": 3, "duration": "4m", "mode": "virtual", "intake": "http",
+  "workloads": [{"type": "dogstatsd", "name": "app", "transport": "udp", "contexts": 300,
+                 "tags_per_metric": [1, 3], "rate": 300}]})";
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ddsim_gui_controller_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Drains the feed into the model until `pred` holds (bounded by the hang guard).
+  template <typename Pred>
+  bool pumpUntil(SimController& c, DashboardModel& m, Pred pred) {
+    std::vector<LiveEvent> events;
+    return pollUntil([&] {
+      events.clear();
+      c.feed()->drain(events);
+      for (const auto& e : events) m.apply(e);
+      return pred();
+    });
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ControllerTest, PausesAtAVirtualTimeTakesALiveFaultAndRecordsTheRun) {
+  auto scenario = scenario::parseScenarioText(kScenario, "test").value();
+  SimController c;
+  const std::string store = (dir_ / "run.sqlite").string();
+  ASSERT_TRUE(c.start(scenario, {store, 0, 60.0}).isOk());
+  DashboardModel m;
+  ASSERT_TRUE(pumpUntil(c, m, [&] { return c.control()->paused() && m.now() >= 59; }));
+  EXPECT_LT(m.now(), 61);
+  EXPECT_GE(m.flushes(), 3);
+  ASSERT_NE(m.series(ChartId::kTransactions, "2xx"), nullptr);
+  EXPECT_EQ(m.series(ChartId::kTransactions, "5xx"), nullptr);
+
+  // A 503 outage on the series route for 30 s, from the fault panel's form.
+  FaultForm f;
+  f.effect = FaultForm::Effect::kStatus;
+  f.status = 503;
+  f.duration_s = 30;
+  c.control()->request({runner::LiveCommand::Kind::kFault, f.toRule(), f.label(), 0});
+  c.control()->pauseAt(120.0);
+  c.control()->resume();
+  ASSERT_TRUE(pumpUntil(c, m, [&] { return c.control()->paused() && m.now() >= 119; }));
+  ASSERT_NE(m.series(ChartId::kTransactions, "5xx"), nullptr);
+  EXPECT_GT(m.routes().at("/api/v2/series").attempts_by_status.at("503"), 0);
+  bool starts = false, ends = false;
+  for (const auto& mk : m.markers()) {
+    if (mk.label == "503 on /api/v2/series (30 s) starts") starts = mk.t >= 59 && mk.t < 61;
+    if (mk.label == "503 on /api/v2/series (30 s) ends") ends = mk.t >= 89 && mk.t < 91;
+  }
+  EXPECT_TRUE(starts && ends);
+
+  // A live rate change: twice the samples per second from here.
+  const double before = m.series(ChartId::kThroughput, "samples in/s")->back().v;
+  c.control()->request({runner::LiveCommand::Kind::kRateScale, {}, "rate x2", 2.0});
+  c.control()->pauseAt(170.0);
+  c.control()->resume();
+  ASSERT_TRUE(pumpUntil(c, m, [&] { return c.control()->paused() && m.now() >= 169; }));
+  EXPECT_NEAR(m.series(ChartId::kThroughput, "samples in/s")->back().v, 2 * before, 0.2 * before);
+
+  c.stopAndWait();
+  ASSERT_TRUE(pumpUntil(c, m, [&] { return m.finished(); }));
+  EXPECT_FALSE(m.passed());  // stopped early
+  EXPECT_NE(m.verdict().find("STOPPED"), std::string::npos) << m.verdict();
+
+  // The recorded run replays into the same charts, and its payloads decode.
+  auto s = store::RunStore::open(store, {.read_only = true}).value();
+  auto run = RecordedRun::load(*s).value();
+  DashboardModel replay;
+  run.replayUntil(replay, run.duration);
+  EXPECT_EQ(replay.flushes(), m.flushes());
+  EXPECT_EQ(replay.routes().at("/api/v2/series").attempts_by_status.at("503"),
+            m.routes().at("/api/v2/series").attempts_by_status.at("503"));
+  DashboardModel half;
+  run.replayUntil(half, 60);
+  EXPECT_LT(half.flushes(), replay.flushes());
+
+  auto rows = inspectPayloads(*s, {"/api/v2/series", 202}).value();
+  ASSERT_FALSE(rows.empty());
+  auto decoded = decodePayload(*s, rows.front()).value();
+  EXPECT_EQ(decoded["route"], "/api/v2/series");
+  ASSERT_FALSE(decoded["items"].empty());
+  EXPECT_TRUE(decoded["items"][0].contains("metric"));
+  const auto hits = searchJson(decoded, decoded["items"][0]["metric"].get<std::string>());
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front(), "/items/0/metric");
+  EXPECT_TRUE(inspectPayloads(*s, {"/api/v2/series", 503}).value().empty());  // not stored: refused
+}
+
+}  // namespace
+}  // namespace ddsim::gui
