@@ -74,8 +74,10 @@ common::Status Simulation::installFaults() {
     r.duration.reset();
     for (const auto& in : farm_->intakes()) in->handler->faults().appendRules({r}, clock_->systemNow());
     const std::string label = r.id + " on " + (f->route == "*" ? std::string("every route") : f->route);
-    recorder_->check(store_->addMarker({f->at, "fault", label + " starts", f->rule.dump()}), "a fault marker");
-    if (f->until) recorder_->check(store_->addMarker({*f->until, "fault", label + " ends", ""}), "a fault marker");
+    // The markers are written when the run reaches them (a run stopped before has none).
+    queue_.schedule(t0_ + common::fromSeconds(f->at),
+                    [this, label, detail = f->rule.dump()] { mark("fault", label + " starts", detail); });
+    if (f->until) queue_.schedule(t0_ + common::fromSeconds(*f->until), [this, label] { mark("fault", label + " ends"); });
   }
   return common::Status::ok();
 }
@@ -395,9 +397,9 @@ void Simulation::runRealtime() {
     while (next_event < events.size() && events[next_event].at <= now) events[next_event++].fn();
     if (o_.control) {
       for (const auto& c : o_.control->take()) applyCommand(c);
-      // Scheduled work of live commands (a restart's start, a fault's end marker).
-      queue_.runDue(now);
     }
+    // Scheduled work: fault markers, and of live commands a restart's start, a fault's end.
+    queue_.runDue(now);
     const double t = std::min(common::toSeconds(now - t0_), s_.duration);
     if (t > generated_until) {
       workloadTick(generated_until, t);
