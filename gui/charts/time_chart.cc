@@ -61,7 +61,7 @@ TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
 QColor TimeChart::lineColor(const std::string& name) const { return paletteColor(name); }
 
 QColor TimeChart::markerColor(const std::string& kind) const {
-  if (kind == "fault") return QColor(214, 39, 40);     // red
+  if (kind == "fault") return QColor(214, 39, 40);  // red
   if (kind == "restart") return QColor(255, 127, 14);  // orange
   if (kind == "load") return QColor(0, 0, 0);
   return QColor(90, 90, 90);
