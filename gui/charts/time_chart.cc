@@ -200,7 +200,7 @@ QImage TimeChart::render(QSize size) {
   // Rendered at the asked size, then given back to the layout at its own size.
   const QSize shown = this->size();
   resize(size);
-  QImage img(size, QImage::Format_ARGB32);
+  QImage img(size, QImage::Format_ARGB32_Premultiplied);
   img.fill(Qt::white);
   {
     QPainter painter(&img);
@@ -265,7 +265,7 @@ QImage HistogramChart::render(QSize size) {
   // Rendered at the asked size, then given back to the layout at its own size.
   const QSize shown = this->size();
   resize(size);
-  QImage img(size, QImage::Format_ARGB32);
+  QImage img(size, QImage::Format_ARGB32_Premultiplied);
   img.fill(Qt::white);
   {
     QPainter painter(&img);
