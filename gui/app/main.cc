@@ -2,6 +2,7 @@
 //   ddsim-gui [SCENARIO]                      open the dashboard (SCENARIO preselected)
 //   ddsim-gui --run SCENARIO                  and start it at once
 //   ddsim-gui --store RUN.sqlite [--compare B.sqlite]   open recorded runs (B overlaid)
+//   ddsim-gui --attach-agent URL --attach-fakeintake URL   follow a live pipeline
 //   ddsim-gui --png DIR ...                   headless: render the charts (PNG + CSV) into DIR and exit
 #include <QApplication>
 #include <QCommandLineParser>
@@ -57,8 +58,10 @@ int main(int argc, char** argv) {
   QCommandLineOption pause_opt("pause-at", "Pause (with --png: take the pictures) when virtual time reaches SECONDS.", "SECONDS");
   QCommandLineOption scen_dir_opt("scenarios", "The folder the scenario picker lists.", "DIR", "scenarios");
   QCommandLineOption runs_dir_opt("runs-dir", "Where runs are recorded.", "DIR", "runs");
+  QCommandLineOption agent_opt("attach-agent", "Follow a running `ddsim agent` (its telemetry endpoint, e.g. http://127.0.0.1:5000).", "URL");
+  QCommandLineOption fi_opt("attach-fakeintake", "Follow a fakeintake (its control API, e.g. http://127.0.0.1:8080); faults go there.", "URL");
   QCommandLineOption size_opt("size", "Size of each chart picture (--png).", "WxH", "900x500");
-  for (const auto& o : {run_opt, store_opt, compare_opt, png_opt, pause_opt, scen_dir_opt, runs_dir_opt, size_opt}) p.addOption(o);
+  for (const auto& o : {run_opt, store_opt, compare_opt, png_opt, pause_opt, scen_dir_opt, runs_dir_opt, agent_opt, fi_opt, size_opt}) p.addOption(o);
   p.process(app);
 
   const QStringList args = p.positionalArguments();
@@ -100,6 +103,8 @@ int main(int argc, char** argv) {
     }
     w.tabs()->setCurrentWidget(w.runs());
   }
+
+  if (p.isSet(agent_opt) || p.isSet(fi_opt)) w.attach(p.value(agent_opt), p.value(fi_opt));
 
   if (!p.isSet(png_opt)) {
     w.show();

@@ -1,6 +1,7 @@
 #include "gui/widgets/main_window.h"
 
 #include <QDateTime>
+#include <QPushButton>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -84,6 +85,12 @@ MainWindow::MainWindow(const QString& scenarios_dir, const QString& runs_dir, QW
     }
   });
   connect(faults_, &FaultPanel::faultRequested, this, [this](const FaultForm& f) {
+    if (attach_) {
+      const auto st = attach_->injectFault(f.toRule(), f.label());
+      control_->setMessage(st.isOk() ? "fault sent: " + QString::fromStdString(f.label())
+                                     : QString::fromStdString(st.message()));
+      return;
+    }
     if (auto* c = controller_.control()) c->request({runner::LiveCommand::Kind::kFault, f.toRule(), f.label(), 0});
   });
   connect(faults_, &FaultPanel::restartRequested, this, [this](double downtime) {
@@ -102,7 +109,24 @@ MainWindow::MainWindow(const QString& scenarios_dir, const QString& runs_dir, QW
   updateStatus();
 }
 
-MainWindow::~MainWindow() { controller_.stopAndWait(); }
+MainWindow::~MainWindow() {
+  if (attach_) attach_->stop();
+  controller_.stopAndWait();
+}
+
+void MainWindow::attach(const QString& agent_url, const QString& fakeintake_url) {
+  if (attach_) attach_->stop();
+  model_.clear();
+  attach_feed_ = std::make_unique<LiveFeed>();
+  attach_ = std::make_unique<AttachSource>(AttachOptions{agent_url.toStdString(), fakeintake_url.toStdString()},
+                                           *attach_feed_);
+  attach_->start();
+  control_->startButton()->setEnabled(false);
+  faults_->setRunning(!fakeintake_url.isEmpty());
+  faults_->restartButton()->setEnabled(false);  // a live agent is restarted by its owner
+  control_->setMessage("attached to " + (agent_url.isEmpty() ? QString() : "agent " + agent_url + " ") +
+                       (fakeintake_url.isEmpty() ? QString() : "fakeintake " + fakeintake_url));
+}
 
 bool MainWindow::startRun() {
   if (running_) return false;
@@ -146,12 +170,13 @@ void MainWindow::finished() {
 }
 
 void MainWindow::pump() {
-  if (auto* feed = controller_.feed()) {
+  if (auto* feed = attach_feed_ ? attach_feed_.get() : controller_.feed()) {
     events_.clear();
     feed->drain(events_);
     for (const auto& e : events_) model_.apply(e);
     if (running_ && controller_.control()) control_->setRunning(true, controller_.control()->paused());
     if (running_ && model_.finished()) finished();
+    if (attach_ && attach_->errors() > 0) control_->setMessage(QString::fromStdString("attach: " + attach_->lastError()));
     if (events_.empty() && repaints_ > 0) {
       updateStatus();
       return;

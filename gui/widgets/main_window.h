@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "gui/controller/attach_source.h"
 #include "gui/controller/sim_controller.h"
 #include "gui/model/dashboard_model.h"
 
@@ -33,6 +34,10 @@ class MainWindow : public QMainWindow {
   bool startRun();
   // Pause the next run when virtual time reaches t (tests and headless screenshots).
   void setPauseAt(std::optional<double> t) { pause_at_ = t; }
+  // Follows a live pipeline instead of a simulation: a `ddsim agent`'s telemetry endpoint and/or
+  // a fakeintake's control API (faults from the panel go to that fakeintake).
+  void attach(const QString& agent_url, const QString& fakeintake_url);
+  bool attached() const { return attach_ != nullptr; }
   // Drains the feed into the model and repaints what is visible (the timer calls it).
   void pump();
   // Repaints every chart of the live tab, visible or not (export).
@@ -59,6 +64,8 @@ class MainWindow : public QMainWindow {
   SimController controller_;
   DashboardModel model_;
   std::optional<double> pause_at_;
+  std::unique_ptr<LiveFeed> attach_feed_;
+  std::unique_ptr<AttachSource> attach_;
   bool running_ = false;
   int64_t repaints_ = 0;
   std::vector<LiveEvent> events_;

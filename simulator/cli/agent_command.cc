@@ -188,7 +188,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
       (*agent)->stop();
       return kExitSetupError;
     }
-    endpoint.update(prometheusText(agentSnapshot(**agent, server)));
+    endpoint.update(agentSnapshot(**agent, server));
     std::printf("telemetry listening on http://127.0.0.1:%d/telemetry\n", *port);
     std::fflush(stdout);
   }
@@ -200,7 +200,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
       last_refresh = now;
       const auto snap = agentSnapshot(**agent, server);
       drops.check(snap, now);
-      if (cfg.getBool("telemetry.enabled")) endpoint.update(prometheusText(snap));
+      if (cfg.getBool("telemetry.enabled")) endpoint.update(snap);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

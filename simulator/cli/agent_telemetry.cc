@@ -1,5 +1,7 @@
 #include "simulator/cli/agent_telemetry.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <sstream>
 #include <vector>
@@ -123,6 +125,10 @@ common::Result<int> TelemetryEndpoint::start(int port) {
     std::lock_guard lock(mu_);
     res.set_content(text_, "text/plain; version=0.0.4");
   });
+  server_.Get("/telemetry.json", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    res.set_content(json_.empty() ? "{}" : json_, "application/json");
+  });
   const int bound = port == 0 ? server_.bind_to_any_port("127.0.0.1") : (server_.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) return common::ioError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for telemetry");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -131,9 +137,12 @@ common::Result<int> TelemetryEndpoint::start(int port) {
   return bound;
 }
 
-void TelemetryEndpoint::update(std::string text) {
+void TelemetryEndpoint::update(const common::TelemetrySnapshot& snapshot) {
+  std::string text = prometheusText(snapshot);
+  std::string json = nlohmann::json(snapshot).dump();
   std::lock_guard lock(mu_);
   text_ = std::move(text);
+  json_ = std::move(json);
 }
 
 void TelemetryEndpoint::stop() {

@@ -20,7 +20,9 @@ namespace ddsim::cli {
 // Renders a snapshot (keys as the pipeline's telemetry() names them) as Prometheus text.
 std::string prometheusText(const common::TelemetrySnapshot& snapshot);
 
-// Serves GET /telemetry on 127.0.0.1 from the text last given to update(). Thread-safe.
+// Serves GET /telemetry on 127.0.0.1 from the snapshot last given to update(): Prometheus text
+// as the agent names it, and GET /telemetry.json with ddsim's own keys (what the dashboard's
+// attach mode reads). Thread-safe.
 class TelemetryEndpoint {
  public:
   TelemetryEndpoint() = default;
@@ -30,7 +32,7 @@ class TelemetryEndpoint {
 
   // Binds 127.0.0.1:`port` (0 = any free port) and serves; returns the bound port.
   common::Result<int> start(int port);
-  void update(std::string text);
+  void update(const common::TelemetrySnapshot& snapshot);
   void stop();
 
  private:
@@ -38,6 +40,7 @@ class TelemetryEndpoint {
   std::thread thread_;
   std::mutex mu_;
   std::string text_;
+  std::string json_;
 };
 
 // `ddsim agent status`: fetches `url` (http://127.0.0.1:<port>/telemetry) and prints the
