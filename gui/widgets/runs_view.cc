@@ -1,6 +1,7 @@
 #include "gui/widgets/runs_view.h"
 
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -46,6 +47,8 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
   scroll->setWidgetResizable(true);
   verdicts_ = new QPlainTextEdit(this);
   verdicts_->setReadOnly(true);
+  verdicts_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  verdicts_->setLineWrapMode(QPlainTextEdit::NoWrap);
   verdicts_->setPlaceholderText("Overlay a second run to see the compare verdicts (ddsim compare A B).");
   split->addWidget(scroll);
   split->addWidget(verdicts_);
