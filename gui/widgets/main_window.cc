@@ -4,6 +4,7 @@
 #include <QPushButton>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QScrollArea>
@@ -57,6 +58,17 @@ MainWindow::MainWindow(const QString& scenarios_dir, const QString& runs_dir, QW
   runs_ = new RunsView(this);
   tabs_->addTab(runs_, "Runs");
   setCentralWidget(tabs_);
+  auto* export_button = new QPushButton("Export charts (PNG + CSV)…", this);
+  connect(export_button, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Export every chart into");
+    if (dir.isEmpty()) return;
+    ChartGrid* grid = tabs_->currentWidget() == runs_ ? runs_->charts() : charts_;
+    if (grid == charts_) redrawAll();
+    else runs_->redraw(/*force=*/true);
+    const QStringList files = grid->exportTo(dir, QSize(900, 500));
+    control_->setMessage(QString("%1 files written into %2").arg(files.size()).arg(dir));
+  });
+  tabs_->setCornerWidget(export_button);
   status_ = new QLabel(this);
   statusBar()->addWidget(status_, 1);
 
@@ -91,7 +103,9 @@ MainWindow::MainWindow(const QString& scenarios_dir, const QString& runs_dir, QW
                                      : QString::fromStdString(st.message()));
       return;
     }
-    if (auto* c = controller_.control()) c->request({runner::LiveCommand::Kind::kFault, f.toRule(), f.label(), 0});
+    if (auto* c = controller_.control(); c && !c->request({runner::LiveCommand::Kind::kFault, f.toRule(), f.label(), 0})) {
+      control_->setMessage("refused: 1024 changes are still waiting for the run");
+    }
   });
   connect(faults_, &FaultPanel::restartRequested, this, [this](double downtime) {
     if (auto* c = controller_.control()) c->request({runner::LiveCommand::Kind::kRestart, {}, "", downtime});

@@ -26,9 +26,14 @@ void LiveControl::setSpeed(double speed) {
   speed_.store(speed < 0 ? 0 : speed);
 }
 
-void LiveControl::request(LiveCommand c) {
+bool LiveControl::request(LiveCommand c) {
   std::lock_guard lock(mu_);
+  if (commands_.size() >= kMaxPending) {
+    refused_.fetch_add(1);
+    return false;
+  }
   commands_.push_back(std::move(c));
+  return true;
 }
 
 void LiveControl::stop() {

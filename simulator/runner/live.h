@@ -56,7 +56,11 @@ class LiveControl {
   // Virtual seconds per real second; 0 = as fast as possible (the default).
   void setSpeed(double speed);
   double speed() const { return speed_.load(); }
-  void request(LiveCommand c);
+  // Queues a command; false (and counted) when `kMaxPending` wait already: the queue from the
+  // GUI to the run is bounded like the one back.
+  bool request(LiveCommand c);
+  static constexpr size_t kMaxPending = 1024;
+  uint64_t refused() const { return refused_.load(); }
   // Asks the run to stop where it is (as a SIGINT would: last flush, report).
   void stop();
   bool stopRequested() const { return stop_.load(); }
@@ -74,6 +78,7 @@ class LiveControl {
   std::atomic<bool> paused_{false};
   std::atomic<bool> stop_{false};
   std::atomic<double> speed_{0};
+  std::atomic<uint64_t> refused_{0};
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::optional<double> pause_at_;

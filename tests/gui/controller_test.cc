@@ -117,3 +117,49 @@ TEST_F(ControllerTest, PausesAtAVirtualTimeTakesALiveFaultAndRecordsTheRun) {
 
 }  // namespace
 }  // namespace ddsim::gui
+
+namespace ddsim::runner {
+namespace {
+
+// LiveControl on its own (simulator/runner/live.h): bounded commands, pause-at, pacing.
+TEST(LiveControlTest, CommandsAreBoundedAndTakenInOrder) {
+  LiveControl c;
+  for (size_t i = 0; i < LiveControl::kMaxPending; ++i) {
+    ASSERT_TRUE(c.request({LiveCommand::Kind::kRateScale, {}, std::to_string(i), 1.0}));
+  }
+  EXPECT_FALSE(c.request({LiveCommand::Kind::kRateScale, {}, "one too many", 1.0}));
+  EXPECT_EQ(c.refused(), 1u);
+  const auto taken = c.take();
+  ASSERT_EQ(taken.size(), LiveControl::kMaxPending);
+  EXPECT_EQ(taken.front().label, "0");
+  EXPECT_EQ(taken.back().label, std::to_string(LiveControl::kMaxPending - 1));
+  EXPECT_TRUE(c.take().empty());
+}
+
+TEST(LiveControlTest, PauseAtStopsAtThatVirtualTimeUntilResumed) {
+  LiveControl c;
+  c.pauseAt(60.0);
+  EXPECT_FALSE(c.waitWhilePaused(59.5));
+  EXPECT_TRUE(c.waitWhilePaused(60.0));  // reached: paused (waits at most one short step)
+  EXPECT_TRUE(c.paused());
+  c.resume();
+  EXPECT_FALSE(c.waitWhilePaused(60.5));
+  c.pause();
+  c.stop();
+  EXPECT_FALSE(c.waitWhilePaused(61));  // a stop ends every wait
+}
+
+TEST(LiveControlTest, PacingKeepsVirtualTimeAtTheSpeed) {
+  LiveControl c;
+  EXPECT_EQ(c.paceDelay(100, 0), 0);  // as fast as possible
+  c.setSpeed(10);
+  EXPECT_EQ(c.paceDelay(100, 5.0), 0);      // anchors here
+  EXPECT_NEAR(c.paceDelay(120, 5.0), 2.0, 1e-9);  // 20 virtual s at 10x: 2 real s later
+  EXPECT_EQ(c.paceDelay(120, 7.5), 0);      // already late: no wait
+  c.setSpeed(100);
+  EXPECT_EQ(c.paceDelay(120, 8.0), 0);      // a new speed re-anchors
+  EXPECT_NEAR(c.paceDelay(130, 8.0), 0.1, 1e-9);
+}
+
+}  // namespace
+}  // namespace ddsim::runner
