@@ -34,6 +34,7 @@ constexpr int kHangGuardMs = 180'000;  // only against a hang; the verdicts neve
 
 const char* kScenario = R"({
   "name": "gui-qt", "seed": 5, "duration": "3m", "mode": "virtual", "intake": "http",
+  "agent": {"forwarder_retry_queue_payloads_max_size": 30000},
   "workloads": [
     {"type": "dogstatsd", "name": "app", "transport": "udp", "contexts": 400, "tags_per_metric": [1, 3], "rate": 400},
     {"type": "service_checks", "rate": 0.5}]})";
@@ -127,6 +128,7 @@ class DashboardTest : public QObject {
     outage.duration_s = 40;
     w.faultPanel()->setForm(outage);
     QTest::mouseClick(w.faultPanel()->injectButton(), Qt::LeftButton);
+    // A check-run route refusing with 413: its transactions are dropped, not retried.
     FaultForm too_large = outage;
     too_large.route = "/api/v1/check_run";
     too_large.status = 413;
@@ -142,13 +144,17 @@ class DashboardTest : public QObject {
     for (int r = 0; r < routes->rowCount(); ++r) table += routes->item(r, 0)->text() + " " + routes->item(r, 5)->text() + "\n";
     QVERIFY2(table.contains(QRegularExpression("/api/v2/series .*503: [1-9]")), qPrintable(table));
     QVERIFY2(table.contains(QRegularExpression("/api/v1/check_run .*413: [1-9]")), qPrintable(table));
-    // Transactions chart: a 5xx and a 4xx line; drops chart: the 413's dropped transactions.
+    // Transactions chart: a 5xx and a 4xx line. Drops chart: the 503 outage overflows the small
+    // retry queue (30 kB), so series points are dropped as the agent drops them
+    // (retry_queue.points_dropped), and the 413s drop their transactions.
     const auto lines = w.charts()->chart(ChartId::kTransactions)->lineNames();
     QVERIFY(std::count(lines.begin(), lines.end(), "5xx") == 1);
     QVERIFY(std::count(lines.begin(), lines.end(), "4xx") == 1);
     const auto drops = w.charts()->chart(ChartId::kDrops)->lineNames();
-    QVERIFY2(std::count(drops.begin(), drops.end(), "forwarder.transactions.dropped") == 1,
-             qPrintable(QString::number(drops.size())));
+    QString names;
+    for (const auto& d : drops) names += QString::fromStdString(d) + " ";
+    QVERIFY2(std::count(drops.begin(), drops.end(), "forwarder.retry_queue.points_dropped") == 1, qPrintable(names));
+    QVERIFY2(std::count(drops.begin(), drops.end(), "forwarder.transactions.dropped") == 1, qPrintable(names));
     // Markers: both faults start at 30 s and end at 70 s.
     int starts = 0, ends = 0;
     for (const auto& m : w.model().markers()) {
