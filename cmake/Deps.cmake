@@ -15,6 +15,14 @@ find_package(SQLite3 REQUIRED)              # CMake's own module: SQLite::SQLite
 pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
 add_library(httplib::httplib ALIAS PkgConfig::CPPHTTPLIB)
 
+# msgpack-cxx 4.x (libmsgpack-cxx-dev) is header-only. Its CMake config (msgpackc-cxx) insists on
+# Boost, which ddsim does not use: take the headers directly and build them with MSGPACK_NO_BOOST.
+find_path(MSGPACK_CXX_INCLUDE_DIR msgpack.hpp REQUIRED)
+add_library(ddsim_msgpack INTERFACE)
+target_include_directories(ddsim_msgpack SYSTEM INTERFACE ${MSGPACK_CXX_INCLUDE_DIR})
+target_compile_definitions(ddsim_msgpack INTERFACE MSGPACK_NO_BOOST MSGPACK_DEFAULT_API_VERSION=3)
+add_library(msgpack::cxx ALIAS ddsim_msgpack)
+
 if(DDSIM_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
   include(GoogleTest)

@@ -1,0 +1,19 @@
+#pragma once
+// Decoding of the tracers' msgpack payloads: /v0.4/traces (spans as maps) and /v0.5/traces
+// (string table + spans as 12-element arrays), with the agent's leniency on types
+// (docs/trace-agent.md §3-4). Never throws; errors say what was wrong and where.
+#include <string_view>
+
+#include "core/common/status.h"
+#include "core/trace/span.h"
+
+namespace ddsim::trace {
+
+// kDataLoss: the body ends early or a header announces more than the body holds.
+// kInvalidArgument: a value of the wrong type, a bad span shape or string-table index; the
+// message names the element, e.g. "v0.5: traces[1][0].meta key: string table index 9 out of
+// range (table has 4 strings)".
+common::Result<Traces> decodeV04(std::string_view body);
+common::Result<Traces> decodeV05(std::string_view body);
+
+}  // namespace ddsim::trace

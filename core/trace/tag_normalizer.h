@@ -1,0 +1,23 @@
+#pragma once
+// The trace agent's string normalizations (docs/trace-agent.md §5, from the agent's
+// pkg/trace/traceutil/normalize/normalize.go). Pure functions, thread-safe.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ddsim::trace {
+
+inline constexpr size_t kMaxTagLength = 200;
+
+// A tag value (service, env, peer.service): lower-cased, invalid runs become '_', trailing
+// invalid run removed, at most 200 characters kept. May return "".
+std::string normalizeTagValue(std::string_view v);
+
+// A full "key:value" tag: as normalizeTagValue, and leading non-letters are trimmed too.
+std::string normalizeTag(std::string_view v);
+
+// The metric-name rules the agent applies to span names. nullopt when `name` is empty, longer
+// than 100 bytes, or has no ASCII letter.
+std::optional<std::string> normalizeMetricName(std::string_view name);
+
+}  // namespace ddsim::trace
