@@ -103,6 +103,9 @@ TEST(NormalizerTest, DurationAndStart) {
   EXPECT_TRUE(invalid);
   EXPECT_EQ(fixStartTime(0, kNow + 1, kNow, &invalid), kNow);  // now - duration < 0
   EXPECT_TRUE(invalid);
+  // Agent behaviour (found by the fuzzer): a huge duration leaves the fixed start before 2000.
+  EXPECT_EQ(fixStartTime(5, kNow - 7, kNow, &invalid), 7);
+  EXPECT_TRUE(invalid);
 }
 
 TEST(NormalizerTest, StatusCodes) {

@@ -1,0 +1,44 @@
+// libFuzzer target: arbitrary bytes as a /v0.4/traces and a /v0.5/traces body. Decoding must
+// return traces or an error with a message, never crash or throw; decoded traces then go through
+// the agent's normalization and truncation, whose promises are checked.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "core/trace/msgpack_decoder.h"
+#include "core/trace/normalizer.h"
+
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000'000'000;
+
+void check(ddsim::common::Result<ddsim::trace::Traces> decoded) {
+  using namespace ddsim::trace;
+  if (!decoded.isOk()) {
+    if (decoded.status().message().empty()) std::abort();
+    return;
+  }
+  ReasonCounts counts;
+  for (Trace& trace : *decoded) {
+    if (!normalizeTrace(trace, "go", kNow, counts).isOk()) continue;
+    for (Span& span : trace) {
+      truncateSpan(span);
+      // Promised by normalization: never empty, never negative. A start before 2000 can remain:
+      // the agent replaces it by now - duration, which a huge duration pushes back before 2000.
+      if (span.service.empty() || span.name.empty() || span.resource.empty()) std::abort();
+      if (span.duration < 0) std::abort();
+      if (span.start < kYear2000Nanos && span.start != kNow - span.duration && span.start != kNow) std::abort();
+      if (span.trace_id == 0 || span.span_id == 0) std::abort();
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  check(ddsim::trace::decodeV04(body));
+  check(ddsim::trace::decodeV05(body));
+  return 0;
+}
