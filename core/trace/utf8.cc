@@ -54,6 +54,10 @@ void appendRune(std::string& out, char32_t r) {
 
 bool isValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case: no decoding
+      ++i;
+      continue;
+    }
     const DecodedRune d = decodeRune(s.substr(i));
     if (d.rune == kRuneError && d.width == 1) return false;
     i += d.width;

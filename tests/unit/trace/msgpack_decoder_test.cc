@@ -12,12 +12,16 @@
 
 #include <msgpack.hpp>
 
+#include "tests/support/trace_payloads.h"
+
 namespace ddsim::trace {
 namespace {
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
+using testing::packV04;
+using testing::packV05;
+using testing::Packer;
 
-std::string str(const msgpack::sbuffer& b) { return std::string(b.data(), b.size()); }
+std::string str(const msgpack::sbuffer& b) { return testing::bufferString(b); }
 
 Span sampleSpan(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) {
   Span s;
@@ -38,67 +42,6 @@ Span sampleSpan(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) {
 
 Traces sampleTraces() {
   return {{sampleSpan(11, 1, 0), sampleSpan(11, 2, 1)}, {sampleSpan(0xFFFFFFFFFFFFFFFFULL, 3, 0)}};
-}
-
-void packSpanV04(Packer& p, const Span& s) {
-  p.pack_map(12);
-  p.pack("service"), p.pack(s.service);
-  p.pack("name"), p.pack(s.name);
-  p.pack("resource"), p.pack(s.resource);
-  p.pack("trace_id"), p.pack(s.trace_id);
-  p.pack("span_id"), p.pack(s.span_id);
-  p.pack("parent_id"), p.pack(s.parent_id);
-  p.pack("start"), p.pack(s.start);
-  p.pack("duration"), p.pack(s.duration);
-  p.pack("error"), p.pack(s.error);
-  p.pack("meta"), p.pack(s.meta);
-  p.pack("metrics"), p.pack(s.metrics);
-  p.pack("type"), p.pack(s.type);
-}
-
-std::string packV04(const Traces& traces) {
-  msgpack::sbuffer b;
-  Packer p(b);
-  p.pack_array(static_cast<uint32_t>(traces.size()));
-  for (const Trace& t : traces) {
-    p.pack_array(static_cast<uint32_t>(t.size()));
-    for (const Span& s : t) packSpanV04(p, s);
-  }
-  return str(b);
-}
-
-// A v0.5 body: the table holds every string once; spans refer to it by index.
-std::string packV05(const Traces& traces) {
-  std::vector<std::string> table;
-  std::map<std::string, uint32_t> index;
-  auto ref = [&](const std::string& v) {
-    auto [it, added] = index.emplace(v, static_cast<uint32_t>(table.size()));
-    if (added) table.push_back(v);
-    return it->second;
-  };
-  msgpack::sbuffer spans_buf;
-  Packer sp(spans_buf);
-  sp.pack_array(static_cast<uint32_t>(traces.size()));
-  for (const Trace& t : traces) {
-    sp.pack_array(static_cast<uint32_t>(t.size()));
-    for (const Span& s : t) {
-      sp.pack_array(12);
-      sp.pack(ref(s.service)), sp.pack(ref(s.name)), sp.pack(ref(s.resource));
-      sp.pack(s.trace_id), sp.pack(s.span_id), sp.pack(s.parent_id);
-      sp.pack(s.start), sp.pack(s.duration), sp.pack(s.error);
-      sp.pack_map(static_cast<uint32_t>(s.meta.size()));
-      for (const auto& [k, v] : s.meta) sp.pack(ref(k)), sp.pack(ref(v));
-      sp.pack_map(static_cast<uint32_t>(s.metrics.size()));
-      for (const auto& [k, v] : s.metrics) sp.pack(ref(k)), sp.pack(v);
-      sp.pack(ref(s.type));
-    }
-  }
-  msgpack::sbuffer b;
-  Packer p(b);
-  p.pack_array(2);
-  p.pack(table);
-  b.write(spans_buf.data(), spans_buf.size());
-  return str(b);
 }
 
 // A v0.5 body from a table and one hand-written span (its 12 fields packed by `fill`).

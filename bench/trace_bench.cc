@@ -1,0 +1,91 @@
+// The trace receiver's decoding path (issue 14 target: msgpack decode + normalize + sample +
+// stats >= 1M spans/s on one core for v0.4; this measures the first two stages).
+//
+//   BM_Trace_DecodeV04/spans:N            decodeV04 of one body of 100 traces x N spans
+//   BM_Trace_DecodeV05/spans:N            decodeV05 of the same traces (string table)
+//   BM_Trace_DecodeNormalizeV04/spans:N   decodeV04, then normalizeTrace + truncateSpan
+//
+// Spans look like a tracer's: 4 meta tags, 2 metrics, ids and times that vary. Counters:
+// items/s = spans, bytes/s = body bytes, body_bytes.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "core/trace/msgpack_decoder.h"
+#include "core/trace/normalizer.h"
+#include "tests/support/trace_payloads.h"
+
+namespace ddsim::trace {
+namespace {
+
+using testing::packV04;
+using testing::packV05;
+constexpr size_t kTraces = 100;
+constexpr int64_t kNow = 1'700'000'000'000'000'000;
+
+Traces makeTraces(size_t spans_per_trace) {
+  Traces traces(kTraces);
+  uint64_t id = 1;
+  for (size_t t = 0; t < kTraces; ++t) {
+    const uint64_t trace_id = 0x1000 + t;
+    for (size_t i = 0; i < spans_per_trace; ++i) {
+      Span s;
+      s.service = "checkout-" + std::to_string(t % 5);
+      s.name = i == 0 ? "http.request" : "postgres.query";
+      s.resource = i == 0 ? "POST /api/v1/cart/" + std::to_string(t % 20) : "SELECT * FROM items WHERE id = ?";
+      s.trace_id = trace_id;
+      s.span_id = id++;
+      s.parent_id = i == 0 ? 0 : s.span_id - 1;
+      s.start = kNow - 1'000'000'000 + static_cast<int64_t>(i) * 1000;
+      s.duration = 50'000 + static_cast<int64_t>(i) * 37;
+      s.error = t % 17 == 0 ? 1 : 0;
+      s.meta = {{"env", "prod"}, {"version", "1.4.2"}, {"http.status_code", "200"}, {"component", "net/http"}};
+      s.metrics = {{"_sampling_priority_v1", 1}, {"_dd.measured", 1}};
+      s.type = i == 0 ? "web" : "sql";
+      traces[t].push_back(std::move(s));
+    }
+  }
+  return traces;
+}
+
+template <typename Decode>
+void runDecode(benchmark::State& state, const std::string& body, Decode decode, bool normalize) {
+  const auto spans = static_cast<int64_t>(kTraces) * state.range(0);
+  for (auto _ : state) {
+    common::Result<Traces> traces = decode(body);
+    if (!traces.isOk()) {
+      state.SkipWithError(traces.status().message().c_str());
+      return;
+    }
+    if (normalize) {
+      ReasonCounts counts;
+      for (Trace& t : *traces) {
+        if (normalizeTrace(t, "go", kNow, counts).isOk()) {
+          for (Span& s : t) truncateSpan(s);
+        }
+      }
+    }
+    benchmark::DoNotOptimize(traces);
+  }
+  state.SetItemsProcessed(state.iterations() * spans);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+  state.counters["body_bytes"] = static_cast<double>(body.size());
+}
+
+void BM_Trace_DecodeV04(benchmark::State& state) {
+  runDecode(state, packV04(makeTraces(static_cast<size_t>(state.range(0)))), decodeV04, false);
+}
+void BM_Trace_DecodeV05(benchmark::State& state) {
+  runDecode(state, packV05(makeTraces(static_cast<size_t>(state.range(0)))), decodeV05, false);
+}
+void BM_Trace_DecodeNormalizeV04(benchmark::State& state) {
+  runDecode(state, packV04(makeTraces(static_cast<size_t>(state.range(0)))), decodeV04, true);
+}
+
+BENCHMARK(BM_Trace_DecodeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_DecodeV05)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_DecodeNormalizeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+
+}  // namespace
+}  // namespace ddsim::trace
