@@ -1,0 +1,130 @@
+#include "core/trace/receiver.h"
+
+#include <charconv>
+#include <optional>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/trace/msgpack_decoder.h"
+
+namespace ddsim::trace {
+namespace {
+
+// The routes ddsim answers and lists in /info (the agent lists more, spec §1).
+constexpr const char* kEndpoints[] = {"/v0.4/traces", "/v0.4/services", "/v0.5/traces"};
+
+std::string header(const ReceiverRequest& r, const char* name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+// Go's http.Error: plain text with a newline.
+ReceiverResponse textError(int status, std::string message) {
+  return {status, "text/plain; charset=utf-8", std::move(message) + "\n", {}};
+}
+
+std::optional<int64_t> parseInt(const std::string& s) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::string buildInfo(const ReceiverOptions& o) {
+  nlohmann::ordered_json j;
+  j["version"] = o.agent_version;
+  j["git_commit"] = "";
+  j["endpoints"] = kEndpoints;
+  j["client_drop_p0s"] = false;  // needs /v0.6/stats, not offered yet
+  j["span_meta_structs"] = false;
+  j["long_running_spans"] = false;
+  j["span_events"] = false;
+  j["evp_proxy_allowed_headers"] = nlohmann::json::array();
+  j["config"] = {{"default_env", o.default_env},       {"target_tps", o.target_tps},
+                 {"max_eps", o.max_eps},               {"receiver_port", o.receiver_port},
+                 {"receiver_socket", o.receiver_socket}, {"connection_limit", 0},
+                 {"receiver_timeout", 0},              {"max_request_bytes", o.max_request_bytes},
+                 {"statsd_port", 8125},                {"max_memory", 0},
+                 {"max_cpu", 0},                       {"analyzed_spans_by_service", nlohmann::json::object()}};
+  j["peer_tags"] = nlohmann::json::array();
+  j["span_kinds_stats_computed"] = nlohmann::json::array();
+  j["obfuscation_version"] = 1;
+  return j.dump(1, '\t');
+}
+
+}  // namespace
+
+TraceReceiver::TraceReceiver(ReceiverOptions options, Sink sink)
+    : options_(std::move(options)), sink_(std::move(sink)), info_(buildInfo(options_)) {}
+
+void TraceReceiver::setRates(std::map<std::string, double> rates, std::string version) {
+  rates_ = std::move(rates);
+  rates_version_ = std::move(version);
+}
+
+ReceiverResponse TraceReceiver::handle(const ReceiverRequest& request) {
+  const std::string& path = request.path;
+  if (path == "/info") return {200, "application/json", info_, {}};
+  const bool traces_v04 = path == "/v0.4/traces";
+  const bool traces_v05 = path == "/v0.5/traces";
+  if (!traces_v04 && !traces_v05 && path != "/v0.4/services") {
+    ++counters_.not_found;
+    return textError(404, "404 page not found");
+  }
+  // Agent behaviour (api.go, handleWithVersion): browsers' cross-site requests are refused.
+  if (header(request, "sec-fetch-site") == "cross-site") return textError(403, "cross-site request rejected");
+  if (!traces_v04 && !traces_v05) return {200, "text/plain; charset=utf-8", "OK\n", {}};  // services: ignored
+  return handleTraces(request, traces_v04 ? "v0.4" : "v0.5");
+}
+
+ReceiverResponse TraceReceiver::handleTraces(const ReceiverRequest& request, std::string_view version) {
+  const int64_t announced = parseInt(header(request, "x-datadog-trace-count")).value_or(0);
+  if (request.body.size() > options_.max_request_bytes) {
+    ++counters_.payloads_too_large;
+    counters_.traces_dropped_too_large += static_cast<uint64_t>(announced);
+    return textError(413, "payload-too-large");
+  }
+  common::Result<Traces> traces = version == "v0.4" ? decodeV04(request.body) : decodeV05(request.body);
+  if (!traces.isOk()) {
+    ++counters_.decoding_errors;
+    counters_.traces_dropped_decoding += static_cast<uint64_t>(announced);
+    return textError(400, traces.status().message());
+  }
+  ReceivedPayload payload;
+  payload.lang = header(request, "datadog-meta-lang");
+  payload.lang_version = header(request, "datadog-meta-lang-version");
+  payload.tracer_version = header(request, "datadog-meta-tracer-version");
+  payload.endpoint = std::string(version);
+  payload.client_computed_top_level = !header(request, "datadog-client-computed-top-level").empty();
+  payload.client_computed_stats = !header(request, "datadog-client-computed-stats").empty();
+  payload.client_dropped_p0_traces = parseInt(header(request, "datadog-client-dropped-p0-traces")).value_or(0);
+  payload.traces = std::move(traces).value();
+  ++counters_.payloads_accepted;
+  counters_.traces_received += payload.traces.size();
+  counters_.bytes_received += request.body.size();
+  counters_.client_dropped_p0_traces += static_cast<uint64_t>(payload.client_dropped_p0_traces);
+  ReceiverResponse response = rateByService(request);
+  if (sink_) sink_(std::move(payload));
+  return response;
+}
+
+// responses.go, httpRateByService: the rates as JSON; "{}" when the tracer has them already.
+ReceiverResponse TraceReceiver::rateByService(const ReceiverRequest& request) const {
+  ReceiverResponse r{200, "application/json", "", {}};
+  const std::string known = header(request, "datadog-rates-payload-version");
+  if (!known.empty()) {
+    r.headers["Datadog-Rates-Payload-Version"] = rates_version_;
+    if (known == rates_version_) {
+      r.body = "{}";
+      return r;
+    }
+  }
+  nlohmann::json j;
+  j["rate_by_service"] = nlohmann::json::object();
+  for (const auto& [k, v] : rates_) j["rate_by_service"][k] = v;
+  r.body = j.dump() + "\n";
+  return r;
+}
+
+}  // namespace ddsim::trace

@@ -1,0 +1,92 @@
+#pragma once
+// The trace receiver's request handling, independent of any socket (docs/trace-agent.md §1):
+// /info, /v0.4/traces, /v0.5/traces and /v0.4/services, answered as the agent answers them
+// (status codes, texts, the rate-by-service JSON). An HTTP server or an in-process transport
+// calls handle(); decoded payloads go to the sink. Not thread-safe: one caller at a time.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/trace/span.h"
+
+namespace ddsim::trace {
+
+struct ReceiverOptions {
+  size_t max_request_bytes = 25 * 1024 * 1024;  // apm_config.max_payload_size (spec §1)
+  std::string agent_version = "ddsim";
+  std::string default_env = "none";
+  double target_tps = 10;
+  double max_eps = 200;
+  int receiver_port = 8126;
+  std::string receiver_socket;
+};
+
+struct ReceiverRequest {
+  std::string path;
+  std::map<std::string, std::string> headers;  // keys in lower case
+  std::string_view body;
+};
+
+struct ReceiverResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// One accepted request, as the agent's Payload: tracer identity from the Datadog-Meta-* headers.
+struct ReceivedPayload {
+  std::string lang;
+  std::string lang_version;
+  std::string tracer_version;
+  std::string endpoint;  // "v0.4" or "v0.5"
+  Traces traces;
+  bool client_computed_top_level = false;
+  bool client_computed_stats = false;
+  int64_t client_dropped_p0_traces = 0;
+};
+
+// Every request counted by outcome; traces announced in X-Datadog-Trace-Count are counted as
+// dropped by reason when a payload is refused, as the agent does.
+struct ReceiverCounters {
+  uint64_t payloads_accepted = 0;
+  uint64_t traces_received = 0;
+  uint64_t bytes_received = 0;
+  uint64_t payloads_too_large = 0;
+  uint64_t decoding_errors = 0;
+  uint64_t traces_dropped_too_large = 0;
+  uint64_t traces_dropped_decoding = 0;
+  uint64_t client_dropped_p0_traces = 0;
+  uint64_t not_found = 0;
+};
+
+class TraceReceiver {
+ public:
+  using Sink = std::function<void(ReceivedPayload&&)>;
+  TraceReceiver(ReceiverOptions options, Sink sink);
+
+  ReceiverResponse handle(const ReceiverRequest& request);
+
+  // The sampling rates by "service:<s>,env:<e>" the samplers feed back, and their version
+  // (Datadog-Rates-Payload-Version).
+  void setRates(std::map<std::string, double> rates, std::string version);
+
+  // The /info document (pretty-printed JSON).
+  const std::string& info() const { return info_; }
+  const ReceiverCounters& counters() const { return counters_; }
+
+ private:
+  ReceiverResponse handleTraces(const ReceiverRequest& request, std::string_view version);
+  ReceiverResponse rateByService(const ReceiverRequest& request) const;
+
+  ReceiverOptions options_;
+  Sink sink_;
+  std::string info_;
+  std::map<std::string, double> rates_;
+  std::string rates_version_;
+  ReceiverCounters counters_;
+};
+
+}  // namespace ddsim::trace
