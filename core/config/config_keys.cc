@@ -81,6 +81,12 @@ std::vector<KeySpec> buildTable() {
       {"check_sampler_stateful_metric_expiration_time", K::kDuration, 25 * 3600, "aggregator", "keep stateful check metrics this long",
        "seconds"},
       {"check_sampler_context_metrics", K::kBool, false, "aggregator", "per-context check telemetry"},
+      // Trace agent receiver (docs/trace-agent.md §1.1). The agent enables APM by default; ddsim
+      // does not, so that a metrics-only run binds no trace port.
+      {"apm_config.enabled", K::kBool, false, "trace", "run the trace receiver (ddsim default: off)"},
+      {"apm_config.receiver_port", K::kInt, 8126, "trace",
+       "TCP port of the trace receiver on 127.0.0.1 (0 = off; ddsim: -1 = any free port, printed)"},
+      {"apm_config.receiver_socket", K::kString, "", "trace", "Unix socket of the trace receiver (not served yet)"},
       {"telemetry.enabled", K::kBool, false, "common", "internal telemetry; ddsim agent serves it on expvar_port"},
       {"expvar_port", K::kInt, 5000, "common", "loopback port of /telemetry (ddsim: 0 = any free port, printed)"},
       {"telemetry.dogstatsd_origin", K::kBool, false, "aggregator", "contexts-by-origin gauges"},
@@ -182,6 +188,11 @@ const KeySpec* findKey(std::string_view name) {
 
 std::string envVarName(std::string_view key) {
   std::string out = "DD_";
+  // The agent binds its apm_config.* keys to DD_APM_* (pkg/config/setup/apm.go).
+  if (constexpr std::string_view apm = "apm_config."; key.substr(0, apm.size()) == apm) {
+    out += "APM_";
+    key.remove_prefix(apm.size());
+  }
   for (char c : key) {
     if (c == '.') out += '_';
     else out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

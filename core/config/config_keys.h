@@ -36,7 +36,8 @@ struct KeySpec {
 std::span<const KeySpec> allKeys();
 // Looks a key up by its dotted name; nullptr if unknown.
 const KeySpec* findKey(std::string_view name);
-// The agent's environment-variable rule: "DD_" + upper(key) with '.' -> '_'.
+// The agent's environment-variable rule: "DD_" + upper(key) with '.' -> '_', and apm_config.*
+// as DD_APM_* (the agent's explicit bindings for its trace keys).
 std::string envVarName(std::string_view key);
 
 }  // namespace ddsim::config

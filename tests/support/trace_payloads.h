@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <msgpack.hpp>
@@ -13,6 +14,18 @@
 namespace ddsim::trace::testing {
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
+
+// A span with only its identity set.
+inline Span makeSpan(std::string service, std::string name, uint64_t trace_id, uint64_t span_id,
+                     uint64_t parent_id = 0) {
+  Span s;
+  s.service = std::move(service);
+  s.name = std::move(name);
+  s.trace_id = trace_id;
+  s.span_id = span_id;
+  s.parent_id = parent_id;
+  return s;
+}
 
 inline std::string bufferString(const msgpack::sbuffer& b) { return std::string(b.data(), b.size()); }
 

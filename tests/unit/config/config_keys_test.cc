@@ -98,6 +98,9 @@ TEST(ConfigKeysTest, EnvironmentVariableNamesFollowTheAgentsRule) {
   EXPECT_EQ(envVarName("dogstatsd_port"), "DD_DOGSTATSD_PORT");
   EXPECT_EQ(envVarName("use_v2_api.series"), "DD_USE_V2_API_SERIES");
   EXPECT_EQ(envVarName("enable_payloads.events"), "DD_ENABLE_PAYLOADS_EVENTS");
+  EXPECT_EQ(envVarName("apm_config.enabled"), "DD_APM_ENABLED");
+  EXPECT_EQ(envVarName("apm_config.receiver_port"), "DD_APM_RECEIVER_PORT");
+  EXPECT_EQ(envVarName("apm_config.receiver_socket"), "DD_APM_RECEIVER_SOCKET");
 }
 
 }  // namespace

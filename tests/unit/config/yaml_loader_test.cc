@@ -39,10 +39,10 @@ additional_endpoints:
 
 TEST(YamlLoaderTest, UnknownKeysAreWarnedWithTheirLine) {
   AgentConfig cfg;
-  auto st = loadYamlString(cfg, "apm_config:\n  enabled: true\nlogs_enabled: true\n", "datadog.yaml");
+  auto st = loadYamlString(cfg, "process_config:\n  enabled: true\nlogs_enabled: true\n", "datadog.yaml");
   ASSERT_TRUE(st.isOk()) << st.message();
   ASSERT_EQ(cfg.warnings().size(), 2u);
-  EXPECT_EQ(cfg.warnings()[0], "datadog.yaml:2:3: unknown key 'apm_config.enabled' ignored");
+  EXPECT_EQ(cfg.warnings()[0], "datadog.yaml:2:3: unknown key 'process_config.enabled' ignored");
   EXPECT_EQ(cfg.warnings()[1], "datadog.yaml:3:1: unknown key 'logs_enabled' ignored");
 }
 

@@ -12,14 +12,7 @@
 namespace ddsim::trace {
 namespace {
 
-Traces oneTrace() {
-  Span s;
-  s.service = "web";
-  s.name = "op";
-  s.trace_id = 1;
-  s.span_id = 2;
-  return {{s}};
-}
+Traces oneTrace() { return {{testing::makeSpan("web", "op", 1, 2)}}; }
 
 class ReceiverTest : public ::testing::Test {
  protected:

@@ -1,0 +1,117 @@
+#include "core/trace/receiver_server.h"
+
+#include <httplib.h>
+
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "core/trace/trace_chunk.h"
+
+namespace ddsim::trace {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string serviceKey(const std::string& service) { return service.empty() ? "none" : service; }
+
+}  // namespace
+
+struct ReceiverServer::Impl {
+  explicit Impl(ReceiverServerOptions o)
+      : options(std::move(o)), receiver(options.receiver, [this](ReceivedPayload&& p) { count(p); }) {}
+
+  // Called by the receiver under mu, after a payload was accepted.
+  void count(const ReceivedPayload& p) {
+    for (const Trace& trace : p.traces) {
+      if (trace.empty()) continue;
+      ++traces_by_service[serviceKey(trace[rootSpanIndex(trace)].service)];
+      spans_received += trace.size();
+      for (const Span& s : trace) ++spans_by_service[serviceKey(s.service)];
+    }
+  }
+
+  void serve(const httplib::Request& req, httplib::Response& res) {
+    ReceiverRequest r;
+    r.path = req.path;
+    for (const auto& [k, v] : req.headers) r.headers.emplace(lower(k), v);
+    r.body = req.body;
+    ReceiverResponse out;
+    {
+      std::lock_guard lock(mu);
+      out = receiver.handle(r);
+    }
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    res.set_content(std::move(out.body), out.content_type.empty() ? "text/plain" : out.content_type);
+  }
+
+  ReceiverServerOptions options;
+  httplib::Server server;
+  std::thread thread;
+  mutable std::mutex mu;
+  TraceReceiver receiver;
+  uint64_t spans_received = 0;
+  std::map<std::string, uint64_t> traces_by_service;
+  std::map<std::string, uint64_t> spans_by_service;
+};
+
+ReceiverServer::ReceiverServer(ReceiverServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+ReceiverServer::~ReceiverServer() { stop(); }
+
+common::Result<int> ReceiverServer::start() {
+  Impl& im = *impl_;
+  if (im.options.port == 0) return 0;  // the agent's rule: port 0, no TCP listener
+  const int threads = im.options.threads > 0 ? im.options.threads : 1;
+  im.server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Every route and method goes to the receiver, which answers 404 for what it does not serve.
+  // Bodies are read whole; the receiver applies max_request_bytes (413 payload-too-large).
+  auto handler = [&im](const httplib::Request& req, httplib::Response& res) { im.serve(req, res); };
+  im.server.Get(".*", handler);
+  im.server.Post(".*", handler);
+  im.server.Put(".*", handler);
+  const int port = im.options.port;
+  const int bound = port == kRandomPort ? im.server.bind_to_any_port("127.0.0.1")
+                                        : (im.server.bind_to_port("127.0.0.1", port) ? port : -1);
+  if (bound <= 0) return common::ioError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for traces");
+  im.thread = std::thread([&im] { im.server.listen_after_bind(); });
+  // stop() only reaches a server that is listening: wait (bounded) until it is.
+  for (int i = 0; i < 2000 && !im.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return bound;
+}
+
+void ReceiverServer::stop() {
+  if (!impl_) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+common::TelemetrySnapshot ReceiverServer::telemetry() const {
+  const Impl& im = *impl_;
+  std::lock_guard lock(im.mu);
+  const ReceiverCounters& c = im.receiver.counters();
+  common::TelemetrySnapshot s;
+  const std::string p = "trace.receiver.";
+  s[p + "payloads_accepted"] = static_cast<double>(c.payloads_accepted);
+  s[p + "payloads_refused.payload_too_large"] = static_cast<double>(c.payloads_too_large);
+  s[p + "payloads_refused.decoding_error"] = static_cast<double>(c.decoding_errors);
+  s[p + "traces_received"] = static_cast<double>(c.traces_received);
+  s[p + "spans_received"] = static_cast<double>(im.spans_received);
+  s[p + "bytes_received"] = static_cast<double>(c.bytes_received);
+  s[p + "traces_dropped.payload_too_large"] = static_cast<double>(c.traces_dropped_too_large);
+  s[p + "traces_dropped.decoding_error"] = static_cast<double>(c.traces_dropped_decoding);
+  s[p + "client_sampled_out_p0_traces"] = static_cast<double>(c.client_dropped_p0_traces);
+  s[p + "not_found"] = static_cast<double>(c.not_found);
+  for (const auto& [svc, n] : im.traces_by_service) s[p + "traces_by_service." + svc] = static_cast<double>(n);
+  for (const auto& [svc, n] : im.spans_by_service) s[p + "spans_by_service." + svc] = static_cast<double>(n);
+  return s;
+}
+
+}  // namespace ddsim::trace

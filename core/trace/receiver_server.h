@@ -1,0 +1,48 @@
+#pragma once
+// The trace receiver's listener (docs/trace-agent.md §1.1): an HTTP server on 127.0.0.1 that
+// hands every request, whatever its route and method, to TraceReceiver::handle(), and counts
+// what it accepted (spans and traces, by service) for the agent's telemetry snapshot.
+// Thread-safe: requests are answered by a small bound pool, one decode at a time.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/common/counters.h"
+#include "core/common/status.h"
+#include "core/trace/receiver.h"
+
+namespace ddsim::trace {
+
+struct ReceiverServerOptions {
+  ReceiverOptions receiver;
+  // apm_config.receiver_port: 0 turns the TCP listener off (the agent's rule); ddsim: -1 binds
+  // any free port (the bound one is returned by start()), as dogstatsd_port does.
+  int port = 8126;
+  int threads = 2;  // the pool answering requests
+};
+
+class ReceiverServer {
+ public:
+  static constexpr int kRandomPort = -1;
+
+  explicit ReceiverServer(ReceiverServerOptions options);
+  ~ReceiverServer();
+  ReceiverServer(const ReceiverServer&) = delete;
+  ReceiverServer& operator=(const ReceiverServer&) = delete;
+
+  // Binds 127.0.0.1 and serves from a thread of its own; returns the bound port (0 when the
+  // port is 0: the listener is off).
+  common::Result<int> start();
+  // Stops accepting, lets requests in flight finish, joins. Idempotent.
+  void stop();
+
+  // trace.receiver.* counters: payloads accepted/refused by reason, traces and spans received,
+  // traces and spans by service (the root span's service for traces), traces dropped by reason.
+  common::TelemetrySnapshot telemetry() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ddsim::trace

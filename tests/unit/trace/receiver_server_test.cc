@@ -1,0 +1,91 @@
+// The receiver's listener over real loopback HTTP: every route reaches TraceReceiver::handle,
+// accepted spans and traces are counted by service, refusals by reason (docs/trace-agent.md §1.1).
+#include "core/trace/receiver_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <map>
+#include <string>
+
+#include "tests/support/trace_payloads.h"
+
+namespace ddsim::trace {
+namespace {
+
+Traces twoTraces() {
+  return {{testing::makeSpan("web", "request", 1, 1), testing::makeSpan("db", "query", 1, 2, 1)},
+          {testing::makeSpan("web", "request", 2, 3)}};
+}
+
+// Every expected counter of the snapshot, by key.
+void expectCounts(const common::TelemetrySnapshot& t, const std::map<std::string, double>& expected) {
+  for (const auto& [key, value] : expected) {
+    auto it = t.find("trace.receiver." + key);
+    ASSERT_NE(it, t.end()) << key;
+    EXPECT_EQ(it->second, value) << key;
+  }
+}
+
+class ReceiverServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto port = server_.start();
+    ASSERT_TRUE(port.isOk()) << port.status().message();
+    port_ = *port;
+    ASSERT_GT(port_, 0);
+  }
+
+  ReceiverServer server_{ReceiverServerOptions{.receiver = {.max_request_bytes = 4096},
+                                               .port = ReceiverServer::kRandomPort}};
+  int port_ = 0;
+};
+
+TEST_F(ReceiverServerTest, ServesTracesInfoAndCountsByService) {
+  httplib::Client cli("127.0.0.1", port_);
+  auto r = cli.Put("/v0.4/traces", testing::packV04(twoTraces()), "application/msgpack");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"rate_by_service\":{}}\n");
+  r = cli.Post("/v0.5/traces", testing::packV05(twoTraces()), "application/msgpack");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = cli.Get("/info");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("/v0.5/traces"), std::string::npos);
+  const auto t = server_.telemetry();
+  expectCounts(t, {{"payloads_accepted", 2}, {"traces_received", 4}, {"spans_received", 6},
+                   {"traces_by_service.web", 4}, {"spans_by_service.db", 2}});
+  EXPECT_EQ(t.count("trace.receiver.traces_by_service.db"), 0u);
+}
+
+TEST_F(ReceiverServerTest, RefusalsAnswerAsTheAgentAndCountDroppedTraces) {
+  httplib::Client cli("127.0.0.1", port_);
+  const httplib::Headers announce = {{"X-Datadog-Trace-Count", "3"}};
+  auto r = cli.Post("/v0.4/traces", announce, std::string("\x91\x91\x81", 3), "application/msgpack");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_FALSE(r->body.empty());
+  r = cli.Post("/v0.4/traces", announce, std::string(5000, '\x90'), "application/msgpack");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->body, "payload-too-large\n");
+  r = cli.Get("/v0.7/traces");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  expectCounts(server_.telemetry(), {{"payloads_refused.decoding_error", 1},
+                                      {"traces_dropped.decoding_error", 3},
+                                      {"traces_dropped.payload_too_large", 3},
+                                      {"not_found", 1}});
+}
+
+TEST(ReceiverServerPortZero, IsOff) {
+  ReceiverServer server(ReceiverServerOptions{.port = 0});
+  auto port = server.start();
+  ASSERT_TRUE(port.isOk());
+  EXPECT_EQ(*port, 0);
+}
+
+}  // namespace
+}  // namespace ddsim::trace
