@@ -2,12 +2,14 @@
 // agent (a datadog.yaml-style file, then DD_* environment variables), it listens for DogStatsD
 // and forwards payloads to the configured intake (dd_url / site / additional_endpoints) over
 // HTTP. It starts as the agent does: logger and config, then the API key, then the servers.
-// SIGINT/SIGTERM stop it cleanly after a final flush.
+// SIGINT/SIGTERM stop it cleanly after a final flush. With apm_config.enabled it also runs the
+// trace receiver (docs/trace-agent.md §1.1); accepted traces are counted, not yet sent.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
 #include <csignal>
 #include <cstdio>
@@ -21,6 +23,7 @@
 #include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/forwarder/http_transport.h"
+#include "core/trace/receiver_server.h"
 #include "simulator/cli/agent_telemetry.h"
 #include "simulator/cli/commands.h"
 #include "simulator/pipeline/agent.h"
@@ -42,12 +45,42 @@ struct StatusArgs {
 };
 
 // Everything the running agent counts, in one snapshot (the telemetry endpoint's source).
-common::TelemetrySnapshot agentSnapshot(pipeline::Agent& agent, const dogstatsd::DogStatsdServer& server) {
+common::TelemetrySnapshot agentSnapshot(pipeline::Agent& agent, const dogstatsd::DogStatsdServer& server,
+                                        const trace::ReceiverServer* traces) {
   common::TelemetrySnapshot all = agent.forwarder().telemetry();
-  for (const auto& part : {agent.demux().telemetry(), agent.serializer().telemetry(), server.telemetry()}) {
+  for (const auto& part : {agent.demux().telemetry(), agent.serializer().telemetry(), server.telemetry(),
+                           traces ? traces->telemetry() : common::TelemetrySnapshot{}}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;
+}
+
+// The trace receiver as apm_config configures it (port -1: any free port). Prints where it
+// listens; an error when the port cannot be bound.
+common::Result<std::unique_ptr<trace::ReceiverServer>> startTraceReceiver(const config::AgentConfig& cfg) {
+  trace::ReceiverServerOptions o;
+  o.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
+  if (o.port < -1 || o.port > 65535) {
+    return common::invalidArgument("apm_config.receiver_port must be -1 (any free port), 0 (off) or a port");
+  }
+  o.receiver.agent_version = cfg.getString("ddsim.agent_version");
+  o.receiver.receiver_port = o.port;
+  o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
+  auto server = std::make_unique<trace::ReceiverServer>(o);
+  auto port = server->start();
+  if (!port.isOk()) return port.status();
+  if (!o.receiver.receiver_socket.empty()) {
+    spdlog::warn("apm_config.receiver_socket {} is not served: ddsim has no Unix-socket trace listener yet",
+                 o.receiver.receiver_socket);
+  }
+  if (*port == 0) {
+    spdlog::warn("apm_config.receiver_port is 0: no trace listener");
+  } else {
+    std::printf("trace receiver listening on http://127.0.0.1:%d\n", *port);
+    std::fflush(stdout);
+  }
+  spdlog::info("trace receiver: traces are decoded and counted, not sent (no trace writer yet)");
+  return server;
 }
 
 // Drops outside the forwarder (which logs its own, per reason) are counted where they happen;
@@ -174,6 +207,17 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
     std::printf("dogstatsd listening on %s\n", d.c_str());
   }
   std::fflush(stdout);
+  std::unique_ptr<trace::ReceiverServer> traces;
+  if (cfg.getBool("apm_config.enabled")) {
+    auto started = startTraceReceiver(cfg);
+    if (!started.isOk()) {
+      spdlog::critical("Unable to start the trace receiver: {}", started.status().message());
+      server.stop();
+      (*agent)->stop();
+      return kExitSetupError;
+    }
+    traces = std::move(started).value();
+  }
   spdlog::info("ddsim agent {} running as {} (flush every {} s); stop with Ctrl-C or SIGTERM",
                cfg.getString("ddsim.agent_version"), cfg.getString("hostname"),
                popts->aggregator.flush_interval_seconds);
@@ -184,11 +228,12 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
     auto port = endpoint.start(static_cast<int>(cfg.getInt("expvar_port")));
     if (!port.isOk()) {
       spdlog::critical("Unable to serve telemetry: {}", port.status().message());
+      if (traces) traces->stop();
       server.stop();
       (*agent)->stop();
       return kExitSetupError;
     }
-    endpoint.update(agentSnapshot(**agent, server));
+    endpoint.update(agentSnapshot(**agent, server, traces.get()));
     std::printf("telemetry listening on http://127.0.0.1:%d/telemetry\n", *port);
     std::fflush(stdout);
   }
@@ -198,7 +243,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
     (*agent)->tick();
     if (const auto now = clock.steadyNow(); now - last_refresh >= std::chrono::seconds(1)) {
       last_refresh = now;
-      const auto snap = agentSnapshot(**agent, server);
+      const auto snap = agentSnapshot(**agent, server, traces.get());
       drops.check(snap, now);
       if (cfg.getBool("telemetry.enabled")) endpoint.update(snap);
     }
@@ -207,6 +252,15 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   endpoint.stop();
   // Stop: listeners drain into the aggregator, then the final flush and the forwarder's stop.
   spdlog::info("stopping: draining the listeners, final flush");
+  if (traces) {
+    traces->stop();  // answers in flight finish first
+    const auto tt = traces->telemetry();
+    std::printf("traces: %.0f received (%.0f spans), %.0f dropped (payload too large %.0f, decoding error %.0f), none sent "
+                "(no trace writer yet)\n",
+                tt.at("trace.receiver.traces_received"), tt.at("trace.receiver.spans_received"),
+                tt.at("trace.receiver.traces_dropped.payload_too_large") + tt.at("trace.receiver.traces_dropped.decoding_error"),
+                tt.at("trace.receiver.traces_dropped.payload_too_large"), tt.at("trace.receiver.traces_dropped.decoding_error"));
+  }
   server.stop();
   (*agent)->stop();
   const auto t = (*agent)->forwarder().telemetry();

@@ -89,6 +89,18 @@ Named nameOf(const std::string& key) {
       }
     }
   }
+  // The trace receiver's counters by service or reason: one metric with a label.
+  static const std::map<std::string, Named, std::less<>> kTraceByLabel = {
+      {"trace.receiver.traces_by_service.", {"ddsim__trace_receiver_traces", "service"}},
+      {"trace.receiver.spans_by_service.", {"ddsim__trace_receiver_spans", "service"}},
+      {"trace.receiver.traces_dropped.", {"ddsim__trace_receiver_traces_dropped", "reason"}},
+      {"trace.receiver.payloads_refused.", {"ddsim__trace_receiver_payloads_refused", "reason"}},
+  };
+  for (const auto& [prefix, named] : kTraceByLabel) {
+    if (startsWith(key, prefix)) {
+      return {named.name, named.labels + "=\"" + labelValue(std::string_view(key).substr(prefix.size())) + "\""};
+    }
+  }
   return {"ddsim__" + sanitize(key), ""};
 }
 
