@@ -29,6 +29,7 @@ struct ReceiverServer::Impl {
 
   // Called by the receiver under mu, after a payload was accepted.
   void count(const ReceivedPayload& p) {
+    ++payloads_by_endpoint[p.endpoint];
     for (const Trace& trace : p.traces) {
       if (trace.empty()) continue;
       ++traces_by_service[serviceKey(trace[rootSpanIndex(trace)].service)];
@@ -58,6 +59,7 @@ struct ReceiverServer::Impl {
   mutable std::mutex mu;
   TraceReceiver receiver;
   uint64_t spans_received = 0;
+  std::map<std::string, uint64_t> payloads_by_endpoint;
   std::map<std::string, uint64_t> traces_by_service;
   std::map<std::string, uint64_t> spans_by_service;
 };
@@ -109,6 +111,7 @@ common::TelemetrySnapshot ReceiverServer::telemetry() const {
   s[p + "traces_dropped.decoding_error"] = static_cast<double>(c.traces_dropped_decoding);
   s[p + "client_sampled_out_p0_traces"] = static_cast<double>(c.client_dropped_p0_traces);
   s[p + "not_found"] = static_cast<double>(c.not_found);
+  for (const auto& [ep, n] : im.payloads_by_endpoint) s[p + "payloads_by_endpoint." + ep] = static_cast<double>(n);
   for (const auto& [svc, n] : im.traces_by_service) s[p + "traces_by_service." + svc] = static_cast<double>(n);
   for (const auto& [svc, n] : im.spans_by_service) s[p + "spans_by_service." + svc] = static_cast<double>(n);
   return s;

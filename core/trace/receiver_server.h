@@ -36,7 +36,7 @@ class ReceiverServer {
   // Stops accepting, lets requests in flight finish, joins. Idempotent.
   void stop();
 
-  // trace.receiver.* counters: payloads accepted/refused by reason, traces and spans received,
+  // trace.receiver.* counters: payloads accepted (also by endpoint, "v0.4"/"v0.5") and refused by reason, traces and spans received,
   // traces and spans by service (the root span's service for traces), traces dropped by reason.
   common::TelemetrySnapshot telemetry() const;
 

@@ -95,6 +95,7 @@ Named nameOf(const std::string& key) {
       {"trace.receiver.spans_by_service.", {"ddsim__trace_receiver_spans", "service"}},
       {"trace.receiver.traces_dropped.", {"ddsim__trace_receiver_traces_dropped", "reason"}},
       {"trace.receiver.payloads_refused.", {"ddsim__trace_receiver_payloads_refused", "reason"}},
+      {"trace.receiver.payloads_by_endpoint.", {"ddsim__trace_receiver_payloads_accepted", "endpoint"}},
   };
   for (const auto& [prefix, named] : kTraceByLabel) {
     if (startsWith(key, prefix)) {

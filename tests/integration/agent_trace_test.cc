@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/trace/msgpack_decoder.h"
 #include "tests/integration/agent_fixture.h"
@@ -32,21 +36,56 @@ trace::Traces webTraces(uint64_t first_id) {
           {makeSpan("web", "http.request", first_id + 1, 3)}};
 }
 
-class AgentTraceTest : public testing::AgentIntakeTest {};
+class AgentTraceTest : public testing::AgentIntakeTest {
+ protected:
+  // Starts the agent with the receiver on any free port (from DD_APM_* variables) and its
+  // telemetry endpoint; fills the two printed ports.
+  void startAgent() {
+    agent_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{DDSIM_BINARY, "agent", "--config", writeConfig("telemetry:\n  enabled: true\nexpvar_port: 0\n")},
+        std::vector<std::string>{std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
+                                 "DD_APM_RECEIVER_PORT=-1"});
+    ASSERT_TRUE(agent_->started());
+    ASSERT_TRUE(agent_->waitForOutput(
+        [](const std::string& o) { return o.find("telemetry listening on") != std::string::npos; }, testing::kHangGuard))
+        << agent_->out() << agent_->err();
+    port_ = printedPort(agent_->out(), R"(trace receiver listening on http://127\.0\.0\.1:(\d+))");
+    tport_ = printedPort(agent_->out(), R"(telemetry listening on http://127\.0\.0\.1:(\d+)/telemetry)");
+    ASSERT_GT(port_, 0) << agent_->out();
+    ASSERT_GT(tport_, 0) << agent_->out();
+  }
+  // The /telemetry.json snapshot once `ready` holds for it (it is refreshed every second).
+  template <typename Pred>
+  nlohmann::json waitSnapshot(Pred ready) {
+    httplib::Client tcli("127.0.0.1", tport_);
+    nlohmann::json snap;
+    auto counted = [&] {
+      auto res = tcli.Get("/telemetry.json");
+      if (!res || res->status != 200) return false;
+      snap = nlohmann::json::parse(res->body);
+      return ready(snap);
+    };
+    EXPECT_TRUE(testing::pollUntil(counted)) << snap.dump();
+    return snap;
+  }
+  // SIGTERM, a clean exit; returns its stdout.
+  std::string stopAgent() {
+    agent_->signal(SIGTERM);
+    auto code = agent_->wait(testing::kHangGuard);
+    EXPECT_TRUE(code.has_value());
+    EXPECT_EQ(code.value_or(-1), 0) << agent_->err();
+    return agent_->out();
+  }
+
+  std::unique_ptr<ChildProcess> agent_;
+  int port_ = 0;
+  int tport_ = 0;
+};
 
 TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
-  ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig("telemetry:\n  enabled: true\nexpvar_port: 0\n")},
-                     {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
-                      "DD_APM_RECEIVER_PORT=-1"});
-  ASSERT_TRUE(agent.started());
-  ASSERT_TRUE(agent.waitForOutput(
-      [](const std::string& o) { return o.find("telemetry listening on") != std::string::npos; }, testing::kHangGuard))
-      << agent.out() << agent.err();
-  const int port = printedPort(agent.out(), R"(trace receiver listening on http://127\.0\.0\.1:(\d+))");
-  const int tport = printedPort(agent.out(), R"(telemetry listening on http://127\.0\.0\.1:(\d+)/telemetry)");
-  ASSERT_GT(port, 0) << agent.out();
-  ASSERT_GT(tport, 0) << agent.out();
-  EXPECT_NE(agent.err().find("not sent (no trace writer yet)"), std::string::npos) << agent.err();
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  const int port = port_;
+  EXPECT_NE(agent_->err().find("not sent (no trace writer yet)"), std::string::npos) << agent_->err();
 
   httplib::Client cli("127.0.0.1", port);
   const httplib::Headers meta = {{"Datadog-Meta-Lang", "cpp"}, {"X-Datadog-Trace-Count", "2"}};
@@ -70,32 +109,53 @@ TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   EXPECT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("/v0.5/traces"), std::string::npos);
 
-  // The snapshot is refreshed every second: poll until it has every count.
-  httplib::Client tcli("127.0.0.1", tport);
-  nlohmann::json snap;
-  auto counted = [&] {
-    auto res = tcli.Get("/telemetry.json");
-    if (!res || res->status != 200) return false;
-    snap = nlohmann::json::parse(res->body);
-    return snap.value("trace.receiver.traces_received", 0.0) >= 4 &&
-           snap.value("trace.receiver.traces_dropped.decoding_error", 0.0) >= 2;
-  };
-  ASSERT_TRUE(testing::pollUntil(counted)) << snap.dump();
+  const nlohmann::json snap = waitSnapshot([](const nlohmann::json& j) {
+    return j.value("trace.receiver.traces_received", 0.0) >= 4 &&
+           j.value("trace.receiver.traces_dropped.decoding_error", 0.0) >= 2;
+  });
   const std::map<std::string, double> expected = {
       {"payloads_accepted", 2},     {"traces_received", 4},       {"spans_received", 6},
       {"traces_by_service.web", 4}, {"spans_by_service.web", 4}, {"spans_by_service.db", 2},
-      {"payloads_refused.decoding_error", 1}, {"traces_dropped.decoding_error", 2}};
+      {"payloads_refused.decoding_error", 1}, {"traces_dropped.decoding_error", 2},
+      {"payloads_by_endpoint.v0.4", 1}, {"payloads_by_endpoint.v0.5", 1}};
   for (const auto& [key, value] : expected) EXPECT_EQ(snap.value("trace.receiver." + key, -1.0), value) << key;
+  httplib::Client tcli("127.0.0.1", tport_);
   auto prom = tcli.Get("/telemetry");
   ASSERT_TRUE(prom);
   EXPECT_NE(prom->body.find("ddsim__trace_receiver_spans{service=\"db\"} 2"), std::string::npos) << prom->body;
 
-  agent.signal(SIGTERM);
-  auto code = agent.wait(testing::kHangGuard);
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 0) << agent.err();
-  EXPECT_NE(agent.out().find("traces: 4 received (6 spans), 2 dropped"), std::string::npos) << agent.out();
+  const std::string out = stopAgent();
+  EXPECT_NE(out.find("traces: 4 received (6 spans), 2 dropped"), std::string::npos) << out;
 }
+
+// The real Node.js tracer (npm dd-trace, scripts/install-test-clients.sh) over each protocol:
+// four traces of five spans (tags, an error, manual keep and drop), all accepted and counted.
+class AgentTracerTest : public AgentTraceTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
+  const std::string dir = std::string(DDSIM_SOURCE_DIR) + "/tests/integration/tracer";
+  if (std::system("command -v node >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
+  if (!std::filesystem::exists(dir + "/node_modules/dd-trace")) {
+    GTEST_SKIP() << "dd-trace is not installed (scripts/install-test-clients.sh)";
+  }
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", std::to_string(port_), GetParam()});
+  auto code = tracer.wait(testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << tracer.err();
+  const nlohmann::json snap =
+      waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.spans_received", 0.0) >= 5; });
+  EXPECT_EQ(snap.value("trace.receiver.traces_received", -1.0), 4) << snap.dump();
+  EXPECT_EQ(snap.value("trace.receiver.spans_by_service.ddsim-node", -1.0), 5) << snap.dump();
+  EXPECT_EQ(snap.value("trace.receiver.payloads_refused.decoding_error", -1.0), 0) << snap.dump();
+  const std::string endpoint = std::string("trace.receiver.payloads_by_endpoint.v") + GetParam();
+  EXPECT_EQ(snap.value(endpoint, 0.0), snap.value("trace.receiver.payloads_accepted", -1.0)) << snap.dump();
+  const std::string out = stopAgent();
+  EXPECT_NE(out.find("traces: 4 received (5 spans), 0 dropped"), std::string::npos) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, AgentTracerTest, ::testing::Values("0.4", "0.5"),
+                         [](const auto& info) { return std::string(info.param[2] == '4' ? "v04" : "v05"); });
 
 // Without apm_config.enabled (ddsim's default) no trace port is bound.
 TEST_F(AgentTraceTest, OffByDefault) {
