@@ -2,7 +2,8 @@
 // The trace receiver's listener (docs/trace-agent.md §1.1): an HTTP server on 127.0.0.1 that
 // hands every request, whatever its route and method, to TraceReceiver::handle(), and counts
 // what it accepted (spans and traces, by service) for the agent's telemetry snapshot.
-// Thread-safe: requests are answered by a small bound pool, one decode at a time.
+// Thread-safe: requests are answered by a small bound pool, one decode at a time. Also the
+// agent's DogStatsD-over-HTTP proxy routes, relayed to the DogStatsD UDP listener.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,11 @@ struct ReceiverServerOptions {
   // any free port (the bound one is returned by start()), as dogstatsd_port does.
   int port = 8126;
   int threads = 2;  // the pool answering requests
+  // /dogstatsd/v1/proxy and /dogstatsd/v2/proxy forward their body as UDP datagrams (at most
+  // this many bytes, cut at newlines) to the DogStatsD listener on 127.0.0.1:dogstatsd_port;
+  // 0: DogStatsD is off and they answer 405, as the agent does.
+  int dogstatsd_port = 0;
+  size_t dogstatsd_buffer_size = 8192;
 };
 
 class ReceiverServer {

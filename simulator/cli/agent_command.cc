@@ -57,8 +57,12 @@ common::TelemetrySnapshot agentSnapshot(pipeline::Agent& agent, const dogstatsd:
 
 // The trace receiver as apm_config configures it (port -1: any free port). Prints where it
 // listens; an error when the port cannot be bound.
-common::Result<std::unique_ptr<trace::ReceiverServer>> startTraceReceiver(const config::AgentConfig& cfg) {
+common::Result<std::unique_ptr<trace::ReceiverServer>> startTraceReceiver(const config::AgentConfig& cfg,
+                                                                          const dogstatsd::DogStatsdServer& dsd,
+                                                                          size_t dsd_buffer_size) {
   trace::ReceiverServerOptions o;
+  o.dogstatsd_port = dsd.udpPort();  // the /dogstatsd/v*/proxy routes relay there (0: off, 405)
+  o.dogstatsd_buffer_size = dsd_buffer_size;
   o.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
   if (o.port < -1 || o.port > 65535) {
     return common::invalidArgument("apm_config.receiver_port must be -1 (any free port), 0 (off) or a port");
@@ -209,7 +213,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   std::fflush(stdout);
   std::unique_ptr<trace::ReceiverServer> traces;
   if (cfg.getBool("apm_config.enabled")) {
-    auto started = startTraceReceiver(cfg);
+    auto started = startTraceReceiver(cfg, server, dopts.buffer_size);
     if (!started.isOk()) {
       spdlog::critical("Unable to start the trace receiver: {}", started.status().message());
       server.stop();

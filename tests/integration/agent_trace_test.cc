@@ -129,7 +129,8 @@ TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
 }
 
 // The real Node.js tracer (npm dd-trace, scripts/install-test-clients.sh) over each protocol:
-// four traces of five spans (tags, an error, manual keep and drop), all accepted and counted.
+// four traces of five spans (tags, an error, manual keep and drop), all accepted and counted,
+// and its health metrics relayed to DogStatsD by the /dogstatsd/v2/proxy route.
 class AgentTracerTest : public AgentTraceTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
@@ -144,7 +145,12 @@ TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
   ASSERT_TRUE(code.has_value());
   ASSERT_EQ(*code, 0) << tracer.err();
   const nlohmann::json snap =
-      waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.spans_received", 0.0) >= 5; });
+      waitSnapshot([](const nlohmann::json& j) {
+        return j.value("trace.receiver.spans_received", 0.0) >= 5 &&
+               j.value("trace.receiver.dogstatsd_proxy.requests", 0.0) >= 1 && j.value("dogstatsd.MetricPackets", 0.0) >= 1;
+      });
+  // The tracer's health metrics came through /dogstatsd/v2/proxy into DogStatsD; no route was missing.
+  EXPECT_EQ(snap.value("trace.receiver.not_found", -1.0), 0) << snap.dump();
   EXPECT_EQ(snap.value("trace.receiver.traces_received", -1.0), 4) << snap.dump();
   EXPECT_EQ(snap.value("trace.receiver.spans_by_service.ddsim-node", -1.0), 5) << snap.dump();
   EXPECT_EQ(snap.value("trace.receiver.payloads_refused.decoding_error", -1.0), 0) << snap.dump();

@@ -3,7 +3,11 @@
 #include "core/trace/receiver_server.h"
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <map>
 #include <string>
@@ -78,6 +82,42 @@ TEST_F(ReceiverServerTest, RefusalsAnswerAsTheAgentAndCountDroppedTraces) {
                                       {"traces_dropped.decoding_error", 3},
                                       {"traces_dropped.payload_too_large", 3},
                                       {"not_found", 1}});
+}
+
+// pkg/trace/api/dogstatsd.go: the proxy relays the body to DogStatsD over UDP, 405 when it is off.
+TEST(ReceiverServerDogStatsdProxy, RelaysDatagramsCutAtNewlines) {
+  const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(udp, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  timeval tv{5, 0};
+  ::setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ReceiverServer server(ReceiverServerOptions{
+      .port = ReceiverServer::kRandomPort, .dogstatsd_port = ntohs(a.sin_port), .dogstatsd_buffer_size = 12});
+  auto port = server.start();
+  ASSERT_TRUE(port.isOk());
+  httplib::Client cli("127.0.0.1", *port);
+  auto r = cli.Post("/dogstatsd/v2/proxy", "a.b:1|c\nc.d:2|g\n", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  char buf[64];
+  for (const char* want : {"a.b:1|c", "c.d:2|g"}) {
+    const ssize_t n = ::recv(udp, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0);
+    EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), want);
+  }
+  ::close(udp);
+  EXPECT_EQ(server.telemetry().at("trace.receiver.dogstatsd_proxy.packets"), 2);
+
+  ReceiverServer off(ReceiverServerOptions{.port = ReceiverServer::kRandomPort});
+  auto off_port = off.start();
+  ASSERT_TRUE(off_port.isOk());
+  r = httplib::Client("127.0.0.1", *off_port).Post("/dogstatsd/v1/proxy", "a:1|c", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
 }
 
 TEST(ReceiverServerPortZero, IsOff) {
