@@ -11,6 +11,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <string_view>
 #include <utility>
@@ -57,8 +58,14 @@ int64_t relayDatagrams(std::string_view body, int port, size_t max) {
 }  // namespace
 
 struct ReceiverServer::Impl {
-  explicit Impl(ReceiverServerOptions o)
-      : options(std::move(o)), receiver(options.receiver, [this](ReceivedPayload&& p) { count(p); }) {}
+  explicit Impl(ReceiverServerOptions o) : options(std::move(o)) {}
+
+  // The receiver, made once the port is known so that /info's receiver_port is the bound one.
+  void makeReceiver(int bound_port) {
+    ReceiverOptions ro = options.receiver;
+    ro.receiver_port = bound_port;
+    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) { count(p); });
+  }
 
   // Called by the receiver under mu, after a payload was accepted.
   void count(const ReceivedPayload& p) {
@@ -79,7 +86,7 @@ struct ReceiverServer::Impl {
     ReceiverResponse out;
     {
       std::lock_guard lock(mu);
-      out = receiver.handle(r);
+      out = receiver->handle(r);
     }
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
@@ -108,7 +115,7 @@ struct ReceiverServer::Impl {
   httplib::Server server;
   std::thread thread;
   mutable std::mutex mu;
-  TraceReceiver receiver;
+  std::optional<TraceReceiver> receiver;
   uint64_t spans_received = 0;
   uint64_t dogstatsd_proxy_requests = 0;
   uint64_t dogstatsd_proxy_packets = 0;
@@ -123,7 +130,10 @@ ReceiverServer::~ReceiverServer() { stop(); }
 
 common::Result<int> ReceiverServer::start() {
   Impl& im = *impl_;
-  if (im.options.port == 0) return 0;  // the agent's rule: port 0, no TCP listener
+  if (im.options.port == 0) {  // the agent's rule: port 0, no TCP listener
+    im.makeReceiver(0);
+    return 0;
+  }
   const int threads = im.options.threads > 0 ? im.options.threads : 1;
   im.server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   // Every route and method goes to the receiver, which answers 404 for what it does not serve.
@@ -138,6 +148,7 @@ common::Result<int> ReceiverServer::start() {
   const int bound = port == kRandomPort ? im.server.bind_to_any_port("127.0.0.1")
                                         : (im.server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) return common::ioError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for traces");
+  im.makeReceiver(bound);
   im.thread = std::thread([&im] { im.server.listen_after_bind(); });
   // stop() only reaches a server that is listening: wait (bounded) until it is.
   for (int i = 0; i < 2000 && !im.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -153,7 +164,7 @@ void ReceiverServer::stop() {
 common::TelemetrySnapshot ReceiverServer::telemetry() const {
   const Impl& im = *impl_;
   std::lock_guard lock(im.mu);
-  const ReceiverCounters& c = im.receiver.counters();
+  const ReceiverCounters c = im.receiver ? im.receiver->counters() : ReceiverCounters{};
   common::TelemetrySnapshot s;
   const std::string p = "trace.receiver.";
   s[p + "payloads_accepted"] = static_cast<double>(c.payloads_accepted);

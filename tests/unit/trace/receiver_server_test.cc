@@ -58,6 +58,7 @@ TEST_F(ReceiverServerTest, ServesTracesInfoAndCountsByService) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("/v0.5/traces"), std::string::npos);
+  EXPECT_NE(r->body.find("\"receiver_port\": " + std::to_string(port_)), std::string::npos) << r->body;
   const auto t = server_.telemetry();
   expectCounts(t, {{"payloads_accepted", 2}, {"traces_received", 4}, {"spans_received", 6},
                    {"traces_by_service.web", 4}, {"spans_by_service.db", 2}});
