@@ -277,6 +277,27 @@ int printAgentStatus(const std::string& url) {
   for (auto it = m.lower_bound(processed); it != m.end() && startsWith(it->first, processed); ++it) {
     std::printf("  Processed %s: %.0f\n", it->first.substr(processed.size() - 1).c_str(), it->second);
   }
+
+  // The trace receiver, when apm_config.enabled (the agent's "APM Agent" section).
+  if (m.count("ddsim__trace_receiver_traces_received") != 0) {
+    section("APM Agent");
+    std::printf("  Receiver\n");
+    const Series accepted = series(m, "ddsim__trace_receiver_payloads_accepted");
+    std::printf("    Payloads accepted: %.0f\n", accepted.total);
+    for (const auto& [ep, n] : accepted.by_label) std::printf("      %s: %.0f\n", ep.c_str(), n);
+    std::printf("    Traces received: %.0f\n", v("ddsim__trace_receiver_traces_received"));
+    for (const auto& [svc, n] : series(m, "ddsim__trace_receiver_traces").by_label) {
+      std::printf("      service:%s: %.0f\n", svc.c_str(), n);
+    }
+    std::printf("    Spans received: %.0f\n", v("ddsim__trace_receiver_spans_received"));
+    const Series refused = series(m, "ddsim__trace_receiver_payloads_refused");
+    std::printf("    Payloads refused: %.0f\n", refused.total);
+    for (const auto& [reason, n] : refused.by_label) std::printf("      %s: %.0f\n", reason.c_str(), n);
+    const Series dropped = series(m, "ddsim__trace_receiver_traces_dropped");
+    std::printf("    Traces dropped: %.0f\n", dropped.total);
+    for (const auto& [reason, n] : dropped.by_label) std::printf("      %s: %.0f\n", reason.c_str(), n);
+    std::printf("  Writer: none, traces are not sent yet\n");
+  }
   return kExitOk;
 }
 

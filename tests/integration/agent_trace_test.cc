@@ -124,6 +124,15 @@ TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   ASSERT_TRUE(prom);
   EXPECT_NE(prom->body.find("ddsim__trace_receiver_spans{service=\"db\"} 2"), std::string::npos) << prom->body;
 
+  // `ddsim agent status` shows them in its APM section.
+  ChildProcess status({DDSIM_BINARY, "agent", "status", "--port", std::to_string(tport_)}, {});
+  auto scode = status.wait(testing::kHangGuard);
+  ASSERT_TRUE(scode.has_value());
+  EXPECT_EQ(*scode, 0) << status.err();
+  for (const char* line : {"APM Agent", "Traces received: 4", "service:web: 4", "Spans received: 6", "v0.5: 1",
+                           "decoding_error: 2"}) {
+    EXPECT_NE(status.out().find(line), std::string::npos) << line << "\n" << status.out();
+  }
   const std::string out = stopAgent();
   EXPECT_NE(out.find("traces: 4 received (6 spans), 2 dropped"), std::string::npos) << out;
 }
