@@ -17,7 +17,7 @@ bool PacketBatch::append(std::string_view packet) {
 
 std::unique_ptr<PacketBatch> BatchPool::acquire() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    std::lock_guard<PiMutex> l(mu_);
     if (!free_.empty()) {
       auto b = std::move(free_.back());
       free_.pop_back();
@@ -31,20 +31,20 @@ std::unique_ptr<PacketBatch> BatchPool::acquire() {
 void BatchPool::release(std::unique_ptr<PacketBatch> b) {
   if (!b) return;
   b->clear();  // keeps the capacity: a reused batch rarely allocates
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<PiMutex> l(mu_);
   if (spare_bytes_ + b->footprint() > max_spare_bytes_) return;  // freed
   spare_bytes_ += b->footprint();
   free_.push_back(std::move(b));
 }
 
 size_t BatchPool::spareBytes() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<PiMutex> l(mu_);
   return spare_bytes_;
 }
 
 BatchQueue::PushResult BatchQueue::push(std::unique_ptr<PacketBatch>& b, bool block) {
   const size_t footprint = b->footprint();
-  std::unique_lock<std::mutex> l(mu_);
+  std::unique_lock<PiMutex> l(mu_);
   if (block) {
     not_full_.wait(l, [&] { return closed_ || hasRoom(footprint); });
   }
@@ -59,7 +59,7 @@ BatchQueue::PushResult BatchQueue::push(std::unique_ptr<PacketBatch>& b, bool bl
 }
 
 std::unique_ptr<PacketBatch> BatchQueue::pop() {
-  std::unique_lock<std::mutex> l(mu_);
+  std::unique_lock<PiMutex> l(mu_);
   not_empty_.wait(l, [&] { return closed_ || !items_.empty(); });
   if (items_.empty()) return nullptr;
   auto b = std::move(items_.front());
@@ -72,7 +72,7 @@ std::unique_ptr<PacketBatch> BatchQueue::pop() {
 
 void BatchQueue::close() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    std::lock_guard<PiMutex> l(mu_);
     closed_ = true;
   }
   not_empty_.notify_all();
@@ -80,17 +80,17 @@ void BatchQueue::close() {
 }
 
 size_t BatchQueue::size() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<PiMutex> l(mu_);
   return items_.size();
 }
 
 size_t BatchQueue::bytes() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<PiMutex> l(mu_);
   return bytes_;
 }
 
 size_t BatchQueue::peakBytes() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<PiMutex> l(mu_);
   return peak_bytes_;
 }
 

@@ -12,11 +12,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
+#include <mutex>  // std::lock_guard, std::unique_lock
 #include <string_view>
 #include <vector>
 
 #include "core/dogstatsd/options.h"
+#include "core/dogstatsd/pi_mutex.h"
 
 namespace ddsim::dogstatsd {
 
@@ -68,7 +69,7 @@ class BatchPool {
  private:
   const size_t max_packets_;
   const size_t max_spare_bytes_;
-  mutable std::mutex mu_;
+  mutable PiMutex mu_;
   std::vector<std::unique_ptr<PacketBatch>> free_;
   size_t spare_bytes_ = 0;
 };
@@ -103,9 +104,9 @@ class BatchQueue {
 
   const size_t max_batches_;
   const size_t max_bytes_;
-  mutable std::mutex mu_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
+  mutable PiMutex mu_;
+  std::condition_variable_any not_empty_;
+  std::condition_variable_any not_full_;
   std::deque<std::unique_ptr<PacketBatch>> items_;
   size_t bytes_ = 0;
   size_t peak_bytes_ = 0;
