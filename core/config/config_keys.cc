@@ -43,6 +43,8 @@ std::vector<KeySpec> buildTable() {
       {"dogstatsd_packet_buffer_flush_timeout", K::kDuration, 0.1, "dogstatsd", "flush a partial packet batch after",
        "seconds"},
       {"dogstatsd_queue_size", K::kInt, 1024, "dogstatsd", "packet batches queued to workers", "packet batches"},
+      {"dogstatsd_workers_count", K::kInt, 0, "dogstatsd",
+       "parsing workers (0 = max(2, usable CPUs - 1 - dogstatsd_pipeline_count))", "threads"},
       {"dogstatsd_eol_required", K::kStringList, json::array(), "dogstatsd", "transports whose last line must end in \\n"},
       {"dogstatsd_expiry_seconds", K::kInt, 300, "aggregator", "counters report 0 this long after their last sample",
        "seconds"},
@@ -151,6 +153,13 @@ std::vector<KeySpec> buildTable() {
       {"ddsim.forwarder_stop_mode", K::kString, "agent", "forwarder",
        "agent: the agent's stop (in-flight cancelled, high priority purged); drain: sends finish first"},
       {"ddsim.agent_payload_version", K::kString, "v5.0.125", "serializer", "DD-Agent-Payload header value"},
+      // ddsim's DogStatsD intake knobs (docs/dogstatsd-ingest.md); the agent has none of these.
+      {"ddsim.dogstatsd_queue_max_bytes", K::kInt, 32 << 20, "dogstatsd",
+       "most packet memory queued to the workers; a batch that does not fit is dropped (queue_full)", "bytes"},
+      {"ddsim.dogstatsd_listener_priority", K::kString, "realtime", "dogstatsd",
+       "realtime: datagram readers preempt other threads (SCHED_FIFO 1 or a short slice); normal"},
+      {"ddsim.dogstatsd_read_coalesce", K::kDuration, 0.0001, "dogstatsd",
+       "a datagram reader that emptied its socket waits up to this long before reading again", "seconds"},
   };
   std::sort(t.begin(), t.end(), [](const KeySpec& a, const KeySpec& b) { return a.name < b.name; });
   return t;

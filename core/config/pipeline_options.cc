@@ -41,6 +41,23 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   if (cfg.getInt("dogstatsd_queue_size") <= 0) return badValue(cfg, "dogstatsd_queue_size", "must be > 0");
   d.queue_size = static_cast<size_t>(cfg.getInt("dogstatsd_queue_size"));
   d.so_rcvbuf = static_cast<int>(cfg.getInt("dogstatsd_so_rcvbuf"));
+  if (cfg.getInt("dogstatsd_workers_count") < 0) return badValue(cfg, "dogstatsd_workers_count", "must be >= 0");
+  d.workers_count = static_cast<int>(cfg.getInt("dogstatsd_workers_count"));
+  if (cfg.getInt("ddsim.dogstatsd_queue_max_bytes") <= 0) {
+    return badValue(cfg, "ddsim.dogstatsd_queue_max_bytes", "must be > 0");
+  }
+  d.queue_max_bytes = static_cast<size_t>(cfg.getInt("ddsim.dogstatsd_queue_max_bytes"));
+  const std::string priority = cfg.getString("ddsim.dogstatsd_listener_priority");
+  if (priority != "realtime" && priority != "normal") {
+    return badValue(cfg, "ddsim.dogstatsd_listener_priority", "expected realtime or normal, got '" + priority + "'");
+  }
+  d.listener_priority =
+      priority == "realtime" ? dogstatsd::ListenerPriority::kRealtime : dogstatsd::ListenerPriority::kNormal;
+  const double coalesce = cfg.getDurationSeconds("ddsim.dogstatsd_read_coalesce");
+  if (coalesce < 0 || coalesce > 0.1) {
+    return badValue(cfg, "ddsim.dogstatsd_read_coalesce", "must be between 0 and 0.1 s");
+  }
+  d.read_coalesce_us = static_cast<int>(coalesce * 1e6 + 0.5);
   d.pipeline_count = static_cast<int>(cfg.getInt("dogstatsd_pipeline_count"));
   d.origin_detection = cfg.getBool("dogstatsd_origin_detection");
   auto& p = d.processor;

@@ -7,8 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "core/dogstatsd/thread_priority.h"
 
 namespace ddsim::dogstatsd {
 namespace {
@@ -16,6 +19,21 @@ namespace {
 constexpr size_t kControlBytes = 64;  // room for SCM_CREDENTIALS and SO_RXQ_OVFL
 // After stop(): most recvmmsg calls spent draining what the socket already holds.
 constexpr int kMaxDrainReads = 4096;
+
+// SO_RXQ_OVFL (the kernel's cumulative drop count with every datagram) and SO_RCVBUF from
+// dogstatsd_so_rcvbuf when set.
+common::Status prepareDatagramSocket(int fd, const ServerOptions& o) {
+  const int one = 1;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) != 0) {
+    spdlog::warn("dogstatsd: SO_RXQ_OVFL unavailable ({}): kernel drops are read only when the socket is quiet",
+                 std::strerror(errno));
+  }
+  if (o.so_rcvbuf != 0) {
+    auto r = setReceiveBuffer(fd, o.so_rcvbuf);
+    if (!r.isOk()) return r.status();
+  }
+  return common::Status::ok();
+}
 
 }  // namespace
 
@@ -25,17 +43,11 @@ common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUdp(cons
   const std::string host = o.non_local_traffic ? std::string() : o.bind_host;
   auto fd = openUdpListenSocket(host, port);
   if (!fd.isOk()) return fd.status();
-  const int one = 1;
-  // The kernel reports its cumulative drop count with every datagram.
-  ::setsockopt(fd->get(), SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
-  if (o.so_rcvbuf != 0) {
-    auto r = setReceiveBuffer(fd->get(), o.so_rcvbuf);
-    if (!r.isOk()) return r.status();
-  }
+  if (auto st = prepareDatagramSocket(fd->get(), o); !st.isOk()) return st;
   const int bound = boundPort(fd->get());
   std::string desc = "udp " + (host.empty() ? std::string("*") : host) + ":" + std::to_string(bound);
   std::unique_ptr<DatagramListener> l(
-      new DatagramListener(std::move(fd).value(), Transport::kUdp, ctx, std::move(desc)));
+      new DatagramListener(std::move(fd).value(), Transport::kUdp, o, ctx, std::move(desc)));
   l->port_ = bound;
   return l;
 }
@@ -44,10 +56,7 @@ common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUnix(
     const ServerOptions& o, ListenerContext ctx) {
   auto fd = openUnixListenSocket(o.socket_path, SOCK_DGRAM);
   if (!fd.isOk()) return fd.status();
-  if (o.so_rcvbuf != 0) {
-    auto r = setReceiveBuffer(fd->get(), o.so_rcvbuf);
-    if (!r.isOk()) return r.status();
-  }
+  if (auto st = prepareDatagramSocket(fd->get(), o); !st.isOk()) return st;
   if (o.origin_detection) {
     const int one = 1;
     if (::setsockopt(fd->get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0) {
@@ -56,18 +65,25 @@ common::Result<std::unique_ptr<DatagramListener>> DatagramListener::openUnix(
     }
   }
   std::unique_ptr<DatagramListener> l(
-      new DatagramListener(std::move(fd).value(), Transport::kUds, ctx, "unix " + o.socket_path));
+      new DatagramListener(std::move(fd).value(), Transport::kUds, o, ctx, "unix " + o.socket_path));
   l->credentials_ = o.origin_detection;
   l->unlink_path_ = o.socket_path;
   return l;
 }
 
-DatagramListener::DatagramListener(Fd fd, Transport transport, ListenerContext ctx,
-                                   std::string description)
-    : fd_(std::move(fd)), transport_(transport), ctx_(ctx), description_(std::move(description)) {
+DatagramListener::DatagramListener(Fd fd, Transport transport, const ServerOptions& o,
+                                   ListenerContext ctx, std::string description)
+    : fd_(std::move(fd)),
+      transport_(transport),
+      ctx_(ctx),
+      description_(std::move(description)),
+      priority_(o.listener_priority),
+      coalesce_us_(o.read_coalesce_us),
+      buffer_size_(std::max<size_t>(1, o.buffer_size)) {
   batch_ = ctx_.pool->acquire();
   batch_->transport = transport_;
   const size_t n = batch_->capacity();
+  buffers_.resize(n * buffer_size_);
   headers_.resize(n);
   iovecs_.resize(n);
   control_.resize(n * kControlBytes);
@@ -96,10 +112,9 @@ void DatagramListener::stop() {
 
 int DatagramListener::readBatch() {
   const size_t n = batch_->capacity();
-  const size_t bufsize = batch_->bufferSize();
   for (size_t i = 0; i < n; ++i) {
-    iovecs_[i].iov_base = batch_->slot(i);
-    iovecs_[i].iov_len = bufsize;
+    iovecs_[i].iov_base = buffers_.data() + i * buffer_size_;
+    iovecs_[i].iov_len = buffer_size_;
     msghdr& h = headers_[i].msg_hdr;
     h = msghdr{};
     h.msg_iov = &iovecs_[i];
@@ -117,11 +132,12 @@ int DatagramListener::readBatch() {
   const NetStat bytes_stat = transport_ == Transport::kUdp ? NetStat::kUdpBytes : NetStat::kUdsBytes;
   std::shared_ptr<PacketTap> tap = ctx_.currentTap();
   size_t bytes = 0;
+  for (int i = 0; i < got; ++i) bytes += headers_[i].msg_len;
+  batch_->reserve(bytes);  // one allocation at most, sized to what was read
   for (int i = 0; i < got; ++i) {
     const msghdr& h = headers_[i].msg_hdr;
-    const size_t len = headers_[i].msg_len;
-    batch_->setLength(static_cast<size_t>(i), len);
-    bytes += len;
+    const std::string_view payload(static_cast<const char*>(iovecs_[i].iov_base), headers_[i].msg_len);
+    batch_->append(payload);
     // agent behaviour: a datagram longer than the buffer is cut and parsed as cut.
     if (h.msg_flags & MSG_TRUNC) ctx_.stats->add(NetStat::kTruncatedPackets);
     int32_t pid = 0;
@@ -139,9 +155,8 @@ int DatagramListener::readBatch() {
         ancillary = std::string_view(reinterpret_cast<const char*>(c), CMSG_SPACE(sizeof(ucred)));
       }
     }
-    if (tap != nullptr) tap->onPacket(transport_, batch_->packet(static_cast<size_t>(i)), pid, ancillary);
+    if (tap != nullptr) tap->onPacket(transport_, payload, pid, ancillary);
   }
-  batch_->setSize(static_cast<size_t>(got));
   ctx_.stats->add(packets_stat, static_cast<uint64_t>(got));
   ctx_.stats->add(bytes_stat, bytes);
   ctx_.deliver(batch_);
@@ -165,7 +180,20 @@ void DatagramListener::pollKernelDrops() {
   }
 }
 
+void DatagramListener::pause(int us) {
+  if (us <= 0) return;
+  pollfd fd{wakeup_.fd(), POLLIN, 0};
+  const timespec ts{us / 1'000'000, static_cast<long>(us % 1'000'000) * 1000};
+  ::ppoll(&fd, 1, &ts, nullptr);
+}
+
+void DatagramListener::waitWhilePaused() {
+  while (ctx_.paused != nullptr && ctx_.paused->load() && !stopping_.load()) pause(1000);
+}
+
 void DatagramListener::run() {
+  const std::string applied = applyListenerPriority(priority_);
+  spdlog::debug("dogstatsd: reader of {} scheduled as {}", description_, applied);
   const NetStat errors_stat =
       transport_ == Transport::kUdp ? NetStat::kUdpReadErrors : NetStat::kUdsReadErrors;
   int drain_reads = 0;
@@ -175,8 +203,18 @@ void DatagramListener::run() {
       pollKernelDrops();
       break;
     }
+    waitWhilePaused();
     int got = readBatch();
-    if (got > 0) continue;
+    if (got > 0) {
+      // The socket had less than a batch: let more arrive before the next read, so a busy
+      // socket costs one wake-up per many datagrams. The fuller the read, the shorter the
+      // wait: a burst (a sender catching up) is read back to back.
+      const size_t cap = headers_.size();
+      if (static_cast<size_t>(got) < cap && !stopping) {
+        pause(static_cast<int>(static_cast<size_t>(coalesce_us_) * (cap - static_cast<size_t>(got)) / cap));
+      }
+      continue;
+    }
     if (got < 0) {
       ctx_.stats->add(errors_stat);
       spdlog::error("dogstatsd: error reading packet on {}: {}", description_, std::strerror(errno));

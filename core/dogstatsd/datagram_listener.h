@@ -1,9 +1,11 @@
 #pragma once
 // UDP and Unix datagram listeners (comp/dogstatsd/listeners/udp.go, uds_datagram.go). One
-// reader thread per socket fills a PacketBatch with one recvmmsg call (up to
-// dogstatsd_packet_buffer_size datagrams of dogstatsd_buffer_size bytes) and queues it.
-// Longer datagrams are truncated, as in the agent, and counted. Datagrams the kernel dropped
-// because the socket buffer was full are counted through SO_RXQ_OVFL.
+// reader thread per socket only reads: one recvmmsg call (up to dogstatsd_packet_buffer_size
+// datagrams of dogstatsd_buffer_size bytes) into its own buffers, the datagrams copied back to
+// back into a PacketBatch, the batch queued without ever waiting (a full queue drops it,
+// counted as queue_full). Longer datagrams are truncated, as in the agent, and counted.
+// Datagrams the kernel dropped because the socket buffer was full are counted through
+// SO_RXQ_OVFL (and SO_MEMINFO when the socket goes quiet).
 #include <sys/socket.h>
 
 #include <atomic>
@@ -35,12 +37,17 @@ class DatagramListener final : public Listener {
   int port() const { return port_; }
 
  private:
-  DatagramListener(Fd fd, Transport transport, ListenerContext ctx, std::string description);
+  DatagramListener(Fd fd, Transport transport, const ServerOptions& o, ListenerContext ctx,
+                   std::string description);
   void run();
   // One recvmmsg; returns the number of datagrams read, 0 when none were waiting, -1 on error.
   int readBatch();
   void noteKernelDrops(uint32_t total);
   void pollKernelDrops();
+  // Waits up to `us` microseconds or until stop() (0: returns at once).
+  void pause(int us);
+  // Blocks while the test hook holds the readers (ListenerContext::paused).
+  void waitWhilePaused();
 
   Fd fd_;
   Transport transport_;
@@ -53,6 +60,10 @@ class DatagramListener final : public Listener {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::unique_ptr<PacketBatch> batch_;
+  ListenerPriority priority_;
+  int coalesce_us_;
+  size_t buffer_size_;
+  std::vector<char> buffers_;  // packet_buffer_size slots of buffer_size bytes
   std::vector<mmsghdr> headers_;
   std::vector<iovec> iovecs_;
   std::vector<char> control_;

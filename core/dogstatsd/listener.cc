@@ -1,6 +1,31 @@
 #include "core/dogstatsd/listener.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/common/clock.h"
+
 namespace ddsim::dogstatsd {
+namespace {
+
+// The last time a queue_full drop was logged (steady clock, ns); shared by every listener.
+std::atomic<int64_t> g_last_drop_log_ns{0};
+constexpr int64_t kDropLogIntervalNs = 10'000'000'000;
+
+void logQueueFull(const IntakeStats& stats) {
+  // Logging is rare and off the hot path: only a reader that just dropped pays for the clock.
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          common::SystemClock::instance().steadyNow().time_since_epoch())
+                          .count();
+  int64_t last = g_last_drop_log_ns.load(std::memory_order_relaxed);
+  if (last != 0 && now - last < kDropLogIntervalNs) return;
+  if (!g_last_drop_log_ns.compare_exchange_strong(last, now)) return;
+  spdlog::warn("dogstatsd: packet queue full, dropping packets (queue_full: {} packets, {} bytes so far)",
+               stats.get(NetStat::kQueueFullPackets), stats.get(NetStat::kQueueFullBytes));
+}
+
+}  // namespace
 
 void ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
   if (!b || b->empty()) return;
@@ -13,10 +38,11 @@ void ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
     b->transport = t;
     return;
   }
+  b->clear();
   // Overload is a number, never a hidden backlog.
   stats->add(NetStat::kQueueFullPackets, packets);
   stats->add(NetStat::kQueueFullBytes, bytes);
-  b->clear();
+  logQueueFull(*stats);
 }
 
 }  // namespace ddsim::dogstatsd

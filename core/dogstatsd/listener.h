@@ -31,10 +31,13 @@ struct ListenerContext {
   // shared_ptr: a capture is held by its controller and, during one read, by each listener
   // that saw it, so replacing or removing it never frees it under a reader.
   std::atomic<std::shared_ptr<PacketTap>>* tap = nullptr;  // may hold nullptr
-  QueueFullPolicy policy = QueueFullPolicy::kBlock;
+  QueueFullPolicy policy = QueueFullPolicy::kDrop;
+  // Test hook (DogStatsdServer::setListenersPaused): while true, datagram readers stop reading.
+  const std::atomic<bool>* paused = nullptr;
 
   // Hands a non-empty batch to the workers and leaves `b` empty (a fresh batch, or the same
-  // one cleared when it had to be dropped: queue full under kDrop, or queue closed).
+  // one cleared when it had to be dropped: queue full under kDrop, or queue closed). Drops are
+  // counted as queue_full (packets and bytes) and logged, at most once per 10 s.
   void deliver(std::unique_ptr<PacketBatch>& b) const;
   std::shared_ptr<PacketTap> currentTap() const {
     return tap ? tap->load(std::memory_order_acquire) : nullptr;

@@ -111,7 +111,7 @@ common::Result<std::unique_ptr<ReplayTarget>> openReplayTarget(const std::string
 
 struct InprocReplayTarget::Impl {
   Impl(metrics::SampleSink& sink, const ProcessorOptions& o, const common::Clock& c)
-      : processor(o, sink), clock(c), batch(32, 8192) {}
+      : processor(o, sink), clock(c), batch(32) {}
   void processBatch() {
     if (batch.empty()) return;
     const double now = common::toUnixSeconds(clock.systemNow());
@@ -131,15 +131,8 @@ InprocReplayTarget::InprocReplayTarget(metrics::SampleSink& sink, const Processo
 InprocReplayTarget::~InprocReplayTarget() = default;
 
 common::Status InprocReplayTarget::send(std::string_view payload) {
-  if (impl_->batch.append(payload)) {
-    if (impl_->batch.full()) impl_->processBatch();
-    return common::Status::ok();
-  }
-  // Larger than a batch slot: parse it on its own.
-  impl_->processBatch();
-  impl_->processor.process(payload, Transport::kInproc,
-                           common::toUnixSeconds(impl_->clock.systemNow()));
-  impl_->processor.flush();
+  impl_->batch.append(payload);  // never full here: a full batch is processed at once
+  if (impl_->batch.full()) impl_->processBatch();
   return common::Status::ok();
 }
 

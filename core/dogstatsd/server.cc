@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sched.h>
+
 #include <algorithm>
 
 #include "core/dogstatsd/datagram_listener.h"
@@ -16,6 +18,14 @@ DogStatsdServer::DogStatsdServer(ServerOptions options, metrics::SampleSink& sin
 
 DogStatsdServer::~DogStatsdServer() { stop(); }
 
+int DogStatsdServer::usableCpus() {
+  // As Go's runtime.NumCPU (which the agent's formula reads): the CPUs this process may run on.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 int DogStatsdServer::defaultWorkerCount(int vcpus, int pipeline_count) {
   if (pipeline_count <= 0) pipeline_count = 1;
   return std::max(2, vcpus - 1 - pipeline_count);
@@ -24,10 +34,11 @@ int DogStatsdServer::defaultWorkerCount(int vcpus, int pipeline_count) {
 common::Status DogStatsdServer::start() {
   if (running_) return common::failedPrecondition("dogstatsd server already running");
   listener_errors_.clear();
+  // Spare batches are kept up to an eighth of the queue's ceiling; the rest is freed.
   pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, options_.packet_buffer_size),
-                                      std::max<size_t>(1, options_.buffer_size));
-  queue_ = std::make_unique<BatchQueue>(options_.queue_size);
-  ListenerContext ctx{pool_.get(), queue_.get(), &stats_, &tap_, options_.queue_full_policy};
+                                      options_.queue_max_bytes / 8);
+  queue_ = std::make_unique<BatchQueue>(options_.queue_size, options_.queue_max_bytes);
+  ListenerContext ctx{pool_.get(), queue_.get(), &stats_, &tap_, options_.queue_full_policy, &paused_};
 
   auto add = [&](auto result, const char* what) {
     if (result.isOk()) {
@@ -57,8 +68,7 @@ common::Status DogStatsdServer::start() {
 
   int n = options_.workers_count > 0
               ? options_.workers_count
-              : defaultWorkerCount(static_cast<int>(std::thread::hardware_concurrency()),
-                                   options_.pipeline_count);
+              : defaultWorkerCount(usableCpus(), options_.pipeline_count);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { workerLoop(); });
   for (auto& l : listeners_) l->start();
   running_ = true;
@@ -100,10 +110,12 @@ common::TelemetrySnapshot DogStatsdServer::telemetry() const {
   auto snap = stats_.snapshot();
   snap["dogstatsd.queue.depth"] = queue_ ? static_cast<double>(queue_->size()) : 0;
   snap["dogstatsd.queue.capacity"] = queue_ ? static_cast<double>(queue_->capacity()) : 0;
+  snap["dogstatsd.queue.bytes"] = queue_ ? static_cast<double>(queue_->bytes()) : 0;
+  snap["dogstatsd.queue.peak_bytes"] = queue_ ? static_cast<double>(queue_->peakBytes()) : 0;
+  snap["dogstatsd.queue.max_bytes"] = static_cast<double>(options_.queue_max_bytes);
+  // Packet memory outside the readers' and workers' hands: queued plus spare batches.
   snap["dogstatsd.packet_buffers.bytes"] =
-      pool_ ? static_cast<double>(pool_->allocated() * std::max<size_t>(1, options_.packet_buffer_size) *
-                                  std::max<size_t>(1, options_.buffer_size))
-            : 0;
+      (queue_ ? static_cast<double>(queue_->bytes()) : 0) + (pool_ ? static_cast<double>(pool_->spareBytes()) : 0);
   return snap;
 }
 

@@ -2,7 +2,10 @@
 // A DogStatsD server (comp/dogstatsd/server/server.go): the listeners of ServerOptions, a
 // bounded queue of packet batches, and worker threads that parse into a metrics::SampleSink.
 //
-//   listeners --PacketBatch--> BatchQueue (queue_size) --> workers --> SampleSink
+//   listeners --PacketBatch--> BatchQueue (queue_size, queue_max_bytes) --> workers --> SampleSink
+//
+// A reader thread never waits on the workers (nor on what they call: aggregator, serializer,
+// forwarder): when the queue is full, the batch is dropped and counted as queue_full.
 //
 // start() opens every configured listener; one that fails is logged and reported by
 // listenerErrors(), and start() fails only when none could be opened (agent behaviour).
@@ -54,12 +57,18 @@ class DogStatsdServer {
     tap_.store(std::move(tap), std::memory_order_release);
   }
 
+  // Test hook: while paused, the datagram readers read nothing (as if descheduled), so the
+  // kernel's receive buffer fills and overflows. Thread-safe.
+  void setListenersPaused(bool paused) { paused_.store(paused); }
+
   const IntakeStats& stats() const { return stats_; }
   // stats() plus the queue depth and the packet-buffer memory.
   common::TelemetrySnapshot telemetry() const;
 
   // The agent's worker count: max(2, vCPUs - 1 - pipeline_count) unless workers_count > 0.
   static int defaultWorkerCount(int vcpus, int pipeline_count);
+  // The CPUs this process may run on (its affinity mask), as the agent counts vCPUs.
+  static int usableCpus();
 
  private:
   void workerLoop();
@@ -69,6 +78,7 @@ class DogStatsdServer {
   const common::Clock& clock_;
   IntakeStats stats_;
   std::atomic<std::shared_ptr<PacketTap>> tap_;
+  std::atomic<bool> paused_{false};
   std::unique_ptr<BatchPool> pool_;
   std::unique_ptr<BatchQueue> queue_;
   std::vector<std::unique_ptr<Listener>> listeners_;

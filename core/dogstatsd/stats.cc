@@ -37,7 +37,7 @@ constexpr std::string_view kNetStatNames[kNumNetStats] = {
     "dogstatsd-uds.connections",
     "dogstatsd.dropped.connections_refused",
     "dogstatsd.observed.truncated_packets",
-    "dogstatsd.dropped.kernel_socket_overflow",
+    "dogstatsd.dropped.kernel_drops",
     "dogstatsd.dropped.queue_full_packets",
     "dogstatsd.dropped.queue_full_bytes",
     "dogstatsd.dropped.stream_frame_too_large",

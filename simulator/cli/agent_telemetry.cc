@@ -74,6 +74,10 @@ Named nameOf(const std::string& key) {
       {"dogstatsd.ServiceCheckParseErrors",
        {"dogstatsd__processed", R"(message_type="service_checks",state="error")"}},
       {"aggregator.DogstatsdContexts", {"aggregator__dogstatsd_contexts", ""}},
+      // Datagrams lost before parsing, by reason (issue 15).
+      {"dogstatsd.dropped.queue_full_packets", {"ddsim__dogstatsd_dropped_packets", R"(reason="queue_full")"}},
+      {"dogstatsd.dropped.queue_full_bytes", {"ddsim__dogstatsd_dropped_bytes", R"(reason="queue_full")"}},
+      {"dogstatsd.dropped.kernel_drops", {"ddsim__dogstatsd_dropped_packets", R"(reason="kernel_drops")"}},
   };
   if (auto it = kExact.find(key); it != kExact.end()) return it->second;
   const std::string tx = "forwarder.transactions.";
@@ -273,6 +277,11 @@ int printAgentStatus(const std::string& url) {
 
   section("DogStatsD");
   std::printf("  Packets: %.0f (%.0f bytes)\n", v("ddsim__dogstatsd_packets"), v("ddsim__dogstatsd_bytes"));
+  const Series lost_packets = series(m, "ddsim__dogstatsd_dropped_packets");
+  std::printf("  Packets dropped: %.0f\n", lost_packets.total);
+  for (const auto& [reason, n] : lost_packets.by_label) std::printf("    %s: %.0f\n", reason.c_str(), n);
+  std::printf("  Packet queue: %.0f bytes (peak %.0f, ceiling %.0f)\n", v("ddsim__dogstatsd_queue_bytes"),
+              v("ddsim__dogstatsd_queue_peak_bytes"), v("ddsim__dogstatsd_queue_max_bytes"));
   const std::string processed = "dogstatsd__processed{";
   for (auto it = m.lower_bound(processed); it != m.end() && startsWith(it->first, processed); ++it) {
     std::printf("  Processed %s: %.0f\n", it->first.substr(processed.size() - 1).c_str(), it->second);

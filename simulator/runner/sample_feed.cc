@@ -52,6 +52,9 @@ common::Status SampleFeed::open(const std::set<scenario::SampleTransport>& trans
     if (transports.count(T::kUdsStream)) so.stream_socket_path = temp_dir_ + "/dsd-stream.socket";
   }
   if (so.so_rcvbuf == 0) so.so_rcvbuf = 32 << 20;  // generated bursts arrive faster than any client sends
+  // A simulation measures the pipeline, not the intake's overload: readers wait for the workers
+  // (the kernel buffer above holds the burst) instead of dropping at a full queue.
+  so.queue_full_policy = dogstatsd::QueueFullPolicy::kBlock;
   // Virtual time must repeat exactly: one worker parses packets in the order they were sent,
   // so contexts are created (and series written) in the same order every run.
   if (deterministic_) so.workers_count = 1;

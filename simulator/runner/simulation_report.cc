@@ -78,7 +78,7 @@ Accounting Simulation::account() const {
     b.in = feed_->packetsSent();
     b.out = geti(T, "dogstatsd.packets");
     for (const auto& [reason, n] : feed_->sendErrors().snapshot()) b.dropped[reason] = n;
-    b.dropped["kernel_socket_overflow"] = geti(T, "dogstatsd.dropped.kernel_socket_overflow");
+    b.dropped["kernel_drops"] = geti(T, "dogstatsd.dropped.kernel_drops");
     b.dropped["queue_full"] = geti(T, "dogstatsd.dropped.queue_full_packets");
     acc.stages.push_back(b);
   }

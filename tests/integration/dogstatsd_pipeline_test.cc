@@ -39,11 +39,7 @@ bool sendAndFlush(const std::string& command, Flushed& out, std::string* skip) {
   dopts.aggregator.hostname = "ddsim-host";
   aggregator::Demultiplexer demux(dopts, &serializer);
   common::ManualClock clock(common::fromUnixSeconds(kReceiveTime));
-  dogstatsd::ServerOptions o;
-  o.port = dogstatsd::ServerOptions::kRandomPort;
-  o.bind_host = "127.0.0.1";
-  o.socket_path = "";
-  o.so_rcvbuf = 4 << 20;
+  dogstatsd::ServerOptions o = dogstatsd::testing::loopbackUdpOptions(4 << 20);
   o.processor.enrich.default_hostname = "ddsim-host";
   dogstatsd::DogStatsdServer server(o, demux, clock);
   EXPECT_TRUE(server.start().isOk());

@@ -12,12 +12,14 @@
 #include "core/common/clock.h"
 #include "core/common/random.h"
 #include "tests/support/poll.h"
+#include "tests/unit/dogstatsd/gate_sink.h"
 #include "tests/unit/dogstatsd/recording_sink.h"
 #include "tests/unit/dogstatsd/test_sockets.h"
 
 namespace ddsim::dogstatsd {
 namespace {
 
+using testing::GateSink;
 using testing::RecordingSink;
 using testing::TempDir;
 
@@ -196,35 +198,6 @@ TEST(DsdServerTest, AgentWorkerCountFormula) {
   }
 }
 
-// A sink that holds the first addSamples call until released.
-class GateSink : public RecordingSink {
- public:
-  void addSamples(std::span<const metrics::MetricSample> s, double now) override {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      entered_ = true;
-      cv_.notify_all();
-      cv_.wait(l, [&] { return open_; });
-    }
-    RecordingSink::addSamples(s, now);
-  }
-  void waitEntered() {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return entered_; });
-  }
-  void open() {
-    std::lock_guard<std::mutex> l(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool entered_ = false;
-  bool open_ = false;
-};
-
 class DsdOverloadTest : public ::testing::TestWithParam<QueueFullPolicy> {};
 
 TEST_P(DsdOverloadTest, EveryDatagramIsParsedOrCountedAsDropped) {
@@ -273,6 +246,7 @@ INSTANTIATE_TEST_SUITE_P(Policies, DsdOverloadTest,
 TEST(DsdServerTest, RandomGarbageFloodKeepsTheListenerAliveWithBoundedMemory) {
   ServerOptions o = udpOnly();
   o.queue_size = 8;
+  o.queue_max_bytes = 16 << 10;
   o.packet_buffer_size = 4;
   o.queue_full_policy = QueueFullPolicy::kDrop;
   RecordingSink sink;
@@ -294,9 +268,11 @@ TEST(DsdServerTest, RandomGarbageFloodKeepsTheListenerAliveWithBoundedMemory) {
   // Either it was parsed, or its loss is counted.
   EXPECT_TRUE(found || st.get(NetStat::kQueueFullPackets) + st.get(NetStat::kKernelDrops) > 0);
   EXPECT_GT(st.get(Stat::kMetricParseErrors), 0u);
-  // Memory is bounded by the queue: queued + one per reader + one per worker + spare.
+  // Memory is bounded by the queue's byte ceiling (one batch is always let into an empty
+  // queue: at most 4 datagrams of 8192 bytes).
   auto t = server.telemetry();
-  EXPECT_LE(t["dogstatsd.packet_buffers.bytes"], (8 + 1 + 2 + 2) * 4 * 8192);
+  EXPECT_LE(t["dogstatsd.queue.peak_bytes"], std::max<double>(16 << 10, 4 * 8192 + 64));
+  EXPECT_LE(t["dogstatsd.packet_buffers.bytes"], (16 << 10) + (16 << 10) / 8);
 }
 
 }  // namespace

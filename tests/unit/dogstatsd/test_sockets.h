@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/common/clock.h"
+#include "core/dogstatsd/options.h"
 #include "core/dogstatsd/socket_util.h"
 #include "tests/support/poll.h"
 
@@ -33,6 +34,17 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A server on a free UDP port of 127.0.0.1 only (no Unix socket), with `rcvbuf` as SO_RCVBUF
+// (0: the kernel default).
+inline ServerOptions loopbackUdpOptions(int rcvbuf) {
+  ServerOptions o;
+  o.port = ServerOptions::kRandomPort;
+  o.bind_host = "127.0.0.1";
+  o.socket_path = "";
+  o.so_rcvbuf = rcvbuf;
+  return o;
+}
 
 inline void sendAll(int fd, std::string_view data) {
   while (!data.empty()) {

@@ -1,0 +1,161 @@
+// Issue 15: the readers never wait on the workers (nor on what the workers call), the packet
+// queue is bounded in bytes, and every datagram lost is counted: at the queue (queue_full) or
+// in the kernel (SO_RXQ_OVFL, kernel_drops). Real sockets on loopback, default kernel buffers.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <string>
+
+#include "core/dogstatsd/server.h"
+#include "tests/support/poll.h"
+#include "tests/unit/dogstatsd/gate_sink.h"
+#include "tests/unit/dogstatsd/test_sockets.h"
+
+namespace ddsim::dogstatsd {
+namespace {
+
+using ddsim::testing::pollUntil;
+using testing::HoldingSink;
+using testing::TempDir;
+
+enum class Kind { kUdp, kUnixDatagram, kUnixStream };
+
+const char* kindName(Kind k) {
+  switch (k) {
+    case Kind::kUdp: return "Udp";
+    case Kind::kUnixDatagram: return "UnixDatagram";
+    case Kind::kUnixStream: return "UnixStream";
+  }
+  return "?";
+}
+
+// A server with one listener of `kind` and the kernel's default receive buffer.
+struct Rig {
+  Rig(Kind kind, metrics::SampleSink& sink, ServerOptions o) : kind(kind) {
+    o.port = 0;
+    o.bind_host = "127.0.0.1";
+    o.socket_path = "";
+    o.so_rcvbuf = 0;
+    if (kind == Kind::kUdp) o.port = ServerOptions::kRandomPort;
+    if (kind == Kind::kUnixDatagram) o.socket_path = dir.file("dsd.socket");
+    if (kind == Kind::kUnixStream) o.stream_socket_path = dir.file("dsd-stream.socket");
+    server = std::make_unique<DogStatsdServer>(o, sink);
+    EXPECT_TRUE(server->start().isOk());
+    if (kind == Kind::kUdp) client = connectUdpSocket("127.0.0.1", server->udpPort()).value();
+    if (kind == Kind::kUnixDatagram) client = connectUnixSocket(o.socket_path, SOCK_DGRAM).value();
+    if (kind == Kind::kUnixStream) client = connectUnixSocket(o.stream_socket_path, SOCK_STREAM).value();
+  }
+  void send(const std::string& payload) {
+    testing::sendAll(client.get(), kind == Kind::kUnixStream ? testing::frame(payload) : payload);
+  }
+  uint64_t received() const {
+    const auto& st = server->stats();
+    return kind == Kind::kUdp ? st.get(NetStat::kUdpPackets) : st.get(NetStat::kUdsPackets);
+  }
+
+  Kind kind;
+  TempDir dir;
+  std::unique_ptr<DogStatsdServer> server;
+  Fd client;
+};
+
+ServerOptions twoWorkers() {
+  ServerOptions o;
+  o.workers_count = 2;
+  // Each datagram may travel alone in its batch: room for every one the test sends.
+  o.queue_size = 4096;
+  return o;
+}
+
+class DsdReaderNeverWaitsTest : public ::testing::TestWithParam<Kind> {};
+
+// Every worker is held inside the sink (a flush that holds the aggregator) while a client sends
+// at a steady pace: it keeps at most kWindow datagrams ahead of what the reader has taken, far
+// less than the default receive buffer holds. If the reader waited on the workers, the count it
+// takes would stop and the client with it (the hang guard would fail the test); instead every
+// datagram is read while the workers are still held, none is dropped, and all are aggregated
+// once the sink lets go.
+TEST_P(DsdReaderNeverWaitsTest, SteadyClientWhileEveryWorkerIsHeld) {
+  constexpr uint64_t kDatagrams = 2000;
+  constexpr uint64_t kWindow = 8;  // also below net.unix.max_dgram_qlen (10)
+  HoldingSink sink;
+  Rig rig(GetParam(), sink, twoWorkers());
+  rig.send("first:1|c");
+  ASSERT_TRUE(pollUntil([&] { return sink.entered() >= 1; }));
+  for (uint64_t i = 1; i < kDatagrams; ++i) {
+    ASSERT_TRUE(pollUntil([&] { return rig.received() + kWindow >= i; })) << "reader stalled at " << i;
+    rig.send("steady.metric:1|c|#seq:" + std::to_string(i % 100));
+  }
+  ASSERT_TRUE(pollUntil([&] { return rig.received() == kDatagrams; }));
+  EXPECT_EQ(sink.sampleCount(), 0u);  // still held: the reads did not wait for the sink
+  const auto& st = rig.server->stats();
+  EXPECT_EQ(st.get(NetStat::kKernelDrops), 0u);
+  EXPECT_EQ(st.get(NetStat::kQueueFullPackets), 0u);
+  sink.release();
+  ASSERT_TRUE(pollUntil([&] { return sink.sampleCount() == kDatagrams; }));
+  rig.server->stop();
+  EXPECT_EQ(st.get(Stat::kMetricPackets), kDatagrams);
+  EXPECT_EQ(st.get(NetStat::kKernelDrops), 0u);
+  EXPECT_EQ(st.get(NetStat::kQueueFullPackets), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, DsdReaderNeverWaitsTest,
+                         ::testing::Values(Kind::kUdp, Kind::kUnixDatagram, Kind::kUnixStream),
+                         [](const auto& info) { return std::string(kindName(info.param)); });
+
+// The workers are held and the queue's byte ceiling is small: what does not fit is dropped by
+// the reader (it never waits), counted as queue_full in packets and bytes, and the queue never
+// holds more than its ceiling. Everything sent is either aggregated or counted.
+TEST(DsdQueueBytesTest, OverflowIsDroppedCountedAndBounded) {
+  constexpr uint64_t kDatagrams = 400;
+  constexpr size_t kCeiling = 32 << 10;
+  HoldingSink sink;
+  ServerOptions o = twoWorkers();
+  o.queue_max_bytes = kCeiling;
+  Rig rig(Kind::kUdp, sink, o);
+  const std::string payload = "big.metric:1|c|#pad:" + std::string(900, 'p');
+  for (uint64_t i = 0; i < kDatagrams; ++i) {
+    ASSERT_TRUE(pollUntil([&] { return rig.received() + 8 >= i; }));
+    rig.send(payload);
+  }
+  const auto& st = rig.server->stats();
+  ASSERT_TRUE(pollUntil([&] { return rig.received() == kDatagrams; }));
+  EXPECT_GT(st.get(NetStat::kQueueFullPackets), 0u);
+  EXPECT_EQ(st.get(NetStat::kQueueFullBytes), st.get(NetStat::kQueueFullPackets) * payload.size());
+  auto t = rig.server->telemetry();
+  EXPECT_LE(t["dogstatsd.queue.peak_bytes"], kCeiling);
+  EXPECT_EQ(t["dogstatsd.dropped.queue_full_packets"], static_cast<double>(st.get(NetStat::kQueueFullPackets)));
+  sink.release();
+  ASSERT_TRUE(pollUntil([&] { return sink.sampleCount() + st.get(NetStat::kQueueFullPackets) == kDatagrams; }));
+  rig.server->stop();
+  EXPECT_EQ(st.get(NetStat::kKernelDrops), 0u);
+  EXPECT_EQ(sink.sampleCount() + st.get(NetStat::kQueueFullPackets), kDatagrams);
+}
+
+// The reader is paused (as if descheduled) behind a tiny receive buffer: the kernel drops what
+// does not fit, and the reader reads its count (SO_RXQ_OVFL, then SO_MEMINFO) once it resumes.
+TEST(DsdKernelDropsTest, DropsBehindAPausedReaderAreReadFromTheSocket) {
+  constexpr uint64_t kDatagrams = 300;
+  testing::RecordingSink sink;
+  ServerOptions o = testing::loopbackUdpOptions(4096);  // the kernel doubles it; a few datagrams fit
+  o.workers_count = 2;
+  DogStatsdServer server(o, sink);
+  ASSERT_TRUE(server.start().isOk());
+  server.setListenersPaused(true);
+  auto fd = connectUdpSocket("127.0.0.1", server.udpPort());
+  ASSERT_TRUE(fd.isOk());
+  const std::string payload = "paused.metric:1|c|#pad:" + std::string(200, 'p');
+  for (uint64_t i = 0; i < kDatagrams; ++i) testing::sendAll(fd->get(), payload);
+  server.setListenersPaused(false);
+  const auto& st = server.stats();
+  ASSERT_TRUE(pollUntil([&] { return st.get(NetStat::kUdpPackets) + st.get(NetStat::kKernelDrops) == kDatagrams; }));
+  EXPECT_GT(st.get(NetStat::kKernelDrops), 0u);
+  EXPECT_GT(st.get(NetStat::kUdpPackets), 0u);
+  ASSERT_TRUE(pollUntil([&] { return sink.sampleCount() == st.get(NetStat::kUdpPackets); }));
+  server.stop();
+  EXPECT_EQ(sink.sampleCount() + st.get(NetStat::kKernelDrops), kDatagrams);
+  EXPECT_EQ(server.telemetry()["dogstatsd.dropped.kernel_drops"], static_cast<double>(st.get(NetStat::kKernelDrops)));
+}
+
+}  // namespace
+}  // namespace ddsim::dogstatsd
