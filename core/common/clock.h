@@ -62,7 +62,13 @@ inline double toSeconds(Duration d) { return std::chrono::duration<double>(d).co
 // CPU time the calling thread has used, in seconds (CLOCK_THREAD_CPUTIME_ID): what a timing
 // comparison should measure, since another process on the machine does not inflate it.
 double threadCpuSeconds();
+// Seconds as a Duration, clamped to what a Duration holds (about ±292 years): a configured
+// "forwarder_timeout: 1e22" means "for ever", not undefined behaviour. NaN is 0.
 inline Duration fromSeconds(double s) {
+  constexpr double kMax = 9.0e9;  // seconds; Duration's int64 nanoseconds reach 9.22e9
+  if (!(s == s)) return Duration::zero();
+  if (s > kMax) s = kMax;
+  if (s < -kMax) s = -kMax;
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
 

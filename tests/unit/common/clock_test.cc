@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace ddsim::common {
 namespace {
 
@@ -37,6 +39,22 @@ TEST(SystemClockTest, SteadyIsMonotonic) {
   auto b = c.steadyNow();
   EXPECT_LE(a, b);
   EXPECT_GT(toUnixSecondsInt(c.systemNow()), 1'600'000'000);
+}
+
+}  // namespace
+}  // namespace ddsim::common
+
+namespace ddsim::common {
+namespace {
+
+// Found by the datadog_yaml fuzzer: "forwarder_timeout: 21999999999999999999999" overflowed the
+// conversion to nanoseconds (undefined behaviour). Out-of-range seconds clamp; NaN is zero.
+TEST(ClockConversionTest, SecondsBeyondADurationClampInsteadOfOverflowing) {
+  EXPECT_EQ(fromSeconds(2.2e22), fromSeconds(9.0e9));
+  EXPECT_EQ(fromSeconds(-2.2e22), fromSeconds(-9.0e9));
+  EXPECT_GT(fromSeconds(2.2e22), std::chrono::hours(24 * 365 * 200));
+  EXPECT_EQ(fromSeconds(std::nan("")), Duration::zero());
+  EXPECT_EQ(fromSeconds(1.5), std::chrono::milliseconds(1500));
 }
 
 }  // namespace
