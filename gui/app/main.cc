@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
   p.addVersionOption();
   p.addPositionalArgument("scenario", "A scenario file to preselect (or run with --run / --png).", "[SCENARIO]");
   QCommandLineOption run_opt("run", "Start the scenario at once.");
-  QCommandLineOption store_opt("store", "Open a recorded run (a run store, .sqlite).", "RUN");
+  QCommandLineOption store_opt("store", "Open a recorded run: its run store (.sqlite), or the JSON report beside it.", "RUN");
   QCommandLineOption compare_opt("compare", "Overlay a second recorded run (A/B) with the compare verdicts.", "RUN");
   QCommandLineOption png_opt("png", "Headless: render the standard charts (PNG and CSV) and the dashboard into DIR, then exit.", "DIR");
   QCommandLineOption pause_opt("pause-at", "Pause (with --png: take the pictures) when virtual time reaches SECONDS.", "SECONDS");
@@ -86,6 +87,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // A run is named by its run store, or by the JSON report `ddsim run` wrote beside it.
+  auto storeOf = [](QString path) {
+    if (path.endsWith(".json")) {
+      const QString sibling = path.left(path.size() - 5) + ".sqlite";
+      if (QFile::exists(sibling)) return sibling;
+    }
+    return path;
+  };
   ddsim::gui::MainWindow w(p.value(scen_dir_opt), p.value(runs_dir_opt));
   w.setPauseAt(pause_at);
   if (!scenario.isEmpty() && !w.controlPanel()->loadScenario(scenario)) {
@@ -93,11 +102,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (p.isSet(store_opt)) {
-    if (!w.runs()->openRun(p.value(store_opt))) {
+    if (!w.runs()->openRun(storeOf(p.value(store_opt)))) {
       std::fprintf(stderr, "ddsim-gui: %s is not a readable run store\n", qPrintable(p.value(store_opt)));
       return 2;
     }
-    if (p.isSet(compare_opt) && !w.runs()->openCompare(p.value(compare_opt))) {
+    if (p.isSet(compare_opt) && !w.runs()->openCompare(storeOf(p.value(compare_opt)))) {
       std::fprintf(stderr, "ddsim-gui: %s is not a readable run store\n", qPrintable(p.value(compare_opt)));
       return 2;
     }

@@ -38,6 +38,22 @@ QChart* newChart(const QString& title) {
   return c;
 }
 
+// Renders `view` (filling `w`) at `size`, then gives `w` back to its layout at its own size. The
+// premultiplied format is what the raster engine paints natively (ARGB32 cost a conversion per
+// frame, 18x slower at 100k points: bench/RESULTS.md).
+QImage renderAt(QWidget& w, QChartView& view, QSize size) {
+  const QSize shown = w.size();
+  w.resize(size);
+  QImage img(size, QImage::Format_ARGB32_Premultiplied);
+  img.fill(Qt::white);
+  {
+    QPainter painter(&img);
+    view.render(&painter);
+  }
+  w.resize(shown);
+  return img;
+}
+
 }  // namespace
 
 TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent) : QWidget(parent) {
@@ -197,17 +213,7 @@ int TimeChart::xForTime(double t) const {
 }
 
 QImage TimeChart::render(QSize size) {
-  // Rendered at the asked size, then given back to the layout at its own size.
-  const QSize shown = this->size();
-  resize(size);
-  QImage img(size, QImage::Format_ARGB32_Premultiplied);
-  img.fill(Qt::white);
-  {
-    QPainter painter(&img);
-    view_->render(&painter);
-  }
-  resize(shown);
-  return img;
+  return renderAt(*this, *view_, size);
 }
 
 void TimeChart::writeCsv(QTextStream& out) const {
@@ -262,17 +268,7 @@ void HistogramChart::setBins(const std::vector<HistogramBin>& bins, double scale
 }
 
 QImage HistogramChart::render(QSize size) {
-  // Rendered at the asked size, then given back to the layout at its own size.
-  const QSize shown = this->size();
-  resize(size);
-  QImage img(size, QImage::Format_ARGB32_Premultiplied);
-  img.fill(Qt::white);
-  {
-    QPainter painter(&img);
-    view_->render(&painter);
-  }
-  resize(shown);
-  return img;
+  return renderAt(*this, *view_, size);
 }
 
 }  // namespace ddsim::gui

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace ddsim::gui {
@@ -98,14 +99,16 @@ void AttachSource::pollFakeintake(double t) {
       for (const auto& [status, count] : stats_of_route["status_counts"].items()) {
         if (!count.is_number_integer()) continue;
         int64_t& seen = answered_[route + " " + status];
-        const int64_t now_count = count.get<int64_t>();
-        for (int64_t i = seen; i < now_count && i - seen < 10'000; ++i) {
+        // At most 10,000 answers a poll per route and status; the rest follow at the next polls,
+        // so a burst is drawn late but never left out of the counts.
+        const int64_t emit = std::min<int64_t>(count.get<int64_t>() - seen, 10'000);
+        for (int64_t i = 0; i < emit; ++i) {
           pipeline::AttemptRecord a;
           a.route = route;
           a.status = std::atoi(status.c_str());
           feed_.onAttempt(t, a);
         }
-        seen = now_count;
+        if (emit > 0) seen += emit;
       }
     }
     const std::string path = "/fakeintake/payloads?endpoint=" + route + "&limit=1000&cursor=" + std::to_string(cursors_[route]);

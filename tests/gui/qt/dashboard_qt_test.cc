@@ -239,6 +239,13 @@ class DashboardTest : public QObject {
     QVERIFY(pixelsOfColour(flush, chart->lineColor("A: + send")) > 20);
     QVERIFY(QFile::exists(out + "/flush_stages.csv"));
     QVERIFY(QFile::exists(out + "/dashboard.png"));
+    // A run can be named by the JSON report beside its store (ab-0.json -> ab-0.sqlite).
+    QProcess by_report;
+    by_report.setProcessEnvironment(p.processEnvironment());
+    by_report.start(DDSIM_GUI_BINARY, {"--png", dir_.filePath("png2"), "--store", dir_.filePath("ab-0.json")});
+    QVERIFY(by_report.waitForFinished(kHangGuardMs));
+    QCOMPARE(by_report.exitCode(), 0);
+    QVERIFY(QFile::exists(dir_.filePath("png2/flush_stages.png")));
     // A bad argument is refused with exit 2 and a message.
     QProcess bad;
     bad.setProcessEnvironment(p.processEnvironment());
