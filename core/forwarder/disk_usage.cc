@@ -25,6 +25,11 @@ StatvfsDiskUsage& StatvfsDiskUsage::instance() {
   return provider;
 }
 
+const FixedDiskUsage& FixedDiskUsage::plenty() {
+  static const FixedDiskUsage provider;
+  return provider;
+}
+
 DiskUsageLimit::DiskUsageLimit(std::string path, const DiskUsageProvider& provider, int64_t max_size_in_bytes,
                                double max_disk_ratio)
     : path_(std::move(path)), provider_(&provider), max_size_(max_size_in_bytes), max_ratio_(max_disk_ratio) {}

@@ -26,6 +26,20 @@ class StatvfsDiskUsage final : public DiskUsageProvider {
   static StatvfsDiskUsage& instance();
 };
 
+// A disk of fixed size and free space: the simulator's disk (a simulated agent's retry files
+// must not depend on how full the host's disk is, or the same seed gives different runs) and
+// tests'. Default: 1 TiB, half of it free.
+class FixedDiskUsage final : public DiskUsageProvider {
+ public:
+  FixedDiskUsage() = default;
+  explicit FixedDiskUsage(DiskUsage usage) : usage_(usage) {}
+  common::Result<DiskUsage> usage(const std::string&) const override { return usage_; }
+  static const FixedDiskUsage& plenty();
+
+ private:
+  DiskUsage usage_{1ull << 40, 1ull << 39};
+};
+
 class DiskUsageLimit {
  public:
   // `provider` must outlive this object.

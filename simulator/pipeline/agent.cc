@@ -14,7 +14,7 @@ common::Result<std::unique_ptr<Agent>> Agent::create(const config::PipelineOptio
   std::unique_ptr<Agent> a(new Agent(options, deps));
   auto fopts = options.forwarder;
   fopts.run_mode = deps.virtual_time ? forwarder::RunMode::kVirtual : forwarder::RunMode::kLive;
-  auto fwd = forwarder::DefaultForwarder::create(fopts, forwarder::ForwarderDeps{deps.transport, deps.clock, deps.random});
+  auto fwd = forwarder::DefaultForwarder::create(fopts, forwarder::ForwarderDeps{deps.transport, deps.clock, deps.random, deps.disk_usage});
   if (!fwd.isOk()) return fwd.status();
   a->forwarder_ = std::move(fwd).value();
   a->observed_forwarder_ = std::make_unique<ObservedForwarder>(*a->forwarder_, deps.observer);

@@ -29,6 +29,9 @@ struct AgentDeps {
   common::Random& random;           // must outlive the agent
   PipelineObserver* observer = nullptr;
   bool virtual_time = true;
+  // The disk the retry files are measured against (forwarder_storage_max_disk_ratio); null:
+  // the host's, by statvfs (`ddsim agent`). The simulator passes a fixed disk.
+  const forwarder::DiskUsageProvider* disk_usage = nullptr;
 };
 
 class Agent {

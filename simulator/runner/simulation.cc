@@ -164,7 +164,8 @@ common::Status Simulation::setUp() {
 common::Status Simulation::startAgent() {
   recorder_->agentStarted();
   agent_rngs_.push_back(std::make_unique<common::Random>(rng_.fork()));
-  pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), observer(), virtual_};
+  pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), observer(), virtual_,
+                          &forwarder::FixedDiskUsage::plenty()};
   auto a = pipeline::Agent::create(popts_, deps);
   if (!a.isOk()) return a.status();
   agent_ = std::move(a).value();

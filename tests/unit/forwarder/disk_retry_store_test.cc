@@ -18,12 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using fwdtest::TempDir;
 
-class FixedDiskUsage : public DiskUsageProvider {
- public:
-  common::Result<DiskUsage> usage(const std::string&) const override { return usage_; }
-  DiskUsage usage_{1ull << 40, 1ull << 39};  // plenty of room unless a test says otherwise
-};
-
 TransactionPtr tx(uint64_t id, size_t bytes, int64_t points = 1, bool storable = true) {
   auto t = std::make_unique<Transaction>();
   t->id = id;
@@ -175,7 +169,7 @@ TEST(DiskRetryStoreTest, MaxDiskRatioLimitsUsage) {
   };
   FixedDiskUsage disk;
   for (const Case& c : cases) {
-    disk.usage_ = {c.total, c.available};
+    disk = FixedDiskUsage(DiskUsage{c.total, c.available});
     DiskUsageLimit limit("/", disk, 4096, c.ratio);
     auto got = limit.availableSpace(c.used);
     ASSERT_TRUE(got.isOk());
@@ -188,7 +182,7 @@ TEST(DiskRetryStoreTest, MaxDiskRatioLimitsUsage) {
   ASSERT_TRUE(store.isOk());
   ASSERT_TRUE((*store)->store(batch({1})).isOk());
   ASSERT_TRUE((*store)->store(batch({2})).isOk());
-  env.disk.usage_ = {100000, 1000};  // 1000 available, 20000 reserved
+  env.disk = FixedDiskUsage(DiskUsage{100000, 1000});  // 1000 available, 20000 reserved
   ASSERT_TRUE((*store)->store(batch({3})).isOk());
   EXPECT_EQ((*store)->fileCount(), 1u);
   EXPECT_EQ(env.tel.droppedByReason(DropReason::kDiskEvicted), 2);

@@ -32,7 +32,7 @@ ScriptedServer::Script holdFirst() {
 }
 
 std::unique_ptr<DefaultForwarder> startLive(const ForwarderOptions& o, Transport& t, common::Random& r) {
-  auto f = DefaultForwarder::create(o, {t, common::SystemClock::instance(), r});
+  auto f = DefaultForwarder::create(o, {t, common::SystemClock::instance(), r, &FixedDiskUsage::plenty()});
   EXPECT_TRUE(f.isOk()) << f.status().toString();
   if (!f.isOk()) return nullptr;
   EXPECT_TRUE((*f)->start().isOk());
@@ -150,7 +150,7 @@ TEST(StopModesTest, VirtualStopModes) {
     o.run_mode = RunMode::kVirtual;
     o.disable_api_key_checking = true;
     o.stop_mode = mode;
-    auto f = DefaultForwarder::create(o, {transport, clock, random});
+    auto f = DefaultForwarder::create(o, {transport, clock, random, &FixedDiskUsage::plenty()});
     ASSERT_TRUE(f.isOk());
     ASSERT_TRUE((*f)->start().isOk());
     for (int i = 0; i < 3; ++i) ASSERT_TRUE((*f)->submit(seriesSubmission(fwdtest::numbered("p", i))).isOk());
