@@ -33,13 +33,41 @@ uint64_t mix(uint64_t h, uint64_t v) {
 
 }  // namespace
 
-DogStatsDGenerator::DogStatsDGenerator(const scenario::DogStatsDWorkload& workload, uint64_t seed)
+DogStatsDGenerator::DogStatsDGenerator(const scenario::DogStatsDWorkload& workload, uint64_t seed,
+                                       size_t tag_cache_bytes)
     : w_(workload), rng_(seed) {
   buildContexts();
   for (const auto& t : w_.static_tags) {
     static_suffix_ += ',';
     static_suffix_ += t;
   }
+  cacheTagSuffixes(tag_cache_bytes);
+}
+
+void DogStatsDGenerator::cacheTagSuffixes(size_t max_bytes) {
+  size_t bytes = 0;
+  for (const auto& c : contexts_) {
+    bytes += sizeof(std::string) + 2 + static_suffix_.size();
+    for (auto t : c.tags) bytes += tag_pool_[t].size() + 1;
+    if (bytes > max_bytes) return;
+  }
+  tag_suffix_.reserve(contexts_.size());
+  for (const auto& c : contexts_) {
+    std::string s;
+    appendTags(s, c);
+    tag_suffix_.push_back(std::move(s));
+  }
+}
+
+void DogStatsDGenerator::appendTags(std::string& out, const Context& c) const {
+  if (c.tags.empty() && static_suffix_.empty()) return;
+  out += "|#";
+  for (size_t i = 0; i < c.tags.size(); ++i) {
+    if (i) out += ',';
+    out += tag_pool_[c.tags[i]];
+  }
+  if (c.tags.empty()) out.append(static_suffix_, 1);
+  else out += static_suffix_;
 }
 
 std::string DogStatsDGenerator::makeToken(double min_len, double max_len, bool with_colon) {
@@ -164,14 +192,10 @@ void DogStatsDGenerator::appendLine(std::string& out, const Context& c, int64_t 
     out += "|@";
     appendDouble(out, std::round(rng_.uniform(w_.sampling_range.first, w_.sampling_range.second) * 100.0) / 100.0);
   }
-  if (!c.tags.empty() || !static_suffix_.empty()) {
-    out += "|#";
-    for (size_t i = 0; i < c.tags.size(); ++i) {
-      if (i) out += ',';
-      out += tag_pool_[c.tags[i]];
-    }
-    if (c.tags.empty()) out.append(static_suffix_, 1);
-    else out += static_suffix_;
+  if (!tag_suffix_.empty()) {
+    out += tag_suffix_[static_cast<size_t>(&c - contexts_.data())];
+  } else {
+    appendTags(out, c);
   }
   const bool timestampable = c.kind == Kind::kCount || c.kind == Kind::kGauge;
   if (timestampable && w_.timestamp_probability > 0 && rng_.bernoulli(w_.timestamp_probability)) {
@@ -199,18 +223,19 @@ void DogStatsDGenerator::generate(int64_t lines, int64_t now_unix, const std::fu
   const auto limit = static_cast<size_t>(w_.packet_size);
   packet_.clear();
   for (int64_t i = 0; i < lines; ++i) {
-    line_.clear();
-    appendLine(line_, contexts_[order_[cursor_]], now_unix);
+    // The line is written in place after the packet so far; when it makes the packet too
+    // long, the packet without it is sent and the line moves to the front.
+    const size_t start = packet_.size();
+    if (start) packet_ += '\n';
+    appendLine(packet_, contexts_[order_[cursor_]], now_unix);
     if (++cursor_ >= active_) cursor_ = 0;
     ++tally_.lines;
-    if (!packet_.empty() && packet_.size() + 1 + line_.size() > limit) {
-      emit(packet_);
+    if (start && packet_.size() > limit) {
+      emit(std::string_view(packet_.data(), start));
       ++tally_.packets;
-      tally_.bytes += static_cast<int64_t>(packet_.size());
-      packet_.clear();
+      tally_.bytes += static_cast<int64_t>(start);
+      packet_.erase(0, start + 1);
     }
-    if (!packet_.empty()) packet_ += '\n';
-    packet_ += line_;
   }
   if (!packet_.empty()) {
     emit(packet_);

@@ -28,7 +28,12 @@ struct DogStatsDTally {
 
 class DogStatsDGenerator {
  public:
-  DogStatsDGenerator(const scenario::DogStatsDWorkload& workload, uint64_t seed);
+  static constexpr size_t kTagCacheBytes = 64u << 20;
+
+  // `tag_cache_bytes`: the most the per-context tag text may take (see tag_suffix_); 0 turns
+  // the cache off (the same bytes are generated either way).
+  DogStatsDGenerator(const scenario::DogStatsDWorkload& workload, uint64_t seed,
+                     size_t tag_cache_bytes = kTagCacheBytes);
 
   // Produces `lines` messages stamped (where the workload asks for timestamps) with `now_unix`,
   // packed into packets of at most workload.packet_size bytes; calls `emit` once per packet.
@@ -56,6 +61,8 @@ class DogStatsDGenerator {
   std::string makeToken(double min_len, double max_len, bool with_colon);
   void appendLine(std::string& out, const Context& c, int64_t now_unix);
   void appendValue(std::string& out, Kind kind);
+  void appendTags(std::string& out, const Context& c) const;
+  void cacheTagSuffixes(size_t max_bytes);
 
   scenario::DogStatsDWorkload w_;
   common::Random rng_;
@@ -63,11 +70,14 @@ class DogStatsDGenerator {
   std::vector<std::string> tag_pool_;
   std::string static_suffix_;
   std::vector<Context> contexts_;
+  // Each context's "|#tags" text, built once when all of them fit in kTagCacheBytes (a
+  // generated line then costs one append for its tags instead of one per tag); empty
+  // otherwise, and the tags are joined per line.
+  std::vector<std::string> tag_suffix_;
   std::vector<uint32_t> order_;  // a permutation of contexts, walked cyclically
   size_t cursor_ = 0;
   size_t active_ = 0;  // contexts in use: order_[0, active_)
   std::string packet_;
-  std::string line_;
   DogStatsDTally tally_;
 };
 

@@ -63,6 +63,26 @@ TEST(DogStatsDGeneratorTest, SameSeedSameBytesOtherSeedOtherBytes) {
   EXPECT_NE(generateLines(a, 100), generateLines(c, 100));
 }
 
+// The per-context tag cache is a speed-up only: with it, without it, and with a cache too small
+// for the contexts, the same packets come out (static tags and tagless contexts included).
+TEST(DogStatsDGeneratorTest, TheTagCacheChangesNoByte) {
+  auto w = baseWorkload();
+  w.tags_per_metric = {0, 4};
+  w.static_tags = {"env:test", "team:x"};
+  w.packet_size = 300;
+  std::vector<size_t> sizes_cached, sizes_plain, sizes_small;
+  DogStatsDGenerator cached(w, 11), plain(w, 11, 0), small(w, 11, 1000);
+  const auto a = generateLines(cached, 3000, &sizes_cached);
+  EXPECT_EQ(a, generateLines(plain, 3000, &sizes_plain));
+  EXPECT_EQ(a, generateLines(small, 3000, &sizes_small));
+  EXPECT_EQ(sizes_cached, sizes_plain);
+  EXPECT_EQ(sizes_cached, sizes_small);
+  EXPECT_EQ(cached.tally().bytes, plain.tally().bytes);
+  bool tagless = false;
+  for (const auto& l : a) tagless |= parse(l).tags.rfind("env:test", 0) == 0;
+  EXPECT_TRUE(tagless) << "no context without tags of its own was generated";
+}
+
 TEST(DogStatsDGeneratorTest, EveryContextIsUsedOncePerCycleAndContextsAreDistinct) {
   auto w = baseWorkload();
   DogStatsDGenerator g(w, 3);
