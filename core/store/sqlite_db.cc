@@ -77,7 +77,7 @@ Statement& Statement::bind(int i, std::string_view text) {
 }
 
 Statement& Statement::bindBlob(int i, std::string_view bytes) {
-  sqlite3_bind_blob64(st_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  sqlite3_bind_blob64(st_, i, bytes.data(), bytes.size(), SQLITE_STATIC);
   return *this;
 }
 

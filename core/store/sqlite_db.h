@@ -52,6 +52,8 @@ class Statement {
   Statement& bind(int i, uint64_t v) { return bind(i, static_cast<int64_t>(v)); }
   Statement& bind(int i, double v);
   Statement& bind(int i, std::string_view text);  // copied by SQLite
+  // Not copied: `bytes` must stay alive until run() or reset() (both clear the bindings).
+  // For the large blobs of an insert that runs at once (bodies, packed points).
   Statement& bindBlob(int i, std::string_view bytes);
   Statement& bindNull(int i);
 
