@@ -1,0 +1,120 @@
+#include "core/trace/trace_processor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "core/trace/trace_chunk.h"
+
+namespace ddsim::trace {
+
+std::string_view sampleDecisionName(SampleDecision d) {
+  switch (d) {
+    case SampleDecision::kKeep: return "kept";
+    case SampleDecision::kDropUserReject: return "user_reject";
+    case SampleDecision::kDropPriority: return "priority_sampler";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool containsError(const Trace& spans) {
+  for (const Span& s : spans) {
+    if (s.error != 0) return true;
+  }
+  return false;
+}
+
+// The normalizer's status message ends in "(reason:<tag>)...": the tag.
+std::string reasonTag(const std::string& message) {
+  const auto at = message.find("(reason:");
+  if (at == std::string::npos) return "invalid";
+  const auto end = message.find(')', at);
+  return message.substr(at + 8, end == std::string::npos ? std::string::npos : end - at - 8);
+}
+
+// traceutil.GetEnv: the root's env, else the first span's that has one.
+std::string chunkEnv(const TraceChunk& chunk, const Span& root) {
+  if (auto it = root.meta.find("env"); it != root.meta.end() && !it->second.empty()) return it->second;
+  for (const Span& s : chunk.spans) {
+    if (auto it = s.meta.find("env"); it != s.meta.end() && !it->second.empty()) return it->second;
+  }
+  return {};
+}
+
+}  // namespace
+
+SampleDecision decideSampling(const TraceChunk& chunk) {
+  const bool has_priority = chunk.priority != kPriorityNone;
+  // agent.go sample: a negative priority is dropped before any sampler runs.
+  if (has_priority && chunk.priority < 0) return SampleDecision::kDropUserReject;
+  if (has_priority) {
+    // samplePriorityTrace: the priority sampler keeps what the tracer kept (priority > 0).
+    if (chunk.priority > 0) return SampleDecision::kKeep;
+    // Then the error sampler for traces with an error (kept: no TPS budget yet); else the rare
+    // sampler, off by default (apm_config.enable_rare_sampler) and not built.
+    return containsError(chunk.spans) ? SampleDecision::kKeep : SampleDecision::kDropPriority;
+  }
+  // sampleNoPriorityTrace: error sampler or no-priority sampler, both keeping below their TPS.
+  return SampleDecision::kKeep;
+}
+
+TraceProcessor::TraceProcessor(common::Clock& clock, Output out) : clock_(&clock), out_(std::move(out)) {}
+
+void TraceProcessor::process(ReceivedPayload&& payload) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          clock_->systemNow().time_since_epoch()).count();
+  TracerPayload tp;
+  tp.language_name = payload.lang;
+  tp.language_version = payload.lang_version;
+  tp.tracer_version = payload.tracer_version;
+  {
+    std::lock_guard lock(mu_);
+    for (Trace& trace : payload.traces) {
+      ++counters_.traces_in;
+      counters_.spans_in += trace.size();
+      // agent.go Process: normalizeTrace refuses the whole trace with a reason.
+      if (auto st = normalizeTrace(trace, payload.lang, now, counters_.spans_fixed); !st.isOk()) {
+        ++counters_.traces_dropped[reasonTag(st.message())];
+        continue;
+      }
+      TraceChunk chunk;
+      chunk.spans = std::move(trace);
+      const size_t root = rootSpanIndex(chunk.spans);
+      setChunkAttributes(chunk, chunk.spans[root]);
+      for (Span& s : chunk.spans) truncateSpan(s);
+      if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
+      if (tp.env.empty()) tp.env = chunkEnv(chunk, chunk.spans[root]);
+      const SampleDecision d = decideSampling(chunk);
+      if (d != SampleDecision::kKeep) {
+        ++counters_.traces_sampled_out[std::string(sampleDecisionName(d))];
+        continue;
+      }
+      ++counters_.traces_kept;
+      counters_.spans_kept += chunk.spans.size();
+      tp.chunks.push_back(std::move(chunk));
+    }
+  }
+  if (tp.chunks.empty()) return;
+  if (out_) out_(std::move(tp));
+}
+
+ProcessorCounters TraceProcessor::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+common::TelemetrySnapshot TraceProcessor::telemetry() const {
+  const ProcessorCounters c = counters();
+  auto d = [](uint64_t v) { return static_cast<double>(v); };
+  common::TelemetrySnapshot t{{"trace.processor.traces_in", d(c.traces_in)},
+                              {"trace.processor.spans_in", d(c.spans_in)},
+                              {"trace.processor.traces_kept", d(c.traces_kept)},
+                              {"trace.processor.spans_kept", d(c.spans_kept)}};
+  for (const auto& [k, v] : c.traces_dropped) t["trace.processor.traces_dropped." + k] = d(v);
+  for (const auto& [k, v] : c.traces_sampled_out) t["trace.processor.traces_sampled_out." + k] = d(v);
+  for (const auto& [k, v] : c.spans_fixed) t["trace.processor.spans_normalized." + k] = d(v);
+  return t;
+}
+
+}  // namespace ddsim::trace
