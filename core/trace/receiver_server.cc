@@ -64,7 +64,10 @@ struct ReceiverServer::Impl {
   void makeReceiver(int bound_port) {
     ReceiverOptions ro = options.receiver;
     ro.receiver_port = bound_port;
-    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) { count(p); });
+    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) {
+      count(p);
+      if (options.forward) options.forward(std::move(p));
+    });
   }
 
   // Called by the receiver under mu, after a payload was accepted.

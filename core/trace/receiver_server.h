@@ -5,6 +5,7 @@
 // Thread-safe: requests are answered by a small bound pool, one decode at a time. Also the
 // agent's DogStatsD-over-HTTP proxy routes, relayed to the DogStatsD UDP listener.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,9 @@ struct ReceiverServerOptions {
   // 0: DogStatsD is off and they answer 405, as the agent does.
   int dogstatsd_port = 0;
   size_t dogstatsd_buffer_size = 8192;
+  // Where accepted payloads go after they are counted (the trace processor); called on the
+  // answering thread, one payload at a time, before the answer is sent. Empty: discarded.
+  TraceReceiver::Sink forward;
 };
 
 class ReceiverServer {

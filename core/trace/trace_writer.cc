@@ -73,6 +73,10 @@ void TraceWriter::flushLocked() {
   for (const std::string& l : languages_) languages += (languages.empty() ? "" : "|") + l;
   serializer::Submission s;
   s.endpoint = serializer::Endpoint::kTraces;
+  // ddsim: high priority, so that the forwarder's stop still sends the writer's last payload
+  // (the agent's trace writer flushes, then stops its own senders, trace.go Stop; how they
+  // treat a queued payload was not read: docs/trace-agent.md §6.1).
+  s.priority = serializer::TransactionPriority::kHigh;
   s.headers = {{"Content-Type", "application/x-protobuf"},
                {"Content-Encoding", std::string(gzip_->contentEncoding())},
                {"X-Datadog-Reported-Languages", languages}};

@@ -140,6 +140,7 @@ TEST(TraceWriter, FlushSendsOneGzippedAgentPayloadWithTheAgentsHeaders) {
   EXPECT_EQ(header(s, "Content-Type"), "application/x-protobuf");
   EXPECT_EQ(header(s, "Content-Encoding"), "gzip");
   EXPECT_EQ(header(s, "X-Datadog-Reported-Languages"), "nodejs|python");
+  EXPECT_EQ(s.priority, serializer::TransactionPriority::kHigh);
   const auto p = decode(s);
   EXPECT_EQ(p.hostname(), "host-a");
   EXPECT_EQ(p.targettps(), 10);
