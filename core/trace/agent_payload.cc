@@ -89,16 +89,15 @@ void encodeTracerPayload(const TracerPayload& p, serializer::ByteBuffer& out) {
   w.string(tracer_f::kAppVersion, p.app_version);
 }
 
-void encodeAgentPayload(const AgentPayloadHeader& h, const std::vector<TracerPayload>& payloads,
-                        serializer::ByteBuffer& out) {
-  ProtoWriter w(out);
+namespace {
+
+// AgentPayload fields in schema order around the tracer payloads (1, 2 | 5 | 6..10).
+void agentHead(ProtoWriter& w, const AgentPayloadHeader& h) {
   w.string(agent_f::kHostName, h.host_name);
   w.string(agent_f::kEnv, h.env);
-  for (const TracerPayload& p : payloads) {
-    const auto mark = w.beginEmbedded(agent_f::kTracerPayloads);
-    encodeTracerPayload(p, out);
-    w.endEmbedded(mark);
-  }
+}
+
+void agentTail(ProtoWriter& w, const AgentPayloadHeader& h) {
   stringMap(w, agent_f::kTags, h.tags);
   w.string(agent_f::kAgentVersion, h.agent_version);
   w.doubleField(agent_f::kTargetTps, h.target_tps);
@@ -106,11 +105,37 @@ void encodeAgentPayload(const AgentPayloadHeader& h, const std::vector<TracerPay
   w.boolean(agent_f::kRareSamplerEnabled, h.rare_sampler_enabled);
 }
 
+}  // namespace
+
+void encodeAgentPayload(const AgentPayloadHeader& h, const std::vector<TracerPayload>& payloads,
+                        serializer::ByteBuffer& out) {
+  ProtoWriter w(out);
+  agentHead(w, h);
+  for (const TracerPayload& p : payloads) {
+    const auto mark = w.beginEmbedded(agent_f::kTracerPayloads);
+    encodeTracerPayload(p, out);
+    w.endEmbedded(mark);
+  }
+  agentTail(w, h);
+}
+
+void encodeAgentPayload(const AgentPayloadHeader& h, const std::vector<std::string>& encoded_payloads,
+                        serializer::ByteBuffer& out) {
+  ProtoWriter w(out);
+  agentHead(w, h);
+  for (const std::string& p : encoded_payloads) w.stringAlways(agent_f::kTracerPayloads, p);
+  agentTail(w, h);
+}
+
 size_t encodedTracerPayloadSize(const TracerPayload& payload) {
   serializer::ByteBuffer buf;
   encodeTracerPayload(payload, buf);
+  return embeddedSize(buf.size());
+}
+
+size_t embeddedSize(size_t encoded_size) {
   char prefix[16];
-  return ProtoWriter::lengthDelimitedPrefix(kTracerPayloadsField, buf.size(), prefix) + buf.size();
+  return ProtoWriter::lengthDelimitedPrefix(kTracerPayloadsField, encoded_size, prefix) + encoded_size;
 }
 
 }  // namespace ddsim::trace

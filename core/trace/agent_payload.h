@@ -43,9 +43,15 @@ void encodeSpan(const Span& span, serializer::ByteBuffer& out);
 void encodeTracerPayload(const TracerPayload& payload, serializer::ByteBuffer& out);
 void encodeAgentPayload(const AgentPayloadHeader& header, const std::vector<TracerPayload>& payloads,
                         serializer::ByteBuffer& out);
+// The same message from tracer payloads already encoded by encodeTracerPayload (the writer
+// encodes each once, when it is added).
+void encodeAgentPayload(const AgentPayloadHeader& header, const std::vector<std::string>& encoded_payloads,
+                        serializer::ByteBuffer& out);
 
 // The encoded size of one TracerPayload inside an AgentPayload (field key and length included):
 // what the writer adds to its buffered size (the agent estimates it from the chunks).
 size_t encodedTracerPayloadSize(const TracerPayload& payload);
+// The same from the size of an encodeTracerPayload output.
+size_t embeddedSize(size_t encoded_size);
 
 }  // namespace ddsim::trace

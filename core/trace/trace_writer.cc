@@ -10,7 +10,17 @@ TraceWriter::TraceWriter(TraceWriterOptions options, serializer::PayloadForwarde
       gzip_(serializer::makeCompressor(serializer::CompressorKind::kGzip, options_.gzip_level)) {}
 
 void TraceWriter::add(TracerPayload&& payload) {
-  const size_t size = encodedTracerPayloadSize(payload);
+  if (payload.chunks.empty()) {
+    // The agent ignores an empty tracer payload, but still reports its language.
+    std::lock_guard lock(mu_);
+    if (!payload.language_name.empty()) languages_.insert(payload.language_name);
+    return;
+  }
+  serializer::ByteBuffer encoded;
+  encodeTracerPayload(payload, encoded);
+  const size_t size = embeddedSize(encoded.size());
+  uint64_t spans = 0;
+  for (const TraceChunk& c : payload.chunks) spans += c.spans.size();
   std::lock_guard lock(mu_);
   if (!payload.language_name.empty()) languages_.insert(payload.language_name);
   // writer/trace.go addSpans: flush first when this payload would overflow the buffer.
@@ -18,9 +28,10 @@ void TraceWriter::add(TracerPayload&& payload) {
     ++counters_.flushes_by_size;
     flushLocked();
   }
-  if (payload.chunks.empty()) return;
   buffered_size_ += size;
-  buffered_.push_back(std::move(payload));
+  buffered_traces_ += payload.chunks.size();
+  buffered_spans_ += spans;
+  buffered_.push_back(encoded.toString());
 }
 
 void TraceWriter::tick(common::SteadyTime now) {
@@ -47,16 +58,15 @@ void TraceWriter::flush() {
 
 void TraceWriter::flushLocked() {
   if (buffered_.empty()) return;
-  std::vector<TracerPayload> payloads = std::move(buffered_);
+  std::vector<std::string> payloads = std::move(buffered_);
   buffered_.clear();
+  const uint64_t traces = buffered_traces_;
+  const uint64_t spans = buffered_spans_;
+  const size_t expected = buffered_size_ + 256;  // the header fields
   buffered_size_ = 0;
-  uint64_t traces = 0;
-  uint64_t spans = 0;
-  for (const TracerPayload& p : payloads) {
-    traces += p.chunks.size();
-    for (const TraceChunk& c : p.chunks) spans += c.spans.size();
-  }
-  serializer::ByteBuffer raw;
+  buffered_traces_ = 0;
+  buffered_spans_ = 0;
+  serializer::ByteBuffer raw(expected);
   encodeAgentPayload(options_.header, payloads, raw);
   serializer::ByteBuffer compressed(gzip_->compressBound(raw.size()));
   if (!gzip_->compress(raw.view(), &compressed).isOk()) {

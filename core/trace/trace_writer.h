@@ -73,8 +73,11 @@ class TraceWriter {
   serializer::PayloadForwarder* forwarder_;
   std::unique_ptr<serializer::Compressor> gzip_;
   mutable std::mutex mu_;
-  std::vector<TracerPayload> buffered_;
+  // Each tracer payload is encoded once, when added; a flush only frames them.
+  std::vector<std::string> buffered_;
   size_t buffered_size_ = 0;
+  uint64_t buffered_traces_ = 0;
+  uint64_t buffered_spans_ = 0;
   std::set<std::string> languages_;  // every tracer language seen (X-Datadog-Reported-Languages)
   bool started_ = false;
   common::SteadyTime next_flush_{};

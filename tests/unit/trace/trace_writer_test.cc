@@ -115,6 +115,21 @@ TEST(AgentPayloadEncoding, EveryFieldReadsBackWithLibprotobuf) {
   EXPECT_EQ(p.SerializeAsString().size(), out.size());
 }
 
+TEST(AgentPayloadEncoding, PreEncodedTracerPayloadsGiveTheSameBytes) {
+  AgentPayloadHeader h{"host-a", "prod", {{"k", "v"}}, "7.99.0", 10, 0.5, true};
+  const std::vector<TracerPayload> payloads = {tracerPayload(1, 2), tracerPayload(2, 200)};
+  std::vector<std::string> encoded;
+  for (const auto& p : payloads) {
+    serializer::ByteBuffer b;
+    encodeTracerPayload(p, b);
+    encoded.push_back(b.toString());
+  }
+  serializer::ByteBuffer direct, framed;
+  encodeAgentPayload(h, payloads, direct);
+  encodeAgentPayload(h, encoded, framed);
+  EXPECT_EQ(direct.toString(), framed.toString());
+}
+
 TEST(AgentPayloadEncoding, SizeEstimateIsTheEncodedTracerPayloadWithItsPrefix) {
   const TracerPayload tp = tracerPayload(7, 200);  // > 127 bytes: multi-byte length prefixes
   serializer::ByteBuffer one, two;
