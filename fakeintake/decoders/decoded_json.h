@@ -33,5 +33,6 @@ common::Result<DecodedSeries> seriesFromJson(const nlohmann::json& j);
 common::Result<DecodedSketch> sketchFromJson(const nlohmann::json& j);
 common::Result<DecodedCheckRun> checkRunFromJson(const nlohmann::json& j);
 common::Result<DecodedEvent> eventFromJson(const nlohmann::json& j);
+common::Result<DecodedAgentPayload> agentPayloadFromJson(const nlohmann::json& j);
 
 }  // namespace ddsim::fakeintake

@@ -7,6 +7,7 @@
 
 #include "core/serializer/compression.h"
 #include "core/trace/trace_writer.h"
+#include "fakeintake/client/fakeintake_client.h"
 #include "fakeintake/decoders/decoded_json.h"
 #include "fakeintake/decoders/decoder.h"
 #include "proto/trace.pb.h"
@@ -144,6 +145,38 @@ TEST(TraceDecoder, GarbageIsADecodeErrorSayingWhere) {
   auto d = decodeBody(RouteKind::kTraces, "application/x-protobuf", std::string("\x2a\x05\x0a\x03", 4), 1 << 20);
   ASSERT_FALSE(d.isOk());
   EXPECT_NE(d.status().message().find("AgentPayload"), std::string::npos) << d.status().message();
+}
+
+// Over HTTP: the raw route of the agent fakeintake's GetTraces (/fakeintake/payloads?endpoint=
+// /api/v0.2/traces, base64 bodies) and the JSON form, which the C++ client reads back.
+TEST(TraceDecoder, ServedRawAndAsJsonAndReadByTheClient) {
+  testing::TestServer s;
+  const std::string body = independentPayload().SerializeAsString();
+  auto r = s.post("/api/v0.2/traces", testing::gzipCompress(body), "gzip");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto c = FakeintakeClient::create(s.url());
+  ASSERT_TRUE(c.isOk());
+  auto raw = (*c)->payloads("/api/v0.2/traces", 0);
+  ASSERT_TRUE(raw.isOk()) << raw.status().message();
+  ASSERT_EQ(raw->size(), 1u);
+  EXPECT_EQ((*raw)[0].encoding, "gzip");
+  auto traces = (*c)->traces();
+  ASSERT_TRUE(traces.isOk()) << traces.status().message();
+  ASSERT_EQ(traces->size(), 1u);
+  const DecodedAgentPayload& a = (*traces)[0];
+  EXPECT_EQ(a.host_name, "host-b");
+  EXPECT_EQ(a.target_tps, 10);
+  ASSERT_EQ(a.spanCount(), 2u);
+  const DecodedSpan& sp = a.tracer_payloads[0].chunks[0].spans[1];
+  EXPECT_EQ(sp.trace_id, 0xFFFFFFFFFFFFFFFFULL);
+  EXPECT_EQ(sp.resource, "SELECT 1");
+  EXPECT_EQ(sp.error, 1);
+  EXPECT_EQ(sp.meta.at("http.method"), "GET");
+  EXPECT_EQ(sp.metrics.at("_sampling_priority_v1"), 2);
+  EXPECT_EQ(a.tracer_payloads[0].chunks[0].tags.at("_dd.p.dm"), "-4");
+  // Asked again: nothing new, the cache answers.
+  EXPECT_EQ((*c)->traces()->size(), 1u);
 }
 
 datadog::trace::Span* s0(datadog::trace::AgentPayload& p) {
