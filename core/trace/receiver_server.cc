@@ -164,6 +164,11 @@ void ReceiverServer::stop() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
+void ReceiverServer::setRates(std::map<std::string, double> rates, std::string version) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->receiver) impl_->receiver->setRates(std::move(rates), std::move(version));
+}
+
 common::TelemetrySnapshot ReceiverServer::telemetry() const {
   const Impl& im = *impl_;
   std::lock_guard lock(im.mu);

@@ -6,6 +6,7 @@
 // agent's DogStatsD-over-HTTP proxy routes, relayed to the DogStatsD UDP listener.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,8 @@ class ReceiverServer {
   // trace.receiver.* counters: payloads accepted (also by endpoint, "v0.4"/"v0.5") and refused by reason, traces and spans received,
   // traces and spans by service (the root span's service for traces), traces dropped by reason.
   common::TelemetrySnapshot telemetry() const;
+  // The rates by service the trace answers carry from now on (TraceReceiver::setRates).
+  void setRates(std::map<std::string, double> rates, std::string version);
 
  private:
   struct Impl;

@@ -59,7 +59,14 @@ SampleDecision decideSampling(const TraceChunk& chunk) {
   return SampleDecision::kKeep;
 }
 
-TraceProcessor::TraceProcessor(common::Clock& clock, Output out) : clock_(&clock), out_(std::move(out)) {}
+TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env)
+    : clock_(&clock), out_(std::move(out)), priority_(target_tps, std::move(agent_env)) {}
+
+std::map<std::string, double> TraceProcessor::rates(uint64_t* version) const {
+  std::lock_guard lock(mu_);
+  if (version) *version = priority_.ratesVersion();
+  return priority_.ratesByService();
+}
 
 void TraceProcessor::process(ReceivedPayload&& payload) {
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -85,6 +92,14 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       for (Span& s : chunk.spans) truncateSpan(s);
       if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
       if (tp.env.empty()) tp.env = chunkEnv(chunk, chunk.spans[root]);
+      // The priority sampler counts the tracer's automatic decisions for the rates it feeds
+      // back; its keep/drop is decideSampling's priority > 0.
+      if (chunk.priority != kPriorityNone) {
+        const double weight = payload.traces.empty() ? 0.0
+                                                     : static_cast<double>(payload.client_dropped_p0_traces) /
+                                                           static_cast<double>(payload.traces.size());
+        priority_.sample(now / 1'000'000'000, chunk, root, tp.env, weight);
+      }
       const SampleDecision d = decideSampling(chunk);
       if (d != SampleDecision::kKeep) {
         ++counters_.traces_sampled_out[std::string(sampleDecisionName(d))];

@@ -14,6 +14,7 @@
 #include "core/common/counters.h"
 #include "core/trace/agent_payload.h"
 #include "core/trace/normalizer.h"
+#include "core/trace/priority_sampler.h"
 #include "core/trace/receiver.h"
 
 namespace ddsim::trace {
@@ -46,12 +47,16 @@ struct ProcessorCounters {
 class TraceProcessor {
  public:
   using Output = std::function<void(TracerPayload&&)>;
-  // `clock` must outlive the processor.
-  TraceProcessor(common::Clock& clock, Output out);
+  // `clock` must outlive the processor. `target_tps`: apm_config.max_traces_per_second (10);
+  // `agent_env`: the agent's default env ("none").
+  TraceProcessor(common::Clock& clock, Output out, double target_tps = 10, std::string agent_env = "none");
 
   void process(ReceivedPayload&& payload);
 
   ProcessorCounters counters() const;
+  // The priority sampler's rates by service for the receiver's answers, and their version
+  // (changes whenever the rates do).
+  std::map<std::string, double> rates(uint64_t* version) const;
   // trace.processor.* counters for the telemetry snapshot.
   common::TelemetrySnapshot telemetry() const;
 
@@ -59,6 +64,7 @@ class TraceProcessor {
   common::Clock* clock_;
   Output out_;
   mutable std::mutex mu_;
+  PrioritySampler priority_;
   ProcessorCounters counters_;
 };
 

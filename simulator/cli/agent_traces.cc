@@ -52,6 +52,16 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   return t;
 }
 
+void AgentTraces::tick(common::SteadyTime now) {
+  writer_->tick(now);
+  uint64_t version = 0;
+  auto rates = processor_->rates(&version);
+  if (version != rates_version_) {
+    rates_version_ = version;
+    server_->setRates(std::move(rates), std::to_string(version));
+  }
+}
+
 void AgentTraces::stop() {
   server_->stop();
   writer_->flush();

@@ -28,8 +28,9 @@ class AgentTraces {
                                                             serializer::PayloadForwarder& forwarder,
                                                             common::Clock& clock);
 
-  // The writer's periodic flush.
-  void tick(common::SteadyTime now) { writer_->tick(now); }
+  // The writer's periodic flush, and the priority sampler's new rates into the receiver's
+  // answers (the agent publishes them when its buckets turn, every 5 s at most).
+  void tick(common::SteadyTime now);
   // Stops the receiver (answers in flight finish), then flushes what the writer holds.
   void stop();
 
@@ -43,6 +44,7 @@ class AgentTraces {
   std::unique_ptr<trace::TraceWriter> writer_;
   std::unique_ptr<trace::TraceProcessor> processor_;
   std::unique_ptr<trace::ReceiverServer> server_;
+  uint64_t rates_version_ = 0;
 };
 
 }  // namespace ddsim::cli

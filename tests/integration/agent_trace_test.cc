@@ -180,6 +180,35 @@ TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   EXPECT_EQ(db->priority, -128);                    // no decision, sent as is
 }
 
+// The priority sampler's rates come back in the answers (docs/trace-agent.md §7.2): after the
+// first automatically kept chunk, the default rate "service:,env:" is published, with a rates
+// version that lets a tracer that has it get "{}".
+TEST_F(AgentTraceTest, RateByServiceIsFedBackFromThePrioritySampler) {
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  trace::Traces kept = webTraces(40);
+  for (auto& t : kept) t[0].metrics["_sampling_priority_v1"] = 1;
+  auto r = cli.Put("/v0.4/traces", trace::testing::packV04(kept), "application/msgpack");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  nlohmann::json answer;
+  std::string version;
+  const std::string empty = trace::testing::packV04({});
+  EXPECT_TRUE(testing::pollUntil([&] {
+    auto e = cli.Put("/v0.4/traces", {{"Datadog-Rates-Payload-Version", "0"}}, empty, "application/msgpack");
+    if (!e || e->status != 200) return false;
+    answer = nlohmann::json::parse(e->body);
+    version = e->get_header_value("Datadog-Rates-Payload-Version");
+    return answer["rate_by_service"].contains("service:,env:");
+  })) << answer.dump();
+  EXPECT_EQ(answer["rate_by_service"]["service:,env:"], 1.0);
+  ASSERT_FALSE(version.empty());
+  auto same = cli.Put("/v0.4/traces", {{"Datadog-Rates-Payload-Version", version}}, empty, "application/msgpack");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->body, "{}");
+  stopAgent();
+}
+
 // The real Node.js tracer (npm dd-trace, scripts/install-test-clients.sh) over each protocol:
 // four traces of five spans (tags, an error, manual keep and drop), all accepted and counted,
 // and its health metrics relayed to DogStatsD by the /dogstatsd/v2/proxy route.
