@@ -32,11 +32,15 @@ std::string serviceKey(const std::string& service, const std::string& env) {
   return "service:" + service + ",env:" + env;
 }
 
-// prioritysampler.go weightRoot: 1 / the root's client _sample_rate when it is in (0, 1].
+// A root's rate metric when it is in (0, 1], else 1.
+double rateMetric(const Span& root, const char* key) {
+  auto it = root.metrics.find(key);
+  return it == root.metrics.end() || it->second <= 0 || it->second > 1 ? 1.0 : it->second;
+}
+
+// weightRoot: 1 / (the client's _sample_rate x the legacy pre-sampler's _dd1.sr.rapre).
 float weightRoot(const Span& root) {
-  auto it = root.metrics.find("_sample_rate");
-  if (it == root.metrics.end() || it->second <= 0 || it->second > 1) return 1;
-  return static_cast<float>(1.0 / it->second);
+  return static_cast<float>(1.0 / (rateMetric(root, "_sample_rate") * rateMetric(root, "_dd1.sr.rapre")));
 }
 
 }  // namespace

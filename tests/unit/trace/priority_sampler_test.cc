@@ -101,20 +101,23 @@ TEST(PrioritySampler, RatesByServiceAreWhatTheReceiverAnswers) {
 // Tracers that drop P0 chunks themselves report them; each kept chunk then weighs for them too,
 // and a root's client _sample_rate weighs 1/rate (prioritysampler.go countSignature, weightRoot).
 TEST(PrioritySampler, ClientDroppedP0sAndClientRatesWeighTheCount) {
-  PrioritySampler plain(10, "none"), weighted(10, "none"), client_rate(10, "none");
+  PrioritySampler plain(10, "none"), weighted(10, "none"), client_rate(10, "none"), both_rates(10, "none");
   for (int i = 0; i < 50; ++i) {
-    TraceChunk a = chunk(1, "web"), b = chunk(1, "web"), c = chunk(1, "web", 0.25);
+    TraceChunk a = chunk(1, "web"), b = chunk(1, "web"), c = chunk(1, "web", 0.25), d = chunk(1, "web", 0.5);
+    d.spans[0].metrics["_dd1.sr.rapre"] = 0.5;
     plain.sample(1'700'000'000, a, 0, "prod", 0);
     weighted.sample(1'700'000'000, b, 0, "prod", 3);
     client_rate.sample(1'700'000'000, c, 0, "prod", 0);
+    both_rates.sample(1'700'000'000, d, 0, "prod", 0);
   }
-  for (PrioritySampler* p : {&plain, &weighted, &client_rate}) {
+  for (PrioritySampler* p : {&plain, &weighted, &client_rate, &both_rates}) {
     TraceChunk c = chunk(1, "web");
     p->sample(1'700'000'005, c, 0, "prod", 0);
   }
   EXPECT_DOUBLE_EQ(plain.ratesByService().at("service:web,env:prod"), 1.0);       // 10 TPS seen
   EXPECT_DOUBLE_EQ(weighted.ratesByService().at("service:web,env:prod"), 0.25);   // 40 TPS seen
   EXPECT_DOUBLE_EQ(client_rate.ratesByService().at("service:web,env:prod"), 0.25);
+  EXPECT_DOUBLE_EQ(both_rates.ratesByService().at("service:web,env:prod"), 0.25);  // 1 / (0.5 x 0.5)
 }
 
 }  // namespace
