@@ -38,12 +38,11 @@ double rateMetric(const Span& root, const char* key) {
   return it == root.metrics.end() || it->second <= 0 || it->second > 1 ? 1.0 : it->second;
 }
 
-// weightRoot: 1 / (the client's _sample_rate x the legacy pre-sampler's _dd1.sr.rapre).
-float weightRoot(const Span& root) {
+}  // namespace
+
+float rootWeight(const Span& root) {
   return static_cast<float>(1.0 / (rateMetric(root, "_sample_rate") * rateMetric(root, "_dd1.sr.rapre")));
 }
-
-}  // namespace
 
 double tpsPerSignature(double target_tps, std::vector<double> seen_tps) {
   std::sort(seen_tps.begin(), seen_tps.end());
@@ -123,7 +122,7 @@ bool PrioritySampler::sample(int64_t now_s, TraceChunk& chunk, size_t root_index
   const std::string env = tracer_env.empty() ? agent_env_ : tracer_env;
   const std::string sig = serviceKey(root.service, env);
   catalog_.emplace(sig, std::make_pair(root.service, env));
-  if (core_.countWeighted(now_s, sig, weightRoot(root) + static_cast<float>(client_dropped_p0_weight))) {
+  if (core_.countWeighted(now_s, sig, rootWeight(root) + static_cast<float>(client_dropped_p0_weight))) {
     auto rates = ratesByService();
     if (rates != published_) {
       published_ = std::move(rates);

@@ -37,6 +37,7 @@ class CoreSampler {
   const std::map<std::string, double>& rates() const { return rates_; }
   double extraRate() const { return extra_rate_; }
   double targetTps() const { return target_tps_; }
+  size_t signatures() const { return seen_.size(); }
 
  private:
   using Buckets = std::array<float, kBuckets>;
@@ -50,6 +51,10 @@ class CoreSampler {
   std::map<std::string, double> rates_;
   double lowest_rate_ = 0;
 };
+
+// How many chunks a root stands for: 1 / (its client _sample_rate x the legacy pre-sampler
+// _dd1.sr.rapre), each 1 when absent or outside (0, 1] (sampler/metrics.go weightRoot).
+float rootWeight(const Span& root);
 
 // The TPS each signature gets: the target spread evenly, where signatures below their share
 // leave the rest to the others (coresampler.go computeTPSPerSig).

@@ -12,6 +12,8 @@ std::string_view sampleDecisionName(SampleDecision d) {
     case SampleDecision::kKeep: return "kept";
     case SampleDecision::kDropUserReject: return "user_reject";
     case SampleDecision::kDropPriority: return "priority_sampler";
+    case SampleDecision::kDropErrors: return "error_sampler";
+    case SampleDecision::kDropNoPriority: return "no_priority_sampler";
   }
   return "unknown";
 }
@@ -44,28 +46,31 @@ std::string chunkEnv(const TraceChunk& chunk, const Span& root) {
 
 }  // namespace
 
-SampleDecision decideSampling(const TraceChunk& chunk) {
+SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const std::string& env, double p0_weight,
+                           Samplers& samplers) {
   const bool has_priority = chunk.priority != kPriorityNone;
   // agent.go sample: a negative priority is dropped before any sampler runs.
   if (has_priority && chunk.priority < 0) return SampleDecision::kDropUserReject;
+  const bool error = containsError(chunk.spans);
   if (has_priority) {
-    // samplePriorityTrace: the priority sampler keeps what the tracer kept (priority > 0).
-    if (chunk.priority > 0) return SampleDecision::kKeep;
-    // Then the error sampler for traces with an error (kept: no TPS budget yet); else the rare
-    // sampler, off by default (apm_config.enable_rare_sampler) and not built.
-    return containsError(chunk.spans) ? SampleDecision::kKeep : SampleDecision::kDropPriority;
+    // samplePriorityTrace: the priority sampler, then the error sampler for errors; else the
+    // rare sampler (not built, off by default).
+    if (samplers.priority.sample(now_s, chunk, root, env, p0_weight)) return SampleDecision::kKeep;
+    if (error) return samplers.errors.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropErrors;
+    return SampleDecision::kDropPriority;
   }
-  // sampleNoPriorityTrace: error sampler or no-priority sampler, both keeping below their TPS.
-  return SampleDecision::kKeep;
+  // sampleNoPriorityTrace.
+  if (error) return samplers.errors.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropErrors;
+  return samplers.no_priority.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropNoPriority;
 }
 
 TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env)
-    : clock_(&clock), out_(std::move(out)), priority_(target_tps, std::move(agent_env)) {}
+    : clock_(&clock), out_(std::move(out)), samplers_(target_tps, target_tps, std::move(agent_env)) {}
 
 std::map<std::string, double> TraceProcessor::rates(uint64_t* version) const {
   std::lock_guard lock(mu_);
-  if (version) *version = priority_.ratesVersion();
-  return priority_.ratesByService();
+  if (version) *version = samplers_.priority.ratesVersion();
+  return samplers_.priority.ratesByService();
 }
 
 void TraceProcessor::process(ReceivedPayload&& payload) {
@@ -92,15 +97,9 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       for (Span& s : chunk.spans) truncateSpan(s);
       if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
       if (tp.env.empty()) tp.env = chunkEnv(chunk, chunk.spans[root]);
-      // The priority sampler counts the tracer's automatic decisions for the rates it feeds
-      // back; its keep/drop is decideSampling's priority > 0.
-      if (chunk.priority != kPriorityNone) {
-        const double weight = payload.traces.empty() ? 0.0
-                                                     : static_cast<double>(payload.client_dropped_p0_traces) /
-                                                           static_cast<double>(payload.traces.size());
-        priority_.sample(now / 1'000'000'000, chunk, root, tp.env, weight);
-      }
-      const SampleDecision d = decideSampling(chunk);
+      const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
+                               static_cast<double>(payload.traces.size());
+      const SampleDecision d = runSamplers(now / 1'000'000'000, chunk, root, tp.env, p0_weight, samplers_);
       if (d != SampleDecision::kKeep) {
         ++counters_.traces_sampled_out[std::string(sampleDecisionName(d))];
         continue;

@@ -9,12 +9,14 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "core/common/clock.h"
 #include "core/common/counters.h"
 #include "core/trace/agent_payload.h"
 #include "core/trace/normalizer.h"
 #include "core/trace/priority_sampler.h"
+#include "core/trace/score_sampler.h"
 #include "core/trace/receiver.h"
 
 namespace ddsim::trace {
@@ -24,15 +26,28 @@ enum class SampleDecision {
   kKeep,
   kDropUserReject,  // priority < 0: the tracer (a user rule) rejected it; no sampler runs
   kDropPriority,    // priority 0 without an error: the priority sampler keeps only priority > 0
+  kDropErrors,      // a trace with an error over the error sampler's budget
+  kDropNoPriority,  // a trace without priority over the no-priority sampler's budget
 };
 std::string_view sampleDecisionName(SampleDecision d);
 
-// The sampling decision for one chunk. Built: the branch structure of agent.go (negative
-// priority dropped first; with a priority, the priority sampler keeps priority > 0, errors go to
-// the error sampler; without a priority, errors go to the error sampler and the rest to the
-// no-priority sampler). Not built: the samplers' TPS budgets and the rare sampler — the error and
-// no-priority samplers keep everything, as the agent's do below their target TPS.
-SampleDecision decideSampling(const TraceChunk& chunk);
+// The agent's samplers (apm_config.max_traces_per_second and errors_per_second, 10 and 10).
+struct Samplers {
+  explicit Samplers(double target_tps = 10, double error_tps = 10, std::string agent_env = "none")
+      : priority(target_tps, std::move(agent_env)), errors(error_tps, "_dd.errors_sr"),
+        no_priority(target_tps, "_dd.no_p_sr") {}
+  PrioritySampler priority;
+  ScoreSampler errors;
+  ScoreSampler no_priority;
+};
+
+// The sampling decision for one chunk, as agent.go sample/runSamplers take it: a negative
+// priority is dropped first; with a priority, the priority sampler (which also counts for the
+// rates), then the error sampler for a trace with an error; without a priority, the error
+// sampler or the no-priority sampler. `env` is the tracer payload's; `p0_weight` the payload's
+// client-dropped P0 traces per chunk. Not built: the rare sampler (off by default in the agent).
+SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const std::string& env, double p0_weight,
+                           Samplers& samplers);
 
 struct ProcessorCounters {
   uint64_t traces_in = 0;
@@ -64,7 +79,7 @@ class TraceProcessor {
   common::Clock* clock_;
   Output out_;
   mutable std::mutex mu_;
-  PrioritySampler priority_;
+  Samplers samplers_;
   ProcessorCounters counters_;
 };
 

@@ -21,7 +21,7 @@ TraceChunk chunkOf(int32_t priority, bool error) {
   return c;
 }
 
-// agent.go sample + runSamplers, below the samplers' TPS budgets.
+// agent.go sample + runSamplers, below the samplers' TPS budgets (fresh samplers: every rate 1).
 TEST(SampleDecisionTable, FollowsTheAgentsBranches) {
   struct Row {
     int32_t priority;
@@ -33,15 +33,17 @@ TEST(SampleDecisionTable, FollowsTheAgentsBranches) {
       {-1, false, SampleDecision::kDropUserReject, "sample: priority < 0 returns before the samplers"},
       {-1, true, SampleDecision::kDropUserReject, "an error does not save a user reject"},
       {0, false, SampleDecision::kDropPriority, "priority sampler keeps only > 0; rare sampler off"},
-      {0, true, SampleDecision::kKeep, "samplePriorityTrace: error sampler"},
+      {0, true, SampleDecision::kKeep, "samplePriorityTrace: error sampler, under its budget"},
       {1, false, SampleDecision::kKeep, "priority sampler: auto keep"},
       {2, false, SampleDecision::kKeep, "priority sampler: user keep"},
-      {kPriorityNone, false, SampleDecision::kKeep, "sampleNoPriorityTrace: no-priority sampler"},
-      {kPriorityNone, true, SampleDecision::kKeep, "sampleNoPriorityTrace: error sampler"},
+      {kPriorityNone, false, SampleDecision::kKeep, "sampleNoPriorityTrace: no-priority sampler, under its budget"},
+      {kPriorityNone, true, SampleDecision::kKeep, "sampleNoPriorityTrace: error sampler, under its budget"},
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(r.why);
-    EXPECT_EQ(decideSampling(chunkOf(r.priority, r.error)), r.want);
+    Samplers samplers;
+    TraceChunk c = chunkOf(r.priority, r.error);
+    EXPECT_EQ(runSamplers(1'700'000'000, c, 0, "prod", 0, samplers), r.want);
   }
 }
 
