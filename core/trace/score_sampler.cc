@@ -50,7 +50,11 @@ uint32_t traceSignature(const Trace& spans, const Span& root, const std::string&
 bool sampleByRate(uint64_t trace_id, double rate) {
   constexpr uint64_t kKnuthFactor = 1111111111111111111ULL;
   if (rate >= 1) return true;
-  return trace_id * kKnuthFactor < static_cast<uint64_t>(rate * static_cast<double>(std::numeric_limits<uint64_t>::max()));
+  if (!(rate > 0)) return false;  // also NaN
+  const double bound = rate * static_cast<double>(std::numeric_limits<uint64_t>::max());
+  // A rate just under 1 rounds to 2^64, which no uint64 holds: every id is below it.
+  if (bound >= 18446744073709551616.0) return true;
+  return trace_id * kKnuthFactor < static_cast<uint64_t>(bound);
 }
 
 ScoreSampler::ScoreSampler(double target_tps, std::string rate_key)

@@ -34,6 +34,7 @@ TEST(TraceSignature, DependsOnWhatTheAgentHashesOnly) {
 TEST(SampleByRate, KeepsTheShareOfTraceIdsTheRateSays) {
   EXPECT_TRUE(sampleByRate(12345, 1));
   EXPECT_FALSE(sampleByRate(12345, 0));
+  EXPECT_TRUE(sampleByRate(0xFFFFFFFFFFFFFFFFULL, 0.99999999999999999));  // rounds to 2^64: no overflow
   int kept = 0;
   for (uint64_t id = 1; id <= 100000; ++id) kept += sampleByRate(id * 0x9E3779B97F4A7C15ULL, 0.25) ? 1 : 0;
   EXPECT_NEAR(kept / 100000.0, 0.25, 0.01);
