@@ -52,8 +52,7 @@ bool sampleByRate(uint64_t trace_id, double rate) {
   if (rate >= 1) return true;
   if (!(rate > 0)) return false;  // also NaN
   const double bound = rate * static_cast<double>(std::numeric_limits<uint64_t>::max());
-  // A rate just under 1 rounds to 2^64, which no uint64 holds: every id is below it.
-  if (bound >= 18446744073709551616.0) return true;
+  if (bound >= 18446744073709551616.0) return true;  // defensive: 2^64 is no uint64
   return trace_id * kKnuthFactor < static_cast<uint64_t>(bound);
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tests/support/trace_payloads.h"
 
 namespace ddsim::trace {
@@ -34,7 +36,8 @@ TEST(TraceSignature, DependsOnWhatTheAgentHashesOnly) {
 TEST(SampleByRate, KeepsTheShareOfTraceIdsTheRateSays) {
   EXPECT_TRUE(sampleByRate(12345, 1));
   EXPECT_FALSE(sampleByRate(12345, 0));
-  EXPECT_TRUE(sampleByRate(0xFFFFFFFFFFFFFFFFULL, 0.99999999999999999));  // rounds to 2^64: no overflow
+  EXPECT_FALSE(sampleByRate(1, std::nextafter(0.0, 1.0)));  // the smallest rate keeps almost nothing
+  EXPECT_TRUE(sampleByRate(1, std::nextafter(1.0, 0.0)));   // the largest rate below 1: bound 2^64 - 2048
   int kept = 0;
   for (uint64_t id = 1; id <= 100000; ++id) kept += sampleByRate(id * 0x9E3779B97F4A7C15ULL, 0.25) ? 1 : 0;
   EXPECT_NEAR(kept / 100000.0, 0.25, 0.01);
