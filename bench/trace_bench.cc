@@ -4,6 +4,11 @@
 //   BM_Trace_DecodeV04/spans:N            decodeV04 of one body of 100 traces x N spans
 //   BM_Trace_DecodeV05/spans:N            decodeV05 of the same traces (string table)
 //   BM_Trace_DecodeNormalizeV04/spans:N   decodeV04, then normalizeTrace + truncateSpan
+//   BM_Trace_ProcessV04/spans:N           decodeV04, then TraceProcessor::process (normalize,
+//                                         chunk attributes, truncate, top-level, sampling decision)
+//   BM_Trace_WriteAgentPayload/spans:N    TraceWriter add + flush of the processed tracer payload:
+//                                         protobuf encoding + gzip level 1 (bytes/s = encoded bytes)
+//   BM_Trace_GzipOnly/spans:N             the floor: gzip level 1 of the same encoded bytes
 //
 // Spans look like a tracer's: 4 meta tags, 2 metrics, ids and times that vary. Counters:
 // items/s = spans, bytes/s = body bytes, body_bytes.
@@ -12,8 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "core/common/clock.h"
+#include "core/serializer/compression.h"
 #include "core/trace/msgpack_decoder.h"
 #include "core/trace/normalizer.h"
+#include "core/trace/trace_processor.h"
+#include "core/trace/trace_writer.h"
 #include "tests/support/trace_payloads.h"
 
 namespace ddsim::trace {
@@ -83,9 +92,88 @@ void BM_Trace_DecodeNormalizeV04(benchmark::State& state) {
   runDecode(state, packV04(makeTraces(static_cast<size_t>(state.range(0)))), decodeV04, true);
 }
 
+// The processed tracer payload of one body (what the writer receives).
+TracerPayload processed(size_t spans_per_trace) {
+  common::ManualClock clock;
+  TracerPayload out;
+  TraceProcessor p(clock, [&out](TracerPayload&& tp) { out = std::move(tp); });
+  ReceivedPayload r;
+  r.lang = "go";
+  r.traces = makeTraces(spans_per_trace);
+  p.process(std::move(r));
+  return out;
+}
+
+class NullForwarder final : public serializer::PayloadForwarder {
+ public:
+  common::Status submit(serializer::Submission&& s) override {
+    bytes += s.payloads.empty() ? 0 : s.payloads[0]->bytes.size();
+    return common::Status();
+  }
+  size_t bytes = 0;
+};
+
+void BM_Trace_ProcessV04(benchmark::State& state) {
+  const std::string body = packV04(makeTraces(static_cast<size_t>(state.range(0))));
+  common::ManualClock clock;
+  size_t kept = 0;
+  TraceProcessor p(clock, [&kept](TracerPayload&& tp) { kept += tp.chunks.size(); });
+  for (auto _ : state) {
+    common::Result<Traces> traces = decodeV04(body);
+    if (!traces.isOk()) {
+      state.SkipWithError(traces.status().message().c_str());
+      return;
+    }
+    ReceivedPayload r;
+    r.lang = "go";
+    r.traces = std::move(traces).value();
+    p.process(std::move(r));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kTraces) * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+  state.counters["kept_ratio"] = static_cast<double>(kept) / static_cast<double>(state.iterations() * kTraces);
+}
+
+void BM_Trace_WriteAgentPayload(benchmark::State& state) {
+  const TracerPayload tp = processed(static_cast<size_t>(state.range(0)));
+  NullForwarder fwd;
+  TraceWriter w({}, fwd);
+  for (auto _ : state) {
+    TracerPayload copy = tp;
+    w.add(std::move(copy));
+    w.flush();
+  }
+  const auto c = w.counters();
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kTraces) * state.range(0));
+  state.SetBytesProcessed(static_cast<int64_t>(c.bytes_uncompressed));
+  state.counters["payloads"] = static_cast<double>(c.payloads);
+  state.counters["ratio"] = static_cast<double>(c.bytes_uncompressed) / static_cast<double>(c.bytes);
+}
+
+void BM_Trace_GzipOnly(benchmark::State& state) {
+  serializer::ByteBuffer raw;
+  encodeAgentPayload({}, {processed(static_cast<size_t>(state.range(0)))}, raw);
+  auto gzip = serializer::makeCompressor(serializer::CompressorKind::kGzip, 1);
+  serializer::ByteBuffer out;
+  for (auto _ : state) {
+    out.clear();
+    if (!gzip->compress(raw.view(), &out).isOk()) {
+      state.SkipWithError("gzip failed");
+      return;
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kTraces) * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(raw.size()));
+  state.counters["ratio"] = static_cast<double>(raw.size()) / static_cast<double>(out.size());
+}
+
 BENCHMARK(BM_Trace_DecodeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeV05)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeNormalizeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_ProcessV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_WriteAgentPayload)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_GzipOnly)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 
 }  // namespace
 }  // namespace ddsim::trace

@@ -12,7 +12,7 @@
 namespace ddsim::forwarder {
 
 // The agent's transaction kinds (transaction.Kind); only used for routing decisions and telemetry.
-enum class TransactionKind { kSeries, kSketches, kServiceChecks, kEvents, kCheckRuns, kMetadata, kProcess };
+enum class TransactionKind { kSeries, kSketches, kServiceChecks, kEvents, kCheckRuns, kMetadata, kProcess, kTraces };
 
 struct Transaction {
   uint64_t id = 0;             // creation sequence; the tie-breaker that makes ordering total

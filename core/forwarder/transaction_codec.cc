@@ -229,7 +229,7 @@ common::Result<TransactionCodec::Decoded> TransactionCodec::decode(std::string_v
     payload->uncompressed_size = static_cast<size_t>(r.u64());
     payload->bytes = std::string(r.longStr());
     if (!r.ok()) return common::dataLoss("retry file record " + std::to_string(i) + " is truncated");
-    if (priority > 1 || kind > static_cast<uint8_t>(TransactionKind::kProcess)) {
+    if (priority > 1 || kind > static_cast<uint8_t>(TransactionKind::kTraces)) {
       return common::dataLoss("retry file record " + std::to_string(i) + " has an invalid priority or kind");
     }
     auto restored_route = restoreApiKeys(route);

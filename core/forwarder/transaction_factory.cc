@@ -16,6 +16,8 @@ common::Result<RouteInfo> routeFor(serializer::Endpoint endpoint, bool legacy_or
     case Endpoint::kOrchestrator:
     case Endpoint::kOrchestratorLegacy:
     case Endpoint::kOrchestratorManifest: return RouteInfo{info.route, info.name, TransactionKind::kProcess, true};
+    case Endpoint::kTraces:
+    case Endpoint::kStats: return RouteInfo{info.route, info.name, TransactionKind::kTraces, false};
     case Endpoint::kValidate: break;
   }
   return common::invalidArgument("endpoint '" + std::string(info.route) + "' is not a submission endpoint");

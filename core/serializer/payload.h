@@ -34,6 +34,8 @@ enum class Endpoint {
   kOrchestratorLegacy,    // /api/v1/orchestrator
   kOrchestratorManifest,  // /api/v2/orchmanif
   kValidate,              // /api/v1/validate (GET)
+  kTraces,                // /api/v0.2/traces (the trace writer, docs/trace-agent.md §6.1)
+  kStats,                 // /api/v0.2/stats (the trace agent's stats writer)
 };
 
 struct EndpointInfo {
@@ -53,6 +55,8 @@ constexpr EndpointInfo endpointInfo(Endpoint e) {
     case Endpoint::kOrchestratorLegacy: return {"/api/v1/orchestrator", "orchestrator"};
     case Endpoint::kOrchestratorManifest: return {"/api/v2/orchmanif", "orchmanifest"};
     case Endpoint::kValidate: return {"/api/v1/validate", "validate_v1"};
+    case Endpoint::kTraces: return {"/api/v0.2/traces", "traces_v02"};
+    case Endpoint::kStats: return {"/api/v0.2/stats", "stats_v02"};
   }
   return {"/", "unknown"};
 }

@@ -64,7 +64,10 @@ struct ReceiverServer::Impl {
   void makeReceiver(int bound_port) {
     ReceiverOptions ro = options.receiver;
     ro.receiver_port = bound_port;
-    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) { count(p); });
+    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) {
+      count(p);
+      if (options.forward) options.forward(std::move(p));
+    });
   }
 
   // Called by the receiver under mu, after a payload was accepted.
@@ -159,6 +162,11 @@ void ReceiverServer::stop() {
   if (!impl_) return;
   impl_->server.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void ReceiverServer::setRates(std::map<std::string, double> rates, std::string version) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->receiver) impl_->receiver->setRates(std::move(rates), std::move(version));
 }
 
 common::TelemetrySnapshot ReceiverServer::telemetry() const {

@@ -5,6 +5,8 @@
 // Thread-safe: requests are answered by a small bound pool, one decode at a time. Also the
 // agent's DogStatsD-over-HTTP proxy routes, relayed to the DogStatsD UDP listener.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,6 +27,9 @@ struct ReceiverServerOptions {
   // 0: DogStatsD is off and they answer 405, as the agent does.
   int dogstatsd_port = 0;
   size_t dogstatsd_buffer_size = 8192;
+  // Where accepted payloads go after they are counted (the trace processor); called on the
+  // answering thread, one payload at a time, before the answer is sent. Empty: discarded.
+  TraceReceiver::Sink forward;
 };
 
 class ReceiverServer {
@@ -45,6 +50,8 @@ class ReceiverServer {
   // trace.receiver.* counters: payloads accepted (also by endpoint, "v0.4"/"v0.5") and refused by reason, traces and spans received,
   // traces and spans by service (the root span's service for traces), traces dropped by reason.
   common::TelemetrySnapshot telemetry() const;
+  // The rates by service the trace answers carry from now on (TraceReceiver::setRates).
+  void setRates(std::map<std::string, double> rates, std::string version);
 
  private:
   struct Impl;

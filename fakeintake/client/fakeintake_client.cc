@@ -19,6 +19,7 @@ using nlohmann::json;
 namespace {
 constexpr const char* kSketchRoute = "/api/beta/sketches";
 constexpr const char* kCheckRunRoute = "/api/v1/check_run";
+constexpr const char* kTraceRoute = "/api/v0.2/traces";
 constexpr const char* kEventRoute = "/intake/";
 
 Status protocolError(const std::string& what) {
@@ -65,6 +66,7 @@ void FakeintakeClient::resetCaches() {
   sketches_.clear();
   check_runs_.clear();
   events_.clear();
+  traces_.clear();
 }
 
 Result<FakeintakeClient::Response> FakeintakeClient::request(const std::string& method,
@@ -193,6 +195,11 @@ Result<std::vector<DecodedSketch>> FakeintakeClient::sketches(const std::string&
     if (name.empty() || k.metric == name) out.push_back(k);
   }
   return out;
+}
+
+Result<std::vector<DecodedAgentPayload>> FakeintakeClient::traces() {
+  if (auto s = refresh(kTraceRoute, traces_, &agentPayloadFromJson); !s.isOk()) return s;
+  return traces_;
 }
 
 Result<std::map<std::string, RouteStatInfo>> FakeintakeClient::routeStats() {

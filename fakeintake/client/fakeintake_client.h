@@ -81,6 +81,9 @@ class FakeintakeClient {
   common::Result<std::vector<DecodedCheckRun>> checkRuns(const std::string& name = "");
   common::Result<std::vector<DecodedEvent>> events(const std::string& source = "");
   common::Result<std::vector<DecodedSketch>> sketches(const std::string& name = "");
+  // /api/v0.2/traces: every AgentPayload received, in arrival order (the agent fakeintake
+  // client's GetTraces).
+  common::Result<std::vector<DecodedAgentPayload>> traces();
   common::Result<std::map<std::string, RouteStatInfo>> routeStats();
   // Raw payloads of a route after `cursor` (0 = all); `next_cursor` gets the cursor to pass
   // next time.
@@ -128,6 +131,7 @@ class FakeintakeClient {
   std::vector<DecodedSketch> sketches_;
   std::vector<DecodedCheckRun> check_runs_;
   std::vector<DecodedEvent> events_;
+  std::vector<DecodedAgentPayload> traces_;
 };
 
 }  // namespace ddsim::fakeintake

@@ -14,6 +14,7 @@ enum class RouteKind {
   kOrchestrator,          // /api/v2/orch, /api/v1/orchestrator: process-encoded messages
   kOrchestratorManifest,  // /api/v2/orchmanif
   kValidate,              // /api/v1/validate (GET)
+  kTraces,                // /api/v0.2/traces: the trace agent's AgentPayload protobuf
   kGeneric,               // anything else
 };
 

@@ -26,12 +26,33 @@ int seriesTypeFromName(std::string_view name) {
   return -1;
 }
 
+size_t DecodedAgentPayload::chunkCount() const {
+  size_t n = 0;
+  for (const auto& t : tracer_payloads) n += t.chunks.size();
+  return n;
+}
+
+size_t DecodedAgentPayload::spanCount() const {
+  size_t n = 0;
+  for (const auto& t : tracer_payloads) {
+    for (const auto& c : t.chunks) n += c.spans.size();
+  }
+  return n;
+}
+
 namespace {
 
 size_t str(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
 size_t strs(const std::vector<std::string>& v) {
   size_t n = v.capacity() * sizeof(std::string);
   for (const auto& s : v) n += str(s);
+  return n;
+}
+
+// A std::map node: the pair plus three pointers and a colour, rounded up.
+size_t map(const std::map<std::string, std::string>& m) {
+  size_t n = m.size() * 96;
+  for (const auto& [k, v] : m) n += str(k) + str(v);
   return n;
 }
 
@@ -71,6 +92,25 @@ struct Estimator {
   size_t operator()(const std::vector<DecodedOrchestratorMessage>& v) const {
     size_t n = v.capacity() * sizeof(DecodedOrchestratorMessage);
     for (const auto& m : v) n += str(m.type_name) + str(m.message_name) + str(m.body_json);
+    return n;
+  }
+  size_t operator()(const std::vector<DecodedAgentPayload>& v) const {
+    size_t n = v.capacity() * sizeof(DecodedAgentPayload);
+    for (const auto& a : v) {
+      n += str(a.host_name) + str(a.env) + str(a.agent_version) + map(a.tags);
+      for (const auto& t : a.tracer_payloads) {
+        n += sizeof(t) + str(t.container_id) + str(t.language_name) + str(t.language_version) +
+             str(t.tracer_version) + str(t.runtime_id) + str(t.env) + str(t.hostname) + str(t.app_version) + map(t.tags);
+        for (const auto& c : t.chunks) {
+          n += sizeof(c) + str(c.origin) + map(c.tags);
+          for (const auto& s : c.spans) {
+            n += sizeof(s) + str(s.service) + str(s.name) + str(s.resource) + str(s.type) + map(s.meta) +
+                 s.metrics.size() * 64;
+            for (const auto& [k, v2] : s.metrics) n += str(k);
+          }
+        }
+      }
+    }
     return n;
   }
   size_t operator()(const DecodedGeneric& g) const { return str(g.text); }

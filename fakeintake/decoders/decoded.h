@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "fakeintake/decoders/decoded_trace.h"
+
 namespace ddsim::fakeintake {
 
 struct DecodedOrigin {
@@ -120,7 +122,7 @@ struct DecodedGeneric {
 using DecodedItems = std::variant<std::monostate, std::vector<DecodedSeries>,
                                   std::vector<DecodedSketch>, std::vector<DecodedCheckRun>,
                                   std::vector<DecodedEvent>, std::vector<DecodedOrchestratorMessage>,
-                                  DecodedGeneric>;
+                                  std::vector<DecodedAgentPayload>, DecodedGeneric>;
 
 // A note a decoder leaves about something it tolerated (e.g. invalid UTF-8 coerced in a tag).
 // The property checker turns these into violations.

@@ -17,6 +17,9 @@ nlohmann::json toJson(const DecodedSketch& s);
 nlohmann::json toJson(const DecodedCheckRun& c);
 nlohmann::json toJson(const DecodedEvent& e);
 nlohmann::json toJson(const DecodedOrchestratorMessage& m);
+// The AgentPayload in the protobuf JSON mapping's field names (hostName, tracerPayloads,
+// chunks, spans, traceID, ...); ids as numbers (uint64).
+nlohmann::json toJson(const DecodedAgentPayload& p);
 // The "data" of one payload: an array of items, or for generic bodies the JSON value / text.
 nlohmann::json itemsToJson(const DecodedItems& items);
 // A series in the agent's v1 JSON shape, as the agent fakeintake answers for /api/v1/series:
@@ -30,5 +33,6 @@ common::Result<DecodedSeries> seriesFromJson(const nlohmann::json& j);
 common::Result<DecodedSketch> sketchFromJson(const nlohmann::json& j);
 common::Result<DecodedCheckRun> checkRunFromJson(const nlohmann::json& j);
 common::Result<DecodedEvent> eventFromJson(const nlohmann::json& j);
+common::Result<DecodedAgentPayload> agentPayloadFromJson(const nlohmann::json& j);
 
 }  // namespace ddsim::fakeintake

@@ -43,4 +43,7 @@ common::Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(
     std::string_view body, bool manifest_route, size_t max_decompressed,
     std::vector<DecodeNote>& notes);
 
+// /api/v0.2/traces: one AgentPayload (docs/trace-agent.md §6).
+common::Result<std::vector<DecodedAgentPayload>> decodeTraces(std::string_view body, std::vector<DecodeNote>& notes);
+
 }  // namespace ddsim::fakeintake

@@ -43,6 +43,10 @@ const std::vector<PropertyInfo> kCatalog = {
     // §3.4, AddAgentStartupTelemetry): what must not be empty is the pair.
     {"DdEventTitle", "Event Title", "an event has a non-empty msg_title or msg_text"},
     {"DdSketchBins", "Sketch Bins", "a dogsketch has as many counts (n) as keys (k), keys ascending"},
+    {"DdTraceDuration", "Span Duration", "a span's duration is >= 0 and its start > 0"},
+    {"DdTraceFields", "Span Fields", "a span's service, name and resource are set; a chunk has spans"},
+    {"DdTraceIds", "Span Ids", "trace and span ids are nonzero; the spans of a chunk share its trace id"},
+    {"DdTracePriority", "Sampling Priority", "a chunk's priority is -1..2, or -128 (no decision)"},
 };
 
 bool hasAsciiLetter(std::string_view s) {
@@ -295,6 +299,8 @@ void PropertyChecker::checkDecoded(RouteKind kind, const DecodedPayload& payload
     checkCheckRuns(*runs, now_s, out);
   } else if (const auto* events = std::get_if<std::vector<DecodedEvent>>(&payload.items)) {
     checkEvents(*events, now_s, out);
+  } else if (const auto* traces = std::get_if<std::vector<DecodedAgentPayload>>(&payload.items)) {
+    checkTraces(*traces, out);
   }
 }
 

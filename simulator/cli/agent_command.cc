@@ -3,7 +3,7 @@
 // and forwards payloads to the configured intake (dd_url / site / additional_endpoints) over
 // HTTP. It starts as the agent does: logger and config, then the API key, then the servers.
 // SIGINT/SIGTERM stop it cleanly after a final flush. With apm_config.enabled it also runs the
-// trace receiver (docs/trace-agent.md §1.1); accepted traces are counted, not yet sent.
+// trace agent (docs/trace-agent.md §1.1, §7): receiver, processing, writer to /api/v0.2/traces.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -23,8 +23,8 @@
 #include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/forwarder/http_transport.h"
-#include "core/trace/receiver_server.h"
 #include "simulator/cli/agent_telemetry.h"
+#include "simulator/cli/agent_traces.h"
 #include "simulator/cli/commands.h"
 #include "simulator/pipeline/agent.h"
 
@@ -46,45 +46,13 @@ struct StatusArgs {
 
 // Everything the running agent counts, in one snapshot (the telemetry endpoint's source).
 common::TelemetrySnapshot agentSnapshot(pipeline::Agent& agent, const dogstatsd::DogStatsdServer& server,
-                                        const trace::ReceiverServer* traces) {
+                                        const AgentTraces* traces) {
   common::TelemetrySnapshot all = agent.forwarder().telemetry();
   for (const auto& part : {agent.demux().telemetry(), agent.serializer().telemetry(), server.telemetry(),
                            traces ? traces->telemetry() : common::TelemetrySnapshot{}}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;
-}
-
-// The trace receiver as apm_config configures it (port -1: any free port). Prints where it
-// listens; an error when the port cannot be bound.
-common::Result<std::unique_ptr<trace::ReceiverServer>> startTraceReceiver(const config::AgentConfig& cfg,
-                                                                          const dogstatsd::DogStatsdServer& dsd,
-                                                                          size_t dsd_buffer_size) {
-  trace::ReceiverServerOptions o;
-  o.dogstatsd_port = dsd.udpPort();  // the /dogstatsd/v*/proxy routes relay there (0: off, 405)
-  o.dogstatsd_buffer_size = dsd_buffer_size;
-  o.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
-  if (o.port < -1 || o.port > 65535) {
-    return common::invalidArgument("apm_config.receiver_port must be -1 (any free port), 0 (off) or a port");
-  }
-  o.receiver.agent_version = cfg.getString("ddsim.agent_version");
-  o.receiver.receiver_port = o.port;
-  o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
-  auto server = std::make_unique<trace::ReceiverServer>(o);
-  auto port = server->start();
-  if (!port.isOk()) return port.status();
-  if (!o.receiver.receiver_socket.empty()) {
-    spdlog::warn("apm_config.receiver_socket {} is not served: ddsim has no Unix-socket trace listener yet",
-                 o.receiver.receiver_socket);
-  }
-  if (*port == 0) {
-    spdlog::warn("apm_config.receiver_port is 0: no trace listener");
-  } else {
-    std::printf("trace receiver listening on http://127.0.0.1:%d\n", *port);
-    std::fflush(stdout);
-  }
-  spdlog::info("trace receiver: traces are decoded and counted, not sent (no trace writer yet)");
-  return server;
 }
 
 // Drops outside the forwarder (which logs its own, per reason) are counted where they happen;
@@ -211,9 +179,9 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
     std::printf("dogstatsd listening on %s\n", d.c_str());
   }
   std::fflush(stdout);
-  std::unique_ptr<trace::ReceiverServer> traces;
+  std::unique_ptr<AgentTraces> traces;
   if (cfg.getBool("apm_config.enabled")) {
-    auto started = startTraceReceiver(cfg, server, dopts.buffer_size);
+    auto started = AgentTraces::start(cfg, server, dopts.buffer_size, (*agent)->forwarder(), clock);
     if (!started.isOk()) {
       spdlog::critical("Unable to start the trace receiver: {}", started.status().message());
       server.stop();
@@ -245,6 +213,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   auto last_refresh = clock.steadyNow();
   while (!g_stop.load()) {
     (*agent)->tick();
+    if (traces) traces->tick(clock.steadyNow());
     if (const auto now = clock.steadyNow(); now - last_refresh >= std::chrono::seconds(1)) {
       last_refresh = now;
       const auto snap = agentSnapshot(**agent, server, traces.get());
@@ -257,13 +226,8 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   // Stop: listeners drain into the aggregator, then the final flush and the forwarder's stop.
   spdlog::info("stopping: draining the listeners, final flush");
   if (traces) {
-    traces->stop();  // answers in flight finish first
-    const auto tt = traces->telemetry();
-    std::printf("traces: %.0f received (%.0f spans), %.0f dropped (payload too large %.0f, decoding error %.0f), none sent "
-                "(no trace writer yet)\n",
-                tt.at("trace.receiver.traces_received"), tt.at("trace.receiver.spans_received"),
-                tt.at("trace.receiver.traces_dropped.payload_too_large") + tt.at("trace.receiver.traces_dropped.decoding_error"),
-                tt.at("trace.receiver.traces_dropped.payload_too_large"), tt.at("trace.receiver.traces_dropped.decoding_error"));
+    traces->stop();  // answers in flight finish first, then the writer's last payload
+    std::printf("%s\n", traces->summary().c_str());
   }
   server.stop();
   (*agent)->stop();

@@ -100,6 +100,9 @@ Named nameOf(const std::string& key) {
       {"trace.receiver.traces_dropped.", {"ddsim__trace_receiver_traces_dropped", "reason"}},
       {"trace.receiver.payloads_refused.", {"ddsim__trace_receiver_payloads_refused", "reason"}},
       {"trace.receiver.payloads_by_endpoint.", {"ddsim__trace_receiver_payloads_accepted", "endpoint"}},
+      {"trace.processor.traces_dropped.", {"ddsim__trace_processor_traces_dropped", "reason"}},
+      {"trace.processor.traces_sampled_out.", {"ddsim__trace_processor_traces_sampled_out", "reason"}},
+      {"trace.processor.spans_normalized.", {"ddsim__trace_processor_spans_normalized", "reason"}},
   };
   for (const auto& [prefix, named] : kTraceByLabel) {
     if (startsWith(key, prefix)) {
@@ -305,7 +308,18 @@ int printAgentStatus(const std::string& url) {
     const Series dropped = series(m, "ddsim__trace_receiver_traces_dropped");
     std::printf("    Traces dropped: %.0f\n", dropped.total);
     for (const auto& [reason, n] : dropped.by_label) std::printf("      %s: %.0f\n", reason.c_str(), n);
-    std::printf("  Writer: none, traces are not sent yet\n");
+    const Series refused_traces = series(m, "ddsim__trace_processor_traces_dropped");
+    std::printf("  Processing\n    Traces refused by the normalizer: %.0f\n", refused_traces.total);
+    for (const auto& [reason, n] : refused_traces.by_label) std::printf("      %s: %.0f\n", reason.c_str(), n);
+    const Series sampled_out = series(m, "ddsim__trace_processor_traces_sampled_out");
+    std::printf("    Traces sampled out: %.0f\n", sampled_out.total);
+    for (const auto& [reason, n] : sampled_out.by_label) std::printf("      %s: %.0f\n", reason.c_str(), n);
+    std::printf("  Writer (/api/v0.2/traces)\n");
+    std::printf("    Payloads: %.0f\n", v("ddsim__trace_writer_payloads"));
+    std::printf("    Traces: %.0f\n", v("ddsim__trace_writer_traces"));
+    std::printf("    Spans: %.0f\n", v("ddsim__trace_writer_spans"));
+    std::printf("    Bytes: %.0f (uncompressed %.0f)\n", v("ddsim__trace_writer_bytes"),
+                v("ddsim__trace_writer_bytes_uncompressed"));
   }
   return kExitOk;
 }

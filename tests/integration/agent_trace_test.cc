@@ -77,6 +77,37 @@ class AgentTraceTest : public testing::AgentIntakeTest {
     return agent_->out();
   }
 
+  // Every span the fakeintake decoded on /api/v0.2/traces, with its chunk's priority, after
+  // checking that each payload decoded without a property violation.
+  struct SentSpan {
+    fakeintake::DecodedSpan span;
+    int32_t priority = 0;
+  };
+  std::vector<SentSpan> sentSpans() {
+    std::vector<SentSpan> out;
+    for (const auto& p : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+      if (p->route != "/api/v0.2/traces") continue;
+      EXPECT_TRUE(p->decoded) << p->decode_error;
+      if (!p->decoded) continue;
+      for (const auto& v : p->violations) ADD_FAILURE() << v.property << ": " << v.message;
+      for (const auto& a : std::get<std::vector<fakeintake::DecodedAgentPayload>>(p->decoded->items)) {
+        EXPECT_EQ(a.host_name, "agent-under-test");
+        for (const auto& tp : a.tracer_payloads) {
+          for (const auto& c : tp.chunks) {
+            for (const auto& s : c.spans) out.push_back({s, c.priority});
+          }
+        }
+      }
+    }
+    return out;
+  }
+  static const SentSpan* find(const std::vector<SentSpan>& spans, const std::string& name, const std::string& resource) {
+    for (const auto& s : spans) {
+      if (s.span.name == name && s.span.resource == resource) return &s;
+    }
+    return nullptr;
+  }
+
   std::unique_ptr<ChildProcess> agent_;
   int port_ = 0;
   int tport_ = 0;
@@ -85,7 +116,7 @@ class AgentTraceTest : public testing::AgentIntakeTest {
 TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   ASSERT_NO_FATAL_FAILURE(startAgent());
   const int port = port_;
-  EXPECT_NE(agent_->err().find("not sent (no trace writer yet)"), std::string::npos) << agent_->err();
+  EXPECT_NE(agent_->err().find("sent to /api/v0.2/traces"), std::string::npos) << agent_->err();
 
   httplib::Client cli("127.0.0.1", port);
   const httplib::Headers meta = {{"Datadog-Meta-Lang", "cpp"}, {"X-Datadog-Trace-Count", "2"}};
@@ -135,6 +166,47 @@ TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   }
   const std::string out = stopAgent();
   EXPECT_NE(out.find("traces: 4 received (6 spans), 2 dropped"), std::string::npos) << out;
+  // No sampling priority: the no-priority sampler keeps all four; the writer's last payload
+  // went out before the forwarder stopped, and the fakeintake decoded every span.
+  EXPECT_NE(out.find("0 sampled out, 4 sent"), std::string::npos) << out;
+  const auto spans = sentSpans();
+  ASSERT_EQ(spans.size(), 6u);
+  const SentSpan* db = find(spans, "postgres.query", "postgres.query");  // resource_empty: the name
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->span.service, "db");
+  EXPECT_EQ(db->span.parent_id, 1u);
+  EXPECT_GT(db->span.start, 0);  // invalid_start_date: now - duration
+  EXPECT_EQ(db->span.metrics.at("_top_level"), 1);  // its parent has another service
+  EXPECT_EQ(db->priority, -128);                    // no decision, sent as is
+}
+
+// The priority sampler's rates come back in the answers (docs/trace-agent.md §7.2): after the
+// first automatically kept chunk, the default rate "service:,env:" is published, with a rates
+// version that lets a tracer that has it get "{}".
+TEST_F(AgentTraceTest, RateByServiceIsFedBackFromThePrioritySampler) {
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  trace::Traces kept = webTraces(40);
+  for (auto& t : kept) t[0].metrics["_sampling_priority_v1"] = 1;
+  auto r = cli.Put("/v0.4/traces", trace::testing::packV04(kept), "application/msgpack");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  nlohmann::json answer;
+  std::string version;
+  const std::string empty = trace::testing::packV04({});
+  EXPECT_TRUE(testing::pollUntil([&] {
+    auto e = cli.Put("/v0.4/traces", {{"Datadog-Rates-Payload-Version", "0"}}, empty, "application/msgpack");
+    if (!e || e->status != 200) return false;
+    answer = nlohmann::json::parse(e->body);
+    version = e->get_header_value("Datadog-Rates-Payload-Version");
+    return answer["rate_by_service"].contains("service:,env:");
+  })) << answer.dump();
+  EXPECT_EQ(answer["rate_by_service"]["service:,env:"], 1.0);
+  ASSERT_FALSE(version.empty());
+  auto same = cli.Put("/v0.4/traces", {{"Datadog-Rates-Payload-Version", version}}, empty, "application/msgpack");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->body, "{}");
+  stopAgent();
 }
 
 // The real Node.js tracer (npm dd-trace, scripts/install-test-clients.sh) over each protocol:
@@ -167,6 +239,34 @@ TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
   EXPECT_EQ(snap.value(endpoint, 0.0), snap.value("trace.receiver.payloads_accepted", -1.0)) << snap.dump();
   const std::string out = stopAgent();
   EXPECT_NE(out.find("traces: 4 received (5 spans), 0 dropped"), std::string::npos) << out;
+  // dd-trace's priorities: auto keep (1) by default, user keep (2) for manual.keep, user reject
+  // (-1) for manual.drop, which the agent drops before any sampler (agent.go sample).
+  EXPECT_NE(out.find("1 sampled out, 3 sent"), std::string::npos) << out;
+  const auto spans = sentSpans();
+  ASSERT_EQ(spans.size(), 4u);
+  for (const auto& s : spans) {
+    EXPECT_EQ(s.span.service, "ddsim-node");
+    EXPECT_EQ(s.span.meta.at("env"), "test");
+  }
+  const SentSpan* users = find(spans, "web.request", "GET /users");
+  ASSERT_NE(users, nullptr);
+  EXPECT_EQ(users->span.error, 0);
+  EXPECT_EQ(users->span.parent_id, 0u);
+  EXPECT_EQ(users->span.meta.at("http.status_code"), "200");
+  EXPECT_EQ(users->priority, 1);
+  const SentSpan* query = find(spans, "db.query", "SELECT users");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(query->span.parent_id, users->span.span_id);
+  EXPECT_EQ(query->span.trace_id, users->span.trace_id);
+  EXPECT_EQ(query->span.metrics.at("db.rows"), 3);
+  const SentSpan* fail = find(spans, "web.request", "GET /fail");
+  ASSERT_NE(fail, nullptr);
+  EXPECT_EQ(fail->span.error, 1);
+  EXPECT_EQ(fail->span.meta.at("error.message"), "boom");
+  const SentSpan* keep = find(spans, "job.run", "keep");
+  ASSERT_NE(keep, nullptr);
+  EXPECT_EQ(keep->priority, 2);
+  EXPECT_EQ(find(spans, "job.run", "drop"), nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, AgentTracerTest, ::testing::Values("0.4", "0.5"),

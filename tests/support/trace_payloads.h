@@ -27,6 +27,24 @@ inline Span makeSpan(std::string service, std::string name, uint64_t trace_id, u
   return s;
 }
 
+// A span with every field of §2 set (error, meta, metrics, type), for round trips.
+inline Span sampleSpan(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) {
+  Span s;
+  s.service = "web-store";
+  s.name = "http.request";
+  s.resource = "GET /cart";
+  s.trace_id = trace_id;
+  s.span_id = span_id;
+  s.parent_id = parent_id;
+  s.start = 1'700'000'000'123'456'789;
+  s.duration = 42'000;
+  s.error = 1;
+  s.meta = {{"env", "prod"}, {"http.status_code", "500"}};
+  s.metrics = {{"_sampling_priority_v1", 2}, {"_top_level", 1}};
+  s.type = "web";
+  return s;
+}
+
 inline std::string bufferString(const msgpack::sbuffer& b) { return std::string(b.data(), b.size()); }
 
 // One span as a v0.4 map of its 12 fields.

@@ -125,6 +125,9 @@ TEST(TransactionFactoryTest, Routes) {
       {E::kOrchestrator, false, "/api/v2/orch", "orchestrator", TransactionKind::kProcess, true},
       {E::kOrchestrator, true, "/api/v1/orchestrator", "orchestrator", TransactionKind::kProcess, true},
       {E::kOrchestratorManifest, false, "/api/v2/orchmanif", "orchmanifest", TransactionKind::kProcess, true},
+      // The trace agent's writers (docs/trace-agent.md §6.1).
+      {E::kTraces, false, "/api/v0.2/traces", "traces_v02", TransactionKind::kTraces, false},
+      {E::kStats, false, "/api/v0.2/stats", "stats_v02", TransactionKind::kTraces, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.route);

@@ -20,25 +20,10 @@ namespace {
 using testing::packV04;
 using testing::packV05;
 using testing::Packer;
+using testing::sampleSpan;
 
 std::string str(const msgpack::sbuffer& b) { return testing::bufferString(b); }
 
-Span sampleSpan(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) {
-  Span s;
-  s.service = "web-store";
-  s.name = "http.request";
-  s.resource = "GET /cart";
-  s.trace_id = trace_id;
-  s.span_id = span_id;
-  s.parent_id = parent_id;
-  s.start = 1'700'000'000'123'456'789;
-  s.duration = 42'000;
-  s.error = 1;
-  s.meta = {{"env", "prod"}, {"http.status_code", "500"}};
-  s.metrics = {{"_sampling_priority_v1", 2}, {"_top_level", 1}};
-  s.type = "web";
-  return s;
-}
 
 Traces sampleTraces() {
   return {{sampleSpan(11, 1, 0), sampleSpan(11, 2, 1)}, {sampleSpan(0xFFFFFFFFFFFFFFFFULL, 3, 0)}};

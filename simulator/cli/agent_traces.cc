@@ -1,0 +1,100 @@
+#include "simulator/cli/agent_traces.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace ddsim::cli {
+
+common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::AgentConfig& cfg,
+                                                                const dogstatsd::DogStatsdServer& dsd,
+                                                                size_t dsd_buffer_size,
+                                                                serializer::PayloadForwarder& forwarder,
+                                                                common::Clock& clock) {
+  std::unique_ptr<AgentTraces> t(new AgentTraces());
+  trace::TraceWriterOptions w;
+  // writer/trace.go flush: the agent's hostname, default env ("none") and version, the
+  // samplers' targets (apm_config.max_traces_per_second / errors_per_second, both 10 by default).
+  w.header.host_name = cfg.getString("hostname");
+  w.header.env = "none";
+  w.header.agent_version = cfg.getString("ddsim.agent_version");
+  w.header.target_tps = 10;
+  w.header.error_tps = 10;
+  t->writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
+  t->processor_ = std::make_unique<trace::TraceProcessor>(
+      clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+
+  trace::ReceiverServerOptions o;
+  o.dogstatsd_port = dsd.udpPort();  // the /dogstatsd/v*/proxy routes relay there (0: off, 405)
+  o.dogstatsd_buffer_size = dsd_buffer_size;
+  o.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
+  if (o.port < -1 || o.port > 65535) {
+    return common::invalidArgument("apm_config.receiver_port must be -1 (any free port), 0 (off) or a port");
+  }
+  o.receiver.agent_version = cfg.getString("ddsim.agent_version");
+  o.receiver.receiver_port = o.port;
+  o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
+  o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
+  t->server_ = std::make_unique<trace::ReceiverServer>(o);
+  auto port = t->server_->start();
+  if (!port.isOk()) return port.status();
+  if (!o.receiver.receiver_socket.empty()) {
+    spdlog::warn("apm_config.receiver_socket {} is not served: ddsim has no Unix-socket trace listener yet",
+                 o.receiver.receiver_socket);
+  }
+  if (*port == 0) {
+    spdlog::warn("apm_config.receiver_port is 0: no trace listener");
+  } else {
+    std::printf("trace receiver listening on http://127.0.0.1:%d\n", *port);
+    std::fflush(stdout);
+  }
+  spdlog::info("trace agent: traces are normalized, sampled (no TPS budgets yet) and sent to /api/v0.2/traces");
+  return t;
+}
+
+void AgentTraces::tick(common::SteadyTime now) {
+  writer_->tick(now);
+  uint64_t version = 0;
+  auto rates = processor_->rates(&version);
+  if (version != rates_version_) {
+    rates_version_ = version;
+    server_->setRates(std::move(rates), std::to_string(version));
+  }
+}
+
+void AgentTraces::stop() {
+  server_->stop();
+  writer_->flush();
+}
+
+common::TelemetrySnapshot AgentTraces::telemetry() const {
+  common::TelemetrySnapshot all = server_->telemetry();
+  for (const auto& part : {processor_->telemetry(), writer_->telemetry()}) {
+    for (const auto& [k, v] : part) all[k] += v;
+  }
+  return all;
+}
+
+std::string AgentTraces::summary() const {
+  const auto r = server_->telemetry();
+  const auto p = processor_->counters();
+  const auto w = writer_->counters();
+  uint64_t refused = 0, sampled_out = 0;
+  for (const auto& [k, v] : p.traces_dropped) refused += v;
+  for (const auto& [k, v] : p.traces_sampled_out) sampled_out += v;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "traces: %.0f received (%.0f spans), %.0f dropped by the receiver (payload too large %.0f, decoding "
+                "error %.0f), %llu refused by the normalizer, %llu sampled out, %llu sent in %llu payloads "
+                "(%llu spans), %llu dropped by the writer",
+                r.at("trace.receiver.traces_received"), r.at("trace.receiver.spans_received"),
+                r.at("trace.receiver.traces_dropped.payload_too_large") + r.at("trace.receiver.traces_dropped.decoding_error"),
+                r.at("trace.receiver.traces_dropped.payload_too_large"), r.at("trace.receiver.traces_dropped.decoding_error"),
+                static_cast<unsigned long long>(refused), static_cast<unsigned long long>(sampled_out),
+                static_cast<unsigned long long>(w.traces), static_cast<unsigned long long>(w.payloads),
+                static_cast<unsigned long long>(w.spans),
+                static_cast<unsigned long long>(w.traces_dropped_forwarder + w.traces_dropped_compression));
+  return line;
+}
+
+}  // namespace ddsim::cli

@@ -1,0 +1,50 @@
+#pragma once
+// The trace agent inside `ddsim agent` (docs/trace-agent.md §1.1, §7): the receiver on
+// 127.0.0.1, the processor (normalize, sample) and the writer that submits AgentPayloads to
+// the pipeline's forwarder on /api/v0.2/traces. The driver ticks it; stop() stops the receiver
+// and flushes the writer, before the forwarder stops.
+#include <memory>
+#include <string>
+
+#include "core/common/clock.h"
+#include "core/common/counters.h"
+#include "core/common/status.h"
+#include "core/config/agent_config.h"
+#include "core/dogstatsd/server.h"
+#include "core/serializer/forwarder_interface.h"
+#include "core/trace/receiver_server.h"
+#include "core/trace/trace_processor.h"
+#include "core/trace/trace_writer.h"
+
+namespace ddsim::cli {
+
+class AgentTraces {
+ public:
+  // Starts the receiver as apm_config configures it (port -1: any free port) and prints where
+  // it listens. `forwarder`, `dsd` and `clock` must outlive this object.
+  static common::Result<std::unique_ptr<AgentTraces>> start(const config::AgentConfig& cfg,
+                                                            const dogstatsd::DogStatsdServer& dsd,
+                                                            size_t dsd_buffer_size,
+                                                            serializer::PayloadForwarder& forwarder,
+                                                            common::Clock& clock);
+
+  // The writer's periodic flush, and the priority sampler's new rates into the receiver's
+  // answers (the agent publishes them when its buckets turn, every 5 s at most).
+  void tick(common::SteadyTime now);
+  // Stops the receiver (answers in flight finish), then flushes what the writer holds.
+  void stop();
+
+  // trace.receiver.*, trace.processor.* and trace.writer.* counters.
+  common::TelemetrySnapshot telemetry() const;
+  // The exit line: received, dropped, sampled out, sent.
+  std::string summary() const;
+
+ private:
+  AgentTraces() = default;
+  std::unique_ptr<trace::TraceWriter> writer_;
+  std::unique_ptr<trace::TraceProcessor> processor_;
+  std::unique_ptr<trace::ReceiverServer> server_;
+  uint64_t rates_version_ = 0;
+};
+
+}  // namespace ddsim::cli

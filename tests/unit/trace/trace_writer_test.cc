@@ -1,0 +1,242 @@
+// The trace writer and the AgentPayload encoding (docs/trace-agent.md §6, §6.1; the agent's
+// pkg/trace/writer/trace.go). Bytes are checked with libprotobuf classes generated from
+// proto/trace.proto, independently of the hand-written encoder.
+#include "core/trace/trace_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/common/clock.h"
+#include "proto/trace.pb.h"
+#include "tests/support/trace_payloads.h"
+
+namespace ddsim::trace {
+namespace {
+
+class RecordingForwarder final : public serializer::PayloadForwarder {
+ public:
+  common::Status submit(serializer::Submission&& s) override {
+    if (refuse) return common::Status(common::StatusCode::kFailedPrecondition, "forwarder stopped");
+    submissions.push_back(std::move(s));
+    return common::Status();
+  }
+  std::vector<serializer::Submission> submissions;
+  bool refuse = false;
+};
+
+Span span(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) {
+  Span s = testing::sampleSpan(trace_id, span_id, parent_id);
+  s.error = parent_id == 0 ? 1 : 0;
+  s.metrics["neg"] = -0.5;
+  return s;
+}
+
+TracerPayload tracerPayload(uint64_t trace_id, int spans, std::string lang = "nodejs") {
+  TracerPayload p;
+  p.language_name = std::move(lang);
+  p.language_version = "v20";
+  p.tracer_version = "5.1";
+  p.container_id = "cid";
+  p.env = "prod";
+  TraceChunk c;
+  c.priority = -1;  // int32 negative: ten-byte varint
+  c.origin = "lambda";
+  c.tags = {{"_dd.p.dm", "-4"}};
+  for (int i = 0; i < spans; ++i) c.spans.push_back(span(trace_id, static_cast<uint64_t>(i + 1), i == 0 ? 0 : 1));
+  p.chunks.push_back(std::move(c));
+  return p;
+}
+
+datadog::trace::AgentPayload decode(const serializer::Submission& s) {
+  EXPECT_EQ(s.endpoint, serializer::Endpoint::kTraces);
+  EXPECT_EQ(s.payloads.size(), 1u);
+  auto gzip = serializer::makeCompressor(serializer::CompressorKind::kGzip);
+  serializer::ByteBuffer raw;
+  EXPECT_TRUE(gzip->decompress(s.payloads[0]->bytes, &raw, 1 << 28).isOk());
+  EXPECT_EQ(raw.size(), s.payloads[0]->uncompressed_size);
+  datadog::trace::AgentPayload p;
+  EXPECT_TRUE(p.ParseFromString(raw.toString()));
+  return p;
+}
+
+std::string header(const serializer::Submission& s, const std::string& name) {
+  for (const auto& [k, v] : s.headers) {
+    if (k == name) return v;
+  }
+  return "<absent>";
+}
+
+TEST(AgentPayloadEncoding, EveryFieldReadsBackWithLibprotobuf) {
+  AgentPayloadHeader h{"host-a", "prod", {{"k", "v"}}, "7.99.0", 10, 0.5, true};
+  serializer::ByteBuffer out;
+  encodeAgentPayload(h, {tracerPayload(42, 3)}, out);
+  datadog::trace::AgentPayload p;
+  ASSERT_TRUE(p.ParseFromString(out.toString()));
+  EXPECT_EQ(p.hostname(), "host-a");
+  EXPECT_EQ(p.env(), "prod");
+  EXPECT_EQ(p.tags().at("k"), "v");
+  EXPECT_EQ(p.agentversion(), "7.99.0");
+  EXPECT_EQ(p.targettps(), 10);
+  EXPECT_EQ(p.errortps(), 0.5);
+  EXPECT_TRUE(p.raresamplerenabled());
+  ASSERT_EQ(p.tracerpayloads_size(), 1);
+  const auto& tp = p.tracerpayloads(0);
+  EXPECT_EQ(tp.languagename(), "nodejs");
+  EXPECT_EQ(tp.languageversion(), "v20");
+  EXPECT_EQ(tp.tracerversion(), "5.1");
+  EXPECT_EQ(tp.containerid(), "cid");
+  EXPECT_EQ(tp.env(), "prod");
+  ASSERT_EQ(tp.chunks_size(), 1);
+  const auto& c = tp.chunks(0);
+  EXPECT_EQ(c.priority(), -1);
+  EXPECT_EQ(c.origin(), "lambda");
+  EXPECT_EQ(c.tags().at("_dd.p.dm"), "-4");
+  EXPECT_FALSE(c.droppedtrace());
+  ASSERT_EQ(c.spans_size(), 3);
+  const Span want = span(42, 1, 0);
+  const auto& s = c.spans(0);
+  EXPECT_EQ(s.service(), want.service);
+  EXPECT_EQ(s.name(), want.name);
+  EXPECT_EQ(s.resource(), want.resource);
+  EXPECT_EQ(s.traceid(), 42u);
+  EXPECT_EQ(s.spanid(), 1u);
+  EXPECT_EQ(s.parentid(), 0u);
+  EXPECT_EQ(s.start(), want.start);
+  EXPECT_EQ(s.duration(), want.duration);
+  EXPECT_EQ(s.error(), 1);
+  EXPECT_EQ(s.type(), "web");
+  EXPECT_EQ(s.meta().at("http.status_code"), "500");
+  EXPECT_EQ(s.metrics().at("_sampling_priority_v1"), 2);
+  EXPECT_EQ(s.metrics().at("neg"), -0.5);
+  EXPECT_EQ(c.spans(2).parentid(), 1u);
+  // Same bytes as libprotobuf would write for this message (schema order, proto3 defaults out),
+  // except map order, which both write sorted here.
+  EXPECT_EQ(p.SerializeAsString().size(), out.size());
+}
+
+TEST(AgentPayloadEncoding, PreEncodedTracerPayloadsGiveTheSameBytes) {
+  AgentPayloadHeader h{"host-a", "prod", {{"k", "v"}}, "7.99.0", 10, 0.5, true};
+  const std::vector<TracerPayload> payloads = {tracerPayload(1, 2), tracerPayload(2, 200)};
+  std::vector<std::string> encoded;
+  for (const auto& p : payloads) {
+    serializer::ByteBuffer b;
+    encodeTracerPayload(p, b);
+    encoded.push_back(b.toString());
+  }
+  serializer::ByteBuffer direct, framed;
+  encodeAgentPayload(h, payloads, direct);
+  encodeAgentPayload(h, encoded, framed);
+  EXPECT_EQ(direct.toString(), framed.toString());
+}
+
+TEST(AgentPayloadEncoding, SizeEstimateIsTheEncodedTracerPayloadWithItsPrefix) {
+  const TracerPayload tp = tracerPayload(7, 200);  // > 127 bytes: multi-byte length prefixes
+  serializer::ByteBuffer one, two;
+  encodeAgentPayload({}, {tp}, one);
+  encodeAgentPayload({}, {tp, tp}, two);
+  EXPECT_EQ(encodedTracerPayloadSize(tp), one.size());
+  EXPECT_EQ(2 * encodedTracerPayloadSize(tp), two.size());
+}
+
+// writer/trace.go flush: AgentPayload, gzip, Content-Type application/x-protobuf,
+// Content-Encoding gzip, X-Datadog-Reported-Languages joined by "|".
+TEST(TraceWriter, FlushSendsOneGzippedAgentPayloadWithTheAgentsHeaders) {
+  RecordingForwarder fwd;
+  TraceWriterOptions o;
+  o.header = {"host-a", "none", {}, "7.99.0", 10, 10, false};
+  TraceWriter w(o, fwd);
+  w.add(tracerPayload(1, 2, "python"));
+  w.add(tracerPayload(2, 3, "nodejs"));
+  EXPECT_TRUE(fwd.submissions.empty());
+  w.flush();
+  ASSERT_EQ(fwd.submissions.size(), 1u);
+  const auto& s = fwd.submissions[0];
+  EXPECT_EQ(header(s, "Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(header(s, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(s, "X-Datadog-Reported-Languages"), "nodejs|python");
+  EXPECT_EQ(s.priority, serializer::TransactionPriority::kHigh);
+  const auto p = decode(s);
+  EXPECT_EQ(p.hostname(), "host-a");
+  EXPECT_EQ(p.targettps(), 10);
+  ASSERT_EQ(p.tracerpayloads_size(), 2);
+  EXPECT_EQ(p.tracerpayloads(0).languagename(), "python");
+  EXPECT_EQ(p.tracerpayloads(1).chunks(0).spans_size(), 3);
+  EXPECT_EQ(s.payloads[0]->item_count, 2);
+  EXPECT_EQ(s.payloads[0]->point_count, 5);
+  const auto c = w.counters();
+  EXPECT_EQ(c.payloads, 1u);
+  EXPECT_EQ(c.traces, 2u);
+  EXPECT_EQ(c.spans, 5u);
+  EXPECT_EQ(c.bytes, s.payloads[0]->bytes.size());
+  w.flush();  // nothing buffered: nothing sent
+  EXPECT_EQ(fwd.submissions.size(), 1u);
+}
+
+TEST(TraceWriter, PayloadWithoutChunksIsNotBuffered) {
+  RecordingForwarder fwd;
+  TraceWriter w({}, fwd);
+  TracerPayload empty;
+  empty.language_name = "go";
+  w.add(std::move(empty));
+  w.flush();
+  EXPECT_TRUE(fwd.submissions.empty());
+}
+
+// writer/trace.go addSpans: a payload that would push the buffer past MaxPayloadSize flushes
+// what is buffered first; no AgentPayload carries more than the limit (one tracer payload alone
+// may, as in the agent).
+TEST(TraceWriter, SplitsBySizeBeforeTheBufferOverflows) {
+  RecordingForwarder fwd;
+  TraceWriterOptions o;
+  const size_t one = encodedTracerPayloadSize(tracerPayload(1, 10));
+  o.max_payload_size = 3 * one + one / 2;  // room for three
+  TraceWriter w(o, fwd);
+  for (uint64_t i = 1; i <= 10; ++i) w.add(tracerPayload(i, 10));
+  w.flush();
+  ASSERT_EQ(fwd.submissions.size(), 4u);  // 3 + 3 + 3 + 1
+  size_t total = 0;
+  for (const auto& s : fwd.submissions) {
+    const auto p = decode(s);
+    EXPECT_LE(p.tracerpayloads_size(), 3);
+    EXPECT_LE(s.payloads[0]->uncompressed_size, o.max_payload_size);
+    total += static_cast<size_t>(p.tracerpayloads_size());
+  }
+  EXPECT_EQ(total, 10u);
+  EXPECT_EQ(w.counters().flushes_by_size, 3u);
+}
+
+TEST(TraceWriter, TickFlushesOncePerPeriodInVirtualTime) {
+  RecordingForwarder fwd;
+  common::ManualClock clock;
+  TraceWriterOptions o;
+  o.flush_period = std::chrono::seconds(5);
+  TraceWriter w(o, fwd);
+  w.tick(clock.steadyNow());  // starts the period
+  w.add(tracerPayload(1, 1));
+  clock.advance(std::chrono::seconds(4));
+  w.tick(clock.steadyNow());
+  EXPECT_TRUE(fwd.submissions.empty());
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(w.nextDeadline(), clock.steadyNow());
+  w.tick(clock.steadyNow());
+  EXPECT_EQ(fwd.submissions.size(), 1u);
+  EXPECT_EQ(w.nextDeadline(), clock.steadyNow() + std::chrono::seconds(5));
+}
+
+TEST(TraceWriter, RefusedSubmissionIsCountedAsDroppedWithItsTraces) {
+  RecordingForwarder fwd;
+  fwd.refuse = true;
+  TraceWriter w({}, fwd);
+  w.add(tracerPayload(1, 4));
+  w.add(tracerPayload(2, 4));
+  w.flush();
+  const auto c = w.counters();
+  EXPECT_EQ(c.payloads, 0u);
+  EXPECT_EQ(c.payloads_dropped_forwarder, 1u);
+  EXPECT_EQ(c.traces_dropped_forwarder, 2u);
+  EXPECT_EQ(w.telemetry().at("trace.writer.traces_dropped.forwarder"), 2);
+}
+
+}  // namespace
+}  // namespace ddsim::trace
