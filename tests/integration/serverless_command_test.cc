@@ -13,14 +13,17 @@
 #include "tests/integration/agent_fixture.h"
 #include "tests/integration/fake_lambda.h"
 #include "tests/support/child_process.h"
+#include "tests/unit/serverless/fake_aws.h"
 #include "tests/support/poll.h"
 
 namespace ddsim::testing {
 namespace {
 
-std::string invokeEvent(const std::string& id) {
+std::string invokeEvent(const std::string& id,
+                        std::chrono::milliseconds in = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::minutes(5))) {
   const auto deadline = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            common::SystemClock::instance().systemNow().time_since_epoch() + std::chrono::minutes(5))
+                            common::SystemClock::instance().systemNow().time_since_epoch() + in)
                             .count();
   return nlohmann::json{{"eventType", "INVOKE"},
                         {"deadlineMs", deadline},
@@ -179,6 +182,74 @@ TEST_F(ServerlessCommandTest, SigtermStopsCleanly) {
   const auto rc = p.wait(kHangGuard);
   ASSERT_TRUE(rc.has_value()) << p.err();
   EXPECT_EQ(*rc, 130) << p.err();
+}
+
+// Periodic: a flush at each invocation's start (interval 1 ms), no wait for runtime-done, and no
+// final flush at SHUTDOWN (spec §7.4).
+TEST_F(ServerlessCommandTest, PeriodicFlushesAtStartAndNotAtShutdown) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"},
+                 env("periodically,1"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  for (int i = 1; i <= 3; ++i) {
+    lambda_.push(invokeEvent("p-" + std::to_string(i)));
+    // No telemetry is posted: a periodic extension goes back to event/next at once.
+    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i + 1; })) << p.err();
+    ASSERT_TRUE(pollUntil([&] { return count("/api/v1/series") >= static_cast<size_t>(i); })) << p.err();
+  }
+  const size_t before_shutdown = count("/api/v1/series");
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_EQ(*rc, 0) << p.err();
+  EXPECT_EQ(count("/api/v1/series"), before_shutdown) << "no final flush with a periodic strategy";
+  // Each start sends the invocations metric before its flush (spec §7.2 order).
+  EXPECT_TRUE(names(true).count("aws.lambda.enhanced.invocations"));
+}
+
+// A runtime that never reports done: the deadline (minus 20 ms) releases the loop; a SHUTDOWN
+// with reason timeout sends timeouts and errors, flushed at the end.
+TEST_F(ServerlessCommandTest, DeadlineAndTimeoutShutdown) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("slow", std::chrono::milliseconds(300)));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << "the deadline forced runtime-done";
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"timeout"})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_EQ(*rc, 0) << p.err();
+  const auto sketches = names(true);
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.timeouts"));
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.errors"));
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.invocations"));
+}
+
+// The API key from KMS (function-name encryption context), decrypted through a scripted KMS that
+// checks the SigV4 signature; the intake sees the decrypted key.
+TEST_F(ServerlessCommandTest, KmsEncryptedApiKey) {
+  serverless::testing::FakeAws aws;
+  auto e = env("end");
+  e[0] = "DD_KMS_API_KEY=" + serverless::testing::fakeEncrypt("kmskey00000000000000000000abcde", "my-fn");
+  for (const std::string& v :
+       {std::string("AWS_ACCESS_KEY_ID=") + serverless::testing::kAccessKey,
+        std::string("AWS_SECRET_ACCESS_KEY=") + serverless::testing::kSecretKey, std::string("AWS_SESSION_TOKEN=t"),
+        std::string("AWS_LAMBDA_FUNCTION_NAME=my-fn"), "AWS_ENDPOINT_URL_KMS=" + aws.url()}) {
+    e.push_back(v);
+  }
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, e);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("k-1"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; }));
+  ASSERT_EQ(postTelemetry(platformBatch("k-1")), 200);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value());
+  EXPECT_EQ(aws.badSignatures(), 0);
+  EXPECT_EQ(aws.server().count("POST"), 2u) << "without, then with the encryption context";
+  bool seen = false;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    seen = seen || (pl->route == "/api/v1/series" && pl->api_key.find("abcde") != std::string::npos);
+  }
+  EXPECT_TRUE(seen) << "series sent with the decrypted key";
 }
 
 }  // namespace
