@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace ddsim::serverless {
 namespace {
 constexpr auto kColdStartWindow = std::chrono::seconds(10);   // init < 10 s ago: a cold start
 constexpr auto kDeadlineMargin = std::chrono::milliseconds(20);
+constexpr size_t kMaxEarlyDone = 16;
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricAgent* metrics, LogsSender* logs,
@@ -93,7 +96,14 @@ void Daemon::onRuntimeDone(const std::string& request_id) {
   bool flush = false;
   {
     std::lock_guard l(mu_);
-    if (request_id != state_.last_request_id || runtime_done_) return;
+    if (request_id != state_.last_request_id) {
+      // The platform's event can overtake the loop's handling of the INVOKE it belongs to:
+      // remember it for onInvoke (a few ids, oldest forgotten).
+      early_done_.push_back(request_id);
+      if (early_done_.size() > kMaxEarlyDone) early_done_.pop_front();
+      return;
+    }
+    if (runtime_done_) return;
     flush = metrics_ && policy_.shouldFlush(FlushMoment::kStopping, clock_.systemNow());
   }
   if (flush) triggerFlush(false);
@@ -150,6 +160,16 @@ void Daemon::onInvoke(const LambdaEvent& e) {
   }
   sendEnhanced(std::string(kInvocationsMetric), 1, now);
   if (flush_at_start) triggerFlush(false);
+  bool done_early = false;
+  {
+    std::lock_guard l(mu_);
+    auto it = std::find(early_done_.begin(), early_done_.end(), e.request_id);
+    if (it != early_done_.end()) {
+      early_done_.erase(it);
+      done_early = true;
+    }
+  }
+  if (done_early) onRuntimeDone(e.request_id);
   // WaitForDaemon: with flush-at-end, until runtime-done; a deadline forces it.
   const auto deadline = common::SystemTime(std::chrono::milliseconds(e.deadline_ms)) - kDeadlineMargin;
   std::unique_lock l(mu_);

@@ -5,6 +5,7 @@
 // the strategy says), SHUTDOWN (timeout metrics, state saved, final flush as the strategy says).
 // Also the handlers of the communication server.
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -93,6 +94,7 @@ class Daemon {
   Registration registration_;
   EnhancedMetricsTracker tracker_;
   DaemonCounters counters_;
+  std::deque<std::string> early_done_;  // runtime-done ids seen before their INVOKE was handled
   bool runtime_done_ = true;
   bool stopping_ = false;
   bool library_detected_ = false;
