@@ -11,7 +11,7 @@
 
 #include "core/common/clock.h"
 #include "tests/integration/agent_fixture.h"
-#include "tests/integration/fake_lambda.h"
+#include "tests/support/fake_lambda.h"
 #include "tests/support/child_process.h"
 #include "tests/unit/serverless/fake_aws.h"
 #include "tests/support/poll.h"
