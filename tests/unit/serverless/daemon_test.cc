@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <atomic>
 #include <thread>
 
-#include "core/forwarder/http_transport.h"
+#include "core/forwarder/function_transport.h"
 #include "tests/support/fake_lambda.h"
-#include "tests/unit/forwarder/scripted_server.h"
 
 namespace ddsim::serverless {
 namespace {
@@ -27,8 +27,16 @@ std::string runtimeDone(const std::string& id) {
 
 struct LoopFixture {
   common::ManualClock clock;
-  forwarder::fwdtest::ScriptedServer intake;
-  forwarder::HttpTransport transport{clock};
+  // The intake: answers 200; `intake_latency` is how long (on the ManualClock) each send takes.
+  std::atomic<int> sends{0};
+  std::atomic<int64_t> intake_latency_ms{0};
+  forwarder::FunctionTransport transport{[this](const forwarder::TransportRequest&) {
+    ++sends;
+    clock.advance(std::chrono::milliseconds(intake_latency_ms.load()));
+    forwarder::TransportResult r;
+    r.status = 200;
+    return r;
+  }};
   ddsim::testing::FakeLambda lambda;
   ExtensionApiClient api{lambda.hostPort()};
   std::unique_ptr<ServerlessMetricAgent> metrics;
@@ -39,7 +47,7 @@ struct LoopFixture {
   explicit LoopFixture(const std::string& strategy) {
     config::PipelineOptions o;
     o.forwarder.api_key = "k";
-    o.forwarder.dd_url = intake.url();
+    o.forwarder.dd_url = "http://intake.test";
     o.dogstatsd.port = 0;
     metrics = std::move(ServerlessMetricAgent::create(o, transport, clock)).value();
     DaemonOptions d;
@@ -102,6 +110,27 @@ TEST(DaemonLoop, AdaptiveSwitchesToPeriodicAfterTwentyInvocations) {
     EXPECT_EQ(f.daemon->currentStrategy(), i < 20 ? "end" : "periodically,20000") << "after invocation " << i;
   }
   EXPECT_EQ(f.daemon->counters().flushes, 20u);
+}
+
+// §7.3 backoff: a flush longer than the 5 s flush timeout (a slow intake) is a failure; the next
+// flushes are refused for 2^1 + U[0,1) whole seconds, then allowed again, and a success resets.
+TEST(DaemonLoop, SlowFlushBacksOff) {
+  LoopFixture f("end");
+  f.start();
+  ASSERT_TRUE(pollUntil([&] { return f.lambda.nextCalls() >= 1; }));
+  f.intake_latency_ms = 6000;
+  f.invocation("slow");
+  EXPECT_EQ(f.daemon->counters().flush_failures, 1u);
+  f.intake_latency_ms = 0;
+  const int sends = f.sends.load();
+  f.invocation("refused");  // no time passed: inside the backoff window
+  EXPECT_EQ(f.sends.load(), sends) << "no flush while backing off";
+  EXPECT_EQ(f.daemon->counters().flushes, 1u);
+  f.clock.advance(std::chrono::seconds(3));  // past 2 + U[0,1) s
+  f.invocation("allowed");
+  EXPECT_GT(f.sends.load(), sends);
+  EXPECT_EQ(f.daemon->counters().flushes, 2u);
+  EXPECT_EQ(f.daemon->counters().flush_failures, 1u);
 }
 
 }  // namespace
