@@ -14,6 +14,7 @@ RouteKind routeKind(std::string_view path) {
   }
   if (path == "/api/v2/orchmanif") return RouteKind::kOrchestratorManifest;
   if (path == "/api/v1/validate") return RouteKind::kValidate;
+  if (path == "/api/v2/logs") return RouteKind::kLogs;
   return RouteKind::kGeneric;
 }
 
@@ -27,6 +28,7 @@ std::string_view routeKindName(RouteKind k) {
     case RouteKind::kOrchestrator: return "orchestrator";
     case RouteKind::kOrchestratorManifest: return "orchestrator_manifest";
     case RouteKind::kValidate: return "validate";
+    case RouteKind::kLogs: return "logs";
     case RouteKind::kGeneric: return "generic";
   }
   return "generic";

@@ -14,6 +14,7 @@ enum class RouteKind {
   kOrchestrator,          // /api/v2/orch, /api/v1/orchestrator: process-encoded messages
   kOrchestratorManifest,  // /api/v2/orchmanif
   kValidate,              // /api/v1/validate (GET)
+  kLogs,                  // /api/v2/logs: a JSON array of log entries
   kGeneric,               // anything else
 };
 

@@ -65,6 +65,10 @@ Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
       auto r = decodeOrchestrator(body, kind == RouteKind::kOrchestratorManifest, max_decompressed, notes);
       return wrap(std::move(r), std::move(notes), size);
     }
+    case RouteKind::kLogs: {
+      auto r = decodeLogs(std::move(body), notes);
+      return wrap(std::move(r), std::move(notes), size);
+    }
     case RouteKind::kValidate:
     case RouteKind::kGeneric: break;
   }
