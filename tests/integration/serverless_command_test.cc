@@ -184,6 +184,17 @@ TEST_F(ServerlessCommandTest, SigtermStopsCleanly) {
   EXPECT_EQ(*rc, 130) << p.err();
 }
 
+TEST(ServerlessCommandHelp, ListedAndDocumented) {
+  ChildProcess top({DDSIM_BINARY, "--help"});
+  ASSERT_EQ(top.wait(kHangGuard), 0);
+  EXPECT_NE(top.out().find("serverless"), std::string::npos) << top.out();
+  ChildProcess help({DDSIM_BINARY, "serverless", "--help"});
+  ASSERT_EQ(help.wait(kHangGuard), 0);
+  for (const char* s : {"--port", "--cache-file", "AWS_LAMBDA_RUNTIME_API", "DD_SERVERLESS_FLUSH_STRATEGY"}) {
+    EXPECT_NE(help.out().find(s), std::string::npos) << s;
+  }
+}
+
 // Periodic: a flush at each invocation's start (interval 1 ms), no wait for runtime-done, and no
 // final flush at SHUTDOWN (spec §7.4).
 TEST_F(ServerlessCommandTest, PeriodicFlushesAtStartAndNotAtShutdown) {
