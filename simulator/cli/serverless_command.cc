@@ -7,7 +7,9 @@
 // SIGINT/SIGTERM. See docs/serverless.md.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
@@ -68,7 +70,9 @@ int runServerless(const ServerlessArgs& a) {
   serverless::Environment env = serverless::captureEnvironment();
   // 2. Logger (console, DD_LOG_LEVEL, default error), then datadog.yaml from the task root.
   common::initLogging("info");
-  if (auto st = common::setLogLevel(serverless::envOr(env, "DD_LOG_LEVEL", "error")); !st.isOk()) {
+  std::string level = serverless::envOr(env, "DD_LOG_LEVEL", "error");
+  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (auto st = common::setLogLevel(level); !st.isOk()) {
     spdlog::error("DD_LOG_LEVEL: {}", st.message());
   }
   common::Clock& clock = common::SystemClock::instance();
@@ -132,6 +136,10 @@ int runServerless(const ServerlessArgs& a) {
   serverless::FlushPolicyOptions fopts{serverless::envOr(env, "DD_SERVERLESS_FLUSH_STRATEGY"), 0};
   serverless::FlushPolicy policy(fopts);
   if (policy.configError()) spdlog::warn("{} (keeping the adaptive strategy)", policy.configError()->message());
+  if (serverless::envOr(env, "DD_EXPERIMENTAL_ENABLE_PROXY") == "true") {
+    // §7.1 step 7: with the runtime-API proxy the extension sends errors itself too.
+    popts->dogstatsd.processor.enrich.metric_blocklist.emplace_back("aws.lambda.enhanced.errors");
+  }
   auto metric_agent = serverless::ServerlessMetricAgent::create(*popts, transport, clock);
   if (!metric_agent.isOk()) {
     spdlog::error("Unable to build the metric agent: {}", metric_agent.status().message());
@@ -158,7 +166,11 @@ int runServerless(const ServerlessArgs& a) {
   spdlog::info("Registered as extension {} (flush strategy {})", reg->extension_id, daemon.currentStrategy());
 
   // 7. Metric agent: DogStatsD in serverless mode.
-  if (auto st = (*metric_agent)->startDogStatsd(); !st.isOk()) spdlog::error("DogStatsD: {}", st.message());
+  if (auto st = (*metric_agent)->startDogStatsd(); !st.isOk()) {
+    spdlog::error("DogStatsD: {}", st.message());
+  } else if ((*metric_agent)->dogstatsdPort() > 0) {
+    spdlog::info("dogstatsd listening on udp {}:{}", popts->dogstatsd.bind_host, (*metric_agent)->dogstatsdPort());
+  }
 
   // 8. Trace agent (receiver; nothing is sent yet), Telemetry API subscription.
   trace::ReceiverServerOptions topts;

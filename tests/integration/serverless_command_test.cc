@@ -195,6 +195,39 @@ TEST(ServerlessCommandHelp, ListedAndDocumented) {
   }
 }
 
+// DogStatsD in serverless mode: a client's metric reaches the intake with the invocation's
+// flush; the enhanced invocations metric is blocklisted on the socket (only the extension sends it).
+TEST_F(ServerlessCommandTest, DogStatsdMetricsAreFlushedWithTheInvocation) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  // The extension logs (to stderr) where DogStatsD listens.
+  ASSERT_TRUE(pollUntil([&] {
+    p.waitForOutput([](const std::string&) { return false; }, std::chrono::milliseconds(1));
+    return udpPort(p.err()) > 0;
+  })) << p.err();
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  sendUdp(udpPort(p.err()), "fn.orders:3|c|#shop:eu\nfn.spoof:1|c|#host:other\n");
+  // The datagram is read by the listener thread at its own pace: invocations (each flushing at
+  // its end) until the counter has arrived.
+  int n = 0;
+  const bool arrived = pollUntil([&] { return names(false).count("fn.orders") > 0; }, [&] {
+    const std::string id = "d-" + std::to_string(++n);
+    const int calls = lambda_.nextCalls();
+    lambda_.push(invokeEvent(id));
+    postTelemetry(platformBatch(id));
+    pollUntil([&] { return lambda_.nextCalls() > calls; });
+  });
+  EXPECT_TRUE(arrived) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value());
+  const auto series = names(false);
+  EXPECT_TRUE(series.count("fn.orders")) << "the client's counter was flushed";
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    if (auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedSeries>>(&pl->decoded->items) : nullptr) {
+      for (const auto& s : *v) EXPECT_EQ(s.host(), "") << s.metric << ": serverless samples have no host";
+    }
+  }
+}
+
 // Periodic: a flush at each invocation's start (interval 1 ms), no wait for runtime-done, and no
 // final flush at SHUTDOWN (spec §7.4).
 TEST_F(ServerlessCommandTest, PeriodicFlushesAtStartAndNotAtShutdown) {
