@@ -39,6 +39,9 @@ common::Result<std::vector<DecodedCheckRun>> decodeCheckRuns(std::string_view bo
                                                              std::vector<DecodeNote>& notes);
 // /intake/: an events payload -> events; any other JSON object (host metadata) -> generic.
 common::Result<DecodedItems> decodeIntake(std::string body, std::vector<DecodeNote>& notes);
+// /api/v2/logs: a JSON array of objects, each with a string "message" (the HTTP logs intake's
+// format); kept as JSON text. InvalidArgument names the first offending entry.
+common::Result<DecodedGeneric> decodeLogs(std::string body, std::vector<DecodeNote>& notes);
 common::Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(
     std::string_view body, bool manifest_route, size_t max_decompressed,
     std::vector<DecodeNote>& notes);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   ddsim::cli::registerCaptureCommand(app, exit_code);
   ddsim::cli::registerCompareCommand(app, exit_code);
   ddsim::cli::registerAgentCommand(app, exit_code, log_level);
+  ddsim::cli::registerServerlessCommand(app, exit_code);
   app.parse_complete_callback([&] {
     std::string level = log_level;
     if (level.empty()) {
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       for (const auto* sub : app.get_subcommands()) {
         if (sub->get_name() == "run") level = "critical";
         if (sub->get_name() == "agent") return;  // configured from its datadog.yaml / DD_LOG_LEVEL
+        if (sub->get_name() == "serverless") return;  // DD_LOG_LEVEL, as the extension
       }
     }
     ddsim::common::initLogging(level);
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
   }
   if (app.get_subcommands().empty()) {
     // `ddsim` alone: the usage, as an error (no command was given).
-    std::cerr << app.help() << "\nddsim: a command is required (run, compare, agent, replay, capture)\n";
+    std::cerr << app.help() << "\nddsim: a command is required (run, compare, agent, serverless, replay, capture)\n";
     return ddsim::cli::kExitBadInput;
   }
   return exit_code;

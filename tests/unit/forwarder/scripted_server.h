@@ -51,6 +51,7 @@ class ScriptedServer {
     const auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
     server_.Post(".*", handler);
     server_.Get(".*", handler);
+    server_.Put(".*", handler);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     for (int i = 0; i < 2000 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

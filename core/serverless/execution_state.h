@@ -1,0 +1,33 @@
+#pragma once
+// What the extension remembers about its execution environment (the agent's
+// executioncontext.State), saved at SHUTDOWN to the cache file and restored at start (spec §7.1
+// step 4, §7.2): /tmp/dd-lambda-extension-cache.json, mode 0600.
+#include <string>
+
+#include "core/common/clock.h"
+#include "core/common/status.h"
+
+namespace ddsim::serverless {
+
+inline constexpr const char* kDefaultCachePath = "/tmp/dd-lambda-extension-cache.json";
+
+struct ExecutionState {
+  std::string arn;
+  std::string last_request_id;
+  std::string coldstart_request_id;
+  std::string last_log_request_id;
+  std::string last_oom_request_id;
+  common::SystemTime start_time{};
+  common::SystemTime end_time{};
+};
+
+// Writes `state` as JSON (keys as the agent's: ARN, LastRequestID, ColdstartRequestID,
+// LastLogRequestID, LastOOMRequestID, StartTime, EndTime in RFC 3339) with mode 0600.
+common::Status saveExecutionState(const ExecutionState& state, const std::string& path);
+// Reads it back. NotFound when the file does not exist; InvalidArgument (naming the file) when
+// it is not such a JSON object.
+common::Result<ExecutionState> restoreExecutionState(const std::string& path);
+
+std::string formatRfc3339(common::SystemTime t);
+
+}  // namespace ddsim::serverless

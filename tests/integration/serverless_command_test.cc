@@ -1,0 +1,300 @@
+// `ddsim serverless` as a child process against a scripted Lambda (Extensions + Telemetry APIs)
+// on loopback and an in-process fakeintake: registration, INVOKE x3 with platform events posted
+// to the extension's /lambda/logs, SHUTDOWN, and what the intake received (spec §7).
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/common/clock.h"
+#include "tests/integration/agent_fixture.h"
+#include "tests/support/fake_lambda.h"
+#include "tests/support/child_process.h"
+#include "tests/unit/serverless/fake_aws.h"
+#include "tests/support/poll.h"
+
+namespace ddsim::testing {
+namespace {
+
+std::string invokeEvent(const std::string& id,
+                        std::chrono::milliseconds in = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::minutes(5))) {
+  const auto deadline = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            common::SystemClock::instance().systemNow().time_since_epoch() + in)
+                            .count();
+  return nlohmann::json{{"eventType", "INVOKE"},
+                        {"deadlineMs", deadline},
+                        {"requestId", id},
+                        {"invokedFunctionArn", "arn:aws:lambda:us-east-1:123456789012:function:my-fn:prod"}}
+      .dump();
+}
+
+std::string platformBatch(const std::string& id) {
+  return nlohmann::json::array(
+             {{{"time", "2026-12-02T10:00:00.000Z"}, {"type", "platform.start"}, {"record", {{"requestId", id}}}},
+              {{"time", "2026-12-02T10:00:00.010Z"}, {"type", "function"}, {"record", "hello from " + id}},
+              {{"time", "2026-12-02T10:00:00.200Z"},
+               {"type", "platform.runtimeDone"},
+               {"record", {{"requestId", id}, {"status", "success"}, {"metrics", {{"durationMs", 200.0}}}}}},
+              {{"time", "2026-12-02T10:00:00.250Z"},
+               {"type", "platform.report"},
+               {"record",
+                {{"requestId", id},
+                 {"status", "success"},
+                 {"metrics",
+                  {{"durationMs", 250.0}, {"billedDurationMs", 250}, {"memorySizeMB", 512}, {"maxMemoryUsedMB", 64}}}}}}})
+      .dump();
+}
+
+// The fakeintake and temporary directory of the agent tests (agent_fixture.h).
+class ServerlessCommandTest : public AgentIntakeTest {
+ protected:
+  void TearDown() override {
+    std::remove((dir_ + "/cache.json").c_str());
+    AgentIntakeTest::TearDown();
+  }
+  std::vector<std::string> env(const std::string& strategy) const {
+    return {"DD_API_KEY=0123456789abcdef0123456789abcdef",
+            "DD_DD_URL=" + server_->url(),
+            "DD_SERVERLESS_FLUSH_STRATEGY=" + strategy,
+            "DD_LOG_LEVEL=debug",
+            "DD_DOGSTATSD_PORT=-1",
+            "DD_APM_RECEIVER_PORT=-1",
+            "DD_SERIALIZER_COMPRESSOR_KIND=none",
+            "AWS_LAMBDA_RUNTIME_API=" + lambda_.hostPort(),
+            "AWS_REGION=us-east-1",
+            "LAMBDA_TASK_ROOT=" + dir_};
+  }
+  std::set<std::string> names(bool sketches) {
+    std::set<std::string> out;
+    for (const auto& p : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+      if (!p->decoded) continue;
+      if (sketches) {
+        if (auto* v = std::get_if<std::vector<fakeintake::DecodedSketch>>(&p->decoded->items)) {
+          for (const auto& s : *v) out.insert(s.metric);
+        }
+      } else if (auto* v = std::get_if<std::vector<fakeintake::DecodedSeries>>(&p->decoded->items)) {
+        for (const auto& s : *v) out.insert(s.metric);
+      }
+    }
+    return out;
+  }
+  std::string rawOf(const std::string& route) {
+    std::string all;
+    for (const auto& p : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+      if (p->route == route) all += p->raw;
+    }
+    return all;
+  }
+  size_t count(const std::string& route) { return handler_->store().countsByRoute()[route]; }
+  // Posts `body` to the extension's Telemetry destination (from the subscription).
+  int postTelemetry(const std::string& body) {
+    const auto sub = nlohmann::json::parse(lambda_.with([](const FakeLambda& l) { return l.subscription_; }));
+    const std::string uri = sub["destination"]["URI"];
+    const auto rest = uri.substr(std::string("http://").size());
+    const auto slash = rest.find('/');
+    httplib::Client c("http://" + rest.substr(0, slash));
+    auto res = c.Post(rest.substr(slash).c_str(), body, "application/json");
+    return res ? res->status : -1;
+  }
+
+  FakeLambda lambda_;
+};
+
+TEST_F(ServerlessCommandTest, ThreeInvocationsAndShutdownFlushAtTheEnd) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  ASSERT_TRUE(p.started());
+  // Registration, subscription, then the first event/next.
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.with([](const FakeLambda& l) {
+    EXPECT_EQ(l.register_name_, "datadog-agent");
+    EXPECT_EQ(l.register_feature_, "accountId");
+    EXPECT_EQ(nlohmann::json::parse(l.register_body_)["events"], nlohmann::json({"INVOKE", "SHUTDOWN"}));
+    EXPECT_EQ(l.next_id_, "ext-0001");
+    const auto sub = nlohmann::json::parse(l.subscription_);
+    EXPECT_EQ(sub["schemaVersion"], "2022-07-01");
+    EXPECT_EQ(sub["buffering"]["timeoutMs"], 25);
+    return 0;
+  });
+  EXPECT_EQ(postTelemetry("{not json"), 400) << "a bad batch is refused, the server keeps serving";
+
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = "req-" + std::to_string(i);
+    const size_t series_before = count("/api/v1/series");
+    lambda_.push(invokeEvent(id));
+    // With flush-at-end the extension holds event/next until the runtime is done.
+    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i; }));
+    ASSERT_EQ(postTelemetry(platformBatch(id)), 200);
+    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i + 1; })) << p.err();
+    EXPECT_GT(count("/api/v1/series"), series_before) << "one flush per invocation at runtime-done";
+  }
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":0})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value()) << p.err();
+  EXPECT_EQ(*rc, 0) << p.err();
+
+  const auto sketches = names(true);
+  for (const char* m : {"aws.lambda.enhanced.invocations", "aws.lambda.enhanced.runtime_duration",
+                        "aws.lambda.enhanced.duration", "aws.lambda.enhanced.billed_duration",
+                        "aws.lambda.enhanced.estimated_cost", "aws.lambda.enhanced.post_runtime_duration"}) {
+    EXPECT_TRUE(sketches.count(m)) << m;
+  }
+  EXPECT_EQ(count("/api/v2/series"), 0u) << "serverless sends v1 series";
+  const std::string logs = rawOf("/api/v2/logs");
+  for (const char* line : {"hello from req-1", "hello from req-2", "hello from req-3"}) {
+    EXPECT_NE(logs.find(line), std::string::npos) << line;
+  }
+  // The state saved at SHUTDOWN, 0600.
+  std::ifstream in(dir_ + "/cache.json");
+  ASSERT_TRUE(in.good());
+  const auto state = nlohmann::json::parse(in);
+  EXPECT_EQ(state["LastRequestID"], "req-3");
+  EXPECT_EQ(state["ColdstartRequestID"], "req-1");
+  EXPECT_EQ(state["ARN"], "arn:aws:lambda:us-east-1:123456789012:function:my-fn");
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/cache.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(ServerlessCommandTest, NoApiKeyRegistersAndIdles) {
+  auto e = env("end");
+  e[0] = "DD_API_KEY=";
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, e);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("ignored"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << "events are ignored, the loop goes on";
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_EQ(*rc, 0);
+  EXPECT_NE(p.err().find("No API key configured"), std::string::npos) << p.err();
+  EXPECT_EQ(count("/api/v1/series"), 0u);
+  EXPECT_TRUE(lambda_.with([](const FakeLambda& l) { return l.subscription_.empty(); }));
+}
+
+TEST_F(ServerlessCommandTest, SigtermStopsCleanly) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  p.signal(SIGTERM);
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value()) << p.err();
+  EXPECT_EQ(*rc, 130) << p.err();
+}
+
+TEST(ServerlessCommandHelp, ListedAndDocumented) {
+  ChildProcess top({DDSIM_BINARY, "--help"});
+  ASSERT_EQ(top.wait(kHangGuard), 0);
+  EXPECT_NE(top.out().find("serverless"), std::string::npos) << top.out();
+  ChildProcess help({DDSIM_BINARY, "serverless", "--help"});
+  ASSERT_EQ(help.wait(kHangGuard), 0);
+  for (const char* s : {"--port", "--cache-file", "AWS_LAMBDA_RUNTIME_API", "DD_SERVERLESS_FLUSH_STRATEGY"}) {
+    EXPECT_NE(help.out().find(s), std::string::npos) << s;
+  }
+}
+
+// DogStatsD in serverless mode: a client's metric reaches the intake with the invocation's
+// flush; the enhanced invocations metric is blocklisted on the socket (only the extension sends it).
+TEST_F(ServerlessCommandTest, DogStatsdMetricsAreFlushedWithTheInvocation) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  // The extension logs (to stderr) where DogStatsD listens.
+  ASSERT_TRUE(pollUntil([&] {
+    p.waitForOutput([](const std::string&) { return false; }, std::chrono::milliseconds(1));
+    return udpPort(p.err()) > 0;
+  })) << p.err();
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  sendUdp(udpPort(p.err()), "fn.orders:3|c|#shop:eu\nfn.spoof:1|c|#host:other\n");
+  // The datagram is read by the listener thread at its own pace: invocations (each flushing at
+  // its end) until the counter has arrived.
+  int n = 0;
+  const bool arrived = pollUntil([&] { return names(false).count("fn.orders") > 0; }, [&] {
+    const std::string id = "d-" + std::to_string(++n);
+    const int calls = lambda_.nextCalls();
+    lambda_.push(invokeEvent(id));
+    postTelemetry(platformBatch(id));
+    pollUntil([&] { return lambda_.nextCalls() > calls; });
+  });
+  EXPECT_TRUE(arrived) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value());
+  const auto series = names(false);
+  EXPECT_TRUE(series.count("fn.orders")) << "the client's counter was flushed";
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    if (auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedSeries>>(&pl->decoded->items) : nullptr) {
+      for (const auto& s : *v) EXPECT_EQ(s.host(), "") << s.metric << ": serverless samples have no host";
+    }
+  }
+}
+
+// Periodic: a flush at each invocation's start (interval 1 ms), no wait for runtime-done, and no
+// final flush at SHUTDOWN (spec §7.4).
+TEST_F(ServerlessCommandTest, PeriodicFlushesAtStartAndNotAtShutdown) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"},
+                 env("periodically,1"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  for (int i = 1; i <= 3; ++i) {
+    lambda_.push(invokeEvent("p-" + std::to_string(i)));
+    // No telemetry is posted: a periodic extension goes back to event/next at once.
+    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i + 1; })) << p.err();
+    ASSERT_TRUE(pollUntil([&] { return count("/api/v1/series") >= static_cast<size_t>(i); })) << p.err();
+  }
+  const size_t before_shutdown = count("/api/v1/series");
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_EQ(*rc, 0) << p.err();
+  EXPECT_EQ(count("/api/v1/series"), before_shutdown) << "no final flush with a periodic strategy";
+  // Each start sends the invocations metric before its flush (spec §7.2 order).
+  EXPECT_TRUE(names(true).count("aws.lambda.enhanced.invocations"));
+}
+
+// A runtime that never reports done: the deadline (minus 20 ms) releases the loop; a SHUTDOWN
+// with reason timeout sends timeouts and errors, flushed at the end.
+TEST_F(ServerlessCommandTest, DeadlineAndTimeoutShutdown) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("slow", std::chrono::milliseconds(300)));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << "the deadline forced runtime-done";
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"timeout"})");
+  const auto rc = p.wait(kHangGuard);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_EQ(*rc, 0) << p.err();
+  const auto sketches = names(true);
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.timeouts"));
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.errors"));
+  EXPECT_TRUE(sketches.count("aws.lambda.enhanced.invocations"));
+}
+
+// The API key from KMS (function-name encryption context), decrypted through a scripted KMS that
+// checks the SigV4 signature; the intake sees the decrypted key.
+TEST_F(ServerlessCommandTest, KmsEncryptedApiKey) {
+  serverless::testing::FakeAws aws;
+  auto e = env("end");
+  e[0] = "DD_KMS_API_KEY=" + serverless::testing::fakeEncrypt("kmskey00000000000000000000abcde", "my-fn");
+  for (const std::string& v :
+       {std::string("AWS_ACCESS_KEY_ID=") + serverless::testing::kAccessKey,
+        std::string("AWS_SECRET_ACCESS_KEY=") + serverless::testing::kSecretKey, std::string("AWS_SESSION_TOKEN=t"),
+        std::string("AWS_LAMBDA_FUNCTION_NAME=my-fn"), "AWS_ENDPOINT_URL_KMS=" + aws.url()}) {
+    e.push_back(v);
+  }
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, e);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("k-1"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; }));
+  ASSERT_EQ(postTelemetry(platformBatch("k-1")), 200);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value());
+  EXPECT_EQ(aws.badSignatures(), 0);
+  EXPECT_EQ(aws.server().count("POST"), 2u) << "without, then with the encryption context";
+  bool seen = false;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    seen = seen || (pl->route == "/api/v1/series" && pl->api_key.find("abcde") != std::string::npos);
+  }
+  EXPECT_TRUE(seen) << "series sent with the decrypted key";
+}
+
+}  // namespace
+}  // namespace ddsim::testing
