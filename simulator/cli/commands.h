@@ -19,5 +19,7 @@ void registerCaptureCommand(CLI::App& app, int& exit_code);
 void registerCompareCommand(CLI::App& app, int& exit_code);
 // `log_level` is the global --log-level ("" when not given): the agent then uses its config's.
 void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_level);
+// `ddsim lambda`: an extension in the simulated Lambda (simulator/lambda/).
+void registerLambdaCommand(CLI::App& app, int& exit_code);
 
 }  // namespace ddsim::cli
