@@ -46,15 +46,20 @@ void Environment::addPlatform(const std::string& type, json record) {
 }
 
 bool Environment::waitReady(uint64_t min_calls, common::SteadyTime deadline) {
-  for (;;) {
-    if (!telemetry_.subscribed()) {
-      if (auto sub = api_.subscription()) {
-        telemetry_.subscribe(*sub);
-        record_.telemetry_subscribed = true;
-      }
+  auto adoptSubscription = [&] {
+    if (telemetry_.subscribed()) return;
+    if (auto sub = api_.subscription()) {
+      telemetry_.subscribe(*sub);
+      record_.telemetry_subscribed = true;
     }
+  };
+  for (;;) {
+    adoptSubscription();
     const auto now = clock_.steadyNow();
-    if (api_.waitAllWaiting(min_calls, std::min(deadline, now + std::chrono::milliseconds(5)))) return true;
+    if (api_.waitAllWaiting(min_calls, std::min(deadline, now + std::chrono::milliseconds(5)))) {
+      adoptSubscription();  // it may have subscribed just before it called event/next
+      return true;
+    }
     if (clock_.steadyNow() >= deadline || !process_.running()) return false;
   }
 }

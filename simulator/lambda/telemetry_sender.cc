@@ -77,7 +77,8 @@ void TelemetrySender::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    counters_.dropped_events += static_cast<int64_t>(buffer_.size());
+    // Without a subscriber nobody asked for them: not a loss.
+    if (sub_) counters_.dropped_events += static_cast<int64_t>(buffer_.size());
     buffer_.clear();
     buffered_bytes_ = 0;
   }

@@ -21,7 +21,7 @@ struct TelemetryCounters {
   int64_t batches = 0;          // POSTs answered 2xx
   int64_t events = 0;           // events in them
   int64_t failed_batches = 0;   // POSTs that failed or were answered otherwise (their events are dropped)
-  int64_t dropped_events = 0;   // events dropped: failed batches, not subscribed types, undelivered at stop
+  int64_t dropped_events = 0;   // failed batches, types not subscribed, undelivered to a subscriber at stop
 };
 
 class TelemetrySender {

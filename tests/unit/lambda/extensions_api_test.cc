@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 using testing::pollUntil;
 
-class ExtensionsApiTest : public ::testing::Test {
+class LambdaExtensionsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto port = api_.start();
@@ -44,7 +44,7 @@ class ExtensionsApiTest : public ::testing::Test {
   int port_ = 0;
 };
 
-TEST_F(ExtensionsApiTest, RegisterAnswersTheIdentifierAndFunction) {
+TEST_F(LambdaExtensionsApiTest, RegisterAnswersTheIdentifierAndFunction) {
   auto res = client().Post("/2020-01-01/extension/register",
                            {{"Lambda-Extension-Name", "ext"}, {"Lambda-Extension-Accept-Feature", "accountId"}},
                            R"({"events":["INVOKE","SHUTDOWN"]})", "application/json");
@@ -58,7 +58,7 @@ TEST_F(ExtensionsApiTest, RegisterAnswersTheIdentifierAndFunction) {
   EXPECT_EQ(api_.registeredCount(), 1u);
 }
 
-TEST_F(ExtensionsApiTest, BadRegistrationsAreRejectedAndCounted) {
+TEST_F(LambdaExtensionsApiTest, BadRegistrationsAreRejectedAndCounted) {
   auto no_name = client().Post("/2020-01-01/extension/register", R"({"events":["INVOKE"]})", "application/json");
   ASSERT_TRUE(no_name);
   EXPECT_EQ(no_name->status, 400);
@@ -77,14 +77,14 @@ TEST_F(ExtensionsApiTest, BadRegistrationsAreRejectedAndCounted) {
   EXPECT_EQ(api_.rejected().at("register.bad_body"), 1);
 }
 
-TEST_F(ExtensionsApiTest, NextWithoutAnIdentifierIsForbidden) {
+TEST_F(LambdaExtensionsApiTest, NextWithoutAnIdentifierIsForbidden) {
   auto res = client().Get("/2020-01-01/extension/event/next", {{"Lambda-Extension-Identifier", "nobody"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
   EXPECT_EQ(json::parse(res->body)["errorType"], "Extension.UnknownExtensionIdentifier");
 }
 
-TEST_F(ExtensionsApiTest, NextBlocksUntilAnEventIsPublishedThenReturnsItInOrder) {
+TEST_F(LambdaExtensionsApiTest, NextBlocksUntilAnEventIsPublishedThenReturnsItInOrder) {
   const std::string id = registerExtension();
   EXPECT_FALSE(api_.allWaiting());
   auto first = next(id);
@@ -103,7 +103,7 @@ TEST_F(ExtensionsApiTest, NextBlocksUntilAnEventIsPublishedThenReturnsItInOrder)
   EXPECT_EQ(api_.nextCalls(), 2u);
 }
 
-TEST_F(ExtensionsApiTest, AnExtensionGetsOnlyTheEventsItRegisteredFor) {
+TEST_F(LambdaExtensionsApiTest, AnExtensionGetsOnlyTheEventsItRegisteredFor) {
   const std::string id = registerExtension(R"({"events":["SHUTDOWN"]})");
   auto waiting = next(id);
   ASSERT_TRUE(pollUntil([&] { return api_.allWaiting(); }));
@@ -112,7 +112,7 @@ TEST_F(ExtensionsApiTest, AnExtensionGetsOnlyTheEventsItRegisteredFor) {
   EXPECT_EQ(waiting.get()["eventType"], "SHUTDOWN");
 }
 
-TEST_F(ExtensionsApiTest, StopReleasesAWaitingNext) {
+TEST_F(LambdaExtensionsApiTest, StopReleasesAWaitingNext) {
   const std::string id = registerExtension();
   auto waiting = next(id);
   ASSERT_TRUE(pollUntil([&] { return api_.allWaiting(); }));
@@ -120,7 +120,7 @@ TEST_F(ExtensionsApiTest, StopReleasesAWaitingNext) {
   EXPECT_EQ(waiting.get()["status"], 503);
 }
 
-TEST_F(ExtensionsApiTest, ErrorRoutesRecordTheReportedError) {
+TEST_F(LambdaExtensionsApiTest, ErrorRoutesRecordTheReportedError) {
   const std::string id = registerExtension();
   auto res = client().Post("/2020-01-01/extension/init/error",
                            {{"Lambda-Extension-Identifier", id}, {"Lambda-Extension-Function-Error-Type", "Extension.ConfigInvalid"}},
@@ -136,7 +136,7 @@ TEST_F(ExtensionsApiTest, ErrorRoutesRecordTheReportedError) {
   EXPECT_EQ(unknown->status, 403);
 }
 
-TEST_F(ExtensionsApiTest, TelemetrySubscriptionIsValidatedAndKept) {
+TEST_F(LambdaExtensionsApiTest, TelemetrySubscriptionIsValidatedAndKept) {
   const std::string id = registerExtension();
   const httplib::Headers h{{"Lambda-Extension-Identifier", id}};
   auto bad = client().Put("/2022-07-01/telemetry", h,
@@ -163,7 +163,7 @@ TEST_F(ExtensionsApiTest, TelemetrySubscriptionIsValidatedAndKept) {
 }
 
 // Each row: a subscription body and the field its error must name.
-TEST(ParseSubscription, ErrorsNameTheField) {
+TEST(LambdaParseSubscription, ErrorsNameTheField) {
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"[]", "JSON object"},
       {R"({"types":["platform"]})", "destination"},

@@ -9,7 +9,7 @@
 namespace ddsim::lambda {
 namespace {
 
-TEST(PlanLoader, ReadsEveryKey) {
+TEST(LambdaPlanLoader, ReadsEveryKey) {
   auto plan = parsePlanText(R"({
     "name": "p", "seed": 7, "record_intake": false,
     "extension": {"command": ["ext", "-v"], "env": {"DD_API_KEY": "k"}, "log": "ext.log"},
@@ -43,7 +43,7 @@ TEST(PlanLoader, ReadsEveryKey) {
 }
 
 // Each row: a plan text and a fragment its error must contain (the path and what was expected).
-TEST(PlanLoader, ErrorsNameThePathAndWhatWasExpected) {
+TEST(LambdaPlanLoader, ErrorsNameThePathAndWhatWasExpected) {
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"{", "p.json: invalid JSON"},
       {"[]", "p.json: $: expected an object"},
@@ -73,7 +73,7 @@ TEST(PlanLoader, ErrorsNameThePathAndWhatWasExpected) {
   }
 }
 
-TEST(PlanLoader, ValidateNamesWhatFlagsAndFileLeftOut) {
+TEST(LambdaPlanLoader, ValidateNamesWhatFlagsAndFileLeftOut) {
   Plan p;
   EXPECT_NE(validatePlan(p).message().find("no extension to run"), std::string::npos);
   p.extension = {"ext"};
@@ -86,13 +86,13 @@ TEST(PlanLoader, ValidateNamesWhatFlagsAndFileLeftOut) {
   EXPECT_NE(validatePlan(p).message().find("port_stride"), std::string::npos);
 }
 
-TEST(PlanLoader, AMissingFileIsAnIoError) {
+TEST(LambdaPlanLoader, AMissingFileIsAnIoError) {
   auto r = loadPlanFile("/nonexistent/plan.json");
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().code(), common::StatusCode::kIoError);
 }
 
-TEST(PlanInvocations, ArrivalsDurationsAndInjectedFailuresFollowThePlan) {
+TEST(LambdaPlanInvocations, ArrivalsDurationsAndInjectedFailuresFollowThePlan) {
   Plan p;
   p.invocations.count = 4;
   p.invocations.rate = 10;

@@ -61,7 +61,7 @@ json platformEvent(const std::string& type, int i) {
   return json{{"time", "2026-01-01T00:00:00.000Z"}, {"type", type}, {"record", {{"n", i}}}};
 }
 
-TEST(TelemetrySender, EventsBufferedBeforeTheSubscriptionGoOutAfterIt) {
+TEST(LambdaTelemetrySender, EventsBufferedBeforeTheSubscriptionGoOutAfterIt) {
   Subscriber sub;
   TelemetrySender sender;
   sender.add("platform", platformEvent("platform.initStart", 0));
@@ -77,7 +77,7 @@ TEST(TelemetrySender, EventsBufferedBeforeTheSubscriptionGoOutAfterIt) {
   EXPECT_EQ(sender.counters().dropped_events, 0);
 }
 
-TEST(TelemetrySender, ABatchHoldsAtMostMaxItems) {
+TEST(LambdaTelemetrySender, ABatchHoldsAtMostMaxItems) {
   Subscriber sub;
   TelemetrySender sender;
   sender.subscribe(sub.subscription("sandbox", 1000, 30000));  // only the item limit sends
@@ -90,7 +90,7 @@ TEST(TelemetrySender, ABatchHoldsAtMostMaxItems) {
   EXPECT_EQ(sub.batches().back()[499]["record"]["n"], 2499);  // order kept
 }
 
-TEST(TelemetrySender, NothingIsSentWhilePaused) {
+TEST(LambdaTelemetrySender, NothingIsSentWhilePaused) {
   Subscriber sub;
   TelemetrySender sender;
   sender.subscribe(sub.subscription("127.0.0.1"));
@@ -102,7 +102,7 @@ TEST(TelemetrySender, NothingIsSentWhilePaused) {
   ASSERT_TRUE(pollUntil([&] { return sub.events() == 1; }));
 }
 
-TEST(TelemetrySender, TypesNotSubscribedAreDroppedAndCounted) {
+TEST(LambdaTelemetrySender, TypesNotSubscribedAreDroppedAndCounted) {
   Subscriber sub;
   TelemetrySender sender;
   auto s = sub.subscription("sandbox");
@@ -115,7 +115,7 @@ TEST(TelemetrySender, TypesNotSubscribedAreDroppedAndCounted) {
   EXPECT_EQ(sender.counters().dropped_events, 1);
 }
 
-TEST(TelemetrySender, AnUnreachableSubscriberCountsFailedBatches) {
+TEST(LambdaTelemetrySender, AnUnreachableSubscriberCountsFailedBatches) {
   TelemetrySender sender;
   TelemetrySubscription s;
   s.uri = "http://127.0.0.1:1/telemetry";  // nothing listens on port 1
@@ -125,6 +125,14 @@ TEST(TelemetrySender, AnUnreachableSubscriberCountsFailedBatches) {
   sender.flush();
   EXPECT_EQ(sender.counters().failed_batches, 1);
   EXPECT_EQ(sender.counters().dropped_events, 1);
+}
+
+TEST(LambdaTelemetrySender, EventsNobodySubscribedToAreNotCountedAsDropped) {
+  TelemetrySender sender;
+  sender.add("platform", platformEvent("platform.start", 1));
+  sender.stop();
+  EXPECT_EQ(sender.counters().dropped_events, 0);
+  EXPECT_EQ(sender.counters().events, 0);
 }
 
 }  // namespace

@@ -1,0 +1,135 @@
+// A tiny Lambda extension for the simulated Lambda's tests and benchmark. It registers, may
+// subscribe to the Telemetry API, and loops on event/next until SHUTDOWN. Environment knobs:
+//   TEST_EXT_TELEMETRY=1        subscribe and count the telemetry events it receives
+//   TEST_EXT_FLUSH=1            POST "ticks=<n>" to $DD_DD_URL/api/v1/series on each INVOKE and at SHUTDOWN
+//   TEST_EXT_POST_RUNTIME_MS=n  wait n ms after each INVOKE before calling event/next again
+//   TEST_EXT_TICK_FILE=path     a 1 ms timer writes its tick count there (freeze tests)
+//   TEST_EXT_HANG_ON_SHUTDOWN=1 never exit after SHUTDOWN (the deadline kill)
+//   TEST_EXT_EXIT_AT_INIT=n     exit with code n before registering
+// At SHUTDOWN it prints one line: "shutdown reason=<r> invokes=<n> telemetry=<n> types=<a,b>".
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+int main() {
+  if (!env("TEST_EXT_EXIT_AT_INIT").empty()) return std::atoi(env("TEST_EXT_EXIT_AT_INIT").c_str());
+  const std::string api = env("AWS_LAMBDA_RUNTIME_API");
+  const auto colon = api.rfind(':');
+  if (api.empty() || colon == std::string::npos) {
+    std::cerr << "AWS_LAMBDA_RUNTIME_API is not set\n";
+    return 2;
+  }
+  httplib::Client client(api.substr(0, colon), std::atoi(api.substr(colon + 1).c_str()));
+  client.set_read_timeout(std::chrono::hours(1));
+
+  std::atomic<long> ticks{0};
+  std::atomic<bool> done{false};
+  std::thread ticker;
+  if (const std::string path = env("TEST_EXT_TICK_FILE"); !path.empty()) {
+    ticker = std::thread([&, path] {
+      while (!done) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        // Written aside and renamed: a reader (or a freeze) never sees a half-written count.
+        std::ofstream(path + ".tmp", std::ios::trunc) << ++ticks << "\n";
+        std::rename((path + ".tmp").c_str(), path.c_str());
+      }
+    });
+  }
+
+  auto reg = client.Post("/2020-01-01/extension/register", {{"Lambda-Extension-Name", "test-extension"}},
+                         R"({"events":["INVOKE","SHUTDOWN"]})", "application/json");
+  if (!reg || reg->status != 200) {
+    std::cerr << "register failed\n";
+    return 3;
+  }
+  const std::string id = reg->get_header_value("Lambda-Extension-Identifier");
+  const httplib::Headers id_header{{"Lambda-Extension-Identifier", id}};
+
+  std::mutex mu;
+  long telemetry_events = 0;
+  std::set<std::string> types;
+  httplib::Server telemetry;
+  std::thread telemetry_thread;
+  if (!env("TEST_EXT_TELEMETRY").empty()) {
+    telemetry.Post("/telemetry", [&](const httplib::Request& req, httplib::Response& res) {
+      auto batch = nlohmann::json::parse(req.body, nullptr, false);
+      std::lock_guard lock(mu);
+      if (batch.is_array()) {
+        for (const auto& e : batch) {
+          ++telemetry_events;
+          types.insert(e.value("type", "?"));
+        }
+      }
+      res.set_content("", "text/plain");
+    });
+    const int port = telemetry.bind_to_any_port("127.0.0.1");
+    telemetry_thread = std::thread([&] { telemetry.listen_after_bind(); });
+    const std::string body = R"({"schemaVersion":"2022-12-13","types":["platform","function"],)"
+                             R"("buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},)"
+                             R"("destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:)" +
+                             std::to_string(port) + R"(/telemetry"}})";
+    auto sub = client.Put("/2022-07-01/telemetry", id_header, body, "application/json");
+    if (!sub || sub->status != 200) std::cerr << "telemetry subscription failed\n";
+  }
+
+  const std::string intake = env("DD_DD_URL");
+  auto flush = [&] {
+    if (env("TEST_EXT_FLUSH").empty() || intake.empty()) return;
+    httplib::Client out(intake);
+    out.Post("/api/v1/series", "ticks=" + std::to_string(ticks.load()), "text/plain");
+  };
+  const int post_runtime_ms = std::atoi(env("TEST_EXT_POST_RUNTIME_MS").c_str());
+  long invokes = 0;
+  std::string reason = "none";
+  for (;;) {
+    auto next = client.Get("/2020-01-01/extension/event/next", id_header);
+    if (!next || next->status != 200) {
+      std::cerr << "event/next failed\n";
+      break;
+    }
+    auto event = nlohmann::json::parse(next->body, nullptr, false);
+    if (event.value("eventType", "") == "SHUTDOWN") {
+      reason = event.value("shutdownReason", "?");
+      flush();
+      break;
+    }
+    ++invokes;
+    flush();
+    if (post_runtime_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(post_runtime_ms));
+  }
+  // Telemetry still in flight is counted if it arrives within a moment.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::lock_guard lock(mu);
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ",") + t;
+    std::printf("shutdown reason=%s invokes=%ld telemetry=%ld types=%s\n", reason.c_str(), invokes, telemetry_events,
+                list.c_str());
+    std::fflush(stdout);
+  }
+  while (!env("TEST_EXT_HANG_ON_SHUTDOWN").empty()) std::this_thread::sleep_for(std::chrono::seconds(1));
+  done = true;
+  if (ticker.joinable()) ticker.join();
+  telemetry.stop();
+  if (telemetry_thread.joinable()) telemetry_thread.join();
+  return 0;
+}
