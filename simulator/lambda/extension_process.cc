@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -85,14 +86,20 @@ bool ExtensionProcess::reap(int options) {
 
 bool ExtensionProcess::running() { return pid_ > 0 && !reap(WNOHANG); }
 
-common::Status ExtensionProcess::freeze(std::chrono::milliseconds limit) {
+common::Status ExtensionProcess::freeze() {
   if (!running()) return common::failedPrecondition("the extension is not running");
   ::kill(-pid_, SIGSTOP);
   frozen_ = true;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (processState(pid_) != 'T') {
-    if (std::chrono::steady_clock::now() >= deadline) return common::internalError("the extension did not stop");
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  // Blocks until the kernel reports the whole thread group stopped (SIGSTOP cannot be caught),
+  // or its exit.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid_), &info, WSTOPPED | WEXITED) != 0) {
+    if (errno != EINTR) return common::internalError(std::string("waitid: ") + std::strerror(errno));
+  }
+  if (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) {
+    exit_code_ = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+    frozen_ = false;
+    return common::failedPrecondition("the extension exited");
   }
   return common::Status::ok();
 }
@@ -119,16 +126,6 @@ int ExtensionProcess::kill() {
     reap(0);
   }
   return exit_code_.value_or(-1);
-}
-
-char processState(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return '?';
-  // "pid (comm) S ...": the command may hold spaces and parentheses; the state follows the last ')'.
-  const auto close = line.rfind(')');
-  if (close == std::string::npos || close + 2 >= line.size()) return '?';
-  return line[close + 2];
 }
 
 }  // namespace ddsim::lambda

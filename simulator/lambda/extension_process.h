@@ -32,8 +32,9 @@ class ExtensionProcess {
   bool running();  // false once it exited (reaps it)
   bool frozen() const { return frozen_; }
 
-  // SIGSTOP to the group; returns once the main process is seen stopped (bounded by `limit`).
-  common::Status freeze(std::chrono::milliseconds limit = std::chrono::seconds(10));
+  // SIGSTOP to the group; returns once the kernel reports the process stopped (or exited: an
+  // error then, and exitCode() holds its code).
+  common::Status freeze();
   // SIGCONT to the group.
   void thaw();
 
@@ -50,8 +51,5 @@ class ExtensionProcess {
   bool frozen_ = false;
   std::optional<int> exit_code_;
 };
-
-// The state letter of /proc/<pid>/stat ('R', 'S', 'T' stopped, 'Z'...), '?' when unreadable.
-char processState(pid_t pid);
 
 }  // namespace ddsim::lambda

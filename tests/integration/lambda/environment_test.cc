@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "simulator/lambda/lambda_runner.h"
@@ -27,7 +28,9 @@ std::string tempPath(const std::string& name) {
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 long readTicks(const std::string& path) { return std::atol(readFile(path).c_str()); }
