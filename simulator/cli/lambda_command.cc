@@ -102,7 +102,9 @@ void registerLambdaCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--extension", args->extension, "The extension's command (overrides the plan's)");
   cmd->add_option("extension_args", args->extension_args, "Arguments for the extension (after --)");
-  cmd->add_option("--env", args->env, "NAME=value for the extension's environment (repeatable)");
+  cmd->add_option("--env", args->env, "NAME=value for the extension's environment (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--invocations,-n", args->invocations, "Number of invocations")->check(CLI::Range(1, 100000000));
   cmd->add_option("--rate", args->rate, "Arrivals per second (0: back to back)")->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--duration-ms", args->duration_ms, "The function's duration per invocation")
@@ -110,8 +112,12 @@ void registerLambdaCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--memory-mb", args->memory_mb, "The function's memory size")->check(CLI::Range(128, 10240));
   cmd->add_option("--timeout", args->timeout_s, "The function's timeout in seconds")->check(CLI::Range(0.001, 900.0));
   cmd->add_option("--concurrency", args->concurrency, "Environments at most at once")->check(CLI::Range(1, 1000));
-  cmd->add_option("--dogstatsd", args->dogstatsd, "A DogStatsD line the function sends each invocation (repeatable)");
-  cmd->add_option("--log", args->logs, "A log line the function writes each invocation (repeatable)");
+  cmd->add_option("--dogstatsd", args->dogstatsd, "A DogStatsD line the function sends each invocation (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--log", args->logs, "A log line the function writes each invocation (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--extension-log", args->extension_log, "Append the extension's output to this file");
   cmd->add_flag("--no-freeze", args->no_freeze, "Do not SIGSTOP the extension between invocations");
   cmd->add_option("--report", args->report, "Write the JSON report here");
