@@ -15,6 +15,7 @@ const std::vector<std::string>& totalNames() {
       "clean_shutdowns",   "unclean_shutdowns",   "init_failures",      "rejected_requests",
       "dogstatsd_lines",   "runtime_ms_max",      "runtime_ms_mean",    "post_runtime_ms_max",
       "post_runtime_ms_mean", "init_ms_max",      "init_ms_mean",       "invocations_per_second",
+      "kms_decrypts",      "secret_reads",        "aws_rejected",
   };
   return kNames;
 }

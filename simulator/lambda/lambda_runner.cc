@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "simulator/lambda/aws_fake.h"
 #include "simulator/lambda/intake_recorder.h"
 
 namespace ddsim::lambda {
@@ -58,6 +59,23 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
 
   IntakeRecorder intake(clock);
   const bool recording = plan.record_intake && intake.start().isOk();
+  // The key sources: KMS and Secrets Manager fakes, and the variables that point the extension
+  // at them (before the plan's own, which win).
+  AwsFake aws;
+  std::vector<std::string> aws_env;
+  if (plan.aws.enabled() && aws.start().isOk()) {
+    aws_env = {"AWS_ENDPOINT_URL_KMS=" + aws.url(), "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + aws.url(),
+               "AWS_ACCESS_KEY_ID=" + aws.options().access_key_id,
+               "AWS_SECRET_ACCESS_KEY=" + aws.options().secret_access_key,
+               "AWS_SESSION_TOKEN=ddsim-session-token"};
+    if (!plan.aws.kms_api_key.empty()) {
+      aws_env.push_back("DD_KMS_API_KEY=" +
+                        aws.encrypt(plan.aws.kms_api_key, plan.aws.kms_with_context ? plan.function.name : ""));
+    }
+    if (!plan.aws.secret_api_key.empty()) {
+      aws_env.push_back("DD_API_KEY_SECRET_ARN=" + aws.putSecret("ddsim-dd-api-key", plan.aws.secret_api_key));
+    }
+  }
   const auto& policy = plan.environments;
   std::mutex mu;
   std::condition_variable cv;
@@ -69,7 +87,8 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
     EnvironmentOptions o;
     o.index = next_env++;
     o.extension = plan.extension;
-    o.env = plan.env;
+    o.env = aws_env;
+    o.env.insert(o.env.end(), plan.env.begin(), plan.env.end());
     o.extension_log = plan.extension_log;
     o.function = plan.function;
     o.runtime = plan.runtime;
@@ -165,6 +184,11 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
   std::sort(report.environments.begin(), report.environments.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   report.totals = computeTotals(report.invocations, report.environments, report.wall_s);
+  for (const auto& [op, n] : aws.served()) {
+    report.totals[op == "TrentService.Decrypt" ? "kms_decrypts" : "secret_reads"] += static_cast<double>(n);
+  }
+  for (const auto& [reason, n] : aws.rejected()) report.totals["aws_rejected"] += static_cast<double>(n);
+  aws.stop();
   report.expectations = checkExpectations(report.totals, plan.expect);
   return report;
 }

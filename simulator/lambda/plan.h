@@ -41,6 +41,14 @@ struct Bound {
   std::optional<double> max;
 };
 
+// The API key sources the extension can be given, served by AwsFake (aws_fake.h).
+struct AwsKeys {
+  std::string kms_api_key;        // plaintext: DD_KMS_API_KEY gets its ciphertext
+  bool kms_with_context = true;   // encrypted with the LambdaFunctionName encryption context
+  std::string secret_api_key;     // plaintext: DD_API_KEY_SECRET_ARN names a secret holding it
+  bool enabled() const { return !kms_api_key.empty() || !secret_api_key.empty(); }
+};
+
 struct Plan {
   std::string name = "lambda";
   std::string source;  // the file it came from, "" for flags
@@ -53,6 +61,7 @@ struct Plan {
   InvocationPattern invocations;
   EnvironmentPolicy environments;
   RuntimeScript runtime;
+  AwsKeys aws;
   std::map<std::string, Bound> expect;  // by total name (lambda_report.h)
 };
 

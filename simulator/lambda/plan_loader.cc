@@ -120,6 +120,13 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   r.finish();
 }
 
+void readAws(ObjectReader& r, AwsKeys& a) {
+  a.kms_api_key = r.string("kms_api_key").value_or("");
+  a.kms_with_context = r.boolean("kms_with_context").value_or(true);
+  a.secret_api_key = r.string("secret_api_key").value_or("");
+  r.finish();
+}
+
 void readExpect(ObjectReader& r, std::map<std::string, Bound>& expect, ErrorList& errors) {
   const json* obj = r.raw("expect");
   if (!obj) return;
@@ -170,6 +177,7 @@ common::Result<Plan> parsePlan(const json& doc, std::string_view source_name) {
     section("invocations", [&](ObjectReader& r) { readInvocations(r, p.invocations); });
     section("environments", [&](ObjectReader& r) { readEnvironments(r, p.environments); });
     section("runtime", [&](ObjectReader& r) { readRuntime(r, p.runtime); });
+    section("aws", [&](ObjectReader& r) { readAws(r, p.aws); });
     readExpect(root, p.expect, errors);
     root.raw("$schema");
     root.finish();

@@ -210,6 +210,26 @@ TEST(LambdaRunner, TimeoutsAndOutOfMemoryResetTheEnvironmentAndTheNextStartIsCol
   EXPECT_TRUE(r.passed()) << consoleSummary(r);
 }
 
+TEST(LambdaRunner, TheExtensionReadsItsKeyFromTheKmsAndSecretsManagerFakes) {
+  const std::string log = tempPath("lambda-keys");
+  std::filesystem::remove(log);
+  Plan p;
+  p.extension = {LAMBDA_TEST_EXTENSION};
+  p.env = {"TEST_EXT_READ_KEYS=1"};
+  p.extension_log = log;
+  p.aws.kms_api_key = "kms-plain-key";
+  p.aws.secret_api_key = "secret-plain-key";
+  p.expect["kms_decrypts"] = Bound{1, 1};
+  p.expect["secret_reads"] = Bound{1, 1};
+  p.expect["aws_rejected"] = Bound{0, 0};
+  const LambdaReport r = runPlan(p);
+  EXPECT_TRUE(r.passed()) << consoleSummary(r);
+  // "kms-plain-key" in base64, as KMS returns Plaintext.
+  EXPECT_NE(readFile(log).find(" kms=a21zLXBsYWluLWtleQ== secret=secret-plain-key"), std::string::npos)
+      << readFile(log);
+  std::filesystem::remove(log);
+}
+
 TEST(LambdaRunner, ConcurrentArrivalsUseSeveralEnvironments) {
   Plan p;
   p.extension = {LAMBDA_TEST_EXTENSION};

@@ -6,6 +6,9 @@
 //   TEST_EXT_TICK_FILE=path     a 1 ms timer writes its tick count there (freeze tests)
 //   TEST_EXT_HANG_ON_SHUTDOWN=1 never exit after SHUTDOWN (the deadline kill)
 //   TEST_EXT_EXIT_AT_INIT=n     exit with code n before registering
+//   TEST_EXT_READ_KEYS=1        at init, read DD_KMS_API_KEY (KMS Decrypt, with the function-name
+//                               context) and DD_API_KEY_SECRET_ARN (GetSecretValue) from the
+//                               AWS_ENDPOINT_URL_* fakes, with a SigV4-shaped (unsigned) header
 // At SHUTDOWN it prints one line: "shutdown reason=<r> invokes=<n> telemetry=<n> types=<a,b>".
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -62,6 +65,33 @@ int main() {
     return 3;
   }
   const std::string id = reg->get_header_value("Lambda-Extension-Identifier");
+
+  std::string keys;  // what the key sources answered, printed at shutdown
+  if (!env("TEST_EXT_READ_KEYS").empty()) {
+    auto aws = [&](const std::string& url, const std::string& service, const std::string& target,
+                   const nlohmann::json& body) {
+      httplib::Client c(url);
+      const httplib::Headers h{{"X-Amz-Target", target},
+                               {"X-Amz-Date", "20261202T000000Z"},
+                               {"Authorization", "AWS4-HMAC-SHA256 Credential=" + env("AWS_ACCESS_KEY_ID") +
+                                                     "/20261202/" + env("AWS_REGION") + "/" + service +
+                                                     "/aws4_request, SignedHeaders=host, Signature=" +
+                                                     std::string(64, '0')}};
+      auto res = c.Post("/", h, body.dump(), "application/x-amz-json-1.1");
+      return res && res->status == 200 ? nlohmann::json::parse(res->body) : nlohmann::json::object();
+    };
+    if (!env("DD_KMS_API_KEY").empty()) {
+      auto answer = aws(env("AWS_ENDPOINT_URL_KMS"), "kms", "TrentService.Decrypt",
+                        {{"CiphertextBlob", env("DD_KMS_API_KEY")},
+                         {"EncryptionContext", {{"LambdaFunctionName", env("AWS_LAMBDA_FUNCTION_NAME")}}}});
+      keys += " kms=" + answer.value("Plaintext", std::string("none"));  // base64
+    }
+    if (!env("DD_API_KEY_SECRET_ARN").empty()) {
+      auto answer = aws(env("AWS_ENDPOINT_URL_SECRETS_MANAGER"), "secretsmanager", "secretsmanager.GetSecretValue",
+                        {{"SecretId", env("DD_API_KEY_SECRET_ARN")}});
+      keys += " secret=" + answer.value("SecretString", std::string("none"));
+    }
+  }
   const httplib::Headers id_header{{"Lambda-Extension-Identifier", id}};
 
   std::mutex mu;
@@ -122,8 +152,8 @@ int main() {
     std::lock_guard lock(mu);
     std::string list;
     for (const auto& t : types) list += (list.empty() ? "" : ",") + t;
-    std::printf("shutdown reason=%s invokes=%ld telemetry=%ld types=%s\n", reason.c_str(), invokes, telemetry_events,
-                list.c_str());
+    std::printf("shutdown reason=%s invokes=%ld telemetry=%ld types=%s%s\n", reason.c_str(), invokes, telemetry_events,
+                list.c_str(), keys.c_str());
     std::fflush(stdout);
   }
   while (!env("TEST_EXT_HANG_ON_SHUTDOWN").empty()) std::this_thread::sleep_for(std::chrono::seconds(1));

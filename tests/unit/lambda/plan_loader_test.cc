@@ -20,6 +20,7 @@ TEST(LambdaPlanLoader, ReadsEveryKey) {
                      "shutdown_timeout": "500ms", "shutdown_reason": "timeout", "port_stride": 100},
     "runtime": {"dogstatsd": ["a:1|c"], "dogstatsd_port": 9125, "spans": 3, "trace_port": 9126,
                 "logs": ["hello {request_id}"], "service": "svc"},
+    "aws": {"kms_api_key": "k1", "kms_with_context": false, "secret_api_key": "k2"},
     "expect": {"post_runtime_ms_max": {"max": 100}, "cold_starts": {"min": 1, "max": 2}}
   })", "p.json");
   ASSERT_TRUE(plan.isOk()) << plan.status().message();
@@ -38,6 +39,9 @@ TEST(LambdaPlanLoader, ReadsEveryKey) {
   EXPECT_EQ(plan->environments.shutdown_timeout_s, 0.5);
   EXPECT_EQ(plan->environments.final_shutdown_reason, "timeout");
   EXPECT_EQ(plan->runtime.spans, 3);
+  EXPECT_EQ(plan->aws.kms_api_key, "k1");
+  EXPECT_FALSE(plan->aws.kms_with_context);
+  EXPECT_EQ(plan->aws.secret_api_key, "k2");
   EXPECT_EQ(*plan->expect.at("cold_starts").max, 2);
   EXPECT_TRUE(validatePlan(*plan));
 }
@@ -61,6 +65,7 @@ TEST(LambdaPlanLoader, ErrorsNameThePathAndWhatWasExpected) {
       {R"({"environments": {"concurrency": 0}})", "$.environments.concurrency"},
       {R"({"environments": {"shutdown_reason": "bored"}})", "$.environments.shutdown_reason: expected one of"},
       {R"({"runtime": {"dogstatsd_port": 70000}})", "$.runtime.dogstatsd_port"},
+      {R"({"aws": {"kms_key": "x"}})", "$.aws.kms_key: unknown key"},
       {R"({"expect": {"post_runtime": {"max": 1}}})", "$.expect.post_runtime: unknown key"},
       {R"({"expect": {"flushes": {}}})", "$.expect.flushes.min: expected min, max or both"},
       {R"({"expect": {"flushes": {"min": 3, "max": 1}}})", "$.expect.flushes.max: expected max >= min"},
