@@ -54,9 +54,9 @@ common::Status checkSigV4Shape(const AwsRequest& req, const std::string& access_
   return common::Status::ok();
 }
 
-AwsFake::AwsFake(AwsFakeOptions options) : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+AwsFake::AwsFake(AwsFakeOptions options) : options_(std::move(options)) {
   check_ = [this](const AwsRequest& r) { return checkSigV4Shape(r, options_.access_key_id, options_.region); };
-  server_->Post("/", [this](const httplib::Request& req, httplib::Response& res) {
+  server_.http().Post("/", [this](const httplib::Request& req, httplib::Response& res) {
     AwsRequest r;
     r.method = req.method;
     r.path = req.path;
@@ -72,20 +72,9 @@ AwsFake::AwsFake(AwsFakeOptions options) : options_(std::move(options)), server_
 
 AwsFake::~AwsFake() { stop(); }
 
-common::Result<int> AwsFake::start() {
-  const int port = server_->bind_to_any_port("127.0.0.1");
-  if (port <= 0) return common::unavailable("cannot bind the AWS fake on 127.0.0.1");
-  port_ = port;
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  return port;
-}
+common::Result<int> AwsFake::start() { return server_.start(); }
 
-void AwsFake::stop() {
-  if (thread_.joinable()) {
-    server_->stop();
-    thread_.join();
-  }
-}
+void AwsFake::stop() { server_.stop(); }
 
 void AwsFake::setSignatureCheck(SignatureCheck check) {
   std::lock_guard lock(mu_);

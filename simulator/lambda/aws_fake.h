@@ -17,10 +17,7 @@
 #include <thread>
 
 #include "core/common/status.h"
-
-namespace httplib {
-class Server;
-}
+#include "simulator/lambda/loopback_server.h"
 
 namespace ddsim::lambda {
 
@@ -51,7 +48,7 @@ class AwsFake {
 
   common::Result<int> start();  // any free port on 127.0.0.1
   void stop();
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return server_.url(); }
   const AwsFakeOptions& options() const { return options_; }
 
   // Replaces the default (shape-only) signature check.
@@ -81,9 +78,7 @@ class AwsFake {
   };
 
   AwsFakeOptions options_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_{"the AWS fake"};
   mutable std::mutex mu_;
   SignatureCheck check_;
   std::map<std::string, Ciphertext> ciphertexts_;  // by raw ciphertext bytes

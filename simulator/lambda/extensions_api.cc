@@ -76,20 +76,13 @@ common::Result<TelemetrySubscription> parseSubscription(const std::string& body)
 }
 
 ExtensionsApi::ExtensionsApi(ExtensionsApiOptions options, common::Clock& clock)
-    : options_(std::move(options)), clock_(clock), server_(std::make_unique<httplib::Server>()),
-      random_(options_.seed) {
+    : options_(std::move(options)), clock_(clock), random_(options_.seed) {
   installRoutes();
 }
 
 ExtensionsApi::~ExtensionsApi() { stop(); }
 
-common::Result<int> ExtensionsApi::start(int port) {
-  const int bound = port == 0 ? server_->bind_to_any_port("127.0.0.1") : (server_->bind_to_port("127.0.0.1", port) ? port : -1);
-  if (bound <= 0) return common::unavailable("cannot bind the Lambda API on 127.0.0.1:" + std::to_string(port));
-  port_ = bound;
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  return bound;
-}
+common::Result<int> ExtensionsApi::start(int port) { return server_.start(port); }
 
 void ExtensionsApi::stop() {
   {
@@ -97,10 +90,7 @@ void ExtensionsApi::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) {
-    server_->stop();
-    thread_.join();
-  }
+  server_.stop();
 }
 
 size_t ExtensionsApi::registeredCount() const {
@@ -177,7 +167,7 @@ std::map<std::string, int64_t> ExtensionsApi::rejected() const {
 }
 
 void ExtensionsApi::installRoutes() {
-  server_->Post("/2020-01-01/extension/register", [this](const httplib::Request& req, httplib::Response& res) {
+  server_.http().Post("/2020-01-01/extension/register", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.get_header_value("Lambda-Extension-Name");
     std::lock_guard lock(mu_);
     if (name.empty()) {
@@ -210,7 +200,7 @@ void ExtensionsApi::installRoutes() {
     res.set_content(answer.dump(), "application/json");
   });
 
-  server_->Get("/2020-01-01/extension/event/next", [this](const httplib::Request& req, httplib::Response& res) {
+  server_.http().Get("/2020-01-01/extension/event/next", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.get_header_value(kIdHeader);
     std::unique_lock lock(mu_);
     auto it = extensions_.find(id);
@@ -246,10 +236,10 @@ void ExtensionsApi::installRoutes() {
       res.set_content(R"({"status":"OK"})", "application/json");
     };
   };
-  server_->Post("/2020-01-01/extension/init/error", reportError("init"));
-  server_->Post("/2020-01-01/extension/exit/error", reportError("exit"));
+  server_.http().Post("/2020-01-01/extension/init/error", reportError("init"));
+  server_.http().Post("/2020-01-01/extension/exit/error", reportError("exit"));
 
-  server_->Put("/2022-07-01/telemetry", [this](const httplib::Request& req, httplib::Response& res) {
+  server_.http().Put("/2022-07-01/telemetry", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.get_header_value(kIdHeader);
     std::lock_guard lock(mu_);
     if (!extensions_.count(id)) {

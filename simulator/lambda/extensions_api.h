@@ -21,10 +21,7 @@
 #include "core/common/clock.h"
 #include "core/common/random.h"
 #include "core/common/status.h"
-
-namespace httplib {
-class Server;
-}
+#include "simulator/lambda/loopback_server.h"
 
 namespace ddsim::lambda {
 
@@ -64,7 +61,7 @@ class ExtensionsApi {
   common::Result<int> start(int port = 0);
   // Answers every waiting event/next with 503 and stops serving.
   void stop();
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
 
   size_t registeredCount() const;
   // Total event/next calls across extensions.
@@ -97,9 +94,7 @@ class ExtensionsApi {
 
   ExtensionsApiOptions options_;
   common::Clock& clock_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_{"the Lambda API"};
 
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;

@@ -4,7 +4,7 @@
 
 namespace ddsim::lambda {
 
-IntakeRecorder::IntakeRecorder(common::Clock& clock) : clock_(clock), server_(std::make_unique<httplib::Server>()) {
+IntakeRecorder::IntakeRecorder(common::Clock& clock) : clock_(clock) {
   auto record = [this](const httplib::Request& req, httplib::Response& res) {
     {
       std::lock_guard lock(mu_);
@@ -13,26 +13,15 @@ IntakeRecorder::IntakeRecorder(common::Clock& clock) : clock_(clock), server_(st
     res.status = 202;
     res.set_content("{}", "application/json");
   };
-  server_->Post(".*", record);
-  server_->Put(".*", record);
+  server_.http().Post(".*", record);
+  server_.http().Put(".*", record);
 }
 
 IntakeRecorder::~IntakeRecorder() { stop(); }
 
-common::Result<int> IntakeRecorder::start() {
-  const int port = server_->bind_to_any_port("127.0.0.1");
-  if (port <= 0) return common::unavailable("cannot bind the recording intake on 127.0.0.1");
-  port_ = port;
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  return port;
-}
+common::Result<int> IntakeRecorder::start() { return server_.start(); }
 
-void IntakeRecorder::stop() {
-  if (thread_.joinable()) {
-    server_->stop();
-    thread_.join();
-  }
-}
+void IntakeRecorder::stop() { server_.stop(); }
 
 IntakeWindow IntakeRecorder::window(common::SteadyTime from, common::SteadyTime to) const {
   std::lock_guard lock(mu_);

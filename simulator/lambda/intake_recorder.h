@@ -13,10 +13,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/status.h"
-
-namespace httplib {
-class Server;
-}
+#include "simulator/lambda/loopback_server.h"
 
 namespace ddsim::lambda {
 
@@ -42,8 +39,8 @@ class IntakeRecorder {
 
   common::Result<int> start();  // any free port
   void stop();
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return server_.port(); }
+  std::string url() const { return server_.url(); }
 
   // Requests that arrived in [from, to).
   IntakeWindow window(common::SteadyTime from, common::SteadyTime to) const;
@@ -51,9 +48,7 @@ class IntakeRecorder {
 
  private:
   common::Clock& clock_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_{"the recording intake"};
   mutable std::mutex mu_;
   std::vector<IntakeRequest> requests_;
 };
