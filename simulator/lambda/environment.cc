@@ -184,7 +184,10 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   r.extension_returned = !overruns && waitReady(calls_before + 1, deadline);
   const auto back = r.extension_returned ? api_.lastNextCall() : clock_.steadyNow();
   r.post_runtime_ms = std::max(0.0, msBetween(runtime_done, back));
-  if (!r.extension_returned && r.status != "timeout") {
+  if (!r.extension_returned && !overruns && !process_.running()) {
+    r.status = "failure";  // the extension died: Lambda resets the environment
+    r.error_type = "Extension.Crash";
+  } else if (!r.extension_returned && r.status != "timeout") {
     r.status = "timeout";  // the extension overran the deadline: Lambda times the invocation out
     r.error_type = "Sandbox.Timedout";
   }

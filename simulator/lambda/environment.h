@@ -60,7 +60,8 @@ class Environment {
 
   // Starts the extension and waits for it to be ready; false when it failed (record().init_error).
   bool init();
-  // Runs one invocation. After a timeout or failure status the environment must be shut down.
+  // Runs one invocation. After a timeout or failure status (the extension overran the deadline
+  // or died) or an out-of-memory, the environment must be shut down.
   InvocationRecord invoke(const InvocationSpec& spec);
   // Sends SHUTDOWN with `reason` and ends the process; idempotent.
   void shutdown(const std::string& reason);

@@ -15,7 +15,7 @@ const std::vector<std::string>& totalNames() {
       "clean_shutdowns",   "unclean_shutdowns",   "init_failures",      "rejected_requests",
       "dogstatsd_lines",   "runtime_ms_max",      "runtime_ms_mean",    "post_runtime_ms_max",
       "post_runtime_ms_mean", "init_ms_max",      "init_ms_mean",       "invocations_per_second",
-      "kms_decrypts",      "secret_reads",        "aws_rejected",
+      "kms_decrypts",      "secret_reads",        "aws_rejected",       "failures",
   };
   return kNames;
 }
@@ -34,6 +34,7 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
     t["successes"] += r.status == "success";
     t["errors"] += r.status == "error";
     t["timeouts"] += r.status == "timeout";
+    t["failures"] += r.status == "failure";
     t["out_of_memory"] += r.error_type == "Runtime.OutOfMemory";
     t["flushes"] += r.flushed;
     t["intake_requests"] += static_cast<double>(r.intake.requests);

@@ -151,7 +151,7 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
       } else {
         r = env.invoke(spec);
         if (r.status == "timeout") reason = "timeout";
-        if (r.error_type == "Runtime.OutOfMemory") reason = "failure";
+        if (r.error_type == "Runtime.OutOfMemory" || r.status == "failure") reason = "failure";
         if (reason.empty() && policy.max_invocations > 0 && env.record().invocations >= policy.max_invocations) {
           reason = "spindown";
         }

@@ -230,6 +230,25 @@ TEST(LambdaRunner, TheExtensionReadsItsKeyFromTheKmsAndSecretsManagerFakes) {
   std::filesystem::remove(log);
 }
 
+TEST(LambdaRunner, AnExtensionThatDiesFailsItsInvocationAndTheNextStartsCold) {
+  Plan p;
+  p.extension = {LAMBDA_TEST_EXTENSION};
+  p.env = {"TEST_EXT_CRASH_AT=2"};
+  p.extension_log = "/dev/null";
+  p.invocations.count = 3;
+  p.function.timeout = std::chrono::milliseconds(kHangGuard);  // the crash, not a deadline, ends it
+  const LambdaReport r = runPlan(p);
+  ASSERT_EQ(r.invocations.size(), 3u);
+  EXPECT_EQ(r.invocations[1].status, "failure");
+  EXPECT_EQ(r.invocations[1].error_type, "Extension.Crash");
+  EXPECT_TRUE(r.invocations[2].cold_start);
+  EXPECT_EQ(r.invocations[2].status, "success");
+  ASSERT_EQ(r.environments.size(), 2u);
+  EXPECT_EQ(r.environments[0].shutdown_reason, "failure");
+  EXPECT_EQ(r.environments[0].exit_code, 9);
+  EXPECT_EQ(r.totals.at("failures"), 1);
+}
+
 TEST(LambdaRunner, ConcurrentArrivalsUseSeveralEnvironments) {
   Plan p;
   p.extension = {LAMBDA_TEST_EXTENSION};

@@ -66,6 +66,19 @@ TEST(LambdaCommand, ABadPlanIsRejectedWithItsPath) {
   std::filesystem::remove(plan);
 }
 
+// docs/lambda.md's examples: the curl extension and the plan that resets after a timeout.
+TEST(LambdaCommand, TheDocumentedExamplesRun) {
+  if (::access("/usr/bin/curl", X_OK) != 0) GTEST_SKIP() << "the example extension needs curl";
+  const std::string ext = std::string(DDSIM_SOURCE_DIR) + "/docs/examples/lambda/noop-extension.sh";
+  ChildProcess simple({DDSIM_BINARY, "lambda", "--extension", ext, "-n", "3", "--duration-ms", "10"});
+  EXPECT_EQ(simple.wait(kHangGuard), 0) << simple.out() << simple.err();
+  EXPECT_NE(simple.out().find("3 success"), std::string::npos) << simple.out();
+  ChildProcess plan({DDSIM_BINARY, "lambda", "--plan", std::string(DDSIM_SOURCE_DIR) +
+                     "/docs/examples/lambda/timeout-reset.json", "--extension", ext});
+  EXPECT_EQ(plan.wait(kHangGuard), 0) << plan.out() << plan.err();
+  EXPECT_EQ(plan.out().find("FAIL"), std::string::npos) << plan.out();
+}
+
 TEST(LambdaCommand, NoExtensionIsABadInput) {
   ChildProcess p({DDSIM_BINARY, "lambda", "-n", "1"});
   EXPECT_EQ(p.wait(kHangGuard), 2);

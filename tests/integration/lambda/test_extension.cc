@@ -6,6 +6,7 @@
 //   TEST_EXT_TICK_FILE=path     a 1 ms timer writes its tick count there (freeze tests)
 //   TEST_EXT_HANG_ON_SHUTDOWN=1 never exit after SHUTDOWN (the deadline kill)
 //   TEST_EXT_EXIT_AT_INIT=n     exit with code n before registering
+//   TEST_EXT_CRASH_AT=n         exit with code 9 on the n-th INVOKE (1-based), without calling event/next
 //   TEST_EXT_READ_KEYS=1        at init, read DD_KMS_API_KEY (KMS Decrypt, with the function-name
 //                               context) and DD_API_KEY_SECRET_ARN (GetSecretValue) from the
 //                               AWS_ENDPOINT_URL_* fakes, with a SigV4-shaped (unsigned) header
@@ -143,6 +144,7 @@ int main() {
       break;
     }
     ++invokes;
+    if (std::to_string(invokes) == env("TEST_EXT_CRASH_AT")) return 9;
     flush();
     if (post_runtime_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(post_runtime_ms));
   }
