@@ -94,6 +94,24 @@ TEST(LambdaEnvironment, InitInvokeAndShutdownDeliverEventsAndTelemetry) {
   std::filesystem::remove(log);
 }
 
+// The agent's flush-at-end waits for platform.runtimeDone before it flushes and asks for the next
+// event: the telemetry must reach a thawed extension during the invocation, not after the freeze.
+TEST(LambdaEnvironment, RuntimeDoneReachesTheExtensionBeforeItsNextEventNext) {
+  const std::string log = tempPath("lambda-await-done");
+  std::filesystem::remove(log);
+  Environment env(options({"TEST_EXT_TELEMETRY=1", "TEST_EXT_AWAIT_RUNTIME_DONE=1"}, log), nullptr);
+  ASSERT_TRUE(env.init());
+  for (int i = 0; i < 3; ++i) {
+    const InvocationRecord r = env.invoke(spec(i, 5));
+    EXPECT_EQ(r.status, "success");
+    EXPECT_TRUE(r.extension_returned);
+  }
+  env.shutdown("spindown");
+  EXPECT_EQ(readFile(log).find("no runtimeDone"), std::string::npos) << readFile(log);
+  EXPECT_NE(readFile(log).find("invokes=3"), std::string::npos) << readFile(log);
+  std::filesystem::remove(log);
+}
+
 TEST(LambdaEnvironment, AFrozenExtensionsTimersDoNotFire) {
   const std::string ticks = tempPath("lambda-ticks");
   std::filesystem::remove(ticks);

@@ -6,6 +6,8 @@
 //   TEST_EXT_TICK_FILE=path     a 1 ms timer writes its tick count there (freeze tests)
 //   TEST_EXT_HANG_ON_SHUTDOWN=1 never exit after SHUTDOWN (the deadline kill)
 //   TEST_EXT_EXIT_AT_INIT=n     exit with code n before registering
+//   TEST_EXT_AWAIT_RUNTIME_DONE=1  after each INVOKE, wait for its platform.runtimeDone telemetry
+//                               before calling event/next (as the agent's flush-at-end does)
 //   TEST_EXT_CRASH_AT=n         exit with code 9 on the n-th INVOKE (1-based), without calling event/next
 //   TEST_EXT_READ_KEYS=1        at init, read DD_KMS_API_KEY (KMS Decrypt, with the function-name
 //                               context) and DD_API_KEY_SECRET_ARN (GetSecretValue) from the
@@ -15,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -98,6 +101,8 @@ int main() {
   std::mutex mu;
   long telemetry_events = 0;
   std::set<std::string> types;
+  std::set<std::string> done_ids;  // requestIds whose platform.runtimeDone arrived
+  std::condition_variable done_cv;
   httplib::Server telemetry;
   std::thread telemetry_thread;
   if (!env("TEST_EXT_TELEMETRY").empty()) {
@@ -108,8 +113,10 @@ int main() {
         for (const auto& e : batch) {
           ++telemetry_events;
           types.insert(e.value("type", "?"));
+          if (e.value("type", "") == "platform.runtimeDone") done_ids.insert(e["record"].value("requestId", ""));
         }
       }
+      done_cv.notify_all();
       res.set_content("", "text/plain");
     });
     const int port = telemetry.bind_to_any_port("127.0.0.1");
@@ -144,6 +151,13 @@ int main() {
       break;
     }
     ++invokes;
+    if (!env("TEST_EXT_AWAIT_RUNTIME_DONE").empty()) {
+      const std::string request = event.value("requestId", "");
+      std::unique_lock lock(mu);
+      if (!done_cv.wait_for(lock, std::chrono::seconds(60), [&] { return done_ids.count(request) > 0; })) {
+        std::fprintf(stderr, "no runtimeDone for %s\n", request.c_str());
+      }
+    }
     if (std::to_string(invokes) == env("TEST_EXT_CRASH_AT")) return 9;
     flush();
     if (post_runtime_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(post_runtime_ms));
