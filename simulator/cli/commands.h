@@ -21,5 +21,7 @@ void registerCompareCommand(CLI::App& app, int& exit_code);
 void registerAgentCommand(CLI::App& app, int& exit_code, const std::string& log_level);
 // `ddsim serverless`: the Lambda extension; logs at DD_LOG_LEVEL (default error) like the agent's.
 void registerServerlessCommand(CLI::App& app, int& exit_code);
+// `ddsim lambda`: an extension in the simulated Lambda (simulator/lambda/).
+void registerLambdaCommand(CLI::App& app, int& exit_code);
 
 }  // namespace ddsim::cli

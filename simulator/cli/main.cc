@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   ddsim::cli::registerCompareCommand(app, exit_code);
   ddsim::cli::registerAgentCommand(app, exit_code, log_level);
   ddsim::cli::registerServerlessCommand(app, exit_code);
+  ddsim::cli::registerLambdaCommand(app, exit_code);
   app.parse_complete_callback([&] {
     std::string level = log_level;
     if (level.empty()) {
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   }
   if (app.get_subcommands().empty()) {
     // `ddsim` alone: the usage, as an error (no command was given).
-    std::cerr << app.help() << "\nddsim: a command is required (run, compare, agent, serverless, replay, capture)\n";
+    std::cerr << app.help() << "\nddsim: a command is required (run, compare, agent, serverless, lambda, replay, capture)\n";
     return ddsim::cli::kExitBadInput;
   }
   return exit_code;

@@ -1,0 +1,8 @@
+# The simulated Lambda driving a no-op extension (the integration tests' test extension).
+if(TARGET lambda_test_extension)
+  ddsim_bench(lambda_bench
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/lambda_bench.cc
+    DEPS ddsim_lambda)
+  target_compile_definitions(lambda_bench PRIVATE LAMBDA_TEST_EXTENSION="$<TARGET_FILE:lambda_test_extension>")
+  add_dependencies(lambda_bench lambda_test_extension)
+endif()

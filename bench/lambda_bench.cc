@@ -1,0 +1,80 @@
+// Invocations per second the simulated Lambda drives through one warm environment with a no-op
+// extension (it registers and loops on event/next): the cost of the environment itself — INVOKE
+// over the long poll, telemetry, and with freeze a SIGSTOP/SIGCONT pair per invocation. The
+// function's duration is 0, so this is the ceiling a plan's rate can reach.
+#include <benchmark/benchmark.h>
+
+#include "simulator/lambda/environment.h"
+
+namespace {
+
+using ddsim::lambda::Environment;
+using ddsim::lambda::EnvironmentOptions;
+using ddsim::lambda::InvocationSpec;
+
+void BM_Lambda_WarmInvocations(benchmark::State& state) {
+  EnvironmentOptions o;
+  o.extension = {LAMBDA_TEST_EXTENSION};
+  o.freeze = state.range(0) != 0;
+  o.env = {state.range(1) ? "TEST_EXT_TELEMETRY=1" : "TEST_EXT_NONE=1"};
+  o.extension_log = "/dev/null";
+  Environment env(o, nullptr);
+  if (!env.init()) {
+    state.SkipWithError(env.record().init_error.c_str());
+    return;
+  }
+  int64_t n = 0;
+  double post_runtime_ms = 0;
+  for (auto _ : state) {
+    InvocationSpec spec;
+    spec.index = n++;
+    const auto r = env.invoke(spec);
+    post_runtime_ms += r.post_runtime_ms;
+    if (!r.extension_returned) {
+      state.SkipWithError("the extension did not return");
+      break;
+    }
+  }
+  env.shutdown("spindown");
+  state.SetItemsProcessed(n);
+  state.counters["invocations_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  state.counters["post_runtime_ms"] = n ? post_runtime_ms / static_cast<double>(n) : 0;
+  state.counters["telemetry_events"] = static_cast<double>(env.record().telemetry.events);
+  state.counters["telemetry_dropped"] = static_cast<double>(env.record().telemetry.dropped_events);
+  state.counters["telemetry_failed_batches"] = static_cast<double>(env.record().telemetry.failed_batches);
+}
+BENCHMARK(BM_Lambda_WarmInvocations)
+    ->ArgNames({"freeze", "telemetry"})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// A cold start per iteration: a new environment, the extension process started, registered and
+// ready, one invocation, SHUTDOWN and exit.
+void BM_Lambda_ColdStarts(benchmark::State& state) {
+  int64_t n = 0;
+  double init_ms = 0;
+  for (auto _ : state) {
+    EnvironmentOptions o;
+    o.extension = {LAMBDA_TEST_EXTENSION};
+    o.extension_log = "/dev/null";
+    o.index = static_cast<int>(n);
+    Environment env(o, nullptr);
+    if (!env.init()) {
+      state.SkipWithError(env.record().init_error.c_str());
+      break;
+    }
+    InvocationSpec spec;
+    env.invoke(spec);
+    env.shutdown("spindown");
+    init_ms += env.record().init_ms;
+    ++n;
+  }
+  state.SetItemsProcessed(n);
+  state.counters["init_ms"] = n ? init_ms / static_cast<double>(n) : 0;
+}
+BENCHMARK(BM_Lambda_ColdStarts)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace

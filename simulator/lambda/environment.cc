@@ -1,0 +1,241 @@
+#include "simulator/lambda/environment.h"
+
+#include <cmath>
+#include <ctime>
+#include <thread>
+
+namespace ddsim::lambda {
+
+using nlohmann::json;
+
+namespace {
+
+double msBetween(common::SteadyTime a, common::SteadyTime b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+int64_t unixMillis(common::SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Environment::Environment(EnvironmentOptions options, const IntakeRecorder* intake, common::Clock& clock)
+    : options_(std::move(options)), intake_(intake), clock_(clock),
+      api_(ExtensionsApiOptions{.function_name = options_.function.name, .seed = options_.seed}, clock),
+      telemetry_(clock), runtime_(options_.runtime), random_(options_.seed ^ 0x5bd1e995) {
+  record_.index = options_.index;
+}
+
+Environment::~Environment() { shutdown("spindown"); }
+
+std::string Environment::wireTime() const {
+  const auto now = clock_.systemNow();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto ms = unixMillis(now) % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+void Environment::addPlatform(const std::string& type, json record) {
+  telemetry_.add("platform", json{{"time", wireTime()}, {"type", type}, {"record", std::move(record)}});
+}
+
+bool Environment::waitReady(uint64_t min_calls, common::SteadyTime deadline) {
+  auto adoptSubscription = [&] {
+    if (telemetry_.subscribed()) return;
+    if (auto sub = api_.subscription()) {
+      telemetry_.subscribe(*sub);
+      record_.telemetry_subscribed = true;
+    }
+  };
+  for (;;) {
+    adoptSubscription();
+    const auto now = clock_.steadyNow();
+    if (api_.waitAllWaiting(min_calls, std::min(deadline, now + std::chrono::milliseconds(5)))) {
+      adoptSubscription();  // it may have subscribed just before it called event/next
+      return true;
+    }
+    if (clock_.steadyNow() >= deadline || !process_.running()) return false;
+  }
+}
+
+bool Environment::init() {
+  auto port = api_.start();
+  if (!port.isOk()) {
+    record_.init_error = port.status().message();
+    return false;
+  }
+  const auto& f = options_.function;
+  std::vector<std::string> env = {
+      "AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(*port),
+      "AWS_LAMBDA_FUNCTION_NAME=" + f.name,
+      "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+      "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + std::to_string(f.memory_mb),
+      "AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+      "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + f.name,
+      "AWS_REGION=" + f.region,
+      "AWS_DEFAULT_REGION=" + f.region,
+      "AWS_EXECUTION_ENV=AWS_Lambda_" + f.runtime,
+      "DD_DOGSTATSD_PORT=" + std::to_string(options_.runtime.dogstatsd_port),
+      "DD_APM_RECEIVER_PORT=" + std::to_string(options_.runtime.trace_port),
+  };
+  if (!options_.intake_url.empty()) {
+    for (const char* key : {"DD_DD_URL", "DD_URL", "DD_APM_DD_URL", "DD_LOGS_CONFIG_LOGS_DD_URL"}) {
+      env.push_back(std::string(key) + "=" + options_.intake_url);
+    }
+  }
+  // The plan's variables come last and win.
+  for (const auto& e : options_.env) env.push_back(e);
+  addPlatform("platform.initStart", json{{"initializationType", "on-demand"},
+                                         {"phase", "init"},
+                                         {"runtimeVersion", f.runtime},
+                                         {"functionName", f.name},
+                                         {"functionVersion", "$LATEST"}});
+  const auto started = clock_.steadyNow();
+  if (auto st = process_.start(options_.extension, env, options_.extension_log); !st) {
+    record_.init_error = st.message();
+    return false;
+  }
+  alive_ = true;
+  if (!waitReady(1, started + options_.init_limit)) {
+    record_.init_error = process_.running() ? "the extension did not register and call event/next within " +
+                                                  std::to_string(options_.init_limit.count()) + " ms"
+                                            : "the extension exited during init (code " +
+                                                  std::to_string(process_.exitCode().value_or(-1)) + ")";
+    addPlatform("platform.initRuntimeDone", json{{"initializationType", "on-demand"}, {"phase", "init"},
+                                                 {"status", "failure"}});
+    return false;
+  }
+  record_.init_ms = msBetween(started, clock_.steadyNow());
+  record_.init_ok = true;
+  addPlatform("platform.initRuntimeDone", json{{"initializationType", "on-demand"}, {"phase", "init"},
+                                               {"status", "success"}});
+  addPlatform("platform.initReport", json{{"initializationType", "on-demand"},
+                                          {"phase", "init"},
+                                          {"status", "success"},
+                                          {"metrics", {{"durationMs", record_.init_ms}}}});
+  freeze();
+  return true;
+}
+
+void Environment::freeze() {
+  if (!options_.freeze || !process_.running()) return;
+  telemetry_.pause();
+  (void)process_.freeze();  // a process that exits meanwhile is seen at the next call
+}
+
+InvocationRecord Environment::invoke(const InvocationSpec& spec) {
+  InvocationRecord r;
+  r.index = spec.index;
+  r.environment = options_.index;
+  r.arrival_s = spec.arrival_s;
+  r.cold_start = record_.invocations == 0;
+  r.request_id = makeUuid(random_);
+  ++record_.invocations;
+  process_.thaw();
+  telemetry_.resume();
+
+  const auto& f = options_.function;
+  const auto start = clock_.steadyNow();
+  const auto deadline = start + f.timeout;
+  const uint64_t calls_before = api_.nextCalls();
+  const std::string trace_header = "Root=1-" + makeUuid(random_).substr(0, 8) + "-" +
+                                   makeUuid(random_).substr(0, 24) + ";Parent=" + makeUuid(random_).substr(0, 16) +
+                                   ";Sampled=1";
+  const json tracing{{"type", "X-Amzn-Trace-Id"}, {"value", trace_header}};
+  api_.publish(json{{"eventType", "INVOKE"},
+                    {"deadlineMs", unixMillis(clock_.systemNow()) + f.timeout.count()},
+                    {"requestId", r.request_id},
+                    {"invokedFunctionArn", "arn:aws:lambda:" + f.region + ":123456789012:function:" + f.name},
+                    {"tracing", tracing}});
+  addPlatform("platform.start", json{{"requestId", r.request_id}, {"version", "$LATEST"}, {"tracing", tracing}});
+
+  // The function: emit its script, then run for its duration (cut at the deadline).
+  const RuntimeOutput out = runtime_.emit(spec.index, r.request_id);
+  r.dogstatsd_lines = out.dogstatsd_lines;
+  r.spans = out.spans;
+  r.log_lines = static_cast<int64_t>(out.logs.size());
+  for (const auto& line : out.logs) {
+    telemetry_.add("function", json{{"time", wireTime()}, {"type", "function"}, {"record", line}});
+  }
+  const bool overruns = start + spec.duration > deadline;
+  const auto runtime_end = overruns ? deadline : start + spec.duration;
+  for (auto now = clock_.steadyNow(); now < runtime_end; now = clock_.steadyNow()) {
+    std::this_thread::sleep_for(runtime_end - now);
+  }
+  const auto runtime_done = clock_.steadyNow();
+  r.runtime_ms = msBetween(start, runtime_done);
+  r.status = overruns ? "timeout" : spec.out_of_memory ? "error" : spec.error ? "error" : "success";
+  r.error_type = overruns ? "Sandbox.Timedout" : spec.out_of_memory ? "Runtime.OutOfMemory"
+                                                  : spec.error       ? "Function.Error" : "";
+  json done{{"requestId", r.request_id},
+            {"status", r.status},
+            {"metrics", {{"durationMs", r.runtime_ms}, {"producedBytes", spec.error ? 0 : 16}}},
+            {"tracing", tracing}};
+  if (!r.error_type.empty()) done["errorType"] = r.error_type;
+  addPlatform("platform.runtimeDone", done);
+
+  // The extension's post-runtime work: until it calls event/next again (or the deadline).
+  r.extension_returned = !overruns && waitReady(calls_before + 1, deadline);
+  const auto back = r.extension_returned ? api_.lastNextCall() : clock_.steadyNow();
+  r.post_runtime_ms = std::max(0.0, msBetween(runtime_done, back));
+  if (!r.extension_returned && !overruns && !process_.running()) {
+    r.status = "failure";  // the extension died: Lambda resets the environment
+    r.error_type = "Extension.Crash";
+  } else if (!r.extension_returned && r.status != "timeout") {
+    r.status = "timeout";  // the extension overran the deadline: Lambda times the invocation out
+    r.error_type = "Sandbox.Timedout";
+  }
+  if (intake_) {
+    r.intake = intake_->window(start, clock_.steadyNow());
+    r.flushed = r.intake.requests > 0;
+  }
+  const double duration_ms = r.runtime_ms + r.post_runtime_ms;
+  json metrics{{"durationMs", duration_ms},
+               {"billedDurationMs", std::ceil(duration_ms)},
+               {"memorySizeMB", f.memory_mb},
+               {"maxMemoryUsedMB", spec.out_of_memory ? f.memory_mb : std::min(spec.max_memory_used_mb, f.memory_mb)}};
+  if (r.cold_start) metrics["initDurationMs"] = record_.init_ms;
+  addPlatform("platform.report", json{{"requestId", r.request_id},
+                                      {"status", r.status == "success" ? "success" : r.status},
+                                      {"metrics", metrics},
+                                      {"tracing", tracing}});
+  if (r.status == "success" || r.status == "error") {
+    if (!spec.out_of_memory) freeze();
+  }
+  return r;
+}
+
+void Environment::shutdown(const std::string& reason) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  record_.shutdown_reason = reason;
+  if (alive_) {
+    process_.thaw();
+    telemetry_.resume();
+    telemetry_.flush();  // what is buffered goes out before SHUTDOWN, as Lambda drains it
+    const auto sent = clock_.steadyNow();
+    api_.publish(json{{"eventType", "SHUTDOWN"},
+                      {"shutdownReason", reason},
+                      {"deadlineMs", unixMillis(clock_.systemNow()) + options_.shutdown_limit.count()}});
+    auto code = process_.waitExit(options_.shutdown_limit);
+    record_.shutdown_clean = code.has_value();
+    record_.exit_code = code ? *code : process_.kill();
+    const auto ended = clock_.steadyNow();
+    record_.shutdown_ms = msBetween(sent, ended);
+    if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
+  }
+  alive_ = false;
+  telemetry_.stop();
+  api_.stop();
+  record_.telemetry = telemetry_.counters();
+  for (const auto& e : api_.reportedErrors()) record_.reported_errors.push_back(e.route + ": " + e.error_type);
+  record_.rejected = api_.rejected();
+}
+
+}  // namespace ddsim::lambda

@@ -1,0 +1,86 @@
+#include "simulator/lambda/function_runtime.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <msgpack.hpp>
+
+namespace ddsim::lambda {
+
+std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id) {
+  std::string out = text;
+  for (const auto& [key, value] :
+       {std::pair<std::string, std::string>{"{request_id}", request_id}, {"{invocation}", std::to_string(index)}}) {
+    for (size_t pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos + value.size())) {
+      out.replace(pos, key.size(), value);
+    }
+  }
+  return out;
+}
+
+std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> p(buf);
+  const uint64_t trace_id = seed * 0x9E3779B97F4A7C15ULL + 1;
+  const int64_t start = 1'700'000'000'000'000'000LL;
+  p.pack_array(1);
+  p.pack_array(static_cast<uint32_t>(spans));
+  for (int i = 0; i < spans; ++i) {
+    p.pack_map(10);
+    p.pack("service"), p.pack(service);
+    p.pack("name"), p.pack(i == 0 ? "aws.lambda" : "function.work");
+    p.pack("resource"), p.pack(service);
+    p.pack("trace_id"), p.pack(trace_id);
+    p.pack("span_id"), p.pack(trace_id + static_cast<uint64_t>(i) + 1);
+    p.pack("parent_id"), p.pack(i == 0 ? uint64_t{0} : trace_id + 1);
+    p.pack("start"), p.pack(start + i * 1000);
+    p.pack("duration"), p.pack(int64_t{1'000'000});
+    p.pack("error"), p.pack(int32_t{0});
+    p.pack("meta"), p.pack_map(1), p.pack("request_id"), p.pack(request_id);
+  }
+  return std::string(buf.data(), buf.size());
+}
+
+FunctionRuntime::FunctionRuntime(RuntimeScript script) : script_(std::move(script)) {
+  if (!script_.dogstatsd.empty()) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(script_.dogstatsd_port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd_ >= 0) ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  }
+}
+
+FunctionRuntime::~FunctionRuntime() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id) {
+  RuntimeOutput out;
+  for (const auto& line : script_.dogstatsd) {
+    const std::string text = expandTemplate(line, index, request_id);
+    if (fd_ >= 0 && ::send(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) {
+      ++out.dogstatsd_lines;
+    } else {
+      ++out.dogstatsd_errors;  // e.g. ECONNREFUSED reported for the previous datagram
+    }
+  }
+  if (script_.spans > 0) {
+    httplib::Client client("127.0.0.1", script_.trace_port);
+    client.set_connection_timeout(std::chrono::seconds(1));
+    client.set_read_timeout(std::chrono::seconds(2));
+    const std::string body = encodeTraceV04(script_.spans, static_cast<uint64_t>(index), script_.service, request_id);
+    httplib::Headers headers{{"X-Datadog-Trace-Count", "1"}};
+    auto res = client.Put("/v0.4/traces", headers, body, "application/msgpack");
+    out.spans = script_.spans;
+    out.trace_accepted = res && res->status >= 200 && res->status < 300;
+  }
+  for (const auto& line : script_.logs) out.logs.push_back(expandTemplate(line, index, request_id));
+  return out;
+}
+
+}  // namespace ddsim::lambda

@@ -1,0 +1,53 @@
+#pragma once
+// The function side of the simulated Lambda: a scripted runtime that, during each invocation,
+// sends DogStatsD lines over UDP, optionally a v0.4 msgpack trace over HTTP, and writes log
+// lines (delivered to the extension as Telemetry API "function" events by the Environment).
+// "{request_id}" and "{invocation}" in lines are replaced. Not thread-safe: one per environment.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+
+namespace ddsim::lambda {
+
+struct RuntimeScript {
+  std::vector<std::string> dogstatsd;  // lines sent once per invocation
+  int dogstatsd_port = 8125;           // 127.0.0.1
+  int spans = 0;                       // spans in one trace per invocation (0: no trace)
+  int trace_port = 8126;               // 127.0.0.1, PUT /v0.4/traces
+  std::vector<std::string> logs;       // function log lines per invocation
+  std::string service = "ddsim-function";
+};
+
+// What one invocation emitted.
+struct RuntimeOutput {
+  int64_t dogstatsd_lines = 0;
+  int64_t dogstatsd_errors = 0;  // send() failures (nothing listening shows as no error on UDP)
+  int64_t spans = 0;
+  bool trace_accepted = false;   // the trace receiver answered 2xx
+  std::vector<std::string> logs;
+};
+
+class FunctionRuntime {
+ public:
+  explicit FunctionRuntime(RuntimeScript script);
+  ~FunctionRuntime();
+  FunctionRuntime(const FunctionRuntime&) = delete;
+  FunctionRuntime& operator=(const FunctionRuntime&) = delete;
+
+  // Emits the script for invocation `index` with `request_id`.
+  RuntimeOutput emit(int64_t index, const std::string& request_id);
+
+ private:
+  RuntimeScript script_;
+  int fd_ = -1;
+};
+
+// `text` with {request_id} and {invocation} replaced.
+std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id);
+
+// A v0.4 /traces body: one trace of `spans` spans (the first the root), ids derived from `seed`.
+std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id);
+
+}  // namespace ddsim::lambda

@@ -1,0 +1,206 @@
+#include "simulator/lambda/lambda_report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ddsim::lambda {
+
+using nlohmann::json;
+
+const std::vector<std::string>& totalNames() {
+  static const std::vector<std::string> kNames = {
+      "invocations",       "cold_starts",         "successes",          "errors",
+      "timeouts",          "out_of_memory",       "flushes",            "intake_requests",
+      "intake_bytes",      "final_flushes",       "telemetry_events",   "telemetry_dropped",
+      "clean_shutdowns",   "unclean_shutdowns",   "init_failures",      "rejected_requests",
+      "dogstatsd_lines",   "runtime_ms_max",      "runtime_ms_mean",    "post_runtime_ms_max",
+      "post_runtime_ms_mean", "init_ms_max",      "init_ms_mean",       "invocations_per_second",
+      "kms_decrypts",      "secret_reads",        "aws_rejected",       "failures",
+  };
+  return kNames;
+}
+
+bool LambdaReport::passed() const {
+  return std::all_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.passed; });
+}
+
+std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>& invocations,
+                                            const std::vector<EnvironmentRecord>& environments, double wall_s) {
+  std::map<std::string, double> t;
+  for (const auto& name : totalNames()) t[name] = 0;
+  for (const auto& r : invocations) {
+    t["invocations"] += 1;
+    t["cold_starts"] += r.cold_start;
+    t["successes"] += r.status == "success";
+    t["errors"] += r.status == "error";
+    t["timeouts"] += r.status == "timeout";
+    t["failures"] += r.status == "failure";
+    t["out_of_memory"] += r.error_type == "Runtime.OutOfMemory";
+    t["flushes"] += r.flushed;
+    t["intake_requests"] += static_cast<double>(r.intake.requests);
+    t["intake_bytes"] += static_cast<double>(r.intake.bytes);
+    t["dogstatsd_lines"] += static_cast<double>(r.dogstatsd_lines);
+    t["runtime_ms_max"] = std::max(t["runtime_ms_max"], r.runtime_ms);
+    t["runtime_ms_mean"] += r.runtime_ms;
+    t["post_runtime_ms_max"] = std::max(t["post_runtime_ms_max"], r.post_runtime_ms);
+    t["post_runtime_ms_mean"] += r.post_runtime_ms;
+  }
+  if (!invocations.empty()) {
+    t["runtime_ms_mean"] /= static_cast<double>(invocations.size());
+    t["post_runtime_ms_mean"] /= static_cast<double>(invocations.size());
+  }
+  double inits = 0;
+  for (const auto& e : environments) {
+    t["final_flushes"] += e.intake_at_shutdown.requests > 0;
+    t["intake_requests"] += static_cast<double>(e.intake_at_shutdown.requests);
+    t["intake_bytes"] += static_cast<double>(e.intake_at_shutdown.bytes);
+    t["telemetry_events"] += static_cast<double>(e.telemetry.events);
+    t["telemetry_dropped"] += static_cast<double>(e.telemetry.dropped_events);
+    t["clean_shutdowns"] += e.shutdown_clean;
+    t["unclean_shutdowns"] += !e.shutdown_clean;
+    t["init_failures"] += !e.init_ok;
+    for (const auto& [reason, n] : e.rejected) t["rejected_requests"] += static_cast<double>(n);
+    if (e.init_ok) {
+      inits += 1;
+      t["init_ms_max"] = std::max(t["init_ms_max"], e.init_ms);
+      t["init_ms_mean"] += e.init_ms;
+    }
+  }
+  if (inits > 0) t["init_ms_mean"] /= inits;
+  if (wall_s > 0) t["invocations_per_second"] = t["invocations"] / wall_s;
+  return t;
+}
+
+std::vector<ExpectationOutcome> checkExpectations(const std::map<std::string, double>& totals,
+                                                  const std::map<std::string, Bound>& expect) {
+  std::vector<ExpectationOutcome> out;
+  for (const auto& [name, bound] : expect) {
+    ExpectationOutcome o;
+    o.name = name;
+    o.bound = bound;
+    auto it = totals.find(name);
+    o.actual = it == totals.end() ? 0 : it->second;
+    o.passed = it != totals.end() && (!bound.min || o.actual >= *bound.min) && (!bound.max || o.actual <= *bound.max);
+    out.push_back(o);
+  }
+  return out;
+}
+
+namespace {
+
+json windowJson(const IntakeWindow& w) {
+  return json{{"requests", w.requests}, {"bytes", w.bytes}, {"by_path", w.by_path}};
+}
+
+std::string boundText(const Bound& b) {
+  char buf[96];
+  if (b.min && b.max) {
+    std::snprintf(buf, sizeof buf, "in [%g, %g]", *b.min, *b.max);
+  } else if (b.min) {
+    std::snprintf(buf, sizeof buf, ">= %g", *b.min);
+  } else {
+    std::snprintf(buf, sizeof buf, "<= %g", b.max.value_or(0));
+  }
+  return buf;
+}
+
+}  // namespace
+
+json reportToJson(const LambdaReport& report) {
+  json invocations = json::array();
+  for (const auto& r : report.invocations) {
+    invocations.push_back(json{{"index", r.index},
+                               {"environment", r.environment},
+                               {"request_id", r.request_id},
+                               {"cold_start", r.cold_start},
+                               {"status", r.status},
+                               {"error_type", r.error_type},
+                               {"arrival_s", r.arrival_s},
+                               {"queue_ms", r.queue_ms},
+                               {"runtime_ms", r.runtime_ms},
+                               {"post_runtime_ms", r.post_runtime_ms},
+                               {"extension_returned", r.extension_returned},
+                               {"flushed", r.flushed},
+                               {"intake", windowJson(r.intake)},
+                               {"dogstatsd_lines", r.dogstatsd_lines},
+                               {"spans", r.spans},
+                               {"log_lines", r.log_lines}});
+  }
+  json environments = json::array();
+  for (const auto& e : report.environments) {
+    environments.push_back(json{{"index", e.index},
+                                {"init_ok", e.init_ok},
+                                {"init_error", e.init_error},
+                                {"init_ms", e.init_ms},
+                                {"invocations", e.invocations},
+                                {"telemetry_subscribed", e.telemetry_subscribed},
+                                {"telemetry", {{"batches", e.telemetry.batches},
+                                               {"events", e.telemetry.events},
+                                               {"failed_batches", e.telemetry.failed_batches},
+                                               {"dropped_events", e.telemetry.dropped_events}}},
+                                {"shutdown_reason", e.shutdown_reason},
+                                {"shutdown_clean", e.shutdown_clean},
+                                {"shutdown_ms", e.shutdown_ms},
+                                {"exit_code", e.exit_code},
+                                {"intake_at_shutdown", windowJson(e.intake_at_shutdown)},
+                                {"reported_errors", e.reported_errors},
+                                {"rejected", e.rejected}});
+  }
+  json expectations = json::array();
+  for (const auto& x : report.expectations) {
+    json b = json::object();
+    if (x.bound.min) b["min"] = *x.bound.min;
+    if (x.bound.max) b["max"] = *x.bound.max;
+    expectations.push_back(json{{"name", x.name}, {"bound", b}, {"actual", x.actual}, {"passed", x.passed}});
+  }
+  return json{{"name", report.name},
+              {"source", report.source},
+              {"seed", report.seed},
+              {"function", {{"name", report.function.name},
+                            {"memory_mb", report.function.memory_mb},
+                            {"timeout_ms", report.function.timeout.count()}}},
+              {"wall_s", report.wall_s},
+              {"totals", report.totals},
+              {"expectations", expectations},
+              {"passed", report.passed()},
+              {"invocations", invocations},
+              {"environments", environments}};
+}
+
+std::string consoleSummary(const LambdaReport& report) {
+  const auto& t = report.totals;
+  auto at = [&](const char* k) { return t.count(k) ? t.at(k) : 0.0; };
+  char buf[512];
+  std::string s;
+  std::snprintf(buf, sizeof buf, "lambda %s: %g invocations in %.2f s (%g cold starts, %g environments)\n",
+                report.name.c_str(), at("invocations"), report.wall_s, at("cold_starts"),
+                static_cast<double>(report.environments.size()));
+  s += buf;
+  std::snprintf(buf, sizeof buf, "  status: %g success, %g error, %g timeout (%g out of memory)\n", at("successes"),
+                at("errors"), at("timeouts"), at("out_of_memory"));
+  s += buf;
+  std::snprintf(buf, sizeof buf, "  runtime: mean %.1f ms, max %.1f ms; post-runtime (extension): mean %.1f ms, max %.1f ms\n",
+                at("runtime_ms_mean"), at("runtime_ms_max"), at("post_runtime_ms_mean"), at("post_runtime_ms_max"));
+  s += buf;
+  std::snprintf(buf, sizeof buf, "  init: mean %.1f ms, max %.1f ms, %g failed\n", at("init_ms_mean"),
+                at("init_ms_max"), at("init_failures"));
+  s += buf;
+  std::snprintf(buf, sizeof buf,
+                "  intake: %g requests, %g bytes; %g invocations flushed, %g final flushes at shutdown\n",
+                at("intake_requests"), at("intake_bytes"), at("flushes"), at("final_flushes"));
+  s += buf;
+  std::snprintf(buf, sizeof buf, "  telemetry: %g events delivered, %g dropped; shutdowns: %g clean, %g killed\n",
+                at("telemetry_events"), at("telemetry_dropped"), at("clean_shutdowns"), at("unclean_shutdowns"));
+  s += buf;
+  for (const auto& e : report.environments) {
+    if (!e.init_error.empty()) s += "  environment " + std::to_string(e.index) + ": " + e.init_error + "\n";
+  }
+  for (const auto& x : report.expectations) {
+    std::snprintf(buf, sizeof buf, "  %s %s %s: got %g\n", x.passed ? "PASS" : "FAIL", x.name.c_str(),
+                  boundText(x.bound).c_str(), x.actual);
+    s += buf;
+  }
+  return s;
+}
+
+}  // namespace ddsim::lambda

@@ -1,0 +1,48 @@
+#pragma once
+// The report of a `ddsim lambda` run: every invocation and environment record, totals over
+// them, and the plan's expectations checked against the totals. Written as JSON and printed
+// as a console summary.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "simulator/lambda/plan.h"
+#include "simulator/lambda/records.h"
+
+namespace ddsim::lambda {
+
+// The names of the totals an expectation can bound (docs/lambda.md explains each).
+const std::vector<std::string>& totalNames();
+
+struct ExpectationOutcome {
+  std::string name;
+  Bound bound;
+  double actual = 0;
+  bool passed = false;
+};
+
+struct LambdaReport {
+  std::string name;
+  std::string source;
+  uint64_t seed = 1;
+  FunctionConfig function;
+  double wall_s = 0;  // the run's real duration
+  std::vector<InvocationRecord> invocations;
+  std::vector<EnvironmentRecord> environments;
+  std::map<std::string, double> totals;
+  std::vector<ExpectationOutcome> expectations;
+
+  bool passed() const;
+};
+
+std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>& invocations,
+                                            const std::vector<EnvironmentRecord>& environments, double wall_s);
+std::vector<ExpectationOutcome> checkExpectations(const std::map<std::string, double>& totals,
+                                                  const std::map<std::string, Bound>& expect);
+
+nlohmann::json reportToJson(const LambdaReport& report);
+std::string consoleSummary(const LambdaReport& report);
+
+}  // namespace ddsim::lambda
