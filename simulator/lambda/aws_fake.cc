@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/serverless/sigv4.h"
 #include "fakeintake/core/base64.h"
 
 namespace ddsim::lambda {
@@ -55,7 +56,22 @@ common::Status checkSigV4Shape(const AwsRequest& req, const std::string& access_
 }
 
 AwsFake::AwsFake(AwsFakeOptions options) : options_(std::move(options)) {
-  check_ = [this](const AwsRequest& r) { return checkSigV4Shape(r, options_.access_key_id, options_.region); };
+  // The shape first (its errors name the scope part that is wrong), then the signature itself,
+  // recomputed with the fake's secret key (core/serverless/sigv4.h).
+  check_ = [this](const AwsRequest& r) -> common::Status {
+    if (auto st = checkSigV4Shape(r, options_.access_key_id, options_.region); !st) return st;
+    serverless::SigV4Request q;
+    q.method = r.method;
+    q.path = r.path;
+    q.body = r.body;
+    for (const auto& [name, value] : r.headers) q.headers.emplace_back(name, value);
+    auto verified = serverless::verifySigV4(q, [this](std::string_view id) -> std::optional<std::string> {
+      if (id == options_.access_key_id) return options_.secret_access_key;
+      return std::nullopt;
+    });
+    if (!verified.isOk()) return verified.status();
+    return common::Status::ok();
+  };
   server_.http().Post("/", [this](const httplib::Request& req, httplib::Response& res) {
     AwsRequest r;
     r.method = req.method;

@@ -5,10 +5,10 @@
 // (secretsmanager.GetSecretValue). Give the extension the URL as AWS_ENDPOINT_URL_KMS and
 // AWS_ENDPOINT_URL_SECRETS_MANAGER.
 //
-// Every request must carry a SigV4 Authorization header. The check is a hook: by default it
-// verifies the header's shape, the credential scope's service and region and the access key;
-// the full signature check (core/serverless/sigv4.h, the extension side's) plugs in through
-// setSignatureCheck. Rejections are counted by reason. Thread-safe.
+// Every request must carry a SigV4 Authorization header. By default the fake checks its shape,
+// the credential scope's service and region and the access key, then recomputes the signature
+// with its secret key (core/serverless/sigv4.h); setSignatureCheck replaces that check.
+// Rejections are counted by reason. Thread-safe.
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,7 +51,7 @@ class AwsFake {
   std::string url() const { return server_.url(); }
   const AwsFakeOptions& options() const { return options_; }
 
-  // Replaces the default (shape-only) signature check.
+  // Replaces the default (shape, then signature) check.
   void setSignatureCheck(SignatureCheck check);
 
   // Registers `plaintext` under a new ciphertext and returns the ciphertext in base64 (the

@@ -28,6 +28,8 @@
 #include <string>
 #include <thread>
 
+#include "core/serverless/sigv4.h"
+
 namespace {
 
 std::string env(const char* name) {
@@ -74,14 +76,19 @@ int main() {
   if (!env("TEST_EXT_READ_KEYS").empty()) {
     auto aws = [&](const std::string& url, const std::string& service, const std::string& target,
                    const nlohmann::json& body) {
+      // Signed as the AWS SDKs sign (core/serverless/sigv4.h), with the credentials Lambda gives.
+      ddsim::serverless::SigV4Request q;
+      q.headers = {{"Host", url.substr(url.find("://") + 3)}, {"X-Amz-Target", target}};
+      q.body = body.dump();
+      ddsim::serverless::signRequestInPlace(
+          q, {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")}, "20261202T000000Z",
+          env("AWS_REGION"), service);
+      httplib::Headers h;
+      for (const auto& [name, value] : q.headers) {
+        if (name != "Host") h.emplace(name, value);
+      }
       httplib::Client c(url);
-      const httplib::Headers h{{"X-Amz-Target", target},
-                               {"X-Amz-Date", "20261202T000000Z"},
-                               {"Authorization", "AWS4-HMAC-SHA256 Credential=" + env("AWS_ACCESS_KEY_ID") +
-                                                     "/20261202/" + env("AWS_REGION") + "/" + service +
-                                                     "/aws4_request, SignedHeaders=host, Signature=" +
-                                                     std::string(64, '0')}};
-      auto res = c.Post("/", h, body.dump(), "application/x-amz-json-1.1");
+      auto res = c.Post("/", h, q.body, "application/x-amz-json-1.1");
       return res && res->status == 200 ? nlohmann::json::parse(res->body) : nlohmann::json::object();
     };
     if (!env("DD_KMS_API_KEY").empty()) {

@@ -1,11 +1,12 @@
-// The KMS and Secrets Manager fakes over their JSON protocol, and the SigV4 shape check that
-// guards them until core/serverless/sigv4.h's full verification is plugged in.
+// The KMS and Secrets Manager fakes over their JSON protocol, and the SigV4 check that guards
+// them (the shape, then the signature recomputed by core/serverless/sigv4.h).
 #include "simulator/lambda/aws_fake.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/serverless/sigv4.h"
 #include "fakeintake/core/base64.h"
 
 namespace ddsim::lambda {
@@ -17,17 +18,22 @@ class LambdaAwsFakeTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(aws_.start().isOk()); }
 
-  // A request with a well-shaped SigV4 header for `service` (the signature itself is not computed).
+  // A request signed with SigV4 for `service` by `key` (the fake's own key by default);
+  // `tamper` changes the body after signing.
   httplib::Result call(const std::string& target, const std::string& service, const json& body,
-                       const std::string& key = "AKIDDDSIMLAMBDA00001") {
+                       const std::string& key = "AKIDDDSIMLAMBDA00001", bool tamper = false) {
+    const std::string host = aws_.url().substr(aws_.url().find("://") + 3);
+    serverless::SigV4Request q;
+    q.headers = {{"Host", host}, {"X-Amz-Target", target}, {"Content-Type", "application/x-amz-json-1.1"}};
+    q.body = body.dump();
+    serverless::signRequestInPlace(q, {key, aws_.options().secret_access_key, ""}, "20261202T221500Z", "us-east-1",
+                                   service);
     httplib::Client c(aws_.url());
-    const httplib::Headers h{
-        {"X-Amz-Target", target},
-        {"X-Amz-Date", "20261202T221500Z"},
-        {"Authorization", "AWS4-HMAC-SHA256 Credential=" + key + "/20261202/us-east-1/" + service +
-                              "/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" +
-                              std::string(64, 'a')}};
-    return c.Post("/", h, body.dump(), "application/x-amz-json-1.1");
+    httplib::Headers h;
+    for (const auto& [name, value] : q.headers) {
+      if (name != "Host" && name != "Content-Type") h.emplace(name, value);
+    }
+    return c.Post("/", h, tamper ? q.body + " " : q.body, "application/x-amz-json-1.1");
   }
 
   AwsFake aws_;
@@ -95,6 +101,18 @@ TEST_F(LambdaAwsFakeTest, BadSignaturesAreRefusedWithTheReason) {
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 400);
   EXPECT_EQ(aws_.rejected().at("unknown_operation"), 1);
+}
+
+// The signature is recomputed: a body changed after signing is refused (403), the same request
+// untouched is served.
+TEST_F(LambdaAwsFakeTest, ASignatureThatDoesNotMatchTheRequestIsRefused) {
+  const std::string arn = aws_.putSecret("s", "v");
+  auto bad = call("secretsmanager.GetSecretValue", "secretsmanager", {{"SecretId", arn}}, "AKIDDDSIMLAMBDA00001", true);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 403) << bad->body;
+  auto good = call("secretsmanager.GetSecretValue", "secretsmanager", {{"SecretId", arn}});
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200) << good->body;
 }
 
 TEST_F(LambdaAwsFakeTest, APluggedInCheckReplacesTheShapeCheck) {
