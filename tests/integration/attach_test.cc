@@ -48,13 +48,18 @@ TEST_F(AttachTest, TheDashboardFollowsALiveAgentAndItsFakeintake) {
         sendUdp(port, "ddsim.attach.requests:1|c|#env:test");
         pump();
         const auto it = model.routes().find("/api/v2/series");
+        // The payload-size series comes from a separate poll of the fakeintake's payloads: wait
+        // for it too (under load it can trail the route counts).
+        const auto* sizes = model.series(gui::ChartId::kPayloadSizes, "/api/v2/series compressed");
         return it != model.routes().end() && it->second.attempts_by_status.count("202") &&
-               model.funnel().stages.front().value > 0;
+               model.funnel().stages.front().value > 0 && sizes != nullptr && !sizes->empty();
       },
       [] { std::this_thread::sleep_for(20ms); }))
       << "routes seen: " << model.routes().size() << ", samples in: " << model.funnel().stages.front().value
       << ", polls: " << attach.polls() << ", errors: " << attach.errors() << " " << attach.lastError();
-  EXPECT_GT(model.series(gui::ChartId::kPayloadSizes, "/api/v2/series compressed")->size(), 0u);
+  const auto* sizes = model.series(gui::ChartId::kPayloadSizes, "/api/v2/series compressed");
+  ASSERT_NE(sizes, nullptr);
+  EXPECT_GT(sizes->size(), 0u);
   EXPECT_EQ(attach.errors(), 0) << attach.lastError();
 
   // A fault from the dashboard's panel, sent to the fakeintake's control API.
