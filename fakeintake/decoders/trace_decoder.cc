@@ -13,10 +13,12 @@ namespace ddsim::fakeintake {
 
 namespace {
 
-template <typename ProtoMap>
-std::map<std::string, std::string> stringMap(ProtoMap& m) {
+// The map fields are repeated entries in proto/trace.proto (same bytes); a key written twice
+// keeps its last value, as a protobuf map does when it parses.
+template <typename Entries>
+std::map<std::string, std::string> stringMap(Entries& entries) {
   std::map<std::string, std::string> out;
-  for (auto& [k, v] : m) out.emplace(k, std::move(v));
+  for (auto& e : entries) out.insert_or_assign(std::move(*e.mutable_key()), std::move(*e.mutable_value()));
   return out;
 }
 
@@ -32,7 +34,7 @@ DecodedSpan span(datadog::trace::Span& s) {
   d.duration = s.duration();
   d.error = s.error();
   d.meta = stringMap(*s.mutable_meta());
-  for (const auto& [k, v] : s.metrics()) d.metrics.emplace(k, v);
+  for (const auto& e : s.metrics()) d.metrics.insert_or_assign(e.key(), e.value());
   d.type = std::move(*s.mutable_type());
   return d;
 }

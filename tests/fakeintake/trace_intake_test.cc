@@ -12,11 +12,13 @@
 #include "fakeintake/decoders/decoder.h"
 #include "proto/trace.pb.h"
 #include "tests/fakeintake/test_support.h"
+#include "tests/support/trace_proto_entries.h"
 
 namespace ddsim::fakeintake {
 namespace {
 
 using nlohmann::json;
+using trace::testing::addEntry;
 
 constexpr int64_t kStart = 1'700'000'000'000'000'000;
 
@@ -34,7 +36,7 @@ datadog::trace::AgentPayload independentPayload() {
   auto* c = tp->add_chunks();
   c->set_priority(2);
   c->set_origin("synthetics");
-  (*c->mutable_tags())["_dd.p.dm"] = "-4";
+  addEntry(*c->mutable_tags(), "_dd.p.dm", "-4");
   for (uint64_t id : {1, 2}) {
     auto* s = c->add_spans();
     s->set_service("api");
@@ -46,8 +48,8 @@ datadog::trace::AgentPayload independentPayload() {
     s->set_start(kStart);
     s->set_duration(1000 * static_cast<int64_t>(id));
     s->set_error(id == 2 ? 1 : 0);
-    (*s->mutable_meta())["http.method"] = "GET";
-    (*s->mutable_metrics())["_sampling_priority_v1"] = 2;
+    addEntry(*s->mutable_meta(), "http.method", "GET");
+    addEntry(*s->mutable_metrics(), "_sampling_priority_v1", 2.0);
     s->set_type("web");
   }
   return p;

@@ -10,9 +10,11 @@
 #include "core/common/clock.h"
 #include "proto/trace.pb.h"
 #include "tests/support/trace_payloads.h"
+#include "tests/support/trace_proto_entries.h"
 
 namespace ddsim::trace {
 namespace {
+using testing::entry;
 
 class RecordingForwarder final : public serializer::PayloadForwarder {
  public:
@@ -75,7 +77,7 @@ TEST(AgentPayloadEncoding, EveryFieldReadsBackWithLibprotobuf) {
   ASSERT_TRUE(p.ParseFromString(out.toString()));
   EXPECT_EQ(p.hostname(), "host-a");
   EXPECT_EQ(p.env(), "prod");
-  EXPECT_EQ(p.tags().at("k"), "v");
+  EXPECT_EQ(entry(p.tags(), "k"), "v");
   EXPECT_EQ(p.agentversion(), "7.99.0");
   EXPECT_EQ(p.targettps(), 10);
   EXPECT_EQ(p.errortps(), 0.5);
@@ -91,7 +93,7 @@ TEST(AgentPayloadEncoding, EveryFieldReadsBackWithLibprotobuf) {
   const auto& c = tp.chunks(0);
   EXPECT_EQ(c.priority(), -1);
   EXPECT_EQ(c.origin(), "lambda");
-  EXPECT_EQ(c.tags().at("_dd.p.dm"), "-4");
+  EXPECT_EQ(entry(c.tags(), "_dd.p.dm"), "-4");
   EXPECT_FALSE(c.droppedtrace());
   ASSERT_EQ(c.spans_size(), 3);
   const Span want = span(42, 1, 0);
@@ -106,9 +108,9 @@ TEST(AgentPayloadEncoding, EveryFieldReadsBackWithLibprotobuf) {
   EXPECT_EQ(s.duration(), want.duration);
   EXPECT_EQ(s.error(), 1);
   EXPECT_EQ(s.type(), "web");
-  EXPECT_EQ(s.meta().at("http.status_code"), "500");
-  EXPECT_EQ(s.metrics().at("_sampling_priority_v1"), 2);
-  EXPECT_EQ(s.metrics().at("neg"), -0.5);
+  EXPECT_EQ(entry(s.meta(), "http.status_code"), "500");
+  EXPECT_EQ(entry(s.metrics(), "_sampling_priority_v1"), 2);
+  EXPECT_EQ(entry(s.metrics(), "neg"), -0.5);
   EXPECT_EQ(c.spans(2).parentid(), 1u);
   // Same bytes as libprotobuf would write for this message (schema order, proto3 defaults out),
   // except map order, which both write sorted here.
