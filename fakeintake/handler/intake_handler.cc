@@ -129,9 +129,18 @@ void IntakeHandler::tick(common::SystemTime now) {
   }
 }
 
-void IntakeHandler::attachRunStore(store::RunStore* rs, std::string name) {
+void IntakeHandler::attachRunStore(store::RunStore* rs, std::string name, RunStoreWrites writes,
+                                   size_t max_queued_bytes) {
+  run_store_queue_.reset();  // writes what is queued for the store attached before
   run_store_ = rs;
   run_store_name_ = std::move(name);
+  if (rs && writes == RunStoreWrites::kQueued) {
+    run_store_queue_ = std::make_unique<RunStoreQueue>(*rs, run_store_name_, counters_, max_queued_bytes);
+  }
+}
+
+void IntakeHandler::flushRunStore() {
+  if (run_store_queue_) run_store_queue_->drain();
 }
 
 common::Result<size_t> IntakeHandler::restoreFrom(store::RunStore& rs) {
@@ -361,21 +370,14 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   const size_t uncompressed = p.uncompressed_size;
   const size_t violation_count = p.violation_count;
   const bool decoded_ok = p.decoded.has_value();
-  if (store_body && run_store_ && !restoring) {
-    auto written = writeToRunStore(*run_store_, run_store_name_, p, fault.status.value_or(status));
-    if (written.isOk()) {
-      counters_.add("run_store.written");
-    } else {
-      counters_.add("run_store.write_errors");
-      spdlog::warn("fakeintake: {} not written to the run store: {}", req.path, written.status().message());
-      // Counted as an eviction too, so an expectation on this route fails as incomplete rather
-      // than computing from what the store has (if even this write fails, the counter above and
-      // the log still say so).
-      (void)run_store_->countEviction(run_store_name_, req.path, "write_error", 1, decodedItemCount(p));
-    }
+  auto shared = std::make_shared<StoredPayload>(std::move(p));
+  const int answered = fault.status.value_or(status);
+  const bool to_run_store = store_body && run_store_ && !restoring;
+  if (to_run_store && !run_store_queue_) {
+    writeToRunStoreCounted(*run_store_, run_store_name_, *shared, answered, counters_);
   }
   if (store_body) {
-    auto id = store_.add(std::move(p), now);
+    auto id = store_.add(shared, now);
     if (!id.isOk()) {
       status = 413;
       error = id.status().message();
@@ -384,6 +386,8 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
       counters_.add(restoring ? "restored" : "stored");
     }
   }
+  // Queued after the memory store set its id and size: the writer thread only reads it.
+  if (to_run_store && run_store_queue_) run_store_queue_->push(std::move(shared), answered);
   // Route stats count the status actually answered (a fault's when one applies).
   route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
                       !error.empty(), violation_count, fault.applies);

@@ -23,6 +23,7 @@
 #include "fakeintake/properties/property_checker.h"
 #include "fakeintake/store/payload_store.h"
 #include "fakeintake/store/route_stats.h"
+#include "fakeintake/store/run_store_queue.h"
 
 namespace ddsim::fakeintake {
 
@@ -46,10 +47,19 @@ class IntakeHandler {
   PayloadStore& store() { return store_; }
   const PayloadStore& store() const { return store_; }
   const RouteStats& routeStats() const { return route_stats_; }
+  // How stored payloads reach the run store: inline (handle() returns after the write) or
+  // queued (a RunStoreQueue thread writes them; the answer does not wait for SQLite).
+  enum class RunStoreWrites { kInline, kQueued };
   // Also writes every stored payload into `rs` as intake `name` (the run store keeps what the
   // memory store evicts); tick() applies the store's retention too. Call before serving; `rs`
-  // must outlive the handler. nullptr detaches.
-  void attachRunStore(store::RunStore* rs, std::string name = "main");
+  // must outlive the handler. nullptr detaches (after writing what is queued).
+  void attachRunStore(store::RunStore* rs, std::string name = "main", RunStoreWrites writes = RunStoreWrites::kInline,
+                      size_t max_queued_bytes = RunStoreQueue::kDefaultMaxQueuedBytes);
+  // Returns once every payload stored so far is in the run store. Call before reading the run
+  // store for verdicts (a no-op for inline writes).
+  void flushRunStore();
+  // The queued writer, when RunStoreWrites::kQueued (for its figures); nullptr otherwise.
+  const RunStoreQueue* runStoreQueue() const { return run_store_queue_.get(); }
   // Loads the payloads `rs` kept from the last retention window back into the memory store
   // (re-decoded from their bytes), so a restarted fakeintake answers queries as before. Returns
   // how many. Call before serving.
@@ -94,6 +104,7 @@ class IntakeHandler {
   bool enforce_keys_ = false;
   store::RunStore* run_store_ = nullptr;
   std::string run_store_name_;
+  std::unique_ptr<RunStoreQueue> run_store_queue_;  // last: its thread writes into the members above
 };
 
 // A random version-4 UUID (used as Fakeintake-ID).

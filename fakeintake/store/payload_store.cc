@@ -34,23 +34,27 @@ size_t PayloadStore::expireLocked(common::SystemTime now) {
 }
 
 Result<uint64_t> PayloadStore::add(StoredPayload p, common::SystemTime now) {
-  p.memory_bytes = p.estimateMemory();
+  return add(std::make_shared<StoredPayload>(std::move(p)), now);
+}
+
+Result<uint64_t> PayloadStore::add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now) {
+  p->memory_bytes = p->estimateMemory();
   std::lock_guard lock(mu_);
   expireLocked(now);
-  if (options_.max_memory_bytes > 0 && p.memory_bytes > options_.max_memory_bytes) {
+  if (options_.max_memory_bytes > 0 && p->memory_bytes > options_.max_memory_bytes) {
     ++stats_.rejected_too_large;
     return Status(StatusCode::kOutOfRange,
-                  "payload needs " + std::to_string(p.memory_bytes) +
+                  "payload needs " + std::to_string(p->memory_bytes) +
                       " bytes of store memory, more than the whole cap of " +
                       std::to_string(options_.max_memory_bytes));
   }
   while (options_.max_memory_bytes > 0 && !order_.empty() &&
-         stats_.memory_bytes + p.memory_bytes > options_.max_memory_bytes) {
+         stats_.memory_bytes + p->memory_bytes > options_.max_memory_bytes) {
     evictFrontLocked();
     ++stats_.evicted_memory;
   }
-  p.id = next_id_++;
-  auto ptr = std::make_shared<const StoredPayload>(std::move(p));
+  p->id = next_id_++;
+  StoredPayloadPtr ptr = p;
   stats_.memory_bytes += ptr->memory_bytes;
   ++stats_.payloads;
   ++stats_.stored_total;

@@ -47,6 +47,9 @@ class PayloadStore {
   // evicting the oldest ones until it fits the cap. OutOfRange when `p` alone is larger than
   // the cap (nothing is evicted then).
   common::Result<uint64_t> add(StoredPayload p, common::SystemTime now);
+  // The same for a payload the caller shares (with the run store's writer thread): its id and
+  // memory size are set here, before the store publishes it; it must not be changed afterwards.
+  common::Result<uint64_t> add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now);
   // Payloads of a route matching `q`, oldest first. Drops expired payloads first.
   std::vector<StoredPayloadPtr> query(const PayloadQuery& q, common::SystemTime now);
   // Every stored payload (all routes) with id > after_id, oldest first.

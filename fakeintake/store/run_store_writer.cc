@@ -1,5 +1,7 @@
 #include "fakeintake/store/run_store_writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 namespace ddsim::fakeintake {
@@ -65,6 +67,18 @@ common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& 
   violations.reserve(p.violations.size());
   for (const auto& v : p.violations) violations.push_back({v.property, v.message});
   return rs.addPayload(row, series, points, sketches, violations);
+}
+
+void writeToRunStoreCounted(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
+                            int answered_status, common::CounterSet& counters) {
+  auto written = writeToRunStore(rs, intake, p, answered_status);
+  if (written.isOk()) {
+    counters.add("run_store.written");
+    return;
+  }
+  counters.add("run_store.write_errors");
+  spdlog::warn("fakeintake: {} not written to the run store: {}", p.route, written.status().message());
+  (void)rs.countEviction(intake, p.route, "write_error", 1, decodedItemCount(p));
 }
 
 }  // namespace ddsim::fakeintake

@@ -3,6 +3,7 @@
 // compressed bytes, its decoded series and sketches by context, and its violations.
 #include <string>
 
+#include "core/common/counters.h"
 #include "core/common/status.h"
 #include "core/store/run_store.h"
 #include "fakeintake/store/stored_payload.h"
@@ -16,5 +17,12 @@ int64_t decodedItemCount(const StoredPayload& p);
 // Writes `p` (answered with `answered_status`) as a payload of intake `intake`.
 common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
                                         int answered_status);
+
+// writeToRunStore, counted in `counters` as "run_store.written" or "run_store.write_errors". A
+// write the store refuses is logged and also counted in the store as an eviction with reason
+// "write_error", so an expectation on that route fails as incomplete rather than computing from
+// what the store has (if even that fails, the counter and the log still say so).
+void writeToRunStoreCounted(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
+                            int answered_status, common::CounterSet& counters);
 
 }  // namespace ddsim::fakeintake

@@ -20,7 +20,12 @@ common::Result<IntakeFarm::Intake*> IntakeFarm::add(const std::string& configure
   o.max_memory_bytes = options_.max_memory_bytes;
   in->handler = std::make_unique<fakeintake::IntakeHandler>(o, clock_);
   in->name = intakes_.empty() ? "main" : "intake-" + std::to_string(intakes_.size());
-  if (options_.run_store) in->handler->attachRunStore(options_.run_store, in->name);
+  if (options_.run_store) {
+    using Writes = fakeintake::IntakeHandler::RunStoreWrites;
+    in->handler->attachRunStore(options_.run_store, in->name,
+                                options_.run_store_queue_bytes > 0 ? Writes::kQueued : Writes::kInline,
+                                options_.run_store_queue_bytes);
+  }
   if (options_.http) {
     fakeintake::ServerOptions so;
     so.host = "127.0.0.1";
@@ -111,6 +116,10 @@ forwarder::TransportResult IntakeFarm::handleInProcess(const forwarder::Transpor
 
 void IntakeFarm::tick(common::SystemTime now) {
   for (auto& in : intakes_) in->handler->tick(now);
+}
+
+void IntakeFarm::flushRunStore() {
+  for (auto& in : intakes_) in->handler->flushRunStore();
 }
 
 void IntakeFarm::stop() {

@@ -27,6 +27,9 @@ struct IntakeFarmOptions {
   // read the run store, so the memory store only serves the control API and can stay small.
   store::RunStore* run_store = nullptr;
   size_t max_memory_bytes = size_t{16} << 20;  // per intake
+  // Payloads waiting for the run store's writer thread, per intake (the intake answers without
+  // waiting for SQLite; pushes wait when this much is queued). 0: write inline.
+  size_t run_store_queue_bytes = size_t{8} << 20;
 };
 
 class IntakeFarm {
@@ -51,6 +54,8 @@ class IntakeFarm {
   // Runs every handler's periodic work (retention).
   void tick(common::SystemTime now);
   void stop();
+  // Returns once every payload any intake stored is in the run store (before verdicts read it).
+  void flushRunStore();
 
  private:
   common::Result<Intake*> add(const std::string& configured_url);

@@ -440,6 +440,7 @@ common::Result<RunResult> Simulation::run() {
   if (watchdog.joinable()) watchdog.join();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
   reportProgress(true, true);
+  farm_->flushRunStore();  // the verdicts read every payload from the store
   RunResult rr = finish();
   // The store keeps the report beside the data, then builds its SQL-friendly tables.
   recorder_->check(store_->setMeta("report", rr.report.dump()), "the report");

@@ -24,6 +24,20 @@ IntakeRequest series(int i) {
   return r;
 }
 
+// The app.req points the store holds for env:prod.
+std::vector<store::PointRow> prodPoints(store::RunStore& rs) {
+  store::PointQuery q;
+  q.name = "app.req";
+  q.tags = {"env:prod"};
+  return rs.seriesPoints(q).value();
+}
+
+double sumOf(const std::vector<store::PointRow>& pts) {
+  double sum = 0;
+  for (const auto& p : pts) sum += p.value;
+  return sum;
+}
+
 class RunStoreIntake : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -54,16 +68,13 @@ TEST_F(RunStoreIntake, EveryPayloadReachesTheStoreWhateverTheMemoryCapEvicts) {
     clock.advance(1s);
   }
   EXPECT_GT(h.store().stats().evicted_memory, 50u);
-  store::PointQuery q;
-  q.name = "app.req";
-  q.tags = {"env:prod"};
-  auto pts = rs->seriesPoints(q).value();
+  auto pts = prodPoints(*rs);
   ASSERT_EQ(pts.size(), 100u);
-  double sum = 0;
-  for (const auto& p : pts) sum += p.value;
-  EXPECT_EQ(sum, expected);
+  EXPECT_EQ(sumOf(pts), expected);
   EXPECT_EQ(pts[0].interval, 10);
   EXPECT_EQ(pts[0].type, "count");
+  store::PointQuery q;
+  q.name = "app.req";
   q.tags = {"shard:1"};
   EXPECT_EQ(rs->seriesPoints(q).value().size(), 50u);
   EXPECT_EQ(rs->storedItems("main", "/api/v1/series").value(), 100);
@@ -132,6 +143,60 @@ TEST_F(RunStoreIntake, AWriteTheStoreRefusesIsCountedAndThePayloadStillServed) {
   EXPECT_EQ(h.handle(series(1)).status, 202);
   EXPECT_EQ(h.counters().snapshot().at("run_store.write_errors"), 1);
   EXPECT_EQ(h.store().query(PayloadQuery{"/api/v1/series"}, clock.systemNow()).size(), 1u);
+}
+
+// The simulator's embedded intakes write through a RunStoreQueue (the answer does not wait for
+// SQLite): after flushRunStore() the store holds exactly what inline writes would have written.
+TEST_F(RunStoreIntake, QueuedWritesReachTheStoreWhenFlushedAndTheQueueKeepsItsBound) {
+  common::ManualClock clock;
+  IntakeOptions o;
+  o.max_memory_bytes = 4096;
+  IntakeHandler h(o, clock);
+  auto rs = store::RunStore::open(path_).value();
+  // A bound of one byte: every push waits until the writer has emptied the queue, so at most
+  // one payload is ever queued.
+  h.attachRunStore(rs.get(), "main", IntakeHandler::RunStoreWrites::kQueued, 1);
+  ASSERT_NE(h.runStoreQueue(), nullptr);
+  double expected = 0;
+  for (int i = 1; i <= 100; ++i) {
+    ASSERT_EQ(h.handle(series(i)).status, 202);
+    expected += i;
+    clock.advance(1s);
+  }
+  h.flushRunStore();
+  auto pts = prodPoints(*rs);
+  ASSERT_EQ(pts.size(), 100u);
+  EXPECT_EQ(sumOf(pts), expected);
+  EXPECT_EQ(rs->storedItems("main", "/api/v1/series").value(), 100);
+  EXPECT_EQ(h.counters().snapshot().at("run_store.written"), 100);
+  const auto last = h.store().all(0, clock.systemNow()).back();
+  EXPECT_GT(h.runStoreQueue()->peakQueuedBytes(), 0u);
+  EXPECT_LE(h.runStoreQueue()->peakQueuedBytes(), last->memory_bytes + 16);  // one payload (sizes differ by digits)
+}
+
+TEST_F(RunStoreIntake, AQueuedWriteTheStoreRefusesIsCountedOnceFlushed) {
+  { auto created = store::RunStore::open(path_).value(); }
+  store::RunStoreOptions ro;
+  ro.read_only = true;
+  auto rs = store::RunStore::open(path_, ro).value();
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  h.attachRunStore(rs.get(), "main", IntakeHandler::RunStoreWrites::kQueued);
+  for (int i = 1; i <= 3; ++i) EXPECT_EQ(h.handle(series(i)).status, 202);
+  h.flushRunStore();
+  EXPECT_EQ(h.counters().snapshot().at("run_store.write_errors"), 3);
+  EXPECT_EQ(h.store().query(PayloadQuery{"/api/v1/series"}, clock.systemNow()).size(), 3u);
+}
+
+TEST_F(RunStoreIntake, DetachingWritesWhatIsQueuedFirst) {
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  auto rs = store::RunStore::open(path_).value();
+  h.attachRunStore(rs.get(), "main", IntakeHandler::RunStoreWrites::kQueued);
+  for (int i = 1; i <= 20; ++i) ASSERT_EQ(h.handle(series(i)).status, 202);
+  h.attachRunStore(nullptr);
+  EXPECT_EQ(h.runStoreQueue(), nullptr);
+  EXPECT_EQ(rs->storedItems("main", "/api/v1/series").value(), 20);
 }
 
 }  // namespace

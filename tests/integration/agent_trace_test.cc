@@ -116,7 +116,11 @@ class AgentTraceTest : public testing::AgentIntakeTest {
 TEST_F(AgentTraceTest, ReceivesV04AndV05AndCountsThemInTelemetry) {
   ASSERT_NO_FATAL_FAILURE(startAgent());
   const int port = port_;
-  EXPECT_NE(agent_->err().find("sent to /api/v0.2/traces"), std::string::npos) << agent_->err();
+  // Logged just after the listening line startAgent() waited for.
+  EXPECT_TRUE(agent_->waitForErrorOutput(
+      [](const std::string& e) { return e.find("sent to /api/v0.2/traces") != std::string::npos; },
+      testing::kHangGuard))
+      << agent_->err();
 
   httplib::Client cli("127.0.0.1", port);
   const httplib::Headers meta = {{"Datadog-Meta-Lang", "cpp"}, {"X-Datadog-Trace-Count", "2"}};

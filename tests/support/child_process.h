@@ -72,13 +72,12 @@ class ChildProcess {
   // Reads what is available; waits until `pred(stdout)` holds or `timeout` passes.
   template <typename Pred>
   bool waitForOutput(Pred pred, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      drain(50);
-      if (pred(stdout_)) return true;
-      if (exited()) return pred(stdout_);
-    }
-    return false;
+    return waitFor(stdout_, pred, timeout);
+  }
+  // The same for stderr (the log): a log line may follow the stdout line a caller waited for.
+  template <typename Pred>
+  bool waitForErrorOutput(Pred pred, std::chrono::milliseconds timeout) {
+    return waitFor(stderr_, pred, timeout);
   }
   void signal(int sig) {
     if (pid_ > 0) ::kill(pid_, sig);
@@ -95,6 +94,16 @@ class ChildProcess {
   }
 
  private:
+  template <typename Pred>
+  bool waitFor(const std::string& text, Pred pred, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      drain(50);
+      if (pred(text)) return true;
+      if (exited()) return pred(text);
+    }
+    return false;
+  }
   bool exited() {
     if (exit_code_ || pid_ <= 0) return true;
     int status = 0;
