@@ -3,14 +3,14 @@
 #   scripts/build.sh release   Release build: tests, benchmarks, binaries
 #   scripts/build.sh asan      AddressSanitizer + UBSan build of the tests
 #   scripts/build.sh tsan      ThreadSanitizer build of the threaded suites (forwarder, dogstatsd,
-#                              aggregator, fakeintake, DogStatsD integration)
+#                              aggregator, fakeintake, DogStatsD integration, simulator units)
 #   scripts/build.sh fuzz      clang + libFuzzer targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
 jobs="${DDSIM_JOBS:-$(nproc)}"
 # The suites whose code runs threads of its own (listeners, workers, servers).
-DDSIM_TSAN_SUITES="forwarder_test dogstatsd_test aggregator_test fakeintake_test dogstatsd_integration_test"
+DDSIM_TSAN_SUITES="forwarder_test dogstatsd_test aggregator_test fakeintake_test dogstatsd_integration_test simulator_test"
 # The sanitizer builds use -g1 (line tables and function names, no local variables): stack
 # traces keep file:line, and the build takes less time than with full debug information.
 # ccache (installed by install-deps.sh) makes rebuilds and builds of other clones cheap;
