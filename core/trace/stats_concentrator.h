@@ -89,6 +89,7 @@ class StatsConcentrator {
   struct KeyStore;  // the payload keys groups point at; only grows
   StatsConcentratorOptions options_;
   std::unique_ptr<KeyStore> keys_;
+  const void* last_payload_ = nullptr;  // the payload key of the previous chunk
   std::vector<std::string> peer_tag_keys_;  // sorted, deduplicated
   mutable std::mutex mu_;
   int64_t oldest_ts_;
