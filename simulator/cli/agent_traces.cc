@@ -38,6 +38,15 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
                                                            const trace::StatsChunkContext& ctx) {
     c->add(chunk, root, ctx);
   });
+  // /v0.6/stats: tracer-computed stats through the client stats aggregator to the same writer.
+  trace::ClientStatsAggregatorOptions ao;
+  ao.agent_env = so.agent_env;
+  ao.agent_hostname = so.agent_hostname;
+  ao.agent_version = so.agent_version;
+  t->client_stats_ = std::make_unique<trace::ClientStatsAggregator>(
+      ao, t->nowNs(), [raw = t.get()](trace::StatsPayload&& p) {
+        raw->stats_writer_->write(p, raw->writer_->reportedLanguages());
+      });
   t->stats_period_ = std::chrono::duration_cast<common::Duration>(std::chrono::nanoseconds(so.bucket_ns));
   t->next_stats_flush_ = clock.steadyNow() + t->stats_period_;
 
@@ -52,6 +61,11 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   o.receiver.receiver_port = o.port;
   o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
   o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
+  o.forward_stats = [raw = t.get()](trace::ClientStatsPayload&& p, const std::string& lang,
+                                    const std::string& tracer_version) {
+    trace::processClientStats(p, lang, tracer_version, "none");
+    raw->client_stats_->add(raw->nowNs(), std::move(p));
+  };
   t->server_ = std::make_unique<trace::ReceiverServer>(o);
   auto port = t->server_->start();
   if (!port.isOk()) return port.status();
@@ -69,14 +83,17 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   return t;
 }
 
+int64_t AgentTraces::nowNs() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->systemNow().time_since_epoch()).count();
+}
+
 void AgentTraces::flushStats(bool force) {
-  const int64_t now_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->systemNow().time_since_epoch()).count();
-  stats_writer_->write(concentrator_->flush(now_ns, force), writer_->reportedLanguages());
+  stats_writer_->write(concentrator_->flush(nowNs(), force), writer_->reportedLanguages());
 }
 
 void AgentTraces::tick(common::SteadyTime now) {
   writer_->tick(now);
+  client_stats_->tick(nowNs());  // the aggregator's 1 s ticker
   // concentrator.go Run: a flush every bucket period (10 s).
   if (now >= next_stats_flush_) {
     next_stats_flush_ = now + stats_period_;
@@ -94,12 +111,13 @@ void AgentTraces::stop() {
   server_->stop();
   writer_->flush();
   flushStats(true);
+  client_stats_->flushAll();
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {
   common::TelemetrySnapshot all = server_->telemetry();
   for (const auto& part : {processor_->telemetry(), writer_->telemetry(), concentrator_->telemetry(),
-                           stats_writer_->telemetry()}) {
+                           stats_writer_->telemetry(), client_stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;

@@ -14,6 +14,7 @@
 #include "core/config/agent_config.h"
 #include "core/dogstatsd/server.h"
 #include "core/serializer/forwarder_interface.h"
+#include "core/trace/client_stats_aggregator.h"
 #include "core/trace/receiver_server.h"
 #include "core/trace/stats_concentrator.h"
 #include "core/trace/stats_writer.h"
@@ -48,11 +49,13 @@ class AgentTraces {
  private:
   AgentTraces() = default;
   void flushStats(bool force);
+  int64_t nowNs() const;
 
   common::Clock* clock_ = nullptr;
   std::unique_ptr<trace::TraceWriter> writer_;
   std::unique_ptr<trace::StatsConcentrator> concentrator_;
   std::unique_ptr<trace::StatsWriter> stats_writer_;
+  std::unique_ptr<trace::ClientStatsAggregator> client_stats_;  // /v0.6/stats
   common::Duration stats_period_{};  // the concentrator's bucket size
   common::SteadyTime next_stats_flush_{};
   std::unique_ptr<trace::TraceProcessor> processor_;

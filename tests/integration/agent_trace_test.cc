@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/trace/msgpack_decoder.h"
+#include "core/trace/stats_payload.h"
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/child_process.h"
 #include "tests/support/poll.h"
@@ -343,6 +345,51 @@ TEST_F(AgentTraceTest, StatsOfPostedTracesReachTheIntake) {
   EXPECT_EQ(stats["web|http.request|http.request"].errors, 1u);
   EXPECT_EQ(stats["db|postgres.query|postgres.query"].hits, 1u);
   EXPECT_EQ(stats["db|postgres.query|postgres.query"].top_level_hits, 1u);
+}
+
+// /v0.6/stats (docs/trace-agent.md §8.6): a tracer's own stats pass through the client stats
+// aggregator (a lone payload in its bucket goes out as sent) to /api/v0.2/stats, marked
+// clientComputed, with the tracer's language filled in.
+TEST_F(AgentTraceTest, ClientComputedStatsReachTheIntake) {
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  auto info = cli.Get("/info");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(nlohmann::json::parse(info->body)["client_drop_p0s"], true) << info->body;
+  trace::ClientStatsPayload p;
+  p.env = "prod";
+  p.hostname = "tracer-host";
+  trace::GroupedStats g;
+  g.service = "py-svc";
+  g.name = "flask.request";
+  g.resource = "GET /";
+  g.hits = 7;
+  g.errors = 2;
+  g.top_level_hits = 7;
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  p.stats.push_back(trace::StatsBucket{static_cast<uint64_t>(now - now % 10'000'000'000), 10'000'000'000, {g}, 0});
+  auto r = cli.Post("/v0.6/stats", {{"Datadog-Meta-Lang", "python"}}, trace::encodeClientStatsPayloadMsgpack(p),
+                    "application/msgpack");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.stats_payloads", 0.0) >= 1; });
+  stopAgent();
+  bool found = false;
+  for (const auto& stored : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    if (stored->route != "/api/v0.2/stats" || !stored->decoded) continue;
+    for (const auto& v : stored->violations) ADD_FAILURE() << v.property << ": " << v.message;
+    for (const auto& sp : std::get<std::vector<fakeintake::DecodedStatsPayload>>(stored->decoded->items)) {
+      EXPECT_TRUE(sp.client_computed);
+      const auto& c = sp.stats.at(0);
+      EXPECT_EQ(c.hostname, "tracer-host");
+      EXPECT_EQ(c.lang, "python");
+      EXPECT_EQ(c.stats.at(0).stats.at(0).hits, 7u);
+      EXPECT_EQ(c.stats.at(0).stats.at(0).errors, 2u);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 // Without apm_config.enabled (ddsim's default) no trace port is bound.
