@@ -233,6 +233,22 @@ void processClientStats(ClientStatsPayload& p, const std::string& lang, const st
       g.service = normalizeService(g.service, lang).value;
       if (g.resource.empty()) g.resource = g.name;
     }
+    // mergeDuplicates: groups with the same key (NewAggregationFromGroup: no type in it) add
+    // their counts to the first; the later ones keep their sketches with counts zeroed.
+    std::map<GroupKey, size_t> first;
+    for (size_t i = 0; i < b.stats.size(); ++i) {
+      GroupedStats& g = b.stats[i];
+      std::vector<std::string> tags = g.peer_tags;
+      GroupKey k{g.service, g.name, g.span_kind, g.resource, "", g.synthetics, g.http_status_code,
+                 g.is_trace_root, peerTagsHash(tags)};
+      auto [it, added] = first.try_emplace(std::move(k), i);
+      if (added) continue;
+      GroupedStats& into = b.stats[it->second];
+      into.hits += g.hits;
+      into.errors += g.errors;
+      into.duration += g.duration;
+      g.hits = g.errors = g.duration = 0;
+    }
   }
 }
 

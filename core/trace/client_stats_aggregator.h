@@ -67,7 +67,8 @@ class ClientStatsAggregator {
 
 // agent.go ProcessStats, before the aggregator: the tracer's language and version from the
 // request headers when the payload has none, env normalized (the agent's when empty), and each
-// group's service, name and resource normalized as spans are (obfuscation not built).
+// group's service, name and resource normalized as spans are (obfuscation not built), and groups
+// with the same key in a bucket merged (mergeDuplicates).
 void processClientStats(ClientStatsPayload& p, const std::string& lang, const std::string& tracer_version,
                         const std::string& agent_env);
 

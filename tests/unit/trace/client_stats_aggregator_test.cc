@@ -132,5 +132,27 @@ TEST(ClientStatsAggregator, ProcessStatsNormalizesAsTheAgent) {
   EXPECT_EQ(p.stats[0].stats[0].resource, "Http_Request");
 }
 
+// agent.go mergeDuplicates: equal keys in a bucket (type is not part of it) sum into the first;
+// the later group stays, counts zeroed.
+TEST(ClientStatsAggregator, ProcessStatsMergesDuplicateGroups) {
+  ClientStatsPayload p = clientPayload(kNow, 3);
+  GroupedStats dup = p.stats[0].stats[0];
+  dup.type = "web";
+  dup.hits = 4;
+  GroupedStats other = p.stats[0].stats[0];
+  other.resource = "POST /";
+  p.stats[0].stats.push_back(dup);
+  p.stats[0].stats.push_back(other);
+  processClientStats(p, "python", "", "none");
+  const auto& g = p.stats[0].stats;
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].hits, 7u);
+  EXPECT_EQ(g[0].errors, 2u);
+  EXPECT_EQ(g[0].duration, 600u);
+  EXPECT_EQ(g[1].hits, 0u);
+  EXPECT_EQ(g[1].ok_summary, "sketch") << "kept for its distribution";
+  EXPECT_EQ(g[2].hits, 3u);
+}
+
 }  // namespace
 }  // namespace ddsim::trace
