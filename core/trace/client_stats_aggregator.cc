@@ -224,7 +224,7 @@ void processClientStats(ClientStatsPayload& p, const std::string& lang, const st
   p.container_id.clear();
   p.tags.clear();
   if (p.env.empty()) p.env = agent_env;
-  p.env = normalizeTagValue(p.env);
+  p.env = normalizeTag(p.env);  // traceutil.NormalizeTag in the agent.go read
   if (p.tracer_version.empty()) p.tracer_version = tracer_version;
   if (p.lang.empty()) p.lang = lang;
   for (StatsBucket& b : p.stats) {
