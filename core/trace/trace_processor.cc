@@ -36,7 +36,7 @@ std::string reasonTag(const std::string& message) {
 }
 
 // A meta value from the root, else from the first span that has it (traceutil.GetEnv; ddsim
-// reads the app version for stats the same way).
+// reads traceutil.GetAppVersion's "version" the same way).
 std::string rootOrFirstMeta(const TraceChunk& chunk, const Span& root, const std::string& key) {
   if (auto it = root.meta.find(key); it != root.meta.end() && !it->second.empty()) return it->second;
   for (const Span& s : chunk.spans) {
@@ -103,12 +103,15 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       for (Span& s : chunk.spans) truncateSpan(s);
       if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
       if (tp.env.empty()) tp.env = rootOrFirstMeta(chunk, chunk.spans[root], "env");
+      // agent.go Process: the payload's app version, from the first chunk that has one
+      // (traceutil.GetAppVersion); the stats take it from there.
+      if (tp.app_version.empty()) tp.app_version = rootOrFirstMeta(chunk, chunk.spans[root], "version");
       // agent.go Process: stats from every chunk, before sampling, unless the tracer computed them.
       if (stats_ && !payload.client_computed_stats) {
         StatsChunkContext ctx;
         ctx.tracer_env = tp.env;
         ctx.tracer_hostname = tp.hostname;
-        ctx.app_version = rootOrFirstMeta(chunk, chunk.spans[root], "version");
+        ctx.app_version = tp.app_version;
         stats_(chunk, root, ctx);
       }
       const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
