@@ -6,6 +6,8 @@
 //   BM_Trace_DecodeNormalizeV04/spans:N   decodeV04, then normalizeTrace + truncateSpan
 //   BM_Trace_ProcessV04/spans:N           decodeV04, then TraceProcessor::process (normalize,
 //                                         chunk attributes, truncate, top-level, sampling decision)
+//   BM_Trace_ProcessV04WithStats/spans:N  the same with the stats concentrator fed before sampling
+//                                         (the decode + normalize + sample + stats)
 //   BM_Trace_WriteAgentPayload/spans:N    TraceWriter add + flush of the processed tracer payload:
 //                                         protobuf encoding + gzip level 1 (bytes/s = encoded bytes)
 //   BM_Trace_GzipOnly/spans:N             the floor: gzip level 1 of the same encoded bytes
@@ -21,6 +23,7 @@
 #include "core/serializer/compression.h"
 #include "core/trace/msgpack_decoder.h"
 #include "core/trace/normalizer.h"
+#include "core/trace/stats_concentrator.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 #include "tests/support/trace_payloads.h"
@@ -113,11 +116,17 @@ class NullForwarder final : public serializer::PayloadForwarder {
   size_t bytes = 0;
 };
 
-void BM_Trace_ProcessV04(benchmark::State& state) {
+// decodeV04 + process of the same body every iteration; with_stats adds the stats concentrator
+// as the processor's stats sink (as in `ddsim agent`).
+void processV04(benchmark::State& state, bool with_stats) {
   const std::string body = packV04(makeTraces(static_cast<size_t>(state.range(0))));
   common::ManualClock clock;
   size_t kept = 0;
   TraceProcessor p(clock, [&kept](TracerPayload&& tp) { kept += tp.chunks.size(); });
+  StatsConcentrator stats({}, kNow - 1'000'000'000);
+  if (with_stats) {
+    p.setStatsSink([&stats](const TraceChunk& c, size_t root, const StatsChunkContext& ctx) { stats.add(c, root, ctx); });
+  }
   for (auto _ : state) {
     common::Result<Traces> traces = decodeV04(body);
     if (!traces.isOk()) {
@@ -132,7 +141,14 @@ void BM_Trace_ProcessV04(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kTraces) * state.range(0));
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
   state.counters["kept_ratio"] = static_cast<double>(kept) / static_cast<double>(state.iterations() * kTraces);
+  if (with_stats) {
+    state.counters["stats_spans"] = static_cast<double>(stats.counters().spans_counted);
+    state.counters["stats_groups"] = static_cast<double>(statsEntries(stats.flush(kNow, true)));
+  }
 }
+
+void BM_Trace_ProcessV04(benchmark::State& state) { processV04(state, false); }
+void BM_Trace_ProcessV04WithStats(benchmark::State& state) { processV04(state, true); }
 
 void BM_Trace_WriteAgentPayload(benchmark::State& state) {
   const TracerPayload tp = processed(static_cast<size_t>(state.range(0)));
@@ -172,6 +188,7 @@ BENCHMARK(BM_Trace_DecodeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeV05)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeNormalizeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_ProcessV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_ProcessV04WithStats)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_WriteAgentPayload)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_GzipOnly)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 

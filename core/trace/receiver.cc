@@ -35,8 +35,11 @@ std::string buildInfo(const ReceiverOptions& o) {
   nlohmann::ordered_json j;
   j["version"] = o.agent_version;
   j["git_commit"] = "";
-  j["endpoints"] = kEndpoints;
-  j["client_drop_p0s"] = false;  // needs /v0.6/stats, not offered yet
+  nlohmann::json endpoints = kEndpoints;
+  if (o.client_stats) endpoints.push_back("/v0.6/stats");
+  j["endpoints"] = endpoints;
+  // info.go: true when the probabilistic sampler is off (ddsim has none) and /v0.6/stats is served.
+  j["client_drop_p0s"] = o.client_stats;
   j["span_meta_structs"] = false;
   j["long_running_spans"] = false;
   j["span_events"] = false;
@@ -55,8 +58,11 @@ std::string buildInfo(const ReceiverOptions& o) {
 
 }  // namespace
 
-TraceReceiver::TraceReceiver(ReceiverOptions options, Sink sink)
-    : options_(std::move(options)), sink_(std::move(sink)), info_(buildInfo(options_)) {}
+TraceReceiver::TraceReceiver(ReceiverOptions options, Sink sink, StatsSink stats)
+    : options_(std::move(options)), sink_(std::move(sink)), stats_sink_(std::move(stats)) {
+  options_.client_stats = options_.client_stats && stats_sink_ != nullptr;
+  info_ = buildInfo(options_);
+}
 
 void TraceReceiver::setRates(std::map<std::string, double> rates, std::string version) {
   rates_ = std::move(rates);
@@ -68,12 +74,14 @@ ReceiverResponse TraceReceiver::handle(const ReceiverRequest& request) {
   if (path == "/info") return {200, "application/json", info_, {}};
   const bool traces_v04 = path == "/v0.4/traces";
   const bool traces_v05 = path == "/v0.5/traces";
-  if (!traces_v04 && !traces_v05 && path != "/v0.4/services") {
+  const bool stats = path == "/v0.6/stats" && options_.client_stats;
+  if (!traces_v04 && !traces_v05 && !stats && path != "/v0.4/services") {
     ++counters_.not_found;
     return textError(404, "404 page not found");
   }
   // Agent behaviour (api.go, handleWithVersion): browsers' cross-site requests are refused.
   if (header(request, "sec-fetch-site") == "cross-site") return textError(403, "cross-site request rejected");
+  if (stats) return handleStats(request);
   if (!traces_v04 && !traces_v05) return {200, "text/plain; charset=utf-8", "OK\n", {}};  // services: ignored
   return handleTraces(request, traces_v04 ? "v0.4" : "v0.5");
 }
@@ -107,6 +115,24 @@ ReceiverResponse TraceReceiver::handleTraces(const ReceiverRequest& request, std
   ReceiverResponse response = rateByService(request);
   if (sink_) sink_(std::move(payload));
   return response;
+}
+
+// api.go handleStats: a msgpack ClientStatsPayload; decoding errors answered as for traces
+// (413 payload-too-large, 400 with the decoder's message); success is a 200 with no body.
+ReceiverResponse TraceReceiver::handleStats(const ReceiverRequest& request) {
+  if (request.body.size() > options_.max_request_bytes) {
+    ++counters_.stats_payloads_refused;
+    return textError(413, "payload-too-large");
+  }
+  common::Result<ClientStatsPayload> p = decodeClientStatsPayloadMsgpack(request.body);
+  if (!p.isOk()) {
+    ++counters_.stats_payloads_refused;
+    return textError(400, p.status().message());
+  }
+  ++counters_.stats_payloads;
+  counters_.bytes_received += request.body.size();
+  stats_sink_(std::move(p).value(), header(request, "datadog-meta-lang"), header(request, "datadog-meta-tracer-version"));
+  return {200, "", "", {}};
 }
 
 // responses.go, httpRateByService: the rates as JSON; "{}" when the tracer has them already.

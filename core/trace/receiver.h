@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/trace/span.h"
+#include "core/trace/stats_payload.h"
 
 namespace ddsim::trace {
 
@@ -21,6 +22,8 @@ struct ReceiverOptions {
   double max_eps = 200;
   int receiver_port = 8126;
   std::string receiver_socket;
+  // /v0.6/stats is served (a stats sink is set): /info lists it and says client_drop_p0s.
+  bool client_stats = false;
 };
 
 struct ReceiverRequest {
@@ -60,12 +63,18 @@ struct ReceiverCounters {
   uint64_t traces_dropped_decoding = 0;
   uint64_t client_dropped_p0_traces = 0;
   uint64_t not_found = 0;
+  uint64_t stats_payloads = 0;          // /v0.6/stats accepted
+  uint64_t stats_payloads_refused = 0;  // too large or not decodable
 };
 
 class TraceReceiver {
  public:
   using Sink = std::function<void(ReceivedPayload&&)>;
-  TraceReceiver(ReceiverOptions options, Sink sink);
+  // Client-computed stats from /v0.6/stats, with the tracer's Datadog-Meta-Lang and
+  // Datadog-Meta-Tracer-Version.
+  using StatsSink = std::function<void(ClientStatsPayload&&, const std::string& lang, const std::string& tracer_version)>;
+  // `stats`: when set (and options.client_stats), /v0.6/stats is served; else it is a 404.
+  TraceReceiver(ReceiverOptions options, Sink sink, StatsSink stats = nullptr);
 
   ReceiverResponse handle(const ReceiverRequest& request);
 
@@ -79,10 +88,12 @@ class TraceReceiver {
 
  private:
   ReceiverResponse handleTraces(const ReceiverRequest& request, std::string_view version);
+  ReceiverResponse handleStats(const ReceiverRequest& request);
   ReceiverResponse rateByService(const ReceiverRequest& request) const;
 
   ReceiverOptions options_;
   Sink sink_;
+  StatsSink stats_sink_;
   std::string info_;
   std::map<std::string, double> rates_;
   std::string rates_version_;

@@ -64,10 +64,14 @@ struct ReceiverServer::Impl {
   void makeReceiver(int bound_port) {
     ReceiverOptions ro = options.receiver;
     ro.receiver_port = bound_port;
-    receiver.emplace(std::move(ro), [this](ReceivedPayload&& p) {
-      count(p);
-      if (options.forward) options.forward(std::move(p));
-    });
+    ro.client_stats = static_cast<bool>(options.forward_stats);
+    receiver.emplace(
+        std::move(ro),
+        [this](ReceivedPayload&& p) {
+          count(p);
+          if (options.forward) options.forward(std::move(p));
+        },
+        options.forward_stats);
   }
 
   // Called by the receiver under mu, after a payload was accepted.
@@ -178,6 +182,8 @@ common::TelemetrySnapshot ReceiverServer::telemetry() const {
   s[p + "payloads_accepted"] = static_cast<double>(c.payloads_accepted);
   s[p + "payloads_refused.payload_too_large"] = static_cast<double>(c.payloads_too_large);
   s[p + "payloads_refused.decoding_error"] = static_cast<double>(c.decoding_errors);
+  s[p + "stats_payloads"] = static_cast<double>(c.stats_payloads);
+  s[p + "stats_payloads_refused"] = static_cast<double>(c.stats_payloads_refused);
   s[p + "traces_received"] = static_cast<double>(c.traces_received);
   s[p + "spans_received"] = static_cast<double>(im.spans_received);
   s[p + "bytes_received"] = static_cast<double>(c.bytes_received);

@@ -30,6 +30,9 @@ struct ReceiverServerOptions {
   // Where accepted payloads go after they are counted (the trace processor); called on the
   // answering thread, one payload at a time, before the answer is sent. Empty: discarded.
   TraceReceiver::Sink forward;
+  // Client-computed stats from /v0.6/stats (the client stats aggregator); empty: the route is
+  // not served and /info does not list it.
+  TraceReceiver::StatsSink forward_stats;
 };
 
 class ReceiverServer {

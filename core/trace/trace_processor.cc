@@ -35,11 +35,12 @@ std::string reasonTag(const std::string& message) {
   return message.substr(at + 8, end == std::string::npos ? std::string::npos : end - at - 8);
 }
 
-// traceutil.GetEnv: the root's env, else the first span's that has one.
-std::string chunkEnv(const TraceChunk& chunk, const Span& root) {
-  if (auto it = root.meta.find("env"); it != root.meta.end() && !it->second.empty()) return it->second;
+// A meta value from the root, else from the first span that has it (traceutil.GetEnv; ddsim
+// reads traceutil.GetAppVersion's "version" the same way).
+std::string rootOrFirstMeta(const TraceChunk& chunk, const Span& root, const std::string& key) {
+  if (auto it = root.meta.find(key); it != root.meta.end() && !it->second.empty()) return it->second;
   for (const Span& s : chunk.spans) {
-    if (auto it = s.meta.find("env"); it != s.meta.end() && !it->second.empty()) return it->second;
+    if (auto it = s.meta.find(key); it != s.meta.end() && !it->second.empty()) return it->second;
   }
   return {};
 }
@@ -73,6 +74,11 @@ std::map<std::string, double> TraceProcessor::rates(uint64_t* version) const {
   return samplers_.priority.ratesByService();
 }
 
+void TraceProcessor::setStatsSink(StatsSink sink) {
+  std::lock_guard lock(mu_);
+  stats_ = std::move(sink);
+}
+
 void TraceProcessor::process(ReceivedPayload&& payload) {
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           clock_->systemNow().time_since_epoch()).count();
@@ -96,7 +102,18 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       setChunkAttributes(chunk, chunk.spans[root]);
       for (Span& s : chunk.spans) truncateSpan(s);
       if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
-      if (tp.env.empty()) tp.env = chunkEnv(chunk, chunk.spans[root]);
+      if (tp.env.empty()) tp.env = rootOrFirstMeta(chunk, chunk.spans[root], "env");
+      // agent.go Process: the payload's app version, from the first chunk that has one
+      // (traceutil.GetAppVersion); the stats take it from there.
+      if (tp.app_version.empty()) tp.app_version = rootOrFirstMeta(chunk, chunk.spans[root], "version");
+      // agent.go Process: stats from every chunk, before sampling, unless the tracer computed them.
+      if (stats_ && !payload.client_computed_stats) {
+        StatsChunkContext ctx;
+        ctx.tracer_env = tp.env;
+        ctx.tracer_hostname = tp.hostname;
+        ctx.app_version = tp.app_version;
+        stats_(chunk, root, ctx);
+      }
       const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
                                static_cast<double>(payload.traces.size());
       const SampleDecision d = runSamplers(now / 1'000'000'000, chunk, root, tp.env, p0_weight, samplers_);

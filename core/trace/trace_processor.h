@@ -17,6 +17,7 @@
 #include "core/trace/normalizer.h"
 #include "core/trace/priority_sampler.h"
 #include "core/trace/score_sampler.h"
+#include "core/trace/stats_concentrator.h"
 #include "core/trace/receiver.h"
 
 namespace ddsim::trace {
@@ -68,6 +69,13 @@ class TraceProcessor {
 
   void process(ReceivedPayload&& payload);
 
+  // Optional second output: every chunk that passed normalization, before sampling, with its
+  // root and tracer context (agent.go Process computes stats before the samplers run), except
+  // for payloads whose tracer computed stats itself (the computed-stats header). Set it before
+  // the first process(); called on the processing thread under the processor's lock.
+  using StatsSink = std::function<void(const TraceChunk& chunk, size_t root, const StatsChunkContext& ctx)>;
+  void setStatsSink(StatsSink sink);
+
   ProcessorCounters counters() const;
   // The priority sampler's rates by service for the receiver's answers, and their version
   // (changes whenever the rates do).
@@ -78,6 +86,7 @@ class TraceProcessor {
  private:
   common::Clock* clock_;
   Output out_;
+  StatsSink stats_;
   mutable std::mutex mu_;
   Samplers samplers_;
   ProcessorCounters counters_;

@@ -79,8 +79,7 @@ void TraceWriter::flushLocked() {
   payload->uncompressed_size = raw.size();
   payload->item_count = static_cast<int64_t>(traces);
   payload->point_count = static_cast<int64_t>(spans);
-  std::string languages;
-  for (const std::string& l : languages_) languages += (languages.empty() ? "" : "|") + l;
+  const std::string languages = languagesLocked();
   serializer::Submission s;
   s.endpoint = serializer::Endpoint::kTraces;
   // ddsim: high priority, so that the forwarder's stop still sends the writer's last payload
@@ -103,6 +102,17 @@ void TraceWriter::flushLocked() {
   counters_.spans += spans;
   counters_.bytes += bytes;
   counters_.bytes_uncompressed += raw.size();
+}
+
+std::string TraceWriter::languagesLocked() const {
+  std::string languages;
+  for (const std::string& l : languages_) languages += (languages.empty() ? "" : "|") + l;
+  return languages;
+}
+
+std::string TraceWriter::reportedLanguages() const {
+  std::lock_guard lock(mu_);
+  return languagesLocked();
 }
 
 TraceWriterCounters TraceWriter::counters() const {

@@ -63,11 +63,15 @@ class TraceWriter {
   void flush();
 
   TraceWriterCounters counters() const;
+  // Every tracer language seen, sorted and joined by "|" (X-Datadog-Reported-Languages; the
+  // stats writer sends the same header).
+  std::string reportedLanguages() const;
   // trace.writer.* counters for the telemetry snapshot.
   common::TelemetrySnapshot telemetry() const;
 
  private:
   void flushLocked();
+  std::string languagesLocked() const;
 
   TraceWriterOptions options_;
   serializer::PayloadForwarder* forwarder_;

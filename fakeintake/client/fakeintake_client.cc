@@ -20,6 +20,7 @@ namespace {
 constexpr const char* kSketchRoute = "/api/beta/sketches";
 constexpr const char* kCheckRunRoute = "/api/v1/check_run";
 constexpr const char* kTraceRoute = "/api/v0.2/traces";
+constexpr const char* kStatsRoute = "/api/v0.2/stats";
 constexpr const char* kEventRoute = "/intake/";
 
 Status protocolError(const std::string& what) {
@@ -67,6 +68,7 @@ void FakeintakeClient::resetCaches() {
   check_runs_.clear();
   events_.clear();
   traces_.clear();
+  stats_.clear();
 }
 
 Result<FakeintakeClient::Response> FakeintakeClient::request(const std::string& method,
@@ -200,6 +202,11 @@ Result<std::vector<DecodedSketch>> FakeintakeClient::sketches(const std::string&
 Result<std::vector<DecodedAgentPayload>> FakeintakeClient::traces() {
   if (auto s = refresh(kTraceRoute, traces_, &agentPayloadFromJson); !s.isOk()) return s;
   return traces_;
+}
+
+Result<std::vector<DecodedStatsPayload>> FakeintakeClient::stats() {
+  if (auto s = refresh(kStatsRoute, stats_, &statsPayloadFromJson); !s.isOk()) return s;
+  return stats_;
 }
 
 Result<std::map<std::string, RouteStatInfo>> FakeintakeClient::routeStats() {

@@ -84,6 +84,8 @@ class FakeintakeClient {
   // /api/v0.2/traces: every AgentPayload received, in arrival order (the agent fakeintake
   // client's GetTraces).
   common::Result<std::vector<DecodedAgentPayload>> traces();
+  // /api/v0.2/stats: every StatsPayload received, in arrival order, read from the JSON form.
+  common::Result<std::vector<DecodedStatsPayload>> stats();
   common::Result<std::map<std::string, RouteStatInfo>> routeStats();
   // Raw payloads of a route after `cursor` (0 = all); `next_cursor` gets the cursor to pass
   // next time.
@@ -132,6 +134,7 @@ class FakeintakeClient {
   std::vector<DecodedCheckRun> check_runs_;
   std::vector<DecodedEvent> events_;
   std::vector<DecodedAgentPayload> traces_;
+  std::vector<DecodedStatsPayload> stats_;
 };
 
 }  // namespace ddsim::fakeintake

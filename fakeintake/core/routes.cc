@@ -15,6 +15,7 @@ RouteKind routeKind(std::string_view path) {
   if (path == "/api/v2/orchmanif") return RouteKind::kOrchestratorManifest;
   if (path == "/api/v1/validate") return RouteKind::kValidate;
   if (path == "/api/v0.2/traces") return RouteKind::kTraces;
+  if (path == "/api/v0.2/stats") return RouteKind::kStats;
   if (path == "/api/v2/logs") return RouteKind::kLogs;
   return RouteKind::kGeneric;
 }
@@ -30,6 +31,7 @@ std::string_view routeKindName(RouteKind k) {
     case RouteKind::kOrchestratorManifest: return "orchestrator_manifest";
     case RouteKind::kValidate: return "validate";
     case RouteKind::kTraces: return "traces";
+    case RouteKind::kStats: return "stats";
     case RouteKind::kLogs: return "logs";
     case RouteKind::kGeneric: return "generic";
   }

@@ -15,6 +15,7 @@ enum class RouteKind {
   kOrchestratorManifest,  // /api/v2/orchmanif
   kValidate,              // /api/v1/validate (GET)
   kTraces,                // /api/v0.2/traces: the trace agent's AgentPayload protobuf
+  kStats,                 // /api/v0.2/stats: the trace agent's StatsPayload msgpack
   kLogs,                  // /api/v2/logs: a JSON array of log entries
   kGeneric,               // anything else
 };

@@ -26,6 +26,14 @@ int seriesTypeFromName(std::string_view name) {
   return -1;
 }
 
+size_t DecodedStatsPayload::groupCount() const {
+  size_t n = 0;
+  for (const auto& c : stats) {
+    for (const auto& b : c.stats) n += b.stats.size();
+  }
+  return n;
+}
+
 size_t DecodedAgentPayload::chunkCount() const {
   size_t n = 0;
   for (const auto& t : tracer_payloads) n += t.chunks.size();
@@ -107,6 +115,24 @@ struct Estimator {
             n += sizeof(s) + str(s.service) + str(s.name) + str(s.resource) + str(s.type) + map(s.meta) +
                  s.metrics.size() * 64;
             for (const auto& [k, v2] : s.metrics) n += str(k);
+          }
+        }
+      }
+    }
+    return n;
+  }
+  size_t operator()(const std::vector<DecodedStatsPayload>& v) const {
+    size_t n = v.capacity() * sizeof(DecodedStatsPayload);
+    for (const auto& p : v) {
+      n += str(p.agent_hostname) + str(p.agent_env) + str(p.agent_version);
+      for (const auto& c : p.stats) {
+        n += sizeof(c) + str(c.hostname) + str(c.env) + str(c.version) + str(c.lang) + str(c.tracer_version) +
+             str(c.runtime_id) + str(c.service) + str(c.container_id) + strs(c.tags) + str(c.git_commit_sha);
+        for (const auto& b : c.stats) {
+          n += sizeof(b);
+          for (const auto& g : b.stats) {
+            n += sizeof(g) + str(g.service) + str(g.name) + str(g.resource) + str(g.type) + str(g.span_kind) +
+                 strs(g.peer_tags) + str(g.ok_summary) + str(g.error_summary);
           }
         }
       }

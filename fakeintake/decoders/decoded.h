@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "fakeintake/decoders/decoded_stats.h"
 #include "fakeintake/decoders/decoded_trace.h"
 
 namespace ddsim::fakeintake {
@@ -122,7 +123,8 @@ struct DecodedGeneric {
 using DecodedItems = std::variant<std::monostate, std::vector<DecodedSeries>,
                                   std::vector<DecodedSketch>, std::vector<DecodedCheckRun>,
                                   std::vector<DecodedEvent>, std::vector<DecodedOrchestratorMessage>,
-                                  std::vector<DecodedAgentPayload>, DecodedGeneric>;
+                                  std::vector<DecodedAgentPayload>, std::vector<DecodedStatsPayload>,
+                                  DecodedGeneric>;
 
 // A note a decoder leaves about something it tolerated (e.g. invalid UTF-8 coerced in a tag).
 // The property checker turns these into violations.

@@ -20,6 +20,10 @@ nlohmann::json toJson(const DecodedOrchestratorMessage& m);
 // The AgentPayload in the protobuf JSON mapping's field names (hostName, tracerPayloads,
 // chunks, spans, traceID, ...); ids as numbers (uint64).
 nlohmann::json toJson(const DecodedAgentPayload& p);
+// The StatsPayload in the protobuf JSON mapping's field names (agentHostname, stats, start,
+// HTTPStatusCode, okSummary as base64, ...), plus ddsim's okCount/errorCount: the values in each
+// sketch.
+nlohmann::json toJson(const DecodedStatsPayload& p);
 // The "data" of one payload: an array of items, or for generic bodies the JSON value / text.
 nlohmann::json itemsToJson(const DecodedItems& items);
 // A series in the agent's v1 JSON shape, as the agent fakeintake answers for /api/v1/series:
@@ -34,5 +38,6 @@ common::Result<DecodedSketch> sketchFromJson(const nlohmann::json& j);
 common::Result<DecodedCheckRun> checkRunFromJson(const nlohmann::json& j);
 common::Result<DecodedEvent> eventFromJson(const nlohmann::json& j);
 common::Result<DecodedAgentPayload> agentPayloadFromJson(const nlohmann::json& j);
+common::Result<DecodedStatsPayload> statsPayloadFromJson(const nlohmann::json& j);
 
 }  // namespace ddsim::fakeintake

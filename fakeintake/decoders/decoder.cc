@@ -69,6 +69,10 @@ Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
       auto r = decodeTraces(body, notes);
       return wrap(std::move(r), std::move(notes), size);
     }
+    case RouteKind::kStats: {
+      auto r = decodeStats(body, notes);
+      return wrap(std::move(r), std::move(notes), size);
+    }
     case RouteKind::kLogs: {
       auto r = decodeLogs(std::move(body), notes);
       return wrap(std::move(r), std::move(notes), size);

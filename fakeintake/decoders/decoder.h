@@ -48,5 +48,7 @@ common::Result<std::vector<DecodedOrchestratorMessage>> decodeOrchestrator(
 
 // /api/v0.2/traces: one AgentPayload (docs/trace-agent.md §6).
 common::Result<std::vector<DecodedAgentPayload>> decodeTraces(std::string_view body, std::vector<DecodeNote>& notes);
+// /api/v0.2/stats: one StatsPayload as msgpack (docs/trace-agent.md §8.3).
+common::Result<std::vector<DecodedStatsPayload>> decodeStats(std::string_view body, std::vector<DecodeNote>& notes);
 
 }  // namespace ddsim::fakeintake

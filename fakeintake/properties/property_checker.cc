@@ -43,6 +43,10 @@ const std::vector<PropertyInfo> kCatalog = {
     // §3.4, AddAgentStartupTelemetry): what must not be empty is the pair.
     {"DdEventTitle", "Event Title", "an event has a non-empty msg_title or msg_text"},
     {"DdSketchBins", "Sketch Bins", "a dogsketch has as many counts (n) as keys (k), keys ascending"},
+    {"DdStatsBucket", "Stats Bucket", "a stats bucket has a duration and starts on a multiple of it"},
+    {"DdStatsCounts", "Stats Counts", "a stats group's errors and top-level hits are at most its hits"},
+    {"DdStatsFields", "Stats Fields", "a stats group has a service and a name; a payload's env is set"},
+    {"DdStatsSketch", "Stats Sketches", "ok/error summaries decode; they hold at most hits - errors and errors values"},
     {"DdTraceDuration", "Span Duration", "a span's duration is >= 0 and its start > 0"},
     {"DdTraceFields", "Span Fields", "a span's service, name and resource are set; a chunk has spans"},
     {"DdTraceIds", "Span Ids", "trace and span ids are nonzero; the spans of a chunk share its trace id"},
@@ -93,7 +97,9 @@ void PropertyChecker::checkEnvelope(RouteKind kind, const IntakeRequest& req,
   if (kind == RouteKind::kGeneric || kind == RouteKind::kValidate) return;
   std::string_view ct = req.headers.value("Content-Type");
   std::string_view base = ct.substr(0, ct.find(';'));
-  if (base != "application/x-protobuf" && !isJsonContentType(ct)) {
+  // The trace agent's stats are msgpack (docs/trace-agent.md §8.3).
+  const bool msgpack_ok = kind == RouteKind::kStats && base == "application/msgpack";
+  if (base != "application/x-protobuf" && !isJsonContentType(ct) && !msgpack_ok) {
     add(out, "Pyld01", "Content-Type is \"" + std::string(ct) + "\"");
   }
   std::string_view ce = req.headers.value("Content-Encoding");
@@ -301,6 +307,8 @@ void PropertyChecker::checkDecoded(RouteKind kind, const DecodedPayload& payload
     checkEvents(*events, now_s, out);
   } else if (const auto* traces = std::get_if<std::vector<DecodedAgentPayload>>(&payload.items)) {
     checkTraces(*traces, out);
+  } else if (const auto* stats = std::get_if<std::vector<DecodedStatsPayload>>(&payload.items)) {
+    checkStats(*stats, out);
   }
 }
 

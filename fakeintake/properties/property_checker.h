@@ -49,6 +49,8 @@ class PropertyChecker {
                    std::vector<Violation>& out) const;
   // trace_properties.cc
   void checkTraces(const std::vector<DecodedAgentPayload>& payloads, std::vector<Violation>& out) const;
+  // stats_properties.cc
+  void checkStats(const std::vector<DecodedStatsPayload>& payloads, std::vector<Violation>& out) const;
   void checkTags(const std::string& where, const std::vector<std::string>& tags, bool series,
                  std::vector<Violation>& out) const;
   // Future timestamp, host length and tags of one check run / event.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 
 namespace ddsim::cli {
@@ -20,9 +21,34 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   w.header.agent_version = cfg.getString("ddsim.agent_version");
   w.header.target_tps = 10;
   w.header.error_tps = 10;
+  t->clock_ = &clock;
   t->writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   t->processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+  // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
+  // payload; fed by the processor before sampling.
+  trace::StatsConcentratorOptions so;
+  so.agent_env = w.header.env;
+  so.agent_hostname = w.header.host_name;
+  so.agent_version = w.header.agent_version;
+  t->concentrator_ = std::make_unique<trace::StatsConcentrator>(
+      so, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.systemNow().time_since_epoch()).count());
+  t->stats_writer_ = std::make_unique<trace::StatsWriter>(trace::StatsWriterOptions{}, forwarder);
+  t->processor_->setStatsSink([c = t->concentrator_.get()](const trace::TraceChunk& chunk, size_t root,
+                                                           const trace::StatsChunkContext& ctx) {
+    c->add(chunk, root, ctx);
+  });
+  // /v0.6/stats: tracer-computed stats through the client stats aggregator to the same writer.
+  trace::ClientStatsAggregatorOptions ao;
+  ao.agent_env = so.agent_env;
+  ao.agent_hostname = so.agent_hostname;
+  ao.agent_version = so.agent_version;
+  t->client_stats_ = std::make_unique<trace::ClientStatsAggregator>(
+      ao, t->nowNs(), [raw = t.get()](trace::StatsPayload&& p) {
+        raw->stats_writer_->write(p, raw->writer_->reportedLanguages());
+      });
+  t->stats_period_ = std::chrono::duration_cast<common::Duration>(std::chrono::nanoseconds(so.bucket_ns));
+  t->next_stats_flush_ = clock.steadyNow() + t->stats_period_;
 
   trace::ReceiverServerOptions o;
   o.dogstatsd_port = dsd.udpPort();  // the /dogstatsd/v*/proxy routes relay there (0: off, 405)
@@ -35,6 +61,11 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   o.receiver.receiver_port = o.port;
   o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
   o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
+  o.forward_stats = [raw = t.get()](trace::ClientStatsPayload&& p, const std::string& lang,
+                                    const std::string& tracer_version) {
+    trace::processClientStats(p, lang, tracer_version, "none");
+    raw->client_stats_->add(raw->nowNs(), std::move(p));
+  };
   t->server_ = std::make_unique<trace::ReceiverServer>(o);
   auto port = t->server_->start();
   if (!port.isOk()) return port.status();
@@ -52,8 +83,22 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   return t;
 }
 
+int64_t AgentTraces::nowNs() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->systemNow().time_since_epoch()).count();
+}
+
+void AgentTraces::flushStats(bool force) {
+  stats_writer_->write(concentrator_->flush(nowNs(), force), writer_->reportedLanguages());
+}
+
 void AgentTraces::tick(common::SteadyTime now) {
   writer_->tick(now);
+  client_stats_->tick(nowNs());  // the aggregator's 1 s ticker
+  // concentrator.go Run: a flush every bucket period (10 s).
+  if (now >= next_stats_flush_) {
+    next_stats_flush_ = now + stats_period_;
+    flushStats(false);
+  }
   uint64_t version = 0;
   auto rates = processor_->rates(&version);
   if (version != rates_version_) {
@@ -65,11 +110,14 @@ void AgentTraces::tick(common::SteadyTime now) {
 void AgentTraces::stop() {
   server_->stop();
   writer_->flush();
+  flushStats(true);
+  client_stats_->flushAll();
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {
   common::TelemetrySnapshot all = server_->telemetry();
-  for (const auto& part : {processor_->telemetry(), writer_->telemetry()}) {
+  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), concentrator_->telemetry(),
+                           stats_writer_->telemetry(), client_stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;
@@ -79,21 +127,27 @@ std::string AgentTraces::summary() const {
   const auto r = server_->telemetry();
   const auto p = processor_->counters();
   const auto w = writer_->counters();
+  const auto sc = concentrator_->counters();
+  const auto sw = stats_writer_->counters();
   uint64_t refused = 0, sampled_out = 0;
   for (const auto& [k, v] : p.traces_dropped) refused += v;
   for (const auto& [k, v] : p.traces_sampled_out) sampled_out += v;
-  char line[512];
+  char line[768];
   std::snprintf(line, sizeof line,
                 "traces: %.0f received (%.0f spans), %.0f dropped by the receiver (payload too large %.0f, decoding "
                 "error %.0f), %llu refused by the normalizer, %llu sampled out, %llu sent in %llu payloads "
-                "(%llu spans), %llu dropped by the writer",
+                "(%llu spans), %llu dropped by the writer; stats: %llu spans counted, %llu groups sent in %llu "
+                "payloads, %llu dropped",
                 r.at("trace.receiver.traces_received"), r.at("trace.receiver.spans_received"),
                 r.at("trace.receiver.traces_dropped.payload_too_large") + r.at("trace.receiver.traces_dropped.decoding_error"),
                 r.at("trace.receiver.traces_dropped.payload_too_large"), r.at("trace.receiver.traces_dropped.decoding_error"),
                 static_cast<unsigned long long>(refused), static_cast<unsigned long long>(sampled_out),
                 static_cast<unsigned long long>(w.traces), static_cast<unsigned long long>(w.payloads),
                 static_cast<unsigned long long>(w.spans),
-                static_cast<unsigned long long>(w.traces_dropped_forwarder + w.traces_dropped_compression));
+                static_cast<unsigned long long>(w.traces_dropped_forwarder + w.traces_dropped_compression),
+                static_cast<unsigned long long>(sc.spans_counted), static_cast<unsigned long long>(sw.stats_entries),
+                static_cast<unsigned long long>(sw.payloads),
+                static_cast<unsigned long long>(sw.entries_dropped_forwarder + sw.entries_dropped_compression));
   return line;
 }
 

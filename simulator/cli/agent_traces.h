@@ -1,8 +1,10 @@
 #pragma once
 // The trace agent inside `ddsim agent` (docs/trace-agent.md §1.1, §7): the receiver on
 // 127.0.0.1, the processor (normalize, sample) and the writer that submits AgentPayloads to
-// the pipeline's forwarder on /api/v0.2/traces. The driver ticks it; stop() stops the receiver
-// and flushes the writer, before the forwarder stops.
+// the pipeline's forwarder on /api/v0.2/traces, and the stats concentrator fed by the processor
+// before sampling, flushed every 10 s bucket through the stats writer to /api/v0.2/stats
+// (docs/trace-agent.md §8). The driver ticks it; stop() stops the receiver and flushes the
+// writer and every stats bucket, before the forwarder stops.
 #include <memory>
 #include <string>
 
@@ -12,7 +14,10 @@
 #include "core/config/agent_config.h"
 #include "core/dogstatsd/server.h"
 #include "core/serializer/forwarder_interface.h"
+#include "core/trace/client_stats_aggregator.h"
 #include "core/trace/receiver_server.h"
+#include "core/trace/stats_concentrator.h"
+#include "core/trace/stats_writer.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 
@@ -28,20 +33,31 @@ class AgentTraces {
                                                             serializer::PayloadForwarder& forwarder,
                                                             common::Clock& clock);
 
-  // The writer's periodic flush, and the priority sampler's new rates into the receiver's
+  // The writer's periodic flush, the concentrator's flush every bucket period, and the priority sampler's new rates into the receiver's
   // answers (the agent publishes them when its buckets turn, every 5 s at most).
   void tick(common::SteadyTime now);
-  // Stops the receiver (answers in flight finish), then flushes what the writer holds.
+  // Stops the receiver (answers in flight finish), then flushes what the writer holds and every
+  // stats bucket (the agent's forced flush on exit).
   void stop();
 
-  // trace.receiver.*, trace.processor.* and trace.writer.* counters.
+  // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.* and
+  // trace.stats_writer.* counters.
   common::TelemetrySnapshot telemetry() const;
   // The exit line: received, dropped, sampled out, sent.
   std::string summary() const;
 
  private:
   AgentTraces() = default;
+  void flushStats(bool force);
+  int64_t nowNs() const;
+
+  common::Clock* clock_ = nullptr;
   std::unique_ptr<trace::TraceWriter> writer_;
+  std::unique_ptr<trace::StatsConcentrator> concentrator_;
+  std::unique_ptr<trace::StatsWriter> stats_writer_;
+  std::unique_ptr<trace::ClientStatsAggregator> client_stats_;  // /v0.6/stats
+  common::Duration stats_period_{};  // the concentrator's bucket size
+  common::SteadyTime next_stats_flush_{};
   std::unique_ptr<trace::TraceProcessor> processor_;
   std::unique_ptr<trace::ReceiverServer> server_;
   uint64_t rates_version_ = 0;

@@ -11,6 +11,7 @@
 #include "fakeintake/decoders/decoded_json.h"
 #include "fakeintake/decoders/decoder.h"
 #include "proto/trace.pb.h"
+#include "tests/fakeintake/submission_support.h"
 #include "tests/fakeintake/test_support.h"
 #include "tests/support/trace_proto_entries.h"
 
@@ -89,13 +90,7 @@ TEST(TraceDecoder, DecodesAnIndependentlyBuiltAgentPayload) {
 }
 
 TEST(TraceDecoder, DecodesWhatTheTraceWriterSends) {
-  struct Capture final : serializer::PayloadForwarder {
-    common::Status submit(serializer::Submission&& s) override {
-      subs.push_back(std::move(s));
-      return common::Status();
-    }
-    std::vector<serializer::Submission> subs;
-  } fwd;
+  testing::CapturingForwarder fwd;
   trace::TraceWriterOptions o;
   o.header.host_name = "host-a";
   o.header.agent_version = "ddsim";
@@ -122,17 +117,9 @@ TEST(TraceDecoder, DecodesWhatTheTraceWriterSends) {
   // Through the handler, as it arrives: gzip, the writer's headers.
   common::ManualClock clock;
   IntakeHandler h(IntakeOptions{}, clock);
-  IntakeRequest r;
-  r.path = "/api/v0.2/traces";
-  r.body = fwd.subs[0].payloads[0]->bytes;
-  for (const auto& [k, v] : fwd.subs[0].headers) r.headers.add(k, v);
-  r.headers.add("DD-API-KEY", "0123456789abcdef");
-  EXPECT_EQ(h.handle(std::move(r)).status, 200);
-  auto stored = h.store().all(0, clock.systemNow());
-  ASSERT_EQ(stored.size(), 1u);
-  ASSERT_TRUE(stored[0]->decoded) << stored[0]->decode_error;
-  for (const auto& v : stored[0]->violations) ADD_FAILURE() << v.property << ": " << v.message;
-  const auto& a = std::get<std::vector<DecodedAgentPayload>>(stored[0]->decoded->items).at(0);
+  auto stored = testing::deliver(h, clock, fwd.subs[0], "/api/v0.2/traces");
+  ASSERT_TRUE(stored && stored->decoded);
+  const auto& a = std::get<std::vector<DecodedAgentPayload>>(stored->decoded->items).at(0);
   EXPECT_EQ(a.host_name, "host-a");
   const DecodedSpan& got = a.tracer_payloads.at(0).chunks.at(0).spans.at(0);
   EXPECT_EQ(got.service, "web");

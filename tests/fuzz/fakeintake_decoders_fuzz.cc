@@ -28,6 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {RouteKind::kOrchestratorManifest, "application/x-protobuf"},
       {RouteKind::kGeneric, "application/json"},
       {RouteKind::kGeneric, "multipart/form-data; boundary=XyZ"},
+      // Appended, so the first bytes of the older seeds keep their route.
+      {RouteKind::kTraces, "application/x-protobuf"},
+      {RouteKind::kStats, "application/msgpack"},
   };
   const Target& t = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
   std::string body(reinterpret_cast<const char*>(data + 1), size - 1);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/trace/msgpack_decoder.h"
+#include "core/trace/stats_payload.h"
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/child_process.h"
 #include "tests/support/poll.h"
@@ -95,6 +97,36 @@ class AgentTraceTest : public testing::AgentIntakeTest {
         for (const auto& tp : a.tracer_payloads) {
           for (const auto& c : tp.chunks) {
             for (const auto& s : c.spans) out.push_back({s, c.priority});
+          }
+        }
+      }
+    }
+    return out;
+  }
+  // Every stats group the fakeintake decoded on /api/v0.2/stats, summed by
+  // (service, name, resource), after checking that no payload broke a property.
+  struct StatsTotals {
+    uint64_t hits = 0, errors = 0, top_level_hits = 0;
+    double sketch_values = 0;
+  };
+  std::map<std::string, StatsTotals> statsTotals() {
+    std::map<std::string, StatsTotals> out;
+    for (const auto& p : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+      if (p->route != "/api/v0.2/stats") continue;
+      EXPECT_TRUE(p->decoded) << p->decode_error;
+      if (!p->decoded) continue;
+      for (const auto& v : p->violations) ADD_FAILURE() << v.property << ": " << v.message;
+      for (const auto& sp : std::get<std::vector<fakeintake::DecodedStatsPayload>>(p->decoded->items)) {
+        EXPECT_EQ(sp.agent_hostname, "agent-under-test");
+        for (const auto& c : sp.stats) {
+          for (const auto& b : c.stats) {
+            for (const auto& g : b.stats) {
+              StatsTotals& t = out[g.service + "|" + g.name + "|" + g.resource];
+              t.hits += g.hits;
+              t.errors += g.errors;
+              t.top_level_hits += g.top_level_hits;
+              t.sketch_values += g.ok_count + g.error_count;
+            }
           }
         }
       }
@@ -271,10 +303,98 @@ TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
   ASSERT_NE(keep, nullptr);
   EXPECT_EQ(keep->priority, 2);
   EXPECT_EQ(find(spans, "job.run", "drop"), nullptr);
+  // Stats (docs/trace-agent.md §8): every root counts once, the dropped trace too (stats come
+  // before sampling); the one error is GET /fail; the sketches hold every counted span (no
+  // _sample_rate). The child db.query has the root's service: counted only if dd-trace marks it
+  // measured or gives it a span.kind.
+  auto stats = statsTotals();
+  for (const char* key : {"ddsim-node|web.request|GET /users", "ddsim-node|web.request|GET /fail",
+                          "ddsim-node|job.run|keep", "ddsim-node|job.run|drop"}) {
+    EXPECT_EQ(stats[key].hits, 1u) << key;
+    EXPECT_EQ(stats[key].top_level_hits, 1u) << key;
+  }
+  uint64_t errors = 0;
+  for (const auto& [key, t] : stats) {
+    errors += t.errors;
+    EXPECT_EQ(t.sketch_values, static_cast<double>(t.hits)) << key;
+    EXPECT_LE(t.hits, 1u) << key;
+  }
+  EXPECT_EQ(errors, 1u);
+  EXPECT_EQ(stats["ddsim-node|web.request|GET /fail"].errors, 1u);
+  EXPECT_NE(out.find("stats: "), std::string::npos) << out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, AgentTracerTest, ::testing::Values("0.4", "0.5"),
                          [](const auto& info) { return std::string(info.param[2] == '4' ? "v04" : "v05"); });
+
+// Stats from traces built with msgpack-cxx (docs/trace-agent.md §8): the root of each trace and
+// the child of another service are top-level and counted, with the trace's error; the forced
+// flush at SIGTERM sends every bucket.
+TEST_F(AgentTraceTest, StatsOfPostedTracesReachTheIntake) {
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  trace::Traces traces = webTraces(60);
+  traces[1][0].error = 1;
+  traces[0][0].metrics["_sampling_priority_v1"] = -1;  // user reject: still in the stats
+  auto r = cli.Put("/v0.4/traces", trace::testing::packV04(traces), "application/msgpack");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.stats.spans_counted", 0.0) >= 3; });
+  const std::string out = stopAgent();
+  EXPECT_NE(out.find("stats: 3 spans counted, 2 groups sent in 1 payloads, 0 dropped"), std::string::npos) << out;
+  auto stats = statsTotals();
+  ASSERT_EQ(stats.size(), 2u);
+  // An empty resource is normalized to the name.
+  EXPECT_EQ(stats["web|http.request|http.request"].hits, 2u);
+  EXPECT_EQ(stats["web|http.request|http.request"].errors, 1u);
+  EXPECT_EQ(stats["db|postgres.query|postgres.query"].hits, 1u);
+  EXPECT_EQ(stats["db|postgres.query|postgres.query"].top_level_hits, 1u);
+}
+
+// /v0.6/stats (docs/trace-agent.md §8.6): a tracer's own stats pass through the client stats
+// aggregator (a lone payload in its bucket goes out as sent) to /api/v0.2/stats, marked
+// clientComputed, with the tracer's language filled in.
+TEST_F(AgentTraceTest, ClientComputedStatsReachTheIntake) {
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  auto info = cli.Get("/info");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(nlohmann::json::parse(info->body)["client_drop_p0s"], true) << info->body;
+  trace::ClientStatsPayload p;
+  p.env = "prod";
+  p.hostname = "tracer-host";
+  trace::GroupedStats g;
+  g.service = "py-svc";
+  g.name = "flask.request";
+  g.resource = "GET /";
+  g.hits = 7;
+  g.errors = 2;
+  g.top_level_hits = 7;
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  p.stats.push_back(trace::StatsBucket{static_cast<uint64_t>(now - now % 10'000'000'000), 10'000'000'000, {g}, 0});
+  auto r = cli.Post("/v0.6/stats", {{"Datadog-Meta-Lang", "python"}}, trace::encodeClientStatsPayloadMsgpack(p),
+                    "application/msgpack");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.stats_payloads", 0.0) >= 1; });
+  stopAgent();
+  bool found = false;
+  for (const auto& stored : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    if (stored->route != "/api/v0.2/stats" || !stored->decoded) continue;
+    for (const auto& v : stored->violations) ADD_FAILURE() << v.property << ": " << v.message;
+    for (const auto& sp : std::get<std::vector<fakeintake::DecodedStatsPayload>>(stored->decoded->items)) {
+      EXPECT_TRUE(sp.client_computed);
+      const auto& c = sp.stats.at(0);
+      EXPECT_EQ(c.hostname, "tracer-host");
+      EXPECT_EQ(c.lang, "python");
+      EXPECT_EQ(c.stats.at(0).stats.at(0).hits, 7u);
+      EXPECT_EQ(c.stats.at(0).stats.at(0).errors, 2u);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
 
 // Without apm_config.enabled (ddsim's default) no trace port is bound.
 TEST_F(AgentTraceTest, OffByDefault) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <vector>
 
 #include "tests/support/trace_payloads.h"
@@ -102,6 +103,42 @@ TEST_F(ReceiverTest, ServicesAndInfo) {
   EXPECT_EQ(info["config"]["max_request_bytes"], 4096);
   EXPECT_EQ(info["config"]["receiver_port"], 8126);
   EXPECT_NE(r.body.find("\n\t\"version\""), std::string::npos);  // tab-indented, as the agent's
+  EXPECT_EQ(post("/v0.6/stats", "").status, 404) << "no stats sink: not served";
+}
+
+// api.go handleStats: a msgpack ClientStatsPayload; 200 without a body; decoding errors as for
+// traces. With the route served, /info lists it and says client_drop_p0s (info.go).
+TEST(ReceiverStats, V06StatsDecodedAndForwardedWithTheTracerHeaders) {
+  std::vector<std::tuple<ClientStatsPayload, std::string, std::string>> got;
+  ReceiverOptions o;
+  o.max_request_bytes = 4096;
+  o.client_stats = true;
+  TraceReceiver r(o, nullptr, [&got](ClientStatsPayload&& p, const std::string& lang, const std::string& v) {
+    got.emplace_back(std::move(p), lang, v);
+  });
+  const nlohmann::json info = nlohmann::json::parse(r.info());
+  EXPECT_EQ(info["endpoints"].back(), "/v0.6/stats");
+  EXPECT_EQ(info["client_drop_p0s"], true);
+  ClientStatsPayload p;
+  p.env = "prod";
+  GroupedStats g;
+  g.service = "web";
+  g.hits = 3;
+  p.stats.push_back(StatsBucket{10, 20, {g}, 0});
+  const std::string body = encodeClientStatsPayloadMsgpack(p);
+  ReceiverResponse ok = r.handle({"/v0.6/stats", {{"datadog-meta-lang", "python"}, {"datadog-meta-tracer-version", "2.1"}}, body});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(std::get<0>(got[0]), p);
+  EXPECT_EQ(std::get<1>(got[0]), "python");
+  EXPECT_EQ(std::get<2>(got[0]), "2.1");
+  ReceiverResponse bad = r.handle({"/v0.6/stats", {}, body.substr(0, body.size() - 2)});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("unexpected end"), std::string::npos) << bad.body;
+  EXPECT_EQ(r.handle({"/v0.6/stats", {}, std::string(5000, 'x')}).status, 413);
+  EXPECT_EQ(r.counters().stats_payloads, 1u);
+  EXPECT_EQ(r.counters().stats_payloads_refused, 2u);
 }
 
 }  // namespace

@@ -119,5 +119,34 @@ TEST(TraceProcessor, RefusedTracesAreCountedByTheNormalizersReasonAndNothingIsSe
   EXPECT_EQ(c.traces_sampled_out.at("priority_sampler"), 1u);
 }
 
+// agent.go Process: stats come from every normalized chunk before sampling (the dropped and
+// user-rejected ones too), not from refused traces, and not when the tracer computed them.
+TEST(TraceProcessor, StatsSinkSeesEveryNormalizedChunkBeforeSampling) {
+  Fixture f;
+  std::vector<std::pair<uint64_t, std::string>> seen;  // trace id, env
+  std::vector<std::string> versions;
+  f.p.setStatsSink([&](const TraceChunk& c, size_t root, const StatsChunkContext& ctx) {
+    EXPECT_EQ(c.spans[root].parent_id, 0u);
+    seen.emplace_back(c.spans[0].trace_id, ctx.tracer_env);
+    versions.push_back(ctx.app_version);
+  });
+  ReceivedPayload p;
+  p.traces = {traceWith(10, 1), traceWith(11, 0), traceWith(12, -1), Trace{}};
+  p.traces[0][1].meta["version"] = "2.0";  // not the root: the first span with one gives it
+  p.traces[1][0].meta["version"] = "3.0";  // later chunks keep the payload's (agent.go Process)
+  f.p.process(std::move(p));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], (std::pair<uint64_t, std::string>{10, "prod"}));
+  EXPECT_EQ(seen[2].first, 12u);
+  EXPECT_EQ(versions, (std::vector<std::string>{"2.0", "2.0", "2.0"}));
+  ASSERT_EQ(f.out.size(), 1u);
+  EXPECT_EQ(f.out[0].app_version, "2.0");
+  ReceivedPayload client;
+  client.client_computed_stats = true;
+  client.traces = {traceWith(13, 1)};
+  f.p.process(std::move(client));
+  EXPECT_EQ(seen.size(), 3u) << "client-computed stats: the agent computes none";
+}
+
 }  // namespace
 }  // namespace ddsim::trace
