@@ -105,8 +105,37 @@ struct ReplayWorkload {
   double start = 0;
 };
 
+enum class TraceProtocol { kV04, kV05 };
+
+// Tracers sending to the simulated trace agent's receiver (docs/scenarios.md "traces"), with the
+// knobs of lading's trace-agent payload generator where they fit.
+struct TraceWorkload {
+  std::string name = "traces";
+  TraceProtocol protocol = TraceProtocol::kV04;  // /v0.4/traces or /v0.5/traces
+  RateProfile rate;                              // traces per second
+  Range traces_per_payload{1, 10};               // each request carries this many traces
+  Range spans_per_trace{1, 20};
+  int64_t depth = 3;                             // levels of the span tree below the root (>= 0)
+  int64_t services = 5;                          // distinct service names (each trace's spans use one or two)
+  int64_t operations = 20;                       // distinct span names
+  int64_t resources = 50;                        // distinct resources
+  Range tags_per_span{0, 5};                     // meta entries besides env
+  Range metrics_per_span{0, 3};                  // numeric tags besides the sampling ones
+  Range duration_ms{1, 500};                     // root span duration; children fit inside
+  double error_ratio = 0;                        // probability that a span has error = 1
+  // Relative weights of the traces' sampling decision: "auto" = the tracer samples with the
+  // rate the agent answered for its service (priority 1 or 0, as tracers do); "none" = no
+  // priority; -1, 0, 1, 2 = that priority set by the tracer.
+  double weight_auto = 1, weight_none = 0, weight_user_reject = 0, weight_auto_reject = 0, weight_auto_keep = 0,
+         weight_user_keep = 0;
+  std::string env = "sim";
+  std::string language = "cpp";  // Datadog-Meta-Lang
+  double start = 0;
+  std::optional<double> stop;
+};
+
 using Workload = std::variant<DogStatsDWorkload, CheckWorkload, EventWorkload, ServiceCheckWorkload,
-                              OrchestratorWorkload, ReplayWorkload>;
+                              OrchestratorWorkload, ReplayWorkload, TraceWorkload>;
 
 // A fakeintake fault rule active from `at` to `until` on `route` ("*" = every route); `rule`
 // is the fakeintake's fault-rule JSON (docs/fakeintake-api.md).
