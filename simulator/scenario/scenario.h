@@ -238,10 +238,29 @@ struct DeliveryExpectation {
   std::optional<int64_t> min_retries;
 };
 
+// What the trace path must show at the end (docs/scenarios.md "traces").
+struct TraceExpectation {
+  enum class Check {
+    kSpansDelivered,  // spans decoded at the intake: `value` exactly, or (no value) every span the writer sent
+    kSampledOut,      // traces the samplers dropped for `reason` ("*" = all) within [min, max]
+    kKeptRate,        // traces the intake received per second (by root start, from `after` to the load's end)
+                      // within `tolerance` (relative) of `value`
+    kStats,           // stats totals (the stats concentrator's; fails as unavailable until it is wired)
+  };
+  Check check = Check::kSpansDelivered;
+  std::optional<int64_t> value_count;
+  std::string reason = "*";
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  double value = 0;
+  double tolerance = 0.1;
+  double after = 0;
+};
+
 using Expectation = std::variant<MetricExpectation, DropsExpectation, ViolationsExpectation,
                                  PayloadSizeExpectation, FlushDurationExpectation, DeliveryExpectation,
                                  IntakeItemsExpectation, TelemetryExpectation, SummaryExpectation,
-                                 DistributionExpectation>;
+                                 DistributionExpectation, TraceExpectation>;
 
 struct Scenario {
   std::string name;
