@@ -53,9 +53,9 @@ common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data) {
         for (const auto& c : tp.chunks) {
           ++d.chunks;
           d.spans += static_cast<int64_t>(c.spans.size());
-          int64_t start = std::numeric_limits<int64_t>::max();
-          for (const auto& s : c.spans) start = std::min(start, s.start);
-          d.chunk_starts.push_back(start);
+          int64_t end = std::numeric_limits<int64_t>::min();
+          for (const auto& s : c.spans) end = std::max(end, s.start + s.duration);
+          d.chunk_ends.push_back(end);
         }
       }
     }
@@ -116,7 +116,7 @@ ExpectationResult checkTraces(const scenario::TraceExpectation& e, const TraceFa
         return r;
       }
       int64_t n = 0;
-      for (int64_t s : d->chunk_starts) {
+      for (int64_t s : d->chunk_ends) {
         const double t = static_cast<double>(s) / 1e9;
         if (t >= from && t < to) ++n;
       }

@@ -23,7 +23,7 @@ struct DeliveredTraces {
   int64_t chunks = 0;
   int64_t spans = 0;
   int64_t undecodable = 0;           // stored payloads that did not decode (counted, not read)
-  std::vector<int64_t> chunk_starts;  // each chunk's earliest span start (Unix ns)
+  std::vector<int64_t> chunk_ends;    // when each chunk's trace finished: its latest span end (Unix ns)
   std::string incomplete;            // what the run store evicted of the route ("" = nothing)
 };
 common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data);

@@ -243,7 +243,7 @@ struct TraceExpectation {
   enum class Check {
     kSpansDelivered,  // spans decoded at the intake: `value` exactly, or (no value) every span the writer sent
     kSampledOut,      // traces the samplers dropped for `reason` ("*" = all) within [min, max]
-    kKeptRate,        // traces the intake received per second (by root start, from `after` to the load's end)
+    kKeptRate,        // traces the intake received per second (by when they finished, from `after` to the load's end)
                       // within `tolerance` (relative) of `value`
     kStats,           // stats totals (the stats concentrator's; fails as unavailable until it is wired)
   };
