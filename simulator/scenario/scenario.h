@@ -123,6 +123,9 @@ struct TraceWorkload {
   Range metrics_per_span{0, 3};                  // numeric tags besides the sampling ones
   Range duration_ms{1, 500};                     // root span duration; children fit inside
   double error_ratio = 0;                        // probability that a span has error = 1
+  // Probability that a trace carries a span with span_id 0: the agent's normalizer refuses the
+  // whole trace (reason span_id_zero), a counted loss.
+  double invalid_ratio = 0;
   // Relative weights of the traces' sampling decision: "auto" = the tracer samples with the
   // rate the agent answered for its service (priority 1 or 0, as tracers do); "none" = no
   // priority; -1, 0, 1, 2 = that priority set by the tracer.

@@ -226,6 +226,7 @@ TraceWorkload readTraces(ObjectReader& r, ErrorList& errors) {
   w.metrics_per_span = r.range("metrics_per_span", 0, 8).value_or(w.metrics_per_span);
   w.duration_ms = r.range("duration_ms", 0.001, 3.6e6).value_or(w.duration_ms);
   w.error_ratio = r.numberIn("error_ratio", 0, 1).value_or(w.error_ratio);
+  w.invalid_ratio = r.numberIn("invalid_ratio", 0, 1).value_or(w.invalid_ratio);
   if (const json* sw = r.raw("sampling_weights")) {
     ObjectReader m(*sw, r.childPath("sampling_weights"), errors);
     w.weight_auto = m.numberIn("auto", 0, kInf).value_or(0);

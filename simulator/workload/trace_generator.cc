@@ -161,6 +161,7 @@ trace::Trace TraceGenerator::next(int64_t end_ns, const TracerRates& rates) {
     case TraceDecision::kAutoKeep: root.metrics["_sampling_priority_v1"] = 1; break;
     case TraceDecision::kUserKeep: root.metrics["_sampling_priority_v1"] = 2; break;
   }
+  if (rng_.bernoulli(w_.invalid_ratio)) t.back().span_id = 0;
   return t;
 }
 

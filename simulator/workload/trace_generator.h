@@ -44,7 +44,8 @@ class TraceGenerator {
 
   // One trace whose root ends at `end_ns` (Unix nanoseconds). An automatic decision samples
   // with rates.rate(root service, env): priority 1 with that probability, else 0, and records
-  // the rate on the root (_dd.agent_psr) as tracers do.
+  // the rate on the root (_dd.agent_psr) as tracers do. With invalid_ratio, the last span's id
+  // is 0 (a malformed trace the agent refuses).
   trace::Trace next(int64_t end_ns, const TracerRates& rates);
   // How many traces the next request carries (traces_per_payload).
   int64_t nextPayloadSize();

@@ -127,7 +127,7 @@ TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
       {"type": "traces", "name": "api", "protocol": "v0.5", "rate": {"kind": "constant", "per_second": 50},
        "traces_per_payload": [2, 4], "spans_per_trace": 3, "depth": 2, "services": 7, "operations": 8,
        "resources": 9, "tags_per_span": [1, 2], "metrics_per_span": 0, "duration_ms": [5, 10], "error_ratio": 0.25,
-       "sampling_weights": {"auto": 3, "user_keep": 1}, "env": "prod", "language": "go", "start": "5s", "stop": "50s"}],
+       "invalid_ratio": 0.5, "sampling_weights": {"auto": 3, "user_keep": 1}, "env": "prod", "language": "go", "start": "5s", "stop": "50s"}],
     "expect": [{"kind": "traces", "check": "spans_delivered", "value": 12},
                {"kind": "traces", "check": "sampled_out", "reason": "priority_sampler", "min": 1, "max": 9},
                {"kind": "traces", "check": "kept_rate", "value": 10, "tolerance": 0.2, "after": "30s"}]})",
@@ -145,6 +145,7 @@ TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
   EXPECT_EQ(w.resources, 9);
   EXPECT_EQ(w.duration_ms, (Range{5, 10}));
   EXPECT_EQ(w.error_ratio, 0.25);
+  EXPECT_EQ(w.invalid_ratio, 0.5);
   EXPECT_EQ(w.weight_auto, 3);
   EXPECT_EQ(w.weight_user_keep, 1);
   EXPECT_EQ(w.weight_none, 0);

@@ -141,6 +141,19 @@ TEST(TraceGenerator, ErrorRatioAndPayloadSizes) {
     for (const trace::Span& s : t) EXPECT_EQ(s.error, 1);
   }
   EXPECT_EQ(g.nextPayloadSize(), 3);
+
+  // Invalid traces: about the ratio of them end with a span whose id is 0; the others have none.
+  w.invalid_ratio = 0.2;
+  TraceGenerator bad(w, 2);
+  int invalid = 0;
+  for (const trace::Trace& t : generate(bad, 1000)) {
+    int zero = 0;
+    for (const trace::Span& s : t) zero += s.span_id == 0;
+    EXPECT_LE(zero, 1);
+    if (zero) EXPECT_EQ(t.back().span_id, 0u);
+    invalid += zero;
+  }
+  EXPECT_NEAR(invalid, 200, 40);
 }
 
 TEST(TracerRates, KeepsRatesOnAnEmptyAnswerAndRefusesBadOnes) {
