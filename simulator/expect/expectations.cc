@@ -184,6 +184,10 @@ std::vector<ExpectationResult> evaluate(const std::vector<scenario::Expectation>
       out.push_back(r);
       continue;
     }
+    if (auto* tr = std::get_if<scenario::TraceExpectation>(&ex)) {
+      out.push_back(checkTraces(*tr, facts.traces ? *facts.traces : TraceFacts{}));
+      continue;
+    }
     if (auto* m = std::get_if<scenario::MetricExpectation>(&ex)) {
       out.push_back(checkMetric(*m, data));
     } else if (auto* ds = std::get_if<scenario::DistributionExpectation>(&ex)) {

@@ -10,6 +10,7 @@
 
 #include "core/store/run_store.h"
 #include "simulator/report/report_builder.h"
+#include "simulator/expect/trace_expectations.h"
 #include "simulator/scenario/scenario.h"
 
 namespace ddsim::expect {
@@ -33,6 +34,7 @@ struct RunFacts {
   const report::ReportBuilder* report = nullptr;
   const nlohmann::json* telemetry = nullptr;  // the report's "telemetry" section
   const nlohmann::json* summary = nullptr;    // the report's "summary" section
+  const TraceFacts* traces = nullptr;         // the trace path (null: no traces expectation can pass)
 };
 
 // Where the intakes' data is: the run store and the intake names in it (the main one first;

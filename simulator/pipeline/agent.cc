@@ -33,6 +33,7 @@ common::Result<std::unique_ptr<Agent>> Agent::create(const config::PipelineOptio
     return ser->counters().splitter.payload_drops.load(std::memory_order_relaxed);
   };
   a->demux_ = std::make_unique<aggregator::Demultiplexer>(dopts, a->timed_.get());
+  if (deps.traces) a->traces_ = std::make_unique<TraceAgent>(*deps.traces, *a->observed_forwarder_, deps.clock);
   return a;
 }
 
@@ -43,6 +44,7 @@ common::Status Agent::start() {
   demux_->start(now);
   demux_->addAgentStartupTelemetry(now);
   next_flush_ = now + flush_interval_;
+  if (traces_) traces_->tick(deps_.clock.steadyNow());  // starts the writer's flush period
   started_ = true;
   return common::Status::ok();
 }
@@ -53,6 +55,7 @@ void Agent::stop() {
   const double now = nowUnix();
   flush(now, options_.aggregator.flush_incomplete_buckets);
   demux_->stop(now, /*flush=*/false);
+  if (traces_) traces_->stop();  // the writer's last payload, before the forwarder stops
   forwarder_->stop();
 }
 
@@ -98,6 +101,7 @@ void Agent::tick() {
     flush(next_flush_);
     next_flush_ += flush_interval_;
   }
+  if (traces_) traces_->tick(deps_.clock.steadyNow());
   if (deps_.virtual_time) forwarder_->tick(deps_.clock.steadyNow());
 }
 
@@ -112,6 +116,7 @@ std::optional<common::SystemTime> Agent::nextDeadline() const {
   common::SystemTime best = common::fromUnixSeconds(next_flush_);
   const double d = demux_->nextDeadline();
   if (std::isfinite(d)) best = std::min(best, common::fromUnixSeconds(d));
+  if (traces_) best = std::min(best, toSystem(traces_->nextDeadline()));
   if (deps_.virtual_time) {
     if (auto f = forwarder_->nextDeadline()) best = std::min(best, toSystem(*f));
   }

@@ -20,6 +20,7 @@
 #include "simulator/pipeline/observed_forwarder.h"
 #include "simulator/pipeline/observer.h"
 #include "simulator/pipeline/timed_serializer.h"
+#include "simulator/pipeline/trace_agent.h"
 
 namespace ddsim::pipeline {
 
@@ -32,6 +33,8 @@ struct AgentDeps {
   // The disk the retry files are measured against (forwarder_storage_max_disk_ratio); null:
   // the host's, by statvfs (`ddsim agent`). The simulator passes a fixed disk.
   const forwarder::DiskUsageProvider* disk_usage = nullptr;
+  // When set, the agent runs a trace agent (traces()) whose writer submits to its forwarder.
+  const TraceAgentOptions* traces = nullptr;
 };
 
 class Agent {
@@ -59,6 +62,8 @@ class Agent {
   aggregator::Demultiplexer& demux() { return *demux_; }
   serializer::Serializer& serializer() { return *serializer_; }
   forwarder::DefaultForwarder& forwarder() { return *forwarder_; }
+  // The trace agent, or null when AgentDeps::traces was not set.
+  TraceAgent* traces() { return traces_.get(); }
   TimedSerializer::Totals serializerTotals() const { return timed_->totals(); }
   int64_t flushCount() const { return flush_index_; }
   const config::PipelineOptions& options() const { return options_; }
@@ -76,6 +81,7 @@ class Agent {
   std::unique_ptr<serializer::Serializer> serializer_;
   std::unique_ptr<TimedSerializer> timed_;
   std::unique_ptr<aggregator::Demultiplexer> demux_;
+  std::unique_ptr<TraceAgent> traces_;
   double flush_interval_ = 15;
   double next_flush_ = 0;
   int64_t flush_index_ = 0;

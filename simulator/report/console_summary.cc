@@ -50,6 +50,21 @@ std::string consoleSummary(const json& r) {
                   humanBytes(p["compressed_bytes"]["mean"].get<double>()).c_str(), p["compression_ratio"].get<double>());
     o << line;
   }
+  if (s.contains("traces")) {
+    // The trace path's funnel: generated -> received -> kept -> written -> delivered (spans),
+    // with the samplers' drops in traces.
+    const json& t = s["traces"];
+    int64_t sampled = 0, refused = 0;
+    const json sampled_out = t.value("traces_sampled_out", json::object());
+    const json normalizer = t.value("traces_dropped_by_normalizer", json::object());
+    for (const auto& [reason, n] : sampled_out.items()) sampled += n.get<int64_t>();
+    for (const auto& [reason, n] : normalizer.items()) refused += n.get<int64_t>();
+    const json intake = t.value("intake", json::object());
+    o << "traces    " << i64(t, "spans_generated") << " spans generated (" << i64(t, "traces_generated") << " traces), "
+      << i64(t, "spans_received") << " received, " << refused << " traces refused by the normalizer, " << sampled
+      << " sampled out, " << i64(t, "spans_written") << " spans written in " << i64(t, "payloads_written")
+      << " payloads, " << i64(intake, "spans") << " delivered (" << i64(t, "payloads_lost") << " payloads lost)\n";
+  }
   o << "forwarder " << i64(s, "transactions") << " transactions, " << i64(s, "transactions_delivered") << " delivered, "
     << i64(s, "retries") << " retries\n";
   if (s.contains("stop")) {

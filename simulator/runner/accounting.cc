@@ -77,11 +77,20 @@ nlohmann::json Accounting::toJson() const {
   return {{"holds", holds()}, {"stages", a}};
 }
 
+std::map<std::string, int64_t> countsUnder(const std::map<std::string, double>& t, const std::string& prefix) {
+  std::map<std::string, int64_t> out;
+  for (auto it = t.lower_bound(prefix); it != t.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (it->second != 0) out[it->first.substr(prefix.size())] = static_cast<int64_t>(it->second);
+  }
+  return out;
+}
+
 bool isByDesignDrop(const std::string& r) {
   auto ends = [&](std::string_view suffix) {
     return r.size() >= suffix.size() && r.compare(r.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  return ends(".no_index") || ends(".disabled");
+  // The trace samplers' decisions are the agent's design, not a loss.
+  return ends(".no_index") || ends(".disabled") || r.rfind("trace_processor.sampled_out_", 0) == 0;
 }
 
 }  // namespace ddsim::runner

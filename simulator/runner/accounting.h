@@ -40,6 +40,9 @@ struct Accounting {
   nlohmann::json toJson() const;
 };
 
+// Every telemetry key under `prefix` with a non-zero value, the prefix removed.
+std::map<std::string, int64_t> countsUnder(const std::map<std::string, double>& telemetry, const std::string& prefix);
+
 // Drop reasons that are the agent's intended behaviour rather than a loss: a "no loss"
 // expectation ignores them (e.g. NoIndex series are never sent as v1 JSON, spec §5.4).
 bool isByDesignDrop(const std::string& qualified_reason);

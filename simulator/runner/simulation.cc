@@ -154,6 +154,12 @@ common::Status Simulation::setUp() {
     if (const auto* dw = std::get_if<scenario::DogStatsDWorkload>(&w)) transports.insert(dw->transport);
     if (const auto* rw = std::get_if<scenario::ReplayWorkload>(&w)) transports.insert(rw->transport);
     drivers_.push_back(std::move(d).value());
+    if (std::holds_alternative<scenario::TraceWorkload>(w) && !trace_options_) {
+      pipeline::TraceAgentOptions t;
+      t.hostname = cfg_.getString("hostname");
+      t.agent_version = cfg_.getString("ddsim.agent_version");
+      trace_options_ = t;
+    }
   }
   feed_ = std::make_unique<SampleFeed>(popts_.dogstatsd, *clock_, sink_, virtual_);
   if (auto st = feed_->open(transports); !st.isOk()) return st;
@@ -165,7 +171,7 @@ common::Status Simulation::startAgent() {
   recorder_->agentStarted();
   agent_rngs_.push_back(std::make_unique<common::Random>(rng_.fork()));
   pipeline::AgentDeps deps{*transport_, *clock_, *agent_rngs_.back(), observer(), virtual_,
-                          &forwarder::FixedDiskUsage::plenty()};
+                          &forwarder::FixedDiskUsage::plenty(), trace_options_ ? &*trace_options_ : nullptr};
   auto a = pipeline::Agent::create(popts_, deps);
   if (!a.isOk()) return a.status();
   agent_ = std::move(a).value();

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "core/config/agent_config.h"
 #include "core/config/pipeline_options.h"
 #include "core/store/run_store.h"
+#include "simulator/expect/trace_expectations.h"
 #include "simulator/pipeline/agent.h"
 #include "simulator/pipeline/observed_transport.h"
 #include "simulator/report/report_builder.h"
@@ -70,6 +72,10 @@ class Simulation {
   // simulation_report.cc
   void absorbAgentTelemetry(pipeline::Agent& a);
   Accounting account() const;
+  // simulation_traces.cc: the trace path's stages, its report section and expectation facts.
+  void accountTraces(Accounting& acc) const;
+  nlohmann::json tracesJson(const expect::DeliveredTraces* delivered) const;
+  expect::TraceFacts traceFacts(const expect::DeliveredTraces* delivered) const;
   RunResult finish();
 
   const scenario::Scenario s_;
@@ -100,6 +106,7 @@ class Simulation {
   std::vector<std::unique_ptr<WorkloadDriver>> drivers_;
   std::vector<std::unique_ptr<common::Random>> agent_rngs_;
   std::unique_ptr<pipeline::Agent> agent_;
+  std::optional<pipeline::TraceAgentOptions> trace_options_;  // set when the scenario has a traces workload
   int restarts_ = 0;
   int64_t live_faults_ = 0;
   int pending_starts_ = 0;

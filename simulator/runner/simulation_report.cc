@@ -22,13 +22,8 @@ double get(const common::TelemetrySnapshot& t, const std::string& k) {
 
 int64_t geti(const common::TelemetrySnapshot& t, const std::string& k) { return static_cast<int64_t>(get(t, k)); }
 
-// Every key under `prefix`, with the prefix removed.
 std::map<std::string, int64_t> under(const common::TelemetrySnapshot& t, const std::string& prefix) {
-  std::map<std::string, int64_t> out;
-  for (auto it = t.lower_bound(prefix); it != t.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-    if (it->second != 0) out[it->first.substr(prefix.size())] = static_cast<int64_t>(it->second);
-  }
-  return out;
+  return countsUnder(t, prefix);
 }
 
 const char* modeName(scenario::Mode m) { return m == scenario::Mode::kVirtual ? "virtual" : "realtime"; }
@@ -42,6 +37,7 @@ void Simulation::absorbAgentTelemetry(pipeline::Agent& a) {
   add(a.demux().telemetry());
   add(a.serializer().telemetry());
   add(a.forwarder().telemetry());
+  if (a.traces()) add(a.traces()->telemetry());
   const auto t = a.serializerTotals();
   past_timed_.series += t.series;
   past_timed_.points += t.points;
@@ -173,6 +169,7 @@ Accounting Simulation::account() const {
     if (on_disk) b.held["on_disk"] = on_disk;
     acc.stages.push_back(b);
   }
+  accountTraces(acc);
   {  // Every request the intakes answered 2xx is stored. The forwarder's success count can be
      // lower (summary.late_deliveries): an answer after its timeout, or a request in flight when
      // the agent stopped, still reached the intake.
@@ -326,6 +323,16 @@ RunResult Simulation::finish() {
                             {"drained", geti(past_, "forwarder.stop.drained")},
                             {"written_to_disk", geti(past_, "forwarder.stop.written_to_disk")},
                             {"lost", geti(past_, "forwarder.stop.lost")}}}};
+  // The trace path: what the intake decoded, its report section and facts.
+  std::optional<expect::DeliveredTraces> delivered;
+  if (trace_options_) {
+    auto d = expect::deliveredTraces(intake_data);
+    if (d.isOk()) delivered = std::move(d).value();
+    else rr.failures.push_back("the intake's traces could not be read: " + d.status().message());
+  }
+  const expect::TraceFacts trace_facts = traceFacts(delivered ? &*delivered : nullptr);
+  if (trace_options_) summary["traces"] = tracesJson(delivered ? &*delivered : nullptr);
+  facts.traces = &trace_facts;
   facts.telemetry = &telemetry;
   facts.summary = &summary;
   const auto results = expect::evaluate(s_.expectations, facts, intake_data);

@@ -12,12 +12,10 @@
 #include "simulator/workload/packet_pipe.h"
 #include "simulator/workload/dogstatsd_generator.h"
 #include "simulator/workload/text_generators.h"
+#include "simulator/runner/trace_driver.h"
 
 namespace ddsim::runner {
-namespace {
 
-// Items due in [t0, t1) of a rate profile active in [start, stop): the difference of the
-// floored cumulative counts, so totals are exact whatever the tick size (rate_profile.h).
 int64_t dueCount(const scenario::RateProfile& rate, double start, double stop, double t0, double t1) {
   const double a = std::clamp(t0, start, stop) - start;
   const double b = std::clamp(t1, start, stop) - start;
@@ -25,7 +23,17 @@ int64_t dueCount(const scenario::RateProfile& rate, double start, double stop, d
   return static_cast<int64_t>(std::floor(rate.cumulative(b) + 1e-9) - std::floor(rate.cumulative(a) + 1e-9));
 }
 
+int64_t scaledCount(int64_t n, double factor, double& carry) {
+  if (factor == 1.0) return n;
+  const double want = static_cast<double>(n) * factor + carry;
+  const auto out = static_cast<int64_t>(want);
+  carry = want - static_cast<double>(out);
+  return out;
+}
+
 double stopOr(const std::optional<double>& stop, double load_end) { return stop ? std::min(*stop, load_end) : load_end; }
+
+namespace {
 
 class DogStatsDDriver final : public WorkloadDriver {
  public:
@@ -34,13 +42,7 @@ class DogStatsDDriver final : public WorkloadDriver {
   const std::string& name() const override { return w_.name; }
   std::string_view type() const override { return "dogstatsd"; }
   void tick(TickContext& ctx) override {
-    int64_t n = dueCount(w_.rate, w_.start, stop_, ctx.scenario_time, ctx.tick_end);
-    if (rate_scale_ != 1.0) {
-      // A live rate change: the scaled count, its fraction carried to the next tick.
-      const double want = static_cast<double>(n) * rate_scale_ + carry_;
-      n = static_cast<int64_t>(want);
-      carry_ = want - static_cast<double>(n);
-    }
+    const int64_t n = scaledCount(dueCount(w_.rate, w_.start, stop_, ctx.scenario_time, ctx.tick_end), rate_scale_, carry_);
     if (n <= 0) return;
     const auto send = [&](std::string_view packet) {
       ctx.feed.send(w_.transport, packet);
@@ -381,6 +383,7 @@ common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenari
   if (auto* o = std::get_if<scenario::OrchestratorWorkload>(&w)) {
     return std::unique_ptr<WorkloadDriver>(new OrchestratorDriver(*o, seed, load_end));
   }
+  if (auto* t = std::get_if<scenario::TraceWorkload>(&w)) return makeTraceDriver(*t, seed, load_end);
   const auto& r = std::get<scenario::ReplayWorkload>(w);
   std::filesystem::path p(r.file);
   if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;

@@ -26,6 +26,16 @@ struct Generated {
   int64_t orchestrator_messages = 0;
   int64_t orchestrator_agent_down = 0;
   int64_t commits = 0;
+  // Traces workloads (spans and traces generated; spans by the receiver's answer).
+  int64_t trace_traces = 0;
+  int64_t trace_spans = 0;
+  int64_t trace_requests = 0;
+  int64_t trace_spans_accepted = 0;          // answered 200
+  int64_t trace_spans_agent_down = 0;        // no agent to send to (restart)
+  int64_t trace_spans_too_large = 0;         // answered 413
+  int64_t trace_spans_decoding_error = 0;    // answered 400
+  int64_t trace_spans_refused_other = 0;     // any other answer
+  int64_t trace_bad_rate_answers = 0;        // 200 answers whose rates did not parse
 };
 
 struct TickContext {
@@ -51,6 +61,15 @@ class WorkloadDriver {
   virtual void setRateScale(double /*factor*/) {}
   virtual void setContextScale(double /*fraction*/) {}
 };
+
+// Items due in [t0, t1) of a rate profile active in [start, stop): the difference of the
+// floored cumulative counts, so totals are exact whatever the tick size (rate_profile.h).
+int64_t dueCount(const scenario::RateProfile& rate, double start, double stop, double t0, double t1);
+// A live rate change (WorkloadDriver::setRateScale): `n` scaled by `factor`, the fraction
+// carried to the next tick in `carry`.
+int64_t scaledCount(int64_t n, double factor, double& carry);
+// A workload's stop: its own, capped by the load's end.
+double stopOr(const std::optional<double>& stop, double load_end);
 
 // `base_dir` resolves relative file names (replay). `load_end` is the scenario duration.
 common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenario::Workload& w, uint64_t seed,

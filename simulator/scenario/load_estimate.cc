@@ -46,6 +46,9 @@ LoadEstimate estimateLoad(const Scenario& s) {
       e.other_items += itemsOver(ev->rate, ev->start, ev->stop, s.duration);
     } else if (const auto* sc = std::get_if<ServiceCheckWorkload>(&w)) {
       e.other_items += itemsOver(sc->rate, sc->start, sc->stop, s.duration);
+    } else if (const auto* t = std::get_if<TraceWorkload>(&w)) {
+      e.other_items += itemsOver(t->rate, t->start, t->stop, s.duration) *
+                       (t->spans_per_trace.first + t->spans_per_trace.second) / 2;
     } else if (const auto* c = std::get_if<CheckWorkload>(&w)) {
       if (c->interval > 0) {
         e.other_items += static_cast<double>(c->checks * c->metrics_per_check) * (s.duration / c->interval);

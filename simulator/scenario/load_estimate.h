@@ -11,7 +11,7 @@ namespace ddsim::scenario {
 
 struct LoadEstimate {
   double dogstatsd_lines = 0;  // lines the DogStatsD workloads emit over the scenario
-  double other_items = 0;      // events, service checks, check samples
+  double other_items = 0;      // events, service checks, check samples, trace spans
   double bytes = 0;            // DogStatsD bytes on the wire, at ~64 B per line
   double peak_rate = 0;        // highest DogStatsD lines/s of any workload
 };

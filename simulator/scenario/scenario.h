@@ -105,8 +105,40 @@ struct ReplayWorkload {
   double start = 0;
 };
 
+enum class TraceProtocol { kV04, kV05 };
+
+// Tracers sending to the simulated trace agent's receiver (docs/scenarios.md "traces"), with the
+// knobs of lading's trace-agent payload generator where they fit.
+struct TraceWorkload {
+  std::string name = "traces";
+  TraceProtocol protocol = TraceProtocol::kV04;  // /v0.4/traces or /v0.5/traces
+  RateProfile rate;                              // traces per second
+  Range traces_per_payload{1, 10};               // each request carries this many traces
+  Range spans_per_trace{1, 20};
+  int64_t depth = 3;                             // levels of the span tree below the root (>= 0)
+  int64_t services = 5;                          // distinct service names (each trace's spans use one or two)
+  int64_t operations = 20;                       // distinct span names
+  int64_t resources = 50;                        // distinct resources
+  Range tags_per_span{0, 5};                     // meta entries besides env
+  Range metrics_per_span{0, 3};                  // numeric tags besides the sampling ones
+  Range duration_ms{1, 500};                     // root span duration; children fit inside
+  double error_ratio = 0;                        // probability that a span has error = 1
+  // Probability that a trace carries a span with span_id 0: the agent's normalizer refuses the
+  // whole trace (reason span_id_zero), a counted loss.
+  double invalid_ratio = 0;
+  // Relative weights of the traces' sampling decision: "auto" = the tracer samples with the
+  // rate the agent answered for its service (priority 1 or 0, as tracers do); "none" = no
+  // priority; -1, 0, 1, 2 = that priority set by the tracer.
+  double weight_auto = 1, weight_none = 0, weight_user_reject = 0, weight_auto_reject = 0, weight_auto_keep = 0,
+         weight_user_keep = 0;
+  std::string env = "sim";
+  std::string language = "cpp";  // Datadog-Meta-Lang
+  double start = 0;
+  std::optional<double> stop;
+};
+
 using Workload = std::variant<DogStatsDWorkload, CheckWorkload, EventWorkload, ServiceCheckWorkload,
-                              OrchestratorWorkload, ReplayWorkload>;
+                              OrchestratorWorkload, ReplayWorkload, TraceWorkload>;
 
 // A fakeintake fault rule active from `at` to `until` on `route` ("*" = every route); `rule`
 // is the fakeintake's fault-rule JSON (docs/fakeintake-api.md).
@@ -209,10 +241,29 @@ struct DeliveryExpectation {
   std::optional<int64_t> min_retries;
 };
 
+// What the trace path must show at the end (docs/scenarios.md "traces").
+struct TraceExpectation {
+  enum class Check {
+    kSpansDelivered,  // spans decoded at the intake: `value` exactly, or (no value) every span the writer sent
+    kSampledOut,      // traces the samplers dropped for `reason` ("*" = all) within [min, max]
+    kKeptRate,        // traces the intake received per second (by when they finished, from `after` to the load's end)
+                      // within `tolerance` (relative) of `value`
+    kStats,           // stats totals (the stats concentrator's; fails as unavailable until it is wired)
+  };
+  Check check = Check::kSpansDelivered;
+  std::optional<int64_t> value_count;
+  std::string reason = "*";
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  double value = 0;
+  double tolerance = 0.1;
+  double after = 0;
+};
+
 using Expectation = std::variant<MetricExpectation, DropsExpectation, ViolationsExpectation,
                                  PayloadSizeExpectation, FlushDurationExpectation, DeliveryExpectation,
                                  IntakeItemsExpectation, TelemetryExpectation, SummaryExpectation,
-                                 DistributionExpectation>;
+                                 DistributionExpectation, TraceExpectation>;
 
 struct Scenario {
   std::string name;

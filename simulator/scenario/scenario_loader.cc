@@ -211,6 +211,67 @@ ReplayWorkload readReplay(ObjectReader& r) {
   return w;
 }
 
+TraceWorkload readTraces(ObjectReader& r, ErrorList& errors) {
+  TraceWorkload w;
+  w.name = r.string("name").value_or(w.name);
+  if (auto p = r.oneOf("protocol", {"v0.4", "v0.5"})) w.protocol = *p == "v0.5" ? TraceProtocol::kV05 : TraceProtocol::kV04;
+  w.rate = readRate(r, "rate", errors);
+  w.traces_per_payload = r.range("traces_per_payload", 1, 100'000).value_or(w.traces_per_payload);
+  w.spans_per_trace = r.range("spans_per_trace", 1, 10'000).value_or(w.spans_per_trace);
+  w.depth = r.integer("depth", 1, 100).value_or(w.depth);
+  w.services = r.integer("services", 1, 100'000).value_or(w.services);
+  w.operations = r.integer("operations", 1, 100'000).value_or(w.operations);
+  w.resources = r.integer("resources", 1, 1'000'000).value_or(w.resources);
+  w.tags_per_span = r.range("tags_per_span", 0, 16).value_or(w.tags_per_span);
+  w.metrics_per_span = r.range("metrics_per_span", 0, 8).value_or(w.metrics_per_span);
+  w.duration_ms = r.range("duration_ms", 0.001, 3.6e6).value_or(w.duration_ms);
+  w.error_ratio = r.numberIn("error_ratio", 0, 1).value_or(w.error_ratio);
+  w.invalid_ratio = r.numberIn("invalid_ratio", 0, 1).value_or(w.invalid_ratio);
+  if (const json* sw = r.raw("sampling_weights")) {
+    ObjectReader m(*sw, r.childPath("sampling_weights"), errors);
+    w.weight_auto = m.numberIn("auto", 0, kInf).value_or(0);
+    w.weight_none = m.numberIn("none", 0, kInf).value_or(0);
+    w.weight_user_reject = m.numberIn("user_reject", 0, kInf).value_or(0);
+    w.weight_auto_reject = m.numberIn("auto_reject", 0, kInf).value_or(0);
+    w.weight_auto_keep = m.numberIn("auto_keep", 0, kInf).value_or(0);
+    w.weight_user_keep = m.numberIn("user_keep", 0, kInf).value_or(0);
+    if (m.valid() && w.weight_auto + w.weight_none + w.weight_user_reject + w.weight_auto_reject + w.weight_auto_keep +
+                             w.weight_user_keep <= 0) {
+      r.error("sampling_weights", "at least one weight must be > 0");
+    }
+    m.finish();
+  }
+  w.env = r.string("env").value_or(w.env);
+  w.language = r.string("language").value_or(w.language);
+  readWindow(r, w.start, w.stop);
+  return w;
+}
+
+TraceExpectation readTraceExpectation(ObjectReader& r) {
+  TraceExpectation e;
+  auto check = r.oneOf("check", {"spans_delivered", "sampled_out", "kept_rate", "stats"}, true);
+  if (check == "spans_delivered") {
+    e.check = TraceExpectation::Check::kSpansDelivered;
+    e.value_count = r.integer("value", 0, kMaxInt);
+  } else if (check == "sampled_out") {
+    e.check = TraceExpectation::Check::kSampledOut;
+    e.reason = r.string("reason").value_or("*");
+    e.min = r.integer("min", 0, kMaxInt);
+    e.max = r.integer("max", 0, kMaxInt);
+    if (!e.min && !e.max) r.error("min", "give min, max or both");
+  } else if (check == "kept_rate") {
+    e.check = TraceExpectation::Check::kKeptRate;
+    e.value = r.numberIn("value", 0, kInf, true).value_or(0);
+    e.tolerance = r.numberIn("tolerance", 0, 10).value_or(e.tolerance);
+    e.after = r.duration("after").value_or(0);
+  } else if (check == "stats") {
+    e.check = TraceExpectation::Check::kStats;
+    e.min = r.integer("min", 0, kMaxInt);
+    e.max = r.integer("max", 0, kMaxInt);
+  }
+  return e;
+}
+
 Fault readFault(ObjectReader& r, const LoadOptions& options) {
   auto kind = r.oneOf("kind", {"intake", "restart"}, true);
   if (kind == "restart") {
@@ -242,8 +303,9 @@ Fault readFault(ObjectReader& r, const LoadOptions& options) {
 
 Expectation readExpectation(ObjectReader& r) {
   auto kind = r.oneOf("kind", {"metric", "distribution", "drops", "violations", "payload_size", "flush_duration",
-                               "delivery", "intake_items", "telemetry", "summary"}, true);
+                               "delivery", "intake_items", "telemetry", "summary", "traces"}, true);
   if (kind == "distribution") return readDistributionExpectation(r);
+  if (kind == "traces") return readTraceExpectation(r);
   if (kind == "summary") {
     SummaryExpectation e;
     e.key = r.string("key", true).value_or("");
@@ -361,13 +423,14 @@ common::Result<Scenario> parseScenario(const json& doc, std::string_view source_
         for (size_t i = 0; i < ws->size(); ++i) {
           ObjectReader w((*ws)[i], indexPath("$.workloads", i), errors);
           if (!w.valid()) continue;
-          auto type = w.oneOf("type", {"dogstatsd", "checks", "events", "service_checks", "orchestrator", "replay"}, true);
+          auto type = w.oneOf("type", {"dogstatsd", "checks", "events", "service_checks", "orchestrator", "replay", "traces"}, true);
           if (type == "dogstatsd") s.workloads.emplace_back(readDogStatsD(w, errors));
           else if (type == "checks") s.workloads.emplace_back(readChecks(w, errors));
           else if (type == "events") s.workloads.emplace_back(readEvents(w, errors));
           else if (type == "service_checks") s.workloads.emplace_back(readServiceChecks(w, errors));
           else if (type == "orchestrator") s.workloads.emplace_back(readOrchestrator(w));
           else if (type == "replay") s.workloads.emplace_back(readReplay(w));
+          else if (type == "traces") s.workloads.emplace_back(readTraces(w, errors));
           w.finish();
         }
       }

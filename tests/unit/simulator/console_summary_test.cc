@@ -54,6 +54,19 @@ TEST(ConsoleSummaryTest, ByDesignSkipsAloneAreNotCalledLoss) {
       << text;
 }
 
+TEST(ConsoleSummaryTest, TheTraceFunnelIsOneLine) {
+  const json extra = json::parse(R"({"traces": {"spans_generated": 1000, "traces_generated": 100,
+      "spans_received": 990, "traces_dropped_by_normalizer": {"trace_id_zero": 1},
+      "traces_sampled_out": {"priority_sampler": 80, "user_reject": 9}, "spans_written": 100,
+      "payloads_written": 3, "payloads_lost": 0, "intake": {"spans": 100}}})");
+  const std::string text = consoleSummary(reportWith(extra, json::object()));
+  EXPECT_NE(text.find("traces    1000 spans generated (100 traces), 990 received, 1 traces refused by the normalizer, 89 "
+                      "sampled out, 100 spans written in 3 payloads, 100 delivered (0 payloads lost)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(consoleSummary(reportWith(json::object(), json::object())).find("traces    "), std::string::npos);
+}
+
 TEST(ConsoleSummaryTest, RestartsAndDiskSpillAreShown) {
   const std::string text = consoleSummary(reportWith(
       {{"restarts", 2}},

@@ -27,6 +27,8 @@ TEST(LoadEstimateTest, CountsEachWorkloadOverItsOwnWindow) {
       {R"([{"type": "dogstatsd", "rate": {"kind": "linear", "from": 0, "to": 20, "over": 100}}])", 1000, 0},
       {R"([{"type": "events", "rate": 2}, {"type": "service_checks", "rate": 1}])", 0, 300},
       {R"([{"type": "checks", "checks": 2, "metrics_per_check": 5, "interval": 10}])", 0, 100},
+      // Traces count as spans (the mean of spans_per_trace per trace).
+      {R"([{"type": "traces", "rate": 3, "spans_per_trace": [2, 4], "start": 50}])", 0, 450},
   };
   for (const auto& c : cases) {
     const Scenario s = load(std::string(R"({"name": "t", "duration": 100, "workloads": )") + c.workloads + "}");

@@ -66,6 +66,16 @@ struct BadCase {
   const char* expected;  // one line of the error message
 };
 
+template <size_t N>
+void expectRejected(const BadCase (&cases)[N]) {
+  for (const auto& c : cases) {
+    auto r = parseScenarioText(c.json, "bad.json");
+    ASSERT_FALSE(r.isOk()) << c.json;
+    EXPECT_NE(r.status().message().find(c.expected), std::string::npos)
+        << "input: " << c.json << "\nmessage: " << r.status().message();
+  }
+}
+
 TEST(ScenarioLoaderTest, MalformedScenariosNameTheFileThePathAndWhatWasExpected) {
   const BadCase cases[] = {
       {R"({"duration": 10})", "bad.json: $.name: is required"},
@@ -87,7 +97,7 @@ TEST(ScenarioLoaderTest, MalformedScenariosNameTheFileThePathAndWhatWasExpected)
       {R"({"name": "x", "duration": 10, "workloads": [{"type": "dogstatsd", "rate": 1, "tag_length": [9, 3]}]})",
        "bad.json: $.workloads[0].tag_length: expected min <= max"},
       {R"({"name": "x", "duration": 10, "workloads": [{"type": "telepathy"}]})",
-       "bad.json: $.workloads[0].type: expected one of dogstatsd, checks, events, service_checks, orchestrator, replay"},
+       "bad.json: $.workloads[0].type: expected one of dogstatsd, checks, events, service_checks, orchestrator, replay, traces"},
       {R"({"name": "x", "duration": 10, "faults": [{"kind": "intake", "at": 5, "until": 2, "rule": {}}]})",
        "bad.json: $.faults[0].until: must be after `at`"},
       {R"({"name": "x", "duration": 10, "faults": [{"kind": "intake", "at": 5, "route": "api"}]})",
@@ -108,12 +118,73 @@ TEST(ScenarioLoaderTest, MalformedScenariosNameTheFileThePathAndWhatWasExpected)
       {R"({"name": "x", "duration": "1m", "faults": [{"kind": "intake", "at": "2h", "rule": {}}]})",
        "bad.json: $.faults[0].at: is after the run's end"},
   };
-  for (const auto& c : cases) {
-    auto r = parseScenarioText(c.json, "bad.json");
-    ASSERT_FALSE(r.isOk()) << c.json;
-    EXPECT_NE(r.status().message().find(c.expected), std::string::npos)
-        << "input: " << c.json << "\nmessage: " << r.status().message();
-  }
+  expectRejected(cases);
+}
+
+// The traces workload and its expectations (docs/scenarios.md "traces").
+TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
+  auto r = parseScenarioText(R"({"name": "t", "duration": "1m", "workloads": [
+      {"type": "traces", "name": "api", "protocol": "v0.5", "rate": {"kind": "constant", "per_second": 50},
+       "traces_per_payload": [2, 4], "spans_per_trace": 3, "depth": 2, "services": 7, "operations": 8,
+       "resources": 9, "tags_per_span": [1, 2], "metrics_per_span": 0, "duration_ms": [5, 10], "error_ratio": 0.25,
+       "invalid_ratio": 0.5, "sampling_weights": {"auto": 3, "user_keep": 1}, "env": "prod", "language": "go", "start": "5s", "stop": "50s"}],
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 12},
+               {"kind": "traces", "check": "sampled_out", "reason": "priority_sampler", "min": 1, "max": 9},
+               {"kind": "traces", "check": "kept_rate", "value": 10, "tolerance": 0.2, "after": "30s"}]})",
+                             "t.json");
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  const auto& w = std::get<TraceWorkload>(r->workloads.at(0));
+  EXPECT_EQ(w.name, "api");
+  EXPECT_EQ(w.protocol, TraceProtocol::kV05);
+  EXPECT_EQ(w.rate.rate, 50);
+  EXPECT_EQ(w.traces_per_payload, (Range{2, 4}));
+  EXPECT_EQ(w.spans_per_trace, (Range{3, 3}));
+  EXPECT_EQ(w.depth, 2);
+  EXPECT_EQ(w.services, 7);
+  EXPECT_EQ(w.operations, 8);
+  EXPECT_EQ(w.resources, 9);
+  EXPECT_EQ(w.duration_ms, (Range{5, 10}));
+  EXPECT_EQ(w.error_ratio, 0.25);
+  EXPECT_EQ(w.invalid_ratio, 0.5);
+  EXPECT_EQ(w.weight_auto, 3);
+  EXPECT_EQ(w.weight_user_keep, 1);
+  EXPECT_EQ(w.weight_none, 0);
+  EXPECT_EQ(w.env, "prod");
+  EXPECT_EQ(w.language, "go");
+  EXPECT_EQ(w.start, 5);
+  EXPECT_EQ(w.stop, 50);
+  const auto& e0 = std::get<TraceExpectation>(r->expectations.at(0));
+  EXPECT_EQ(e0.check, TraceExpectation::Check::kSpansDelivered);
+  EXPECT_EQ(e0.value_count, 12);
+  const auto& e1 = std::get<TraceExpectation>(r->expectations.at(1));
+  EXPECT_EQ(e1.reason, "priority_sampler");
+  EXPECT_EQ(e1.min, 1);
+  EXPECT_EQ(e1.max, 9);
+  const auto& e2 = std::get<TraceExpectation>(r->expectations.at(2));
+  EXPECT_EQ(e2.check, TraceExpectation::Check::kKeptRate);
+  EXPECT_EQ(e2.value, 10);
+  EXPECT_EQ(e2.after, 30);
+
+  const BadCase bad[] = {
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "protocol": "v0.7"}]})",
+       "bad.json: $.workloads[0].protocol: expected one of v0.4, v0.5, got \"v0.7\""},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "depth": 0}]})",
+       "bad.json: $.workloads[0].depth: expected an integer in [1, 100], got 0"},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "error_ratio": 2}]})",
+       "bad.json: $.workloads[0].error_ratio:"},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "sampling_weights": {"auto": 0}}]})",
+       "bad.json: $.workloads[0].sampling_weights: at least one weight must be > 0"},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "sampling_weights": {"keep": 1}}]})",
+       "bad.json: $.workloads[0].sampling_weights.keep: unknown key"},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces"}]})", "bad.json: $.workloads[0].rate: is required"},
+      {R"({"name": "x", "duration": 10, "expect": [{"kind": "traces", "check": "kept_rate"}]})",
+       "bad.json: $.expect[0].value: is required"},
+      {R"({"name": "x", "duration": 10, "expect": [{"kind": "traces", "check": "sampled_out"}]})",
+       "bad.json: $.expect[0].min: give min, max or both"},
+      {R"({"name": "x", "duration": 10, "expect": [{"kind": "traces", "check": "everything"}]})",
+       "bad.json: $.expect[0].check: expected one of spans_delivered, sampled_out, kept_rate, stats"},
+  };
+  expectRejected(bad);
 }
 
 TEST(ScenarioLoaderTest, ReportsEveryErrorNotJustTheFirst) {

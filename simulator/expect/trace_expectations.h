@@ -1,0 +1,46 @@
+#pragma once
+// Expectations on the trace path (docs/scenarios.md "traces"): spans delivered, traces sampled
+// out by reason, the kept-trace rate the priority sampler converges on, and the hook for the
+// stats concentrator's totals. What the intake received is decoded from the run store.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "simulator/scenario/scenario.h"
+
+namespace ddsim::expect {
+
+struct IntakeData;
+struct ExpectationResult;
+
+// What the main intake holds on /api/v0.2/traces, decoded.
+struct DeliveredTraces {
+  int64_t payloads = 0;
+  int64_t chunks = 0;
+  int64_t spans = 0;
+  int64_t undecodable = 0;           // stored payloads that did not decode (counted, not read)
+  std::vector<int64_t> chunk_ends;    // when each chunk's trace finished: its latest span end (Unix ns)
+  std::string incomplete;            // what the run store evicted of the route ("" = nothing)
+};
+common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data);
+
+// What the run measured of the trace path.
+struct TraceFacts {
+  bool present = false;                       // the scenario has a traces workload
+  int64_t spans_written = 0;                  // spans the writer handed to the forwarder
+  std::map<std::string, int64_t> sampled_out;  // traces the samplers dropped, by reason
+  double load_start_unix = 0;
+  double load_end_unix = 0;
+  const DeliveredTraces* delivered = nullptr;
+  // The stats concentrator's totals (hits, errors, top-level hits...) once one is wired into
+  // the simulated trace agent; null until then and a "stats" expectation fails as unavailable.
+  const nlohmann::json* stats = nullptr;
+};
+
+ExpectationResult checkTraces(const scenario::TraceExpectation& e, const TraceFacts& facts);
+
+}  // namespace ddsim::expect

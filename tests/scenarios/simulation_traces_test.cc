@@ -1,0 +1,91 @@
+// The trace path in a simulation run: repeatability, spans sent while the agent restarts,
+// payloads lost to an outage that outlasts the run, and what failed trace expectations say.
+#include <gtest/gtest.h>
+
+#include "simulator/runner/simulation.h"
+#include "simulator/scenario/scenario_loader.h"
+
+namespace ddsim::runner {
+namespace {
+
+RunResult runText(const std::string& text) {
+  auto s = scenario::parseScenarioText(text, "traces.json");
+  EXPECT_TRUE(s.isOk()) << s.status().message();
+  if (!s.isOk()) return {};
+  auto r = runScenario(*s);
+  EXPECT_TRUE(r.isOk()) << r.status().message();
+  return r.isOk() ? *r : RunResult{};
+}
+
+const nlohmann::json& stageOf(const nlohmann::json& report, const std::string& name) {
+  static const nlohmann::json kNone;
+  for (const auto& s : report["accounting"]["stages"]) {
+    if (s["stage"] == name) return s;
+  }
+  return kNone;
+}
+
+TEST(SimulationTracesTest, SameSeedSameReportAndTheSeedMatters) {
+  auto s = scenario::loadScenarioFile(std::string(DDSIM_SCENARIOS_DIR) + "/traces-priority-sampling.json");
+  ASSERT_TRUE(s.isOk()) << s.status().message();
+  s->duration = 60;
+  s->expectations.clear();
+  auto a = runScenario(*s), b = runScenario(*s);
+  ASSERT_TRUE(a.isOk() && b.isOk());
+  ASSERT_TRUE(a->passed()) << a->report["failures"].dump(2);
+  EXPECT_EQ(deterministicPart(a->report).dump(), deterministicPart(b->report).dump());
+  s->seed = 99;
+  auto c = runScenario(*s);
+  ASSERT_TRUE(c.isOk());
+  EXPECT_NE(a->report["summary"]["traces"].dump(), c->report["summary"]["traces"].dump());
+  EXPECT_EQ(a->report["summary"]["traces"]["traces_generated"], 24000);  // 400/s x 60 s
+}
+
+TEST(SimulationTracesTest, SpansSentWhileTheAgentIsDownAreCountedAsAgentDown) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 2, "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "restart", "at": "20s", "downtime": "10s"}],
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 10000}]})");
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+  const auto& recv = stageOf(r.report, "trace_receiver");
+  EXPECT_EQ(recv["in"], 12000);                       // 100 traces/s x 2 spans x 60 s
+  EXPECT_EQ(recv["dropped"]["agent_down"], 2000);     // the 10 s down
+  EXPECT_EQ(recv["out"], 10000);
+  EXPECT_EQ(r.report["summary"]["drops"]["trace_receiver.agent_down"], 2000);
+  EXPECT_EQ(r.report["summary"]["drop_units"]["trace_receiver.agent_down"], "spans");
+}
+
+TEST(SimulationTracesTest, AnOutageThatOutlastsTheRunLosesPayloadsCountedNotMissing) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "drain": "5s", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 3, "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "intake", "at": "30s", "route": "/api/v0.2/traces", "rule": {"status": 503}}],
+    "expect": [{"kind": "traces", "check": "spans_delivered"}]})");
+  EXPECT_TRUE(r.accounting_holds) << r.report["accounting"].dump(2);
+  const auto& fwd = stageOf(r.report, "trace_forwarder");
+  // The retry queue dropped at the agent's stop: a reason the forwarder keeps only globally.
+  EXPECT_GT(fwd["dropped"]["other_forwarder_reasons"].get<int64_t>(), 0) << fwd.dump();
+  EXPECT_TRUE(fwd["holds"].get<bool>()) << fwd.dump();
+  EXPECT_GT(r.report["summary"]["drops"]["forwarder.retry_queue_at_stop"].get<int64_t>(), 0);
+  // The spans of the lost payloads never reached the intake: the expectation says by how much.
+  ASSERT_FALSE(r.expectations_passed);
+  EXPECT_NE(r.failures.back().find("off by -"), std::string::npos) << r.failures.back();
+  EXPECT_GT(r.report["summary"]["loss_by_unit"]["payloads"].get<int64_t>(), 0);
+}
+
+TEST(SimulationTracesTest, FailedTraceExpectationsSayWhy) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 10, "spans_per_trace": 1, "sampling_weights": {"user_keep": 1}}],
+    "expect": [{"kind": "traces", "check": "kept_rate", "value": 50, "tolerance": 0.1},
+               {"kind": "traces", "check": "spans_delivered", "value": 601},
+               {"kind": "traces", "check": "sampled_out", "min": 1},
+               {"kind": "traces", "check": "stats", "min": 1}]})");
+  ASSERT_EQ(r.failures.size(), 4u) << r.report["failures"].dump(2);
+  EXPECT_NE(r.failures[0].find("got 10/s (600 traces over 60 s"), std::string::npos) << r.failures[0];
+  EXPECT_NE(r.failures[1].find("decoded 600 spans"), std::string::npos) << r.failures[1];
+  EXPECT_NE(r.failures[1].find("off by -1"), std::string::npos) << r.failures[1];
+  EXPECT_NE(r.failures[2].find("counted 0"), std::string::npos) << r.failures[2];
+  EXPECT_NE(r.failures[3].find("no stats concentrator"), std::string::npos) << r.failures[3];
+}
+
+}  // namespace
+}  // namespace ddsim::runner
