@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace ddsim::serverless {
 namespace {
@@ -115,16 +116,76 @@ void Daemon::onRuntimeDone(const std::string& request_id) {
   cv_.notify_all();
 }
 
+struct Daemon::FlushRun {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  common::Duration took{};
+  std::thread thread;
+};
+
+Daemon::~Daemon() {
+  std::vector<std::shared_ptr<FlushRun>> runs;
+  {
+    std::lock_guard l(runs_mu_);
+    runs.swap(runs_);
+  }
+  for (auto& r : runs) {
+    if (r->thread.joinable()) r->thread.join();
+  }
+}
+
+size_t Daemon::flushesInFlight() const {
+  std::lock_guard l(runs_mu_);
+  size_t n = 0;
+  for (const auto& r : runs_) {
+    std::lock_guard rl(r->mu);
+    n += !r->finished;
+  }
+  return n;
+}
+
 void Daemon::triggerFlush(bool final_flush) {
-  std::lock_guard f(flush_mu_);
-  const auto start = clock_.steadyNow();
-  if (metrics_) metrics_->flush(clock_.systemNow());
-  if (logs_) logs_->flush();
-  const auto took = clock_.steadyNow() - start;
+  // Agent behaviour (daemon.TriggerFlush): the caller waits at most the flush timeout; a flush
+  // still running then "may be continued on the next invocation" and counts as a failure.
+  auto run = std::make_shared<FlushRun>();
+  run->thread = std::thread([this, run] {
+    common::Duration took{};
+    {
+      std::lock_guard f(flush_mu_);
+      const auto start = clock_.steadyNow();
+      if (metrics_) metrics_->flush(clock_.systemNow());
+      if (logs_) logs_->flush();
+      took = clock_.steadyNow() - start;
+    }
+    std::lock_guard l(run->mu);
+    run->finished = true;
+    run->took = took;
+    run->cv.notify_all();
+  });
+  bool finished = false;
+  common::Duration took{};
+  {
+    std::unique_lock rl(run->mu);
+    finished = run->cv.wait_for(rl, forwarder::kServerlessFlushTimeout, [&] { return run->finished; });
+    took = run->took;
+  }
+  {
+    // Finished runs are joined here; the one still running is kept until it ends.
+    std::lock_guard l(runs_mu_);
+    runs_.push_back(run);
+    std::erase_if(runs_, [](const std::shared_ptr<FlushRun>& r) {
+      std::lock_guard rl(r->mu);
+      if (!r->finished) return false;
+      r->thread.join();
+      return true;
+    });
+  }
   std::lock_guard l(mu_);
   ++counters_.flushes;
   // §7.3: a flush longer than the flush timeout counts as a failure (backoff).
-  if (took > forwarder::kServerlessFlushTimeout) {
+  if (!finished || took > forwarder::kServerlessFlushTimeout) {
+    if (!finished) took = forwarder::kServerlessFlushTimeout;
     ++counters_.flush_failures;
     policy_.flushFailed(clock_.systemNow());
     spdlog::warn("Flush took {:.1f} s (over the {} s flush timeout): backing off", common::toSeconds(took),

@@ -48,6 +48,8 @@ class Daemon {
   // Every pointer must outlive the daemon. `metrics` and `logs` may be null (no-op extension).
   Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricAgent* metrics, LogsSender* logs,
          FlushPolicy policy, common::Clock& clock);
+  // Joins the flushes still in flight (bounded by the senders' timeouts).
+  ~Daemon();
 
   // Restores the cache file's state (spec §7.1 step 4); logs and ignores a missing file.
   void restoreState();
@@ -63,8 +65,12 @@ class Daemon {
   // SIGINT/SIGTERM: unblocks the loop; run() then stops as after SHUTDOWN. Thread-safe.
   void stop();
 
-  // Flushes metrics and logs now (under the flush lock); measures it against the flush timeout.
+  // Flushes metrics and logs now on a flush thread (one flush at a time) and waits for it at most
+  // the 5 s flush timeout (real time): a flush still running then, or one that took longer on
+  // the clock, is a failure (§7.3 backoff) and goes on in the background, as the agent's does.
   void triggerFlush(bool final_flush);
+  // Flushes started but not finished (they outlived the flush timeout). Thread-safe.
+  size_t flushesInFlight() const;
   // A Telemetry API batch (the /lambda/logs route).
   common::Status onTelemetry(const std::string& body);
 
@@ -86,7 +92,10 @@ class Daemon {
   common::Clock& clock_;
   common::SteadyTime init_time_;
 
-  std::mutex flush_mu_;         // one flush at a time
+  std::mutex flush_mu_;         // one flush at a time (a new one queues behind a slow one)
+  struct FlushRun;              // one flush thread and its completion
+  mutable std::mutex runs_mu_;
+  std::vector<std::shared_ptr<FlushRun>> runs_;  // shared with the flush thread that finishes it
   mutable std::mutex mu_;       // everything below
   std::condition_variable cv_;
   FlushPolicy policy_;

@@ -208,8 +208,15 @@ int runServerless(const ServerlessArgs& a) {
   const auto c = daemon.counters();
   spdlog::info("Stopped: {} invocations, {} flushes ({} over the flush timeout), {} log lines", c.invocations,
                c.flushes, c.flush_failures, c.log_lines);
-  if (g_serverless_stop.load()) return kExitInterrupted;
-  return st.isOk() ? kExitOk : kExitFailed;
+  const int code = g_serverless_stop.load() ? kExitInterrupted : st.isOk() ? kExitOk : kExitFailed;
+  if (const size_t left = daemon.flushesInFlight(); left > 0) {
+    // Agent behaviour: the process ends without waiting for a flush that outlived the flush
+    // timeout; what it still carried is lost with it.
+    spdlog::warn("Exiting with {} flush(es) still in flight (abandoned)", left);
+    spdlog::default_logger()->flush();
+    std::_Exit(code);
+  }
+  return code;
 }
 
 }  // namespace

@@ -142,6 +142,7 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
 
   const auto& f = options_.function;
   const auto start = clock_.steadyNow();
+  r.started = start;
   const auto deadline = start + f.timeout;
   const uint64_t calls_before = api_.nextCalls();
   const std::string trace_header = "Root=1-" + makeUuid(random_).substr(0, 8) + "-" +
@@ -160,6 +161,8 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   r.dogstatsd_lines = out.dogstatsd_lines;
   r.spans = out.spans;
   r.log_lines = static_cast<int64_t>(out.logs.size());
+  r.metric_names = out.metric_names;
+  r.logs = out.logs;
   for (const auto& line : out.logs) {
     telemetry_.add("function", json{{"time", wireTime()}, {"type", "function"}, {"record", line}});
   }
@@ -191,8 +194,9 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
     r.status = "timeout";  // the extension overran the deadline: Lambda times the invocation out
     r.error_type = "Sandbox.Timedout";
   }
+  r.ended = clock_.steadyNow();
   if (intake_) {
-    r.intake = intake_->window(start, clock_.steadyNow());
+    r.intake = intake_->window(start, r.ended);
     r.flushed = r.intake.requests > 0;
   }
   const double duration_ms = r.runtime_ms + r.post_runtime_ms;
@@ -220,6 +224,7 @@ void Environment::shutdown(const std::string& reason) {
     telemetry_.resume();
     telemetry_.flush();  // what is buffered goes out before SHUTDOWN, as Lambda drains it
     const auto sent = clock_.steadyNow();
+    record_.shutdown_sent = sent;
     api_.publish(json{{"eventType", "SHUTDOWN"},
                       {"shutdownReason", reason},
                       {"deadlineMs", unixMillis(clock_.systemNow()) + options_.shutdown_limit.count()}});

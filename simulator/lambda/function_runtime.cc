@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <msgpack.hpp>
+
+#include "simulator/lambda/intake_recorder.h"
 
 namespace ddsim::lambda {
 
@@ -18,6 +21,16 @@ std::string expandTemplate(const std::string& text, int64_t index, const std::st
       out.replace(pos, key.size(), value);
     }
   }
+  return out;
+}
+
+std::string addDogStatsdTag(const std::string& line, const std::string& tag) {
+  const size_t tags = line.find("|#");
+  if (tags == std::string::npos) return line + "|#" + tag;
+  const size_t found = line.find('|', tags + 2);
+  const size_t end = found == std::string::npos ? line.size() : found;
+  std::string out = line;
+  out.insert(end, (end == tags + 2 ? "" : ",") + tag);
   return out;
 }
 
@@ -62,9 +75,14 @@ FunctionRuntime::~FunctionRuntime() {
 RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id) {
   RuntimeOutput out;
   for (const auto& line : script_.dogstatsd) {
-    const std::string text = expandTemplate(line, index, request_id);
+    std::string text = expandTemplate(line, index, request_id);
+    if (script_.tag_invocation) text = addDogStatsdTag(text, std::string(kInvocationTag) + ":" + std::to_string(index));
     if (fd_ >= 0 && ::send(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) {
       ++out.dogstatsd_lines;
+      const std::string name = text.substr(0, text.find(':'));
+      if (std::find(out.metric_names.begin(), out.metric_names.end(), name) == out.metric_names.end()) {
+        out.metric_names.push_back(name);
+      }
     } else {
       ++out.dogstatsd_errors;  // e.g. ECONNREFUSED reported for the previous datagram
     }

@@ -18,6 +18,7 @@ struct RuntimeScript {
   int trace_port = 8126;               // 127.0.0.1, PUT /v0.4/traces
   std::vector<std::string> logs;       // function log lines per invocation
   std::string service = "ddsim-function";
+  bool tag_invocation = true;          // add ddsim_invocation:<index> to each line (attribution)
 };
 
 // What one invocation emitted.
@@ -27,6 +28,7 @@ struct RuntimeOutput {
   int64_t spans = 0;
   bool trace_accepted = false;   // the trace receiver answered 2xx
   std::vector<std::string> logs;
+  std::vector<std::string> metric_names;  // distinct names of the lines sent, in order
 };
 
 class FunctionRuntime {
@@ -46,6 +48,9 @@ class FunctionRuntime {
 
 // `text` with {request_id} and {invocation} replaced.
 std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id);
+
+// `line` with `tag` added to its tag section (one is started when it has none).
+std::string addDogStatsdTag(const std::string& line, const std::string& tag);
 
 // A v0.4 /traces body: one trace of `spans` spans (the first the root), ids derived from `seed`.
 std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id);
