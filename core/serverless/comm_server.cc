@@ -39,7 +39,9 @@ common::Status CommServer::start(const std::string& host, int port) {
   s.Post("/lambda/flush", flush);
   s.Post("/lambda/start-invocation", [this, count](const httplib::Request& req, httplib::Response& res) {
     count();
-    if (handlers_.start_invocation) handlers_.start_invocation(headersOf(req), req.body);
+    if (handlers_.start_invocation) {
+      for (const auto& [k, v] : handlers_.start_invocation(headersOf(req), req.body)) res.set_header(k, v);
+    }
     res.set_content("{}", "application/json");
   });
   s.Post("/lambda/end-invocation", [this, count](const httplib::Request& req, httplib::Response& res) {

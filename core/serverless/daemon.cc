@@ -20,7 +20,13 @@ Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricA
       logs_(logs),
       clock_(clock),
       init_time_(clock.steadyNow()),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      lifecycle_(options_.seed) {}
+
+void Daemon::setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush) {
+  trace_sink_ = std::move(sink);
+  trace_flush_ = std::move(flush);
+}
 
 void Daemon::restoreState() {
   auto restored = restoreExecutionState(options_.cache_path);
@@ -54,9 +60,24 @@ CommHandlers Daemon::handlers() {
     std::lock_guard l(mu_);
     library_detected_ = true;
   };
-  h.start_invocation = [](const auto&, const auto&) {};
-  h.end_invocation = [](const auto&, const auto&) {};
-  h.trace_context = [] { return std::map<std::string, std::string>{}; };
+  h.start_invocation = [this](const auto& headers, const auto& body) {
+    return lifecycle_.onStart(headers, body, clock_.systemNow());
+  };
+  h.end_invocation = [this](const auto& headers, const auto&) {
+    InvocationEnd end;
+    bool library = false;
+    {
+      std::lock_guard l(mu_);
+      end.request_id = state_.last_request_id;
+      end.cold_start = !state_.coldstart_request_id.empty() && state_.coldstart_request_id == state_.last_request_id;
+      end.function_name = registration_.function_name;
+      end.function_arn = state_.arn;
+      library = library_detected_;
+    }
+    auto span = lifecycle_.onEnd(headers, end, library, clock_.systemNow());
+    if (span && trace_sink_) trace_sink_(std::move(*span));
+  };
+  h.trace_context = [this] { return lifecycle_.traceContext(); };
   h.telemetry = [this](const std::string& body) { return onTelemetry(body); };
   return h;
 }
@@ -155,6 +176,7 @@ void Daemon::triggerFlush(bool final_flush) {
       std::lock_guard f(flush_mu_);
       const auto start = clock_.steadyNow();
       if (metrics_) metrics_->flush(clock_.systemNow());
+      if (trace_flush_) trace_flush_();
       if (logs_) logs_->flush();
       took = clock_.steadyNow() - start;
     }

@@ -6,6 +6,7 @@
 // Also the handlers of the communication server.
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include "core/serverless/execution_state.h"
 #include "core/serverless/extension_api.h"
 #include "core/serverless/flush_strategy.h"
+#include "core/serverless/invocation_lifecycle.h"
 #include "core/serverless/logs_sender.h"
 #include "core/serverless/metric_agent.h"
 #include "core/serverless/telemetry_events.h"
@@ -28,6 +30,7 @@ struct DaemonOptions {
   std::string region;                 // AWS_REGION (ARN and tags)
   std::string partition = "aws";
   std::vector<std::string> extra_tags;  // DD_TAGS
+  uint64_t seed = 0;                    // trace and span ids of the execution spans
 };
 
 // What happened, for logs, the report and tests.
@@ -50,6 +53,10 @@ class Daemon {
          FlushPolicy policy, common::Clock& clock);
   // Joins the flushes still in flight (bounded by the senders' timeouts).
   ~Daemon();
+
+  // The trace agent: where execution spans go (the trace processor) and how its writer flushes
+  // (called in every flush, with the metrics and logs). Call before run(); either may be empty.
+  void setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush);
 
   // Restores the cache file's state (spec §7.1 step 4); logs and ignores a missing file.
   void restoreState();
@@ -107,6 +114,9 @@ class Daemon {
   bool runtime_done_ = true;
   bool stopping_ = false;
   bool library_detected_ = false;
+  InvocationLifecycle lifecycle_;
+  std::function<void(trace::ReceivedPayload&&)> trace_sink_;
+  std::function<void()> trace_flush_;
 };
 
 }  // namespace ddsim::serverless

@@ -6,12 +6,14 @@
 // trace receiver, Telemetry API subscription, then the invocation loop until SHUTDOWN or
 // SIGINT/SIGTERM. See docs/serverless.md.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -25,7 +27,10 @@
 #include "core/serverless/comm_server.h"
 #include "core/serverless/daemon.h"
 #include "core/serverless/extension_api.h"
+#include "core/forwarder/sync_forwarder.h"
 #include "core/trace/receiver_server.h"
+#include "core/trace/trace_processor.h"
+#include "core/trace/trace_writer.h"
 #include "simulator/cli/commands.h"
 
 namespace ddsim::cli {
@@ -90,14 +95,22 @@ int runServerless(const ServerlessArgs& a) {
 
   config::AgentConfig cfg;
   const std::string task_root = serverless::envOr(env, "LAMBDA_TASK_ROOT", "/var/task");
-  if (auto path = config::configFilePath(task_root); path.isOk()) {
-    if (auto st = config::loadYamlFile(cfg, *path); !st.isOk()) spdlog::error("datadog.yaml: {}", st.message());
+  // Most functions ship no datadog.yaml: its absence is not an error (a missing task root either).
+  const std::string yaml = task_root + "/datadog.yaml";
+  std::error_code yaml_ec;
+  if (std::filesystem::is_regular_file(yaml, yaml_ec)) {
+    if (auto st = config::loadYamlFile(cfg, yaml); !st.isOk()) spdlog::error("datadog.yaml: {}", st.message());
+  } else {
+    spdlog::debug("No {} (configuration from DD_* variables only)", yaml);
   }
   if (auto st = config::applyEnvironment(cfg); !st.isOk()) spdlog::error("Invalid environment: {}", st.message());
   // 1. The serverless overrides (spec §7.1 step 1).
   (void)cfg.set("use_v2_api.series", false, "serverless override");
   (void)cfg.set("dogstatsd_socket", "", "serverless override");
   (void)cfg.set("hostname", "", "serverless override");
+  // The serverless agent runs its trace agent unless DD_APM_ENABLED says otherwise (ddsim
+  // agent's own default is off).
+  if (serverless::envOr(env, "DD_APM_ENABLED").empty()) (void)cfg.set("apm_config.enabled", true, "serverless default");
   auto popts = config::pipelineOptions(cfg);
   if (!popts.isOk()) {
     spdlog::error("Misconfiguration: {}", popts.status().message());
@@ -111,6 +124,7 @@ int runServerless(const ServerlessArgs& a) {
   dopts.enhanced_metrics = serverless::envOr(env, "DD_ENHANCED_METRICS", "true") != "false";
   dopts.region = serverless::envOr(env, "AWS_REGION", "us-east-1");
   dopts.extra_tags = splitTags(serverless::envOr(env, "DD_TAGS"));
+  dopts.seed = static_cast<uint64_t>(clock.systemNow().time_since_epoch().count()) ^ static_cast<uint64_t>(::getpid());
 
   if (key.api_key.empty() || !cfg.has("api_key")) {
     // The agent's failure path: log, register anyway, idle through events.
@@ -172,11 +186,35 @@ int runServerless(const ServerlessArgs& a) {
     spdlog::info("dogstatsd listening on udp {}:{}", popts->dogstatsd.bind_host, (*metric_agent)->dogstatsdPort());
   }
 
-  // 8. Trace agent (receiver; nothing is sent yet), Telemetry API subscription.
+  // 8. Trace agent: receiver -> processor -> writer, sent through its own sync forwarder at each
+  // flush (with the metrics); the invocation lifecycle's execution spans join it. Then the
+  // Telemetry API subscription.
+  auto trace_forwarder = forwarder::SyncForwarder::create(popts->forwarder, transport, clock);
+  std::unique_ptr<trace::TraceWriter> trace_writer;
+  std::unique_ptr<trace::TraceProcessor> trace_processor;
+  std::unique_ptr<trace::ReceiverServer> traces;
+  if (trace_forwarder.isOk()) {
+    trace::TraceWriterOptions w;
+    w.header.env = "none";
+    w.header.agent_version = cfg.getString("ddsim.agent_version");
+    w.header.target_tps = 10;
+    w.header.error_tps = 10;
+    trace_writer = std::make_unique<trace::TraceWriter>(w, **trace_forwarder);
+    trace_processor = std::make_unique<trace::TraceProcessor>(
+        clock, [writer = trace_writer.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+    daemon.setTraceAgent([p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); },
+                         [writer = trace_writer.get()] { writer->flush(); });
+  } else {
+    spdlog::error("Trace agent: {}", trace_forwarder.status().message());
+  }
   trace::ReceiverServerOptions topts;
   topts.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
   topts.dogstatsd_port = (*metric_agent)->dogstatsdPort();
-  std::unique_ptr<trace::ReceiverServer> traces;
+  topts.receiver.agent_version = cfg.getString("ddsim.agent_version");
+  topts.receiver.receiver_port = topts.port;
+  if (trace_processor) {
+    topts.forward = [p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); };
+  }
   if (cfg.getBool("apm_config.enabled") && topts.port != 0) {
     traces = std::make_unique<trace::ReceiverServer>(topts);
     if (auto port = traces->start(); port.isOk()) {

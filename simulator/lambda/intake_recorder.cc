@@ -47,6 +47,17 @@ void summarize(const fakeintake::StoredPayload& p, IntakeRequest& r) {
   }
 }
 
+// cpp-httplib's server inflates gzip and deflate bodies itself (when built with zlib) but keeps
+// the Content-Encoding header; the fakeintake handler would inflate them again. True when
+// `body` no longer starts as `encoding` says it should.
+bool alreadyInflated(std::string_view encoding, const std::string& body) {
+  const auto b0 = body.size() > 1 ? static_cast<unsigned char>(body[0]) : 0u;
+  const auto b1 = body.size() > 1 ? static_cast<unsigned char>(body[1]) : 0u;
+  if (encoding == "gzip" || encoding == "x-gzip") return !(b0 == 0x1f && b1 == 0x8b);
+  if (encoding == "deflate") return !((b0 & 0x0f) == 8 && (b0 * 256 + b1) % 31 == 0);
+  return false;
+}
+
 }  // namespace
 
 IntakeRecorder::IntakeRecorder(common::Clock& clock)
@@ -105,7 +116,10 @@ void IntakeRecorder::record(const std::string& method, const std::string& path,
   fakeintake::IntakeRequest req;
   req.method = method;
   req.path = path;
-  for (const auto& [name, value] : headers) req.headers.add(name, value);
+  for (const auto& [name, value] : headers) {
+    if (fakeintake::equalsIgnoreCase(name, "Content-Encoding") && alreadyInflated(value, body)) continue;
+    req.headers.add(name, value);
+  }
   req.body = std::move(body);
   const auto resp = handler_->handle(std::move(req));
   r.status = status = resp.status;
