@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "simulator/lambda/environment.h"
+#include "simulator/lambda/intake_recorder.h"
 
 namespace {
 
@@ -76,5 +77,61 @@ void BM_Lambda_ColdStarts(benchmark::State& state) {
   state.counters["init_ms"] = n ? init_ms / static_cast<double>(n) : 0;
 }
 BENCHMARK(BM_Lambda_ColdStarts)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The extension's overhead per invocation: the same 10 ms function (two DogStatsD lines, one log
+// line) with the no-op test extension (extension:0) and with the agent's extension, ddsim
+// serverless flushing at the end of each invocation into the recording intake (extension:1).
+// The difference in time per invocation and post_runtime_ms is what the extension adds.
+void BM_Lambda_ExtensionOverhead(benchmark::State& state) {
+  const bool agent = state.range(0) != 0;
+  ddsim::lambda::IntakeRecorder intake;
+  if (!intake.start().isOk()) {
+    state.SkipWithError("the recording intake did not start");
+    return;
+  }
+  EnvironmentOptions o;
+  o.extension_log = "/dev/null";
+  o.intake_url = intake.url();
+  o.runtime.dogstatsd = {"app.orders:1|c", "app.latency:12|d"};
+  o.runtime.logs = {"order {invocation} placed"};
+  o.runtime.dogstatsd_port = 18125;  // away from a local agent's 8125
+  o.runtime.trace_port = 18126;
+  if (agent) {
+    o.extension = {DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", "/tmp/ddsim-lambda-bench-cache.json"};
+    o.env = {"DD_API_KEY=0123456789abcdef0123456789abcdef", "DD_SERVERLESS_FLUSH_STRATEGY=end", "DD_LOG_LEVEL=off"};
+  } else {
+    o.extension = {LAMBDA_TEST_EXTENSION};
+    o.env = {"TEST_EXT_TELEMETRY=1"};
+  }
+  Environment env(o, &intake);
+  if (!env.init()) {
+    state.SkipWithError(env.record().init_error.c_str());
+    return;
+  }
+  int64_t n = 0;
+  double post_runtime_ms = 0;
+  for (auto _ : state) {
+    InvocationSpec spec;
+    spec.index = n++;
+    spec.duration = std::chrono::milliseconds(10);
+    const auto r = env.invoke(spec);
+    post_runtime_ms += r.post_runtime_ms;
+    if (!r.extension_returned) {
+      state.SkipWithError("the extension did not return");
+      break;
+    }
+  }
+  env.shutdown("spindown");
+  state.SetItemsProcessed(n);
+  state.counters["post_runtime_ms"] = n ? post_runtime_ms / static_cast<double>(n) : 0;
+  state.counters["intake_requests"] = static_cast<double>(intake.total().requests);
+}
+BENCHMARK(BM_Lambda_ExtensionOverhead)
+    ->ArgNames({"extension"})
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(200)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

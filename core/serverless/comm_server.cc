@@ -22,6 +22,7 @@ CommServer::~CommServer() { stop(); }
 
 common::Status CommServer::start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  server_->set_tcp_nodelay(true);  // small answers must not wait for a delayed ACK (Nagle)
   auto& s = *server_;
   auto count = [this] { ++requests_; };
   auto hello = [this, count](const httplib::Request&, httplib::Response& res) {

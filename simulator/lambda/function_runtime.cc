@@ -89,6 +89,7 @@ RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id
   }
   if (script_.spans > 0) {
     httplib::Client client("127.0.0.1", script_.trace_port);
+    client.set_tcp_nodelay(true);
     client.set_connection_timeout(std::chrono::seconds(1));
     client.set_read_timeout(std::chrono::seconds(2));
     const std::string body = encodeTraceV04(script_.spans, static_cast<uint64_t>(index), script_.service, request_id);

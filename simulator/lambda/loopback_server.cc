@@ -5,7 +5,9 @@
 namespace ddsim::lambda {
 
 LoopbackServer::LoopbackServer(std::string what)
-    : what_(std::move(what)), server_(std::make_unique<httplib::Server>()) {}
+    : what_(std::move(what)), server_(std::make_unique<httplib::Server>()) {
+  server_->set_tcp_nodelay(true);  // small answers must not wait for a delayed ACK (Nagle)
+}
 
 LoopbackServer::~LoopbackServer() { stop(); }
 
