@@ -4,6 +4,9 @@
 // function's duration is 0, so this is the ceiling a plan's rate can reach.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <utility>
+
 #include "simulator/lambda/environment.h"
 #include "simulator/lambda/intake_recorder.h"
 
@@ -12,6 +15,28 @@ namespace {
 using ddsim::lambda::Environment;
 using ddsim::lambda::EnvironmentOptions;
 using ddsim::lambda::InvocationSpec;
+
+// Invokes a warm environment once per iteration (function duration `duration`); the mean
+// post-runtime in ms and the number of invocations, or -1 invocations after a skip.
+std::pair<double, int64_t> invokeEachIteration(benchmark::State& state, Environment& env,
+                                               std::chrono::microseconds duration) {
+  int64_t n = 0;
+  double post_runtime_ms = 0;
+  for (auto _ : state) {
+    InvocationSpec spec;
+    spec.index = n++;
+    spec.duration = duration;
+    const auto r = env.invoke(spec);
+    post_runtime_ms += r.post_runtime_ms;
+    if (!r.extension_returned) {
+      state.SkipWithError("the extension did not return");
+      break;
+    }
+  }
+  env.shutdown("spindown");
+  state.SetItemsProcessed(n);
+  return {n ? post_runtime_ms / static_cast<double>(n) : 0, n};
+}
 
 void BM_Lambda_WarmInvocations(benchmark::State& state) {
   EnvironmentOptions o;
@@ -24,22 +49,9 @@ void BM_Lambda_WarmInvocations(benchmark::State& state) {
     state.SkipWithError(env.record().init_error.c_str());
     return;
   }
-  int64_t n = 0;
-  double post_runtime_ms = 0;
-  for (auto _ : state) {
-    InvocationSpec spec;
-    spec.index = n++;
-    const auto r = env.invoke(spec);
-    post_runtime_ms += r.post_runtime_ms;
-    if (!r.extension_returned) {
-      state.SkipWithError("the extension did not return");
-      break;
-    }
-  }
-  env.shutdown("spindown");
-  state.SetItemsProcessed(n);
+  const auto [post_runtime_ms, n] = invokeEachIteration(state, env, std::chrono::microseconds(0));
   state.counters["invocations_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
-  state.counters["post_runtime_ms"] = n ? post_runtime_ms / static_cast<double>(n) : 0;
+  state.counters["post_runtime_ms"] = post_runtime_ms;
   state.counters["telemetry_events"] = static_cast<double>(env.record().telemetry.events);
   state.counters["telemetry_dropped"] = static_cast<double>(env.record().telemetry.dropped_events);
   state.counters["telemetry_failed_batches"] = static_cast<double>(env.record().telemetry.failed_batches);
@@ -108,22 +120,7 @@ void BM_Lambda_ExtensionOverhead(benchmark::State& state) {
     state.SkipWithError(env.record().init_error.c_str());
     return;
   }
-  int64_t n = 0;
-  double post_runtime_ms = 0;
-  for (auto _ : state) {
-    InvocationSpec spec;
-    spec.index = n++;
-    spec.duration = std::chrono::milliseconds(10);
-    const auto r = env.invoke(spec);
-    post_runtime_ms += r.post_runtime_ms;
-    if (!r.extension_returned) {
-      state.SkipWithError("the extension did not return");
-      break;
-    }
-  }
-  env.shutdown("spindown");
-  state.SetItemsProcessed(n);
-  state.counters["post_runtime_ms"] = n ? post_runtime_ms / static_cast<double>(n) : 0;
+  state.counters["post_runtime_ms"] = invokeEachIteration(state, env, std::chrono::milliseconds(10)).first;
   state.counters["intake_requests"] = static_cast<double>(intake.total().requests);
 }
 BENCHMARK(BM_Lambda_ExtensionOverhead)
