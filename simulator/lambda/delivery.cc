@@ -29,12 +29,14 @@ void attributeDeliveries(std::vector<InvocationRecord>& invocations, const std::
   // First arrival of (invocation, metric name); arrivals of each log message, oldest first.
   std::map<std::pair<int64_t, std::string>, common::SteadyTime> metric_seen;
   std::map<std::string, std::deque<common::SteadyTime>> log_seen;
+  std::map<std::string, std::vector<common::SteadyTime>> spans_seen;  // by request id, one per span
   for (const auto& r : requests) {
     if (!accepted(r)) continue;
     for (const auto& m : r.metrics) {
       if (m.invocation >= 0) metric_seen.emplace(std::make_pair(m.invocation, m.name), r.at);
     }
     for (const auto& line : r.logs) log_seen[line].push_back(r.at);
+    for (const auto& [id, n] : r.spans_by_request) spans_seen[id].insert(spans_seen[id].end(), n, r.at);
   }
   std::vector<InvocationRecord*> ordered;
   for (auto& inv : invocations) ordered.push_back(&inv);
@@ -52,6 +54,16 @@ void attributeDeliveries(std::vector<InvocationRecord>& invocations, const std::
         ++inv->metrics.left_behind;
       } else {
         classify(inv->metrics, *inv, env, it->second);
+      }
+    }
+    inv->span_delivery = {};
+    inv->span_delivery.produced = inv->spans;
+    const auto& arrived = spans_seen[inv->request_id];
+    for (int64_t i = 0; i < inv->spans; ++i) {
+      if (i < static_cast<int64_t>(arrived.size())) {
+        classify(inv->span_delivery, *inv, env, arrived[static_cast<size_t>(i)]);
+      } else {
+        ++inv->span_delivery.left_behind;
       }
     }
     inv->log_delivery = {};

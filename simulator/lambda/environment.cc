@@ -159,7 +159,7 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   // The function: emit its script, then run for its duration (cut at the deadline).
   const RuntimeOutput out = runtime_.emit(spec.index, r.request_id);
   r.dogstatsd_lines = out.dogstatsd_lines;
-  r.spans = out.spans;
+  r.spans = out.trace_accepted ? out.spans : 0;
   r.log_lines = static_cast<int64_t>(out.logs.size());
   r.metric_names = out.metric_names;
   r.logs = out.logs;
@@ -171,6 +171,7 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   for (auto now = clock_.steadyNow(); now < runtime_end; now = clock_.steadyNow()) {
     std::this_thread::sleep_for(runtime_end - now);
   }
+  runtime_.endInvocation(spec.error || spec.out_of_memory || overruns);
   const auto runtime_done = clock_.steadyNow();
   r.runtime_ms = msBetween(start, runtime_done);
   r.status = overruns ? "timeout" : spec.out_of_memory ? "error" : spec.error ? "error" : "success";

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <msgpack.hpp>
 
 #include "simulator/lambda/intake_recorder.h"
@@ -34,10 +35,12 @@ std::string addDogStatsdTag(const std::string& line, const std::string& tag) {
   return out;
 }
 
-std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id) {
+std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id,
+                           uint64_t trace_id, uint64_t parent_id) {
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> p(buf);
-  const uint64_t trace_id = seed * 0x9E3779B97F4A7C15ULL + 1;
+  const uint64_t span_base = seed * 0x9E3779B97F4A7C15ULL + 1;
+  if (trace_id == 0) trace_id = span_base;
   const int64_t start = 1'700'000'000'000'000'000LL;
   p.pack_array(1);
   p.pack_array(static_cast<uint32_t>(spans));
@@ -47,8 +50,8 @@ std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service,
     p.pack("name"), p.pack(i == 0 ? "aws.lambda" : "function.work");
     p.pack("resource"), p.pack(service);
     p.pack("trace_id"), p.pack(trace_id);
-    p.pack("span_id"), p.pack(trace_id + static_cast<uint64_t>(i) + 1);
-    p.pack("parent_id"), p.pack(i == 0 ? uint64_t{0} : trace_id + 1);
+    p.pack("span_id"), p.pack(span_base + static_cast<uint64_t>(i) + 1);
+    p.pack("parent_id"), p.pack(i == 0 ? parent_id : span_base + 1);
     p.pack("start"), p.pack(start + i * 1000);
     p.pack("duration"), p.pack(int64_t{1'000'000});
     p.pack("error"), p.pack(int32_t{0});
@@ -87,12 +90,27 @@ RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id
       ++out.dogstatsd_errors;  // e.g. ECONNREFUSED reported for the previous datagram
     }
   }
+  uint64_t parent_id = 0;
+  if (script_.extension_port > 0) {
+    httplib::Client ext("127.0.0.1", script_.extension_port);
+    ext.set_tcp_nodelay(true);
+    ext.set_connection_timeout(std::chrono::seconds(1));
+    const std::string event = "{\"request_id\":\"" + request_id + "\"}";
+    if (auto res = ext.Post("/lambda/start-invocation", event, "application/json"); res && res->status / 100 == 2) {
+      out.lifecycle_started = true;
+      if (auto ctx = ext.Get("/trace-context"); ctx && ctx->status / 100 == 2) {
+        out.trace_id = std::strtoull(ctx->get_header_value("x-datadog-trace-id").c_str(), nullptr, 10);
+        parent_id = std::strtoull(ctx->get_header_value("x-datadog-span-id").c_str(), nullptr, 10);
+      }
+    }
+  }
   if (script_.spans > 0) {
     httplib::Client client("127.0.0.1", script_.trace_port);
     client.set_tcp_nodelay(true);
     client.set_connection_timeout(std::chrono::seconds(1));
     client.set_read_timeout(std::chrono::seconds(2));
-    const std::string body = encodeTraceV04(script_.spans, static_cast<uint64_t>(index), script_.service, request_id);
+    const std::string body = encodeTraceV04(script_.spans, static_cast<uint64_t>(index), script_.service, request_id,
+                                            out.trace_id, parent_id);
     httplib::Headers headers{{"X-Datadog-Trace-Count", "1"}};
     auto res = client.Put("/v0.4/traces", headers, body, "application/msgpack");
     out.spans = script_.spans;
@@ -100,6 +118,17 @@ RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id
   }
   for (const auto& line : script_.logs) out.logs.push_back(expandTemplate(line, index, request_id));
   return out;
+}
+
+bool FunctionRuntime::endInvocation(bool error) {
+  if (script_.extension_port <= 0) return true;
+  httplib::Client ext("127.0.0.1", script_.extension_port);
+  ext.set_tcp_nodelay(true);
+  ext.set_connection_timeout(std::chrono::seconds(1));
+  httplib::Headers headers;
+  if (error) headers.emplace("x-datadog-invocation-error", "true");
+  auto res = ext.Post("/lambda/end-invocation", headers, "{}", "application/json");
+  return res && res->status / 100 == 2;
 }
 
 }  // namespace ddsim::lambda

@@ -35,7 +35,16 @@ void summarize(const fakeintake::StoredPayload& p, IntakeRequest& r) {
   } else if (const auto* sketches = std::get_if<std::vector<fakeintake::DecodedSketch>>(&items)) {
     for (const auto& s : *sketches) r.metrics.push_back({s.metric, invocationOf(s.tags)});
   } else if (const auto* traces = std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&items)) {
-    for (const auto& t : *traces) r.spans += static_cast<int64_t>(t.spanCount());
+    for (const auto& t : *traces) {
+      r.spans += static_cast<int64_t>(t.spanCount());
+      for (const auto& tp : t.tracer_payloads) {
+        for (const auto& c : tp.chunks) {
+          for (const auto& s : c.spans) {
+            if (auto it = s.meta.find("request_id"); it != s.meta.end()) ++r.spans_by_request[it->second];
+          }
+        }
+      }
+    }
   } else if (const auto* generic = std::get_if<fakeintake::DecodedGeneric>(&items);
              generic && p.kind == fakeintake::RouteKind::kLogs) {
     const auto logs = nlohmann::json::parse(generic->text, nullptr, false);

@@ -43,6 +43,7 @@ struct IntakeRequest {
   std::vector<IntakeMetric> metrics;   // series and sketches
   std::vector<std::string> logs;       // /api/v2/logs messages
   int64_t spans = 0;                   // /api/v0.2/traces
+  std::map<std::string, int64_t> spans_by_request;  // spans by their request_id meta
 };
 
 // Requests in a window, by path.

@@ -19,7 +19,8 @@ const std::vector<std::string>& totalNames() {
       "metrics_produced",  "metrics_in_invocation", "metrics_later",    "metrics_at_shutdown",
       "metrics_left_behind", "logs_produced",     "logs_in_invocation", "logs_later",
       "logs_at_shutdown",  "logs_left_behind",    "invocations_left_behind", "intake_failed_requests",
-      "intake_spans",      "intake_decode_errors", "enhanced_metrics",
+      "intake_spans",      "intake_decode_errors", "enhanced_metrics",  "spans_produced",
+      "spans_in_invocation", "spans_later",       "spans_at_shutdown",  "spans_left_behind",
   };
   return kNames;
 }
@@ -65,14 +66,14 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
     t["post_runtime_ms_max"] = std::max(t["post_runtime_ms_max"], r.post_runtime_ms);
     t["post_runtime_ms_mean"] += r.post_runtime_ms;
     for (const auto& [prefix, d] : {std::pair<std::string, const Delivery*>{"metrics_", &r.metrics},
-                                    {"logs_", &r.log_delivery}}) {
+                                    {"logs_", &r.log_delivery}, {"spans_", &r.span_delivery}}) {
       t[prefix + "produced"] += static_cast<double>(d->produced);
       t[prefix + "in_invocation"] += static_cast<double>(d->in_invocation);
       t[prefix + "later"] += static_cast<double>(d->later);
       t[prefix + "at_shutdown"] += static_cast<double>(d->at_shutdown);
       t[prefix + "left_behind"] += static_cast<double>(d->left_behind);
     }
-    t["invocations_left_behind"] += r.metrics.left_behind + r.log_delivery.left_behind > 0;
+    t["invocations_left_behind"] += r.metrics.left_behind + r.log_delivery.left_behind + r.span_delivery.left_behind > 0;
   }
   if (!invocations.empty()) {
     t["runtime_ms_mean"] /= static_cast<double>(invocations.size());
@@ -160,7 +161,8 @@ json reportToJson(const LambdaReport& report) {
                                {"spans", r.spans},
                                {"log_lines", r.log_lines},
                                {"delivered", {{"metrics", deliveryJson(r.metrics)},
-                                              {"logs", deliveryJson(r.log_delivery)}}}});
+                                              {"logs", deliveryJson(r.log_delivery)},
+                                              {"spans", deliveryJson(r.span_delivery)}}}});
   }
   json environments = json::array();
   for (const auto& e : report.environments) {

@@ -1,9 +1,6 @@
 #include "simulator/lambda/lambda_runner.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -14,27 +11,11 @@
 #include "simulator/lambda/aws_fake.h"
 #include "simulator/lambda/delivery.h"
 #include "simulator/lambda/intake_recorder.h"
+#include "simulator/lambda/loopback_server.h"
 
 namespace ddsim::lambda {
 
 namespace {
-
-// A port the kernel had free on 127.0.0.1 for `type` (0 when none could be bound).
-int freeLoopbackPort(int type) {
-  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 bool listed(const std::vector<int64_t>& v, int64_t i) { return std::find(v.begin(), v.end(), i) != v.end(); }
 

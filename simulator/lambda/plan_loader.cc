@@ -119,6 +119,7 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.logs = r.stringList("logs").value_or(s.logs);
   s.service = r.string("service").value_or(s.service);
   s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
+  s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
   r.finish();
 }
 

@@ -43,6 +43,7 @@ struct InvocationRecord {
   std::vector<std::string> logs;          // the log lines the function wrote
   Delivery metrics;                       // by metric name (distinct per invocation)
   Delivery log_delivery;                  // by log line
+  Delivery span_delivery;                 // by span (the runtime's spans carry the request id)
   common::SteadyTime started{};           // INVOKE sent
   common::SteadyTime ended{};             // the extension back in event/next (or the deadline)
 };

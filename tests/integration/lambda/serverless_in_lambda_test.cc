@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
 #include <filesystem>
 #include <fstream>
 
+#include "simulator/lambda/loopback_server.h"
 #include "tests/support/child_process.h"
 
 namespace {
@@ -32,7 +35,7 @@ class ServerlessInLambda : public ::testing::Test {
     const std::string report = (dir_ / "report.json").string();
     std::vector<std::string> argv = {DDSIM_BINARY, "lambda", "--extension", DDSIM_BINARY, "--report", report};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), std::string("0"),
+    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_,
                                  std::string("--cache-file"), (dir_ / "cache.json").string()}) {
       argv.push_back(a);
     }
@@ -48,21 +51,28 @@ class ServerlessInLambda : public ::testing::Test {
     return run({"--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"});
   }
 
+  // Writes `plan` into the test's directory; its path.
+  std::string writePlan(const json& plan) {
+    const std::string path = (dir_ / "plan.json").string();
+    std::ofstream(path) << plan.dump();
+    return path;
+  }
+
   std::filesystem::path dir_;
   std::string output_;
+  std::string comm_port_ = "0";  // the extension's communication server
 };
 
 TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
   // Free ports for DogStatsD and traces (parallel test runs share the host).
-  const std::string plan = (dir_ / "plan.json").string();
-  std::ofstream(plan) << json{{"invocations", {{"count", 4}, {"duration_ms", 5}}},
-                              {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
-                                                      {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
-                              {"runtime", {{"dogstatsd", {"app.orders:2|c", "app.size:{invocation}|g|#shop:eu"}},
-                                           {"logs", {"order {invocation} {request_id}"}},
-                                           {"dogstatsd_port", 0},
-                                           {"trace_port", 0}}}}
-                           .dump();
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 4}, {"duration_ms", 5}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+                     {"runtime", {{"dogstatsd", {"app.orders:2|c", "app.size:{invocation}|g|#shop:eu"}},
+                                  {"logs", {"order {invocation} {request_id}"}},
+                                  {"dogstatsd_port", 0},
+                                  {"trace_port", 0}}}});
   const json r = run({"--plan", plan});
   ASSERT_TRUE(r.is_object()) << output_;
   // What the plan generated, invocation by invocation, reached the intake before the freeze.
@@ -97,6 +107,29 @@ TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
   EXPECT_EQ(r["environments"][0]["exit_code"], 0);
   EXPECT_GT(r["environments"][0]["intake_at_shutdown"]["requests"].get<int>(), 0);
   EXPECT_NE(output_.find("delivered (metrics / logs): 8 / 4 in their invocation"), std::string::npos) << output_;
+}
+
+// The function as a tracer without a Datadog library: start-invocation and trace-context before
+// its v0.4 trace, end-invocation after; the extension's trace agent sends the function's spans
+// and its aws.lambda execution span, in one trace, with the invocation's flush.
+TEST_F(ServerlessInLambda, TracesAndTheExecutionSpanReachTheFakeintake) {
+  const int port = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(port, 0);
+  comm_port_ = std::to_string(port);
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 3}, {"duration_ms", 5}, {"errors", {1}}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+                     {"runtime", {{"spans", 2}, {"extension_port", port}, {"dogstatsd_port", 0}, {"trace_port", 0}}},
+                     {"expect", {{"intake_spans", {{"min", 9}, {"max", 9}}}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["intake"]["spans"], 9) << "2 function spans + 1 execution span per invocation";
+  for (const auto& inv : r["invocations"]) {
+    EXPECT_EQ(inv["spans"], 2);
+    EXPECT_EQ(inv["delivered"]["spans"]["in_invocation"], 2) << inv.dump();
+  }
+  EXPECT_EQ(r["totals"]["spans_left_behind"], 0);
 }
 
 TEST_F(ServerlessInLambda, PlanFlushAtEnd) {
