@@ -63,22 +63,35 @@ CommHandlers Daemon::handlers() {
   h.start_invocation = [this](const auto& headers, const auto& body) {
     return lifecycle_.onStart(headers, body, clock_.systemNow());
   };
-  h.end_invocation = [this](const auto& headers, const auto&) {
-    InvocationEnd end;
-    bool library = false;
-    {
-      std::lock_guard l(mu_);
-      end.request_id = state_.last_request_id;
-      end.cold_start = !state_.coldstart_request_id.empty() && state_.coldstart_request_id == state_.last_request_id;
-      end.function_name = registration_.function_name;
-      end.function_arn = state_.arn;
-      library = library_detected_;
-    }
-    auto span = lifecycle_.onEnd(headers, end, library, clock_.systemNow());
-    if (span && trace_sink_) trace_sink_(std::move(*span));
-  };
+  h.end_invocation = [this](const auto& headers, const auto&) { endInvocation(headers); };
   h.trace_context = [this] { return lifecycle_.traceContext(); };
   h.telemetry = [this](const std::string& body) { return onTelemetry(body); };
+  return h;
+}
+
+void Daemon::endInvocation(const std::map<std::string, std::string>& headers) {
+  InvocationEnd end;
+  bool library = false;
+  {
+    std::lock_guard l(mu_);
+    end.request_id = state_.last_request_id;
+    end.cold_start = !state_.coldstart_request_id.empty() && state_.coldstart_request_id == state_.last_request_id;
+    end.function_name = registration_.function_name;
+    end.function_arn = state_.arn;
+    library = library_detected_;
+  }
+  auto span = lifecycle_.onEnd(headers, end, library, clock_.systemNow());
+  if (span && trace_sink_) trace_sink_(std::move(*span));
+}
+
+RuntimeProxyHooks Daemon::proxyHooks() {
+  RuntimeProxyHooks h;
+  h.on_start = [this](const std::string& event) { lifecycle_.onStart({}, event, clock_.systemNow()); };
+  h.on_end = [this](const std::string&, bool error) {
+    std::map<std::string, std::string> headers;
+    if (error) headers[kInvocationErrorHeader] = "true";
+    endInvocation(headers);
+  };
   return h;
 }
 

@@ -20,6 +20,7 @@
 #include "core/serverless/invocation_lifecycle.h"
 #include "core/serverless/logs_sender.h"
 #include "core/serverless/metric_agent.h"
+#include "core/serverless/runtime_proxy.h"
 #include "core/serverless/telemetry_events.h"
 
 namespace ddsim::serverless {
@@ -63,6 +64,9 @@ class Daemon {
   void setRegistration(const Registration& r);
   // The comm server's handlers, bound to this daemon.
   CommHandlers handlers();
+  // The runtime-API proxy's hooks (its /next answer starts an invocation, /response and /error
+  // end it), bound to the same invocation lifecycle as /lambda/start-invocation.
+  RuntimeProxyHooks proxyHooks();
 
   // Runs the invocation loop until SHUTDOWN, stop() or an event/next failure. Returns the exit
   // status: OK after a SHUTDOWN or stop().
@@ -89,6 +93,7 @@ class Daemon {
   void onInvoke(const LambdaEvent& e);
   void onRuntimeDone(const std::string& request_id);
   void shutdown(const LambdaEvent* e);
+  void endInvocation(const std::map<std::string, std::string>& headers);
   void sendEnhanced(const std::string& name, double value, common::SystemTime t);
   std::vector<std::string> tags() const;
 

@@ -8,17 +8,9 @@
 namespace ddsim::serverless {
 namespace {
 
-bool sameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 std::string headerOf(const std::map<std::string, std::string>& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    if (sameName(k, name)) return v;
+    if (sameHeaderName(k, name)) return v;
   }
   return "";
 }
@@ -36,6 +28,14 @@ int64_t unixNanos(common::SystemTime t) {
 }
 
 }  // namespace
+
+bool sameHeaderName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
 
 std::map<std::string, std::string> InvocationLifecycle::onStart(const std::map<std::string, std::string>& headers,
                                                                 const std::string& body, common::SystemTime now) {

@@ -24,6 +24,9 @@ inline constexpr const char* kSpanIdHeader = "x-datadog-span-id";
 inline constexpr const char* kSamplingPriorityHeader = "x-datadog-sampling-priority";
 inline constexpr const char* kInvocationErrorHeader = "x-datadog-invocation-error";
 
+// HTTP field names compare without case.
+bool sameHeaderName(std::string_view a, std::string_view b);
+
 struct ExecutionContext {
   uint64_t trace_id = 0;
   uint64_t span_id = 0;

@@ -27,6 +27,7 @@
 #include "core/serverless/comm_server.h"
 #include "core/serverless/daemon.h"
 #include "core/serverless/extension_api.h"
+#include "core/serverless/runtime_proxy.h"
 #include "core/forwarder/sync_forwarder.h"
 #include "core/trace/receiver_server.h"
 #include "core/trace/trace_processor.h"
@@ -41,6 +42,8 @@ struct ServerlessArgs {
   std::string host = "127.0.0.1";
   std::string cache_path = serverless::kDefaultCachePath;
   std::string telemetry_host;  // the host name the platform posts to (Lambda: "sandbox")
+  int proxy_port = 9000;       // the runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true)
+  std::string proxy_target;    // the Runtime API it fronts ("": AWS_LAMBDA_RUNTIME_API)
 };
 
 std::atomic<bool> g_serverless_stop{false};
@@ -168,6 +171,22 @@ int runServerless(const ServerlessArgs& a) {
     return kExitSetupError;
   }
   daemon.restoreState();
+  // The runtime-API proxy, when enabled: the runtime talks to it instead of the Runtime API.
+  std::unique_ptr<serverless::RuntimeProxy> proxy;
+  if (serverless::envOr(env, "DD_EXPERIMENTAL_ENABLE_PROXY") == "true") {
+    serverless::RuntimeProxyOptions po;
+    po.host = a.host;
+    po.port = a.proxy_port;
+    po.target = a.proxy_target.empty() ? serverless::envOr(env, "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
+                                       : a.proxy_target;
+    proxy = std::make_unique<serverless::RuntimeProxy>(po, daemon.proxyHooks());
+    if (auto port = proxy->start(); port.isOk()) {
+      spdlog::info("Runtime API proxy on {}:{} -> {}", po.host, *port, po.target);
+    } else {
+      spdlog::error("{}", port.status().message());
+      proxy.reset();
+    }
+  }
 
   // 5. Registration.
   auto reg = api.registerExtension();
@@ -242,6 +261,7 @@ int runServerless(const ServerlessArgs& a) {
   watcher.join();
   // daemon.Stop: the server, then the agents.
   comm.stop();
+  if (proxy) proxy->stop();
   if (traces) traces->stop();
   const auto c = daemon.counters();
   spdlog::info("Stopped: {} invocations, {} flushes ({} over the flush timeout), {} log lines", c.invocations,
@@ -267,6 +287,10 @@ void registerServerlessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", a->port, "communication server port (8124 in Lambda; 0: any free port)");
   cmd->add_option("--host", a->host, "communication server address");
   cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start)");
+  cmd->add_option("--proxy-port", a->proxy_port,
+                  "runtime-API proxy port with DD_EXPERIMENTAL_ENABLE_PROXY=true (9000 in Lambda; 0: any free port)");
+  cmd->add_option("--proxy-target", a->proxy_target,
+                  "the Runtime API the proxy forwards to, host:port (default: AWS_LAMBDA_RUNTIME_API)");
   cmd->add_option("--telemetry-host", a->telemetry_host,
                   "host name in the Telemetry API destination (Lambda: sandbox; default: --host)");
   cmd->footer(

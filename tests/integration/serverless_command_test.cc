@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "core/common/clock.h"
 #include "tests/integration/agent_fixture.h"
@@ -373,6 +374,69 @@ TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
   EXPECT_EQ(e.meta.at("cold_start"), "true");
   EXPECT_EQ(spans["handler"].trace_id, 4242u);
   EXPECT_EQ(spans["handler"].parent_id, exec_span);
+}
+
+
+// The runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true) in front of a scripted Runtime API:
+// the runtime's /next through the proxy starts the invocation (the event's trace context), its
+// /error ends it; the execution span (error 1, in the event's trace) reaches the intake.
+TEST_F(ServerlessCommandTest, RuntimeApiProxyObservesTheInvocation) {
+  httplib::Server runtime_api;
+  runtime_api.Get("/2018-06-01/runtime/invocation/next", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Lambda-Runtime-Aws-Request-Id", "x-1");
+    res.set_content(R"({"headers": {"x-datadog-trace-id": "5150", "x-datadog-parent-id": "8"}})", "application/json");
+  });
+  runtime_api.Post("/2018-06-01/runtime/invocation/x-1/error", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 202;
+  });
+  const int api_port = runtime_api.bind_to_any_port("127.0.0.1");
+  std::thread api_thread([&] { runtime_api.listen_after_bind(); });
+  auto e = env("end");
+  e.push_back("DD_EXPERIMENTAL_ENABLE_PROXY=true");
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json", "--proxy-port",
+                  "0", "--proxy-target", "127.0.0.1:" + std::to_string(api_port)},
+                 e);
+  const int proxy_port = loggedPort(p, [](const std::string& err) {
+    std::smatch m;
+    static const std::regex re(R"(Runtime API proxy on 127\.0\.0\.1:(\d+))");
+    return std::regex_search(err, m, re) ? std::stoi(m[1]) : 0;
+  });
+  ASSERT_GT(proxy_port, 0) << p.err();
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("x-1"));
+  httplib::Client runtime("127.0.0.1", proxy_port);
+  auto next = runtime.Get("/2018-06-01/runtime/invocation/next");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->get_header_value("Lambda-Runtime-Aws-Request-Id"), "x-1");
+  auto err = runtime.Post("/2018-06-01/runtime/invocation/x-1/error", R"({"errorType":"Boom"})", "application/json");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->status, 202);
+  ASSERT_EQ(postTelemetry(platformBatch("x-1")), 200);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value()) << p.err();
+  runtime_api.stop();
+  api_thread.join();
+
+  bool found = false;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&pl->decoded->items) : nullptr;
+    for (const auto& ap : v ? *v : std::vector<fakeintake::DecodedAgentPayload>{}) {
+      for (const auto& tp : ap.tracer_payloads) {
+        for (const auto& c : tp.chunks) {
+          for (const auto& s : c.spans) {
+            if (s.name != "aws.lambda") continue;
+            found = true;
+            EXPECT_EQ(s.trace_id, 5150u);
+            EXPECT_EQ(s.parent_id, 8u);
+            EXPECT_EQ(s.error, 1);
+            EXPECT_EQ(s.meta.at("request_id"), "x-1");
+          }
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(found) << "the execution span reached the intake; " << p.err();
 }
 
 }  // namespace
