@@ -25,6 +25,7 @@ Environment::Environment(EnvironmentOptions options, const IntakeRecorder* intak
       api_(ExtensionsApiOptions{.function_name = options_.function.name, .seed = options_.seed}, clock),
       telemetry_(clock), runtime_(options_.runtime), random_(options_.seed ^ 0x5bd1e995) {
   record_.index = options_.index;
+  runtime_api_.install(api_.server());
 }
 
 Environment::~Environment() { shutdown("spindown"); }
@@ -156,6 +157,16 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
                     {"tracing", tracing}});
   addPlatform("platform.start", json{{"requestId", r.request_id}, {"version", "$LATEST"}, {"tracing", tracing}});
 
+  // With the Runtime API, the runtime asks for its event first (through an extension's proxy
+  // when the plan says so).
+  const int runtime_port = options_.runtime.runtime_api_port > 0 ? options_.runtime.runtime_api_port : api_.port();
+  if (options_.runtime.runtime_api) {
+    runtime_api_.offer({r.request_id, json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump(),
+                        {{"Lambda-Runtime-Deadline-Ms", std::to_string(unixMillis(clock_.systemNow()) + f.timeout.count())},
+                         {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + f.region + ":123456789012:function:" + f.name},
+                         {"Lambda-Runtime-Trace-Id", trace_header}}});
+    r.runtime_api_next = runtime_.nextInvocation(runtime_port) == r.request_id;
+  }
   // The function: emit its script, then run for its duration (cut at the deadline).
   const RuntimeOutput out = runtime_.emit(spec.index, r.request_id);
   r.dogstatsd_lines = out.dogstatsd_lines;
@@ -172,6 +183,10 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
     std::this_thread::sleep_for(runtime_end - now);
   }
   runtime_.endInvocation(spec.error || spec.out_of_memory || overruns);
+  if (options_.runtime.runtime_api && !overruns) {
+    r.runtime_api_answered = runtime_.answerInvocation(runtime_port, r.request_id, spec.error || spec.out_of_memory) &&
+                             runtime_api_.outcome(r.request_id).has_value();
+  }
   const auto runtime_done = clock_.steadyNow();
   r.runtime_ms = msBetween(start, runtime_done);
   r.status = overruns ? "timeout" : spec.out_of_memory ? "error" : spec.error ? "error" : "success";
@@ -237,6 +252,7 @@ void Environment::shutdown(const std::string& reason) {
     if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
   }
   alive_ = false;
+  runtime_api_.stop();
   telemetry_.stop();
   api_.stop();
   record_.telemetry = telemetry_.counters();

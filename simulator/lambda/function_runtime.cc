@@ -120,6 +120,23 @@ RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id
   return out;
 }
 
+std::string FunctionRuntime::nextInvocation(int port) {
+  httplib::Client api("127.0.0.1", port);
+  api.set_tcp_nodelay(true);
+  api.set_read_timeout(std::chrono::seconds(5));
+  auto res = api.Get("/2018-06-01/runtime/invocation/next");
+  if (!res || res->status != 200) return "";
+  return res->get_header_value("Lambda-Runtime-Aws-Request-Id");
+}
+
+bool FunctionRuntime::answerInvocation(int port, const std::string& request_id, bool error) {
+  httplib::Client api("127.0.0.1", port);
+  api.set_tcp_nodelay(true);
+  const std::string path = "/2018-06-01/runtime/invocation/" + request_id + (error ? "/error" : "/response");
+  auto res = api.Post(path, error ? R"({"errorType":"Function.Error"})" : R"({"statusCode":200})", "application/json");
+  return res && res->status / 100 == 2;
+}
+
 bool FunctionRuntime::endInvocation(bool error) {
   if (script_.extension_port <= 0) return true;
   httplib::Client ext("127.0.0.1", script_.extension_port);

@@ -24,6 +24,11 @@ struct RuntimeScript {
   // before its trace (which joins the answered trace under the execution span), and
   // /lambda/end-invocation when the function is done.
   int extension_port = 0;
+  // Ask the Runtime API for each event (GET .../invocation/next) and answer it (.../response or
+  // .../error), at `runtime_api_port` (0: the environment's own API port; else e.g. an
+  // extension's runtime-API proxy in front of it).
+  bool runtime_api = false;
+  int runtime_api_port = 0;
 };
 
 // What one invocation emitted.
@@ -50,6 +55,10 @@ class FunctionRuntime {
   // The function is done: /lambda/end-invocation (with the error header when `error`), when an
   // extension port is set. False when the call failed.
   bool endInvocation(bool error);
+  // Runtime API client at 127.0.0.1:`port`: the request id of the next event ("" on failure),
+  // and the answer to it (false on failure).
+  std::string nextInvocation(int port);
+  bool answerInvocation(int port, const std::string& request_id, bool error);
 
  private:
   RuntimeScript script_;

@@ -160,6 +160,7 @@ json reportToJson(const LambdaReport& report) {
                                {"dogstatsd_lines", r.dogstatsd_lines},
                                {"spans", r.spans},
                                {"log_lines", r.log_lines},
+                               {"runtime_api", {{"next", r.runtime_api_next}, {"answered", r.runtime_api_answered}}},
                                {"delivered", {{"metrics", deliveryJson(r.metrics)},
                                               {"logs", deliveryJson(r.log_delivery)},
                                               {"spans", deliveryJson(r.span_delivery)}}}});

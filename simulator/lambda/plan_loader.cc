@@ -120,6 +120,8 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.service = r.string("service").value_or(s.service);
   s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
   s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
+  s.runtime_api = r.boolean("runtime_api").value_or(s.runtime_api);
+  s.runtime_api_port = static_cast<int>(r.integer("runtime_api_port", 0, 65535).value_or(s.runtime_api_port));
   r.finish();
 }
 

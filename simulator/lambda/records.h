@@ -44,6 +44,8 @@ struct InvocationRecord {
   Delivery metrics;                       // by metric name (distinct per invocation)
   Delivery log_delivery;                  // by log line
   Delivery span_delivery;                 // by span (the runtime's spans carry the request id)
+  bool runtime_api_next = false;          // runtime.runtime_api: the runtime got this event from next
+  bool runtime_api_answered = false;      // ... and its response/error reached the Runtime API
   common::SteadyTime started{};           // INVOKE sent
   common::SteadyTime ended{};             // the extension back in event/next (or the deadline)
 };

@@ -39,6 +39,7 @@ class ServerlessInLambda : public ::testing::Test {
                                  std::string("--cache-file"), (dir_ / "cache.json").string()}) {
       argv.push_back(a);
     }
+    argv.insert(argv.end(), extension_args_.begin(), extension_args_.end());
     ChildProcess p(argv);
     EXPECT_TRUE(p.started());
     const auto code = p.wait(kHangGuard);
@@ -61,6 +62,7 @@ class ServerlessInLambda : public ::testing::Test {
   std::filesystem::path dir_;
   std::string output_;
   std::string comm_port_ = "0";  // the extension's communication server
+  std::vector<std::string> extension_args_;
 };
 
 TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
@@ -130,6 +132,29 @@ TEST_F(ServerlessInLambda, TracesAndTheExecutionSpanReachTheFakeintake) {
     EXPECT_EQ(inv["delivered"]["spans"]["in_invocation"], 2) << inv.dump();
   }
   EXPECT_EQ(r["totals"]["spans_left_behind"], 0);
+}
+
+// The simulated runtime on the Runtime API, through the extension's runtime-API proxy
+// (DD_EXPERIMENTAL_ENABLE_PROXY=true): each invocation's /next and /response or /error pass the
+// proxy, which makes the execution span; one per invocation reaches the fakeintake.
+TEST_F(ServerlessInLambda, TheRuntimeApiThroughTheExtensionsProxy) {
+  const int proxy = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(proxy, 0);
+  extension_args_ = {"--proxy-port", std::to_string(proxy)};
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 3}, {"duration_ms", 5}, {"errors", {2}}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                             {"DD_EXPERIMENTAL_ENABLE_PROXY", "true"}}}}},
+                     {"runtime", {{"runtime_api", true}, {"runtime_api_port", proxy}, {"dogstatsd_port", 0},
+                                  {"trace_port", 0}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  for (const auto& inv : r["invocations"]) {
+    EXPECT_TRUE(inv["runtime_api"]["next"].get<bool>()) << inv.dump();
+    EXPECT_TRUE(inv["runtime_api"]["answered"].get<bool>()) << inv.dump();
+  }
+  EXPECT_EQ(r["intake"]["spans"], 3) << "one execution span per invocation, made by the proxy";
 }
 
 TEST_F(ServerlessInLambda, PlanFlushAtEnd) {
