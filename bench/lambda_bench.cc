@@ -4,13 +4,39 @@
 // function's duration is 0, so this is the ceiling a plan's rate can reach.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <utility>
+
 #include "simulator/lambda/environment.h"
+#include "simulator/lambda/intake_recorder.h"
 
 namespace {
 
 using ddsim::lambda::Environment;
 using ddsim::lambda::EnvironmentOptions;
 using ddsim::lambda::InvocationSpec;
+
+// Invokes a warm environment once per iteration (function duration `duration`); the mean
+// post-runtime in ms and the number of invocations, or -1 invocations after a skip.
+std::pair<double, int64_t> invokeEachIteration(benchmark::State& state, Environment& env,
+                                               std::chrono::microseconds duration) {
+  int64_t n = 0;
+  double post_runtime_ms = 0;
+  for (auto _ : state) {
+    InvocationSpec spec;
+    spec.index = n++;
+    spec.duration = duration;
+    const auto r = env.invoke(spec);
+    post_runtime_ms += r.post_runtime_ms;
+    if (!r.extension_returned) {
+      state.SkipWithError("the extension did not return");
+      break;
+    }
+  }
+  env.shutdown("spindown");
+  state.SetItemsProcessed(n);
+  return {n ? post_runtime_ms / static_cast<double>(n) : 0, n};
+}
 
 void BM_Lambda_WarmInvocations(benchmark::State& state) {
   EnvironmentOptions o;
@@ -23,22 +49,9 @@ void BM_Lambda_WarmInvocations(benchmark::State& state) {
     state.SkipWithError(env.record().init_error.c_str());
     return;
   }
-  int64_t n = 0;
-  double post_runtime_ms = 0;
-  for (auto _ : state) {
-    InvocationSpec spec;
-    spec.index = n++;
-    const auto r = env.invoke(spec);
-    post_runtime_ms += r.post_runtime_ms;
-    if (!r.extension_returned) {
-      state.SkipWithError("the extension did not return");
-      break;
-    }
-  }
-  env.shutdown("spindown");
-  state.SetItemsProcessed(n);
+  const auto [post_runtime_ms, n] = invokeEachIteration(state, env, std::chrono::microseconds(0));
   state.counters["invocations_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
-  state.counters["post_runtime_ms"] = n ? post_runtime_ms / static_cast<double>(n) : 0;
+  state.counters["post_runtime_ms"] = post_runtime_ms;
   state.counters["telemetry_events"] = static_cast<double>(env.record().telemetry.events);
   state.counters["telemetry_dropped"] = static_cast<double>(env.record().telemetry.dropped_events);
   state.counters["telemetry_failed_batches"] = static_cast<double>(env.record().telemetry.failed_batches);
@@ -76,5 +89,46 @@ void BM_Lambda_ColdStarts(benchmark::State& state) {
   state.counters["init_ms"] = n ? init_ms / static_cast<double>(n) : 0;
 }
 BENCHMARK(BM_Lambda_ColdStarts)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The extension's overhead per invocation: the same 10 ms function (two DogStatsD lines, one log
+// line) with the no-op test extension (extension:0) and with the agent's extension, ddsim
+// serverless flushing at the end of each invocation into the recording intake (extension:1).
+// The difference in time per invocation and post_runtime_ms is what the extension adds.
+void BM_Lambda_ExtensionOverhead(benchmark::State& state) {
+  const bool agent = state.range(0) != 0;
+  ddsim::lambda::IntakeRecorder intake;
+  if (!intake.start().isOk()) {
+    state.SkipWithError("the recording intake did not start");
+    return;
+  }
+  EnvironmentOptions o;
+  o.extension_log = "/dev/null";
+  o.intake_url = intake.url();
+  o.runtime.dogstatsd = {"app.orders:1|c", "app.latency:12|d"};
+  o.runtime.logs = {"order {invocation} placed"};
+  o.runtime.dogstatsd_port = 18125;  // away from a local agent's 8125
+  o.runtime.trace_port = 18126;
+  if (agent) {
+    o.extension = {DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", "/tmp/ddsim-lambda-bench-cache.json"};
+    o.env = {"DD_API_KEY=0123456789abcdef0123456789abcdef", "DD_SERVERLESS_FLUSH_STRATEGY=end", "DD_LOG_LEVEL=off"};
+  } else {
+    o.extension = {LAMBDA_TEST_EXTENSION};
+    o.env = {"TEST_EXT_TELEMETRY=1"};
+  }
+  Environment env(o, &intake);
+  if (!env.init()) {
+    state.SkipWithError(env.record().init_error.c_str());
+    return;
+  }
+  state.counters["post_runtime_ms"] = invokeEachIteration(state, env, std::chrono::milliseconds(10)).first;
+  state.counters["intake_requests"] = static_cast<double>(intake.total().requests);
+}
+BENCHMARK(BM_Lambda_ExtensionOverhead)
+    ->ArgNames({"extension"})
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(200)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

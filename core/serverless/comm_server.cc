@@ -22,6 +22,7 @@ CommServer::~CommServer() { stop(); }
 
 common::Status CommServer::start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  server_->set_tcp_nodelay(true);  // small answers must not wait for a delayed ACK (Nagle)
   auto& s = *server_;
   auto count = [this] { ++requests_; };
   auto hello = [this, count](const httplib::Request&, httplib::Response& res) {
@@ -39,7 +40,9 @@ common::Status CommServer::start(const std::string& host, int port) {
   s.Post("/lambda/flush", flush);
   s.Post("/lambda/start-invocation", [this, count](const httplib::Request& req, httplib::Response& res) {
     count();
-    if (handlers_.start_invocation) handlers_.start_invocation(headersOf(req), req.body);
+    if (handlers_.start_invocation) {
+      for (const auto& [k, v] : handlers_.start_invocation(headersOf(req), req.body)) res.set_header(k, v);
+    }
     res.set_content("{}", "application/json");
   });
   s.Post("/lambda/end-invocation", [this, count](const httplib::Request& req, httplib::Response& res) {

@@ -24,7 +24,10 @@ namespace ddsim::serverless {
 
 struct CommHandlers {
   std::function<void()> hello;
-  std::function<void(const std::map<std::string, std::string>& headers, const std::string& body)> start_invocation;
+  // Returns the headers to answer with (the trace context).
+  std::function<std::map<std::string, std::string>(const std::map<std::string, std::string>& headers,
+                                                   const std::string& body)>
+      start_invocation;
   std::function<void(const std::map<std::string, std::string>& headers, const std::string& body)> end_invocation;
   std::function<std::map<std::string, std::string>()> trace_context;
   // A Telemetry API batch; a non-OK status is answered 400 with its message.

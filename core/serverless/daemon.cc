@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace ddsim::serverless {
 namespace {
@@ -19,7 +20,13 @@ Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricA
       logs_(logs),
       clock_(clock),
       init_time_(clock.steadyNow()),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      lifecycle_(options_.seed) {}
+
+void Daemon::setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush) {
+  trace_sink_ = std::move(sink);
+  trace_flush_ = std::move(flush);
+}
 
 void Daemon::restoreState() {
   auto restored = restoreExecutionState(options_.cache_path);
@@ -53,10 +60,38 @@ CommHandlers Daemon::handlers() {
     std::lock_guard l(mu_);
     library_detected_ = true;
   };
-  h.start_invocation = [](const auto&, const auto&) {};
-  h.end_invocation = [](const auto&, const auto&) {};
-  h.trace_context = [] { return std::map<std::string, std::string>{}; };
+  h.start_invocation = [this](const auto& headers, const auto& body) {
+    return lifecycle_.onStart(headers, body, clock_.systemNow());
+  };
+  h.end_invocation = [this](const auto& headers, const auto&) { endInvocation(headers); };
+  h.trace_context = [this] { return lifecycle_.traceContext(); };
   h.telemetry = [this](const std::string& body) { return onTelemetry(body); };
+  return h;
+}
+
+void Daemon::endInvocation(const std::map<std::string, std::string>& headers) {
+  InvocationEnd end;
+  bool library = false;
+  {
+    std::lock_guard l(mu_);
+    end.request_id = state_.last_request_id;
+    end.cold_start = !state_.coldstart_request_id.empty() && state_.coldstart_request_id == state_.last_request_id;
+    end.function_name = registration_.function_name;
+    end.function_arn = state_.arn;
+    library = library_detected_;
+  }
+  auto span = lifecycle_.onEnd(headers, end, library, clock_.systemNow());
+  if (span && trace_sink_) trace_sink_(std::move(*span));
+}
+
+RuntimeProxyHooks Daemon::proxyHooks() {
+  RuntimeProxyHooks h;
+  h.on_start = [this](const std::string& event) { lifecycle_.onStart({}, event, clock_.systemNow()); };
+  h.on_end = [this](const std::string&, bool error) {
+    std::map<std::string, std::string> headers;
+    if (error) headers[kInvocationErrorHeader] = "true";
+    endInvocation(headers);
+  };
   return h;
 }
 
@@ -115,16 +150,77 @@ void Daemon::onRuntimeDone(const std::string& request_id) {
   cv_.notify_all();
 }
 
+struct Daemon::FlushRun {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  common::Duration took{};
+  std::thread thread;
+};
+
+Daemon::~Daemon() {
+  std::vector<std::shared_ptr<FlushRun>> runs;
+  {
+    std::lock_guard l(runs_mu_);
+    runs.swap(runs_);
+  }
+  for (auto& r : runs) {
+    if (r->thread.joinable()) r->thread.join();
+  }
+}
+
+size_t Daemon::flushesInFlight() const {
+  std::lock_guard l(runs_mu_);
+  size_t n = 0;
+  for (const auto& r : runs_) {
+    std::lock_guard rl(r->mu);
+    n += !r->finished;
+  }
+  return n;
+}
+
 void Daemon::triggerFlush(bool final_flush) {
-  std::lock_guard f(flush_mu_);
-  const auto start = clock_.steadyNow();
-  if (metrics_) metrics_->flush(clock_.systemNow());
-  if (logs_) logs_->flush();
-  const auto took = clock_.steadyNow() - start;
+  // Agent behaviour (daemon.TriggerFlush): the caller waits at most the flush timeout; a flush
+  // still running then "may be continued on the next invocation" and counts as a failure.
+  auto run = std::make_shared<FlushRun>();
+  run->thread = std::thread([this, run] {
+    common::Duration took{};
+    {
+      std::lock_guard f(flush_mu_);
+      const auto start = clock_.steadyNow();
+      if (metrics_) metrics_->flush(clock_.systemNow());
+      if (trace_flush_) trace_flush_();
+      if (logs_) logs_->flush();
+      took = clock_.steadyNow() - start;
+    }
+    std::lock_guard l(run->mu);
+    run->finished = true;
+    run->took = took;
+    run->cv.notify_all();
+  });
+  bool finished = false;
+  common::Duration took{};
+  {
+    std::unique_lock rl(run->mu);
+    finished = run->cv.wait_for(rl, forwarder::kServerlessFlushTimeout, [&] { return run->finished; });
+    took = run->took;
+  }
+  {
+    // Finished runs are joined here; the one still running is kept until it ends.
+    std::lock_guard l(runs_mu_);
+    runs_.push_back(run);
+    std::erase_if(runs_, [](const std::shared_ptr<FlushRun>& r) {
+      std::lock_guard rl(r->mu);
+      if (!r->finished) return false;
+      r->thread.join();
+      return true;
+    });
+  }
   std::lock_guard l(mu_);
   ++counters_.flushes;
   // §7.3: a flush longer than the flush timeout counts as a failure (backoff).
-  if (took > forwarder::kServerlessFlushTimeout) {
+  if (!finished || took > forwarder::kServerlessFlushTimeout) {
+    if (!finished) took = forwarder::kServerlessFlushTimeout;
     ++counters_.flush_failures;
     policy_.flushFailed(clock_.systemNow());
     spdlog::warn("Flush took {:.1f} s (over the {} s flush timeout): backing off", common::toSeconds(took),

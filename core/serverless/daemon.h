@@ -6,6 +6,7 @@
 // Also the handlers of the communication server.
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,8 +17,10 @@
 #include "core/serverless/execution_state.h"
 #include "core/serverless/extension_api.h"
 #include "core/serverless/flush_strategy.h"
+#include "core/serverless/invocation_lifecycle.h"
 #include "core/serverless/logs_sender.h"
 #include "core/serverless/metric_agent.h"
+#include "core/serverless/runtime_proxy.h"
 #include "core/serverless/telemetry_events.h"
 
 namespace ddsim::serverless {
@@ -28,6 +31,7 @@ struct DaemonOptions {
   std::string region;                 // AWS_REGION (ARN and tags)
   std::string partition = "aws";
   std::vector<std::string> extra_tags;  // DD_TAGS
+  uint64_t seed = 0;                    // trace and span ids of the execution spans
 };
 
 // What happened, for logs, the report and tests.
@@ -48,12 +52,21 @@ class Daemon {
   // Every pointer must outlive the daemon. `metrics` and `logs` may be null (no-op extension).
   Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricAgent* metrics, LogsSender* logs,
          FlushPolicy policy, common::Clock& clock);
+  // Joins the flushes still in flight (bounded by the senders' timeouts).
+  ~Daemon();
+
+  // The trace agent: where execution spans go (the trace processor) and how its writer flushes
+  // (called in every flush, with the metrics and logs). Call before run(); either may be empty.
+  void setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush);
 
   // Restores the cache file's state (spec §7.1 step 4); logs and ignores a missing file.
   void restoreState();
   void setRegistration(const Registration& r);
   // The comm server's handlers, bound to this daemon.
   CommHandlers handlers();
+  // The runtime-API proxy's hooks (its /next answer starts an invocation, /response and /error
+  // end it), bound to the same invocation lifecycle as /lambda/start-invocation.
+  RuntimeProxyHooks proxyHooks();
 
   // Runs the invocation loop until SHUTDOWN, stop() or an event/next failure. Returns the exit
   // status: OK after a SHUTDOWN or stop().
@@ -63,8 +76,12 @@ class Daemon {
   // SIGINT/SIGTERM: unblocks the loop; run() then stops as after SHUTDOWN. Thread-safe.
   void stop();
 
-  // Flushes metrics and logs now (under the flush lock); measures it against the flush timeout.
+  // Flushes metrics and logs now on a flush thread (one flush at a time) and waits for it at most
+  // the 5 s flush timeout (real time): a flush still running then, or one that took longer on
+  // the clock, is a failure (§7.3 backoff) and goes on in the background, as the agent's does.
   void triggerFlush(bool final_flush);
+  // Flushes started but not finished (they outlived the flush timeout). Thread-safe.
+  size_t flushesInFlight() const;
   // A Telemetry API batch (the /lambda/logs route).
   common::Status onTelemetry(const std::string& body);
 
@@ -76,6 +93,7 @@ class Daemon {
   void onInvoke(const LambdaEvent& e);
   void onRuntimeDone(const std::string& request_id);
   void shutdown(const LambdaEvent* e);
+  void endInvocation(const std::map<std::string, std::string>& headers);
   void sendEnhanced(const std::string& name, double value, common::SystemTime t);
   std::vector<std::string> tags() const;
 
@@ -86,7 +104,10 @@ class Daemon {
   common::Clock& clock_;
   common::SteadyTime init_time_;
 
-  std::mutex flush_mu_;         // one flush at a time
+  std::mutex flush_mu_;         // one flush at a time (a new one queues behind a slow one)
+  struct FlushRun;              // one flush thread and its completion
+  mutable std::mutex runs_mu_;
+  std::vector<std::shared_ptr<FlushRun>> runs_;  // shared with the flush thread that finishes it
   mutable std::mutex mu_;       // everything below
   std::condition_variable cv_;
   FlushPolicy policy_;
@@ -98,6 +119,9 @@ class Daemon {
   bool runtime_done_ = true;
   bool stopping_ = false;
   bool library_detected_ = false;
+  InvocationLifecycle lifecycle_;
+  std::function<void(trace::ReceivedPayload&&)> trace_sink_;
+  std::function<void()> trace_flush_;
 };
 
 }  // namespace ddsim::serverless

@@ -9,6 +9,7 @@ namespace {
 
 std::unique_ptr<httplib::Client> makeClient(const std::string& host_port) {
   auto c = std::make_unique<httplib::Client>("http://" + host_port);
+  c->set_tcp_nodelay(true);
   c->set_keep_alive(false);
   return c;
 }

@@ -6,12 +6,14 @@
 // trace receiver, Telemetry API subscription, then the invocation loop until SHUTDOWN or
 // SIGINT/SIGTERM. See docs/serverless.md.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -25,7 +27,11 @@
 #include "core/serverless/comm_server.h"
 #include "core/serverless/daemon.h"
 #include "core/serverless/extension_api.h"
+#include "core/serverless/runtime_proxy.h"
+#include "core/forwarder/sync_forwarder.h"
 #include "core/trace/receiver_server.h"
+#include "core/trace/trace_processor.h"
+#include "core/trace/trace_writer.h"
 #include "simulator/cli/commands.h"
 
 namespace ddsim::cli {
@@ -36,6 +42,8 @@ struct ServerlessArgs {
   std::string host = "127.0.0.1";
   std::string cache_path = serverless::kDefaultCachePath;
   std::string telemetry_host;  // the host name the platform posts to (Lambda: "sandbox")
+  int proxy_port = 9000;       // the runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true)
+  std::string proxy_target;    // the Runtime API it fronts ("": AWS_LAMBDA_RUNTIME_API)
 };
 
 std::atomic<bool> g_serverless_stop{false};
@@ -90,14 +98,22 @@ int runServerless(const ServerlessArgs& a) {
 
   config::AgentConfig cfg;
   const std::string task_root = serverless::envOr(env, "LAMBDA_TASK_ROOT", "/var/task");
-  if (auto path = config::configFilePath(task_root); path.isOk()) {
-    if (auto st = config::loadYamlFile(cfg, *path); !st.isOk()) spdlog::error("datadog.yaml: {}", st.message());
+  // Most functions ship no datadog.yaml: its absence is not an error (a missing task root either).
+  const std::string yaml = task_root + "/datadog.yaml";
+  std::error_code yaml_ec;
+  if (std::filesystem::is_regular_file(yaml, yaml_ec)) {
+    if (auto st = config::loadYamlFile(cfg, yaml); !st.isOk()) spdlog::error("datadog.yaml: {}", st.message());
+  } else {
+    spdlog::debug("No {} (configuration from DD_* variables only)", yaml);
   }
   if (auto st = config::applyEnvironment(cfg); !st.isOk()) spdlog::error("Invalid environment: {}", st.message());
   // 1. The serverless overrides (spec §7.1 step 1).
   (void)cfg.set("use_v2_api.series", false, "serverless override");
   (void)cfg.set("dogstatsd_socket", "", "serverless override");
   (void)cfg.set("hostname", "", "serverless override");
+  // The serverless agent runs its trace agent unless DD_APM_ENABLED says otherwise (ddsim
+  // agent's own default is off).
+  if (serverless::envOr(env, "DD_APM_ENABLED").empty()) (void)cfg.set("apm_config.enabled", true, "serverless default");
   auto popts = config::pipelineOptions(cfg);
   if (!popts.isOk()) {
     spdlog::error("Misconfiguration: {}", popts.status().message());
@@ -111,6 +127,7 @@ int runServerless(const ServerlessArgs& a) {
   dopts.enhanced_metrics = serverless::envOr(env, "DD_ENHANCED_METRICS", "true") != "false";
   dopts.region = serverless::envOr(env, "AWS_REGION", "us-east-1");
   dopts.extra_tags = splitTags(serverless::envOr(env, "DD_TAGS"));
+  dopts.seed = static_cast<uint64_t>(clock.systemNow().time_since_epoch().count()) ^ static_cast<uint64_t>(::getpid());
 
   if (key.api_key.empty() || !cfg.has("api_key")) {
     // The agent's failure path: log, register anyway, idle through events.
@@ -154,6 +171,22 @@ int runServerless(const ServerlessArgs& a) {
     return kExitSetupError;
   }
   daemon.restoreState();
+  // The runtime-API proxy, when enabled: the runtime talks to it instead of the Runtime API.
+  std::unique_ptr<serverless::RuntimeProxy> proxy;
+  if (serverless::envOr(env, "DD_EXPERIMENTAL_ENABLE_PROXY") == "true") {
+    serverless::RuntimeProxyOptions po;
+    po.host = a.host;
+    po.port = a.proxy_port;
+    po.target = a.proxy_target.empty() ? serverless::envOr(env, "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
+                                       : a.proxy_target;
+    proxy = std::make_unique<serverless::RuntimeProxy>(po, daemon.proxyHooks());
+    if (auto port = proxy->start(); port.isOk()) {
+      spdlog::info("Runtime API proxy on {}:{} -> {}", po.host, *port, po.target);
+    } else {
+      spdlog::error("{}", port.status().message());
+      proxy.reset();
+    }
+  }
 
   // 5. Registration.
   auto reg = api.registerExtension();
@@ -172,11 +205,35 @@ int runServerless(const ServerlessArgs& a) {
     spdlog::info("dogstatsd listening on udp {}:{}", popts->dogstatsd.bind_host, (*metric_agent)->dogstatsdPort());
   }
 
-  // 8. Trace agent (receiver; nothing is sent yet), Telemetry API subscription.
+  // 8. Trace agent: receiver -> processor -> writer, sent through its own sync forwarder at each
+  // flush (with the metrics); the invocation lifecycle's execution spans join it. Then the
+  // Telemetry API subscription.
+  auto trace_forwarder = forwarder::SyncForwarder::create(popts->forwarder, transport, clock);
+  std::unique_ptr<trace::TraceWriter> trace_writer;
+  std::unique_ptr<trace::TraceProcessor> trace_processor;
+  std::unique_ptr<trace::ReceiverServer> traces;
+  if (trace_forwarder.isOk()) {
+    trace::TraceWriterOptions w;
+    w.header.env = "none";
+    w.header.agent_version = cfg.getString("ddsim.agent_version");
+    w.header.target_tps = 10;
+    w.header.error_tps = 10;
+    trace_writer = std::make_unique<trace::TraceWriter>(w, **trace_forwarder);
+    trace_processor = std::make_unique<trace::TraceProcessor>(
+        clock, [writer = trace_writer.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+    daemon.setTraceAgent([p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); },
+                         [writer = trace_writer.get()] { writer->flush(); });
+  } else {
+    spdlog::error("Trace agent: {}", trace_forwarder.status().message());
+  }
   trace::ReceiverServerOptions topts;
   topts.port = static_cast<int>(cfg.getInt("apm_config.receiver_port"));
   topts.dogstatsd_port = (*metric_agent)->dogstatsdPort();
-  std::unique_ptr<trace::ReceiverServer> traces;
+  topts.receiver.agent_version = cfg.getString("ddsim.agent_version");
+  topts.receiver.receiver_port = topts.port;
+  if (trace_processor) {
+    topts.forward = [p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); };
+  }
   if (cfg.getBool("apm_config.enabled") && topts.port != 0) {
     traces = std::make_unique<trace::ReceiverServer>(topts);
     if (auto port = traces->start(); port.isOk()) {
@@ -204,12 +261,20 @@ int runServerless(const ServerlessArgs& a) {
   watcher.join();
   // daemon.Stop: the server, then the agents.
   comm.stop();
+  if (proxy) proxy->stop();
   if (traces) traces->stop();
   const auto c = daemon.counters();
   spdlog::info("Stopped: {} invocations, {} flushes ({} over the flush timeout), {} log lines", c.invocations,
                c.flushes, c.flush_failures, c.log_lines);
-  if (g_serverless_stop.load()) return kExitInterrupted;
-  return st.isOk() ? kExitOk : kExitFailed;
+  const int code = g_serverless_stop.load() ? kExitInterrupted : st.isOk() ? kExitOk : kExitFailed;
+  if (const size_t left = daemon.flushesInFlight(); left > 0) {
+    // Agent behaviour: the process ends without waiting for a flush that outlived the flush
+    // timeout; what it still carried is lost with it.
+    spdlog::warn("Exiting with {} flush(es) still in flight (abandoned)", left);
+    spdlog::default_logger()->flush();
+    std::_Exit(code);
+  }
+  return code;
 }
 
 }  // namespace
@@ -222,6 +287,10 @@ void registerServerlessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", a->port, "communication server port (8124 in Lambda; 0: any free port)");
   cmd->add_option("--host", a->host, "communication server address");
   cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start)");
+  cmd->add_option("--proxy-port", a->proxy_port,
+                  "runtime-API proxy port with DD_EXPERIMENTAL_ENABLE_PROXY=true (9000 in Lambda; 0: any free port)");
+  cmd->add_option("--proxy-target", a->proxy_target,
+                  "the Runtime API the proxy forwards to, host:port (default: AWS_LAMBDA_RUNTIME_API)");
   cmd->add_option("--telemetry-host", a->telemetry_host,
                   "host name in the Telemetry API destination (Lambda: sandbox; default: --host)");
   cmd->footer(

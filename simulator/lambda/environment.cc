@@ -25,6 +25,7 @@ Environment::Environment(EnvironmentOptions options, const IntakeRecorder* intak
       api_(ExtensionsApiOptions{.function_name = options_.function.name, .seed = options_.seed}, clock),
       telemetry_(clock), runtime_(options_.runtime), random_(options_.seed ^ 0x5bd1e995) {
   record_.index = options_.index;
+  runtime_api_.install(api_.server());
 }
 
 Environment::~Environment() { shutdown("spindown"); }
@@ -142,6 +143,7 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
 
   const auto& f = options_.function;
   const auto start = clock_.steadyNow();
+  r.started = start;
   const auto deadline = start + f.timeout;
   const uint64_t calls_before = api_.nextCalls();
   const std::string trace_header = "Root=1-" + makeUuid(random_).substr(0, 8) + "-" +
@@ -155,11 +157,23 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
                     {"tracing", tracing}});
   addPlatform("platform.start", json{{"requestId", r.request_id}, {"version", "$LATEST"}, {"tracing", tracing}});
 
+  // With the Runtime API, the runtime asks for its event first (through an extension's proxy
+  // when the plan says so).
+  const int runtime_port = options_.runtime.runtime_api_port > 0 ? options_.runtime.runtime_api_port : api_.port();
+  if (options_.runtime.runtime_api) {
+    runtime_api_.offer({r.request_id, json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump(),
+                        {{"Lambda-Runtime-Deadline-Ms", std::to_string(unixMillis(clock_.systemNow()) + f.timeout.count())},
+                         {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + f.region + ":123456789012:function:" + f.name},
+                         {"Lambda-Runtime-Trace-Id", trace_header}}});
+    r.runtime_api_next = runtime_.nextInvocation(runtime_port) == r.request_id;
+  }
   // The function: emit its script, then run for its duration (cut at the deadline).
   const RuntimeOutput out = runtime_.emit(spec.index, r.request_id);
   r.dogstatsd_lines = out.dogstatsd_lines;
-  r.spans = out.spans;
+  r.spans = out.trace_accepted ? out.spans : 0;
   r.log_lines = static_cast<int64_t>(out.logs.size());
+  r.metric_names = out.metric_names;
+  r.logs = out.logs;
   for (const auto& line : out.logs) {
     telemetry_.add("function", json{{"time", wireTime()}, {"type", "function"}, {"record", line}});
   }
@@ -167,6 +181,11 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   const auto runtime_end = overruns ? deadline : start + spec.duration;
   for (auto now = clock_.steadyNow(); now < runtime_end; now = clock_.steadyNow()) {
     std::this_thread::sleep_for(runtime_end - now);
+  }
+  runtime_.endInvocation(spec.error || spec.out_of_memory || overruns);
+  if (options_.runtime.runtime_api && !overruns) {
+    r.runtime_api_answered = runtime_.answerInvocation(runtime_port, r.request_id, spec.error || spec.out_of_memory) &&
+                             runtime_api_.outcome(r.request_id).has_value();
   }
   const auto runtime_done = clock_.steadyNow();
   r.runtime_ms = msBetween(start, runtime_done);
@@ -191,8 +210,9 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
     r.status = "timeout";  // the extension overran the deadline: Lambda times the invocation out
     r.error_type = "Sandbox.Timedout";
   }
+  r.ended = clock_.steadyNow();
   if (intake_) {
-    r.intake = intake_->window(start, clock_.steadyNow());
+    r.intake = intake_->window(start, r.ended);
     r.flushed = r.intake.requests > 0;
   }
   const double duration_ms = r.runtime_ms + r.post_runtime_ms;
@@ -220,6 +240,7 @@ void Environment::shutdown(const std::string& reason) {
     telemetry_.resume();
     telemetry_.flush();  // what is buffered goes out before SHUTDOWN, as Lambda drains it
     const auto sent = clock_.steadyNow();
+    record_.shutdown_sent = sent;
     api_.publish(json{{"eventType", "SHUTDOWN"},
                       {"shutdownReason", reason},
                       {"deadlineMs", unixMillis(clock_.systemNow()) + options_.shutdown_limit.count()}});
@@ -231,6 +252,7 @@ void Environment::shutdown(const std::string& reason) {
     if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
   }
   alive_ = false;
+  runtime_api_.stop();
   telemetry_.stop();
   api_.stop();
   record_.telemetry = telemetry_.counters();

@@ -15,6 +15,7 @@
 #include "simulator/lambda/extensions_api.h"
 #include "simulator/lambda/function_runtime.h"
 #include "simulator/lambda/records.h"
+#include "simulator/lambda/runtime_api.h"
 
 namespace ddsim::lambda {
 
@@ -82,6 +83,7 @@ class Environment {
   const IntakeRecorder* intake_;
   common::Clock& clock_;
   ExtensionsApi api_;
+  RuntimeApi runtime_api_;
   TelemetrySender telemetry_;
   FunctionRuntime runtime_;
   ExtensionProcess process_;

@@ -62,6 +62,8 @@ class ExtensionsApi {
   // Answers every waiting event/next with 503 and stops serving.
   void stop();
   int port() const { return server_.port(); }
+  // The server, for routes of the same port (the Runtime API) added before start().
+  LoopbackServer& server() { return server_; }
 
   size_t registeredCount() const;
   // Total event/next calls across extensions.

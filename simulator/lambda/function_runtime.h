@@ -18,6 +18,17 @@ struct RuntimeScript {
   int trace_port = 8126;               // 127.0.0.1, PUT /v0.4/traces
   std::vector<std::string> logs;       // function log lines per invocation
   std::string service = "ddsim-function";
+  bool tag_invocation = true;          // add ddsim_invocation:<index> to each line (attribution)
+  // The extension's communication server (8124 in Lambda; 0: not called). When set, the runtime
+  // plays a tracer without a Datadog library: /lambda/start-invocation and /trace-context
+  // before its trace (which joins the answered trace under the execution span), and
+  // /lambda/end-invocation when the function is done.
+  int extension_port = 0;
+  // Ask the Runtime API for each event (GET .../invocation/next) and answer it (.../response or
+  // .../error), at `runtime_api_port` (0: the environment's own API port; else e.g. an
+  // extension's runtime-API proxy in front of it).
+  bool runtime_api = false;
+  int runtime_api_port = 0;
 };
 
 // What one invocation emitted.
@@ -27,6 +38,9 @@ struct RuntimeOutput {
   int64_t spans = 0;
   bool trace_accepted = false;   // the trace receiver answered 2xx
   std::vector<std::string> logs;
+  std::vector<std::string> metric_names;  // distinct names of the lines sent, in order
+  bool lifecycle_started = false;         // /lambda/start-invocation answered 2xx
+  uint64_t trace_id = 0;                  // the trace the spans were sent in
 };
 
 class FunctionRuntime {
@@ -38,6 +52,13 @@ class FunctionRuntime {
 
   // Emits the script for invocation `index` with `request_id`.
   RuntimeOutput emit(int64_t index, const std::string& request_id);
+  // The function is done: /lambda/end-invocation (with the error header when `error`), when an
+  // extension port is set. False when the call failed.
+  bool endInvocation(bool error);
+  // Runtime API client at 127.0.0.1:`port`: the request id of the next event ("" on failure),
+  // and the answer to it (false on failure).
+  std::string nextInvocation(int port);
+  bool answerInvocation(int port, const std::string& request_id, bool error);
 
  private:
   RuntimeScript script_;
@@ -47,7 +68,12 @@ class FunctionRuntime {
 // `text` with {request_id} and {invocation} replaced.
 std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id);
 
-// A v0.4 /traces body: one trace of `spans` spans (the first the root), ids derived from `seed`.
-std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id);
+// `line` with `tag` added to its tag section (one is started when it has none).
+std::string addDogStatsdTag(const std::string& line, const std::string& tag);
+
+// A v0.4 /traces body: one trace of `spans` spans (the first the root), ids derived from `seed`;
+// `trace_id` (0: derived from the seed) and the root's `parent_id` when a context is given.
+std::string encodeTraceV04(int spans, uint64_t seed, const std::string& service, const std::string& request_id,
+                           uint64_t trace_id = 0, uint64_t parent_id = 0);
 
 }  // namespace ddsim::lambda

@@ -16,8 +16,29 @@ const std::vector<std::string>& totalNames() {
       "dogstatsd_lines",   "runtime_ms_max",      "runtime_ms_mean",    "post_runtime_ms_max",
       "post_runtime_ms_mean", "init_ms_max",      "init_ms_mean",       "invocations_per_second",
       "kms_decrypts",      "secret_reads",        "aws_rejected",       "failures",
+      "metrics_produced",  "metrics_in_invocation", "metrics_later",    "metrics_at_shutdown",
+      "metrics_left_behind", "logs_produced",     "logs_in_invocation", "logs_later",
+      "logs_at_shutdown",  "logs_left_behind",    "invocations_left_behind", "intake_failed_requests",
+      "intake_spans",      "intake_decode_errors", "enhanced_metrics",  "spans_produced",
+      "spans_in_invocation", "spans_later",       "spans_at_shutdown",  "spans_left_behind",
   };
   return kNames;
+}
+
+IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_t decode_errors) {
+  IntakeSummary s;
+  s.decode_errors = decode_errors;
+  for (const auto& r : requests) {
+    ++s.requests;
+    if (r.status < 200 || r.status >= 300) {
+      ++s.failed_requests;
+      continue;
+    }
+    s.spans += r.spans;
+    s.log_lines += static_cast<int64_t>(r.logs.size());
+    for (const auto& m : r.metrics) ++s.metrics[m.name];
+  }
+  return s;
 }
 
 bool LambdaReport::passed() const {
@@ -44,6 +65,15 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
     t["runtime_ms_mean"] += r.runtime_ms;
     t["post_runtime_ms_max"] = std::max(t["post_runtime_ms_max"], r.post_runtime_ms);
     t["post_runtime_ms_mean"] += r.post_runtime_ms;
+    for (const auto& [prefix, d] : {std::pair<std::string, const Delivery*>{"metrics_", &r.metrics},
+                                    {"logs_", &r.log_delivery}, {"spans_", &r.span_delivery}}) {
+      t[prefix + "produced"] += static_cast<double>(d->produced);
+      t[prefix + "in_invocation"] += static_cast<double>(d->in_invocation);
+      t[prefix + "later"] += static_cast<double>(d->later);
+      t[prefix + "at_shutdown"] += static_cast<double>(d->at_shutdown);
+      t[prefix + "left_behind"] += static_cast<double>(d->left_behind);
+    }
+    t["invocations_left_behind"] += r.metrics.left_behind + r.log_delivery.left_behind + r.span_delivery.left_behind > 0;
   }
   if (!invocations.empty()) {
     t["runtime_ms_mean"] /= static_cast<double>(invocations.size());
@@ -88,6 +118,11 @@ std::vector<ExpectationOutcome> checkExpectations(const std::map<std::string, do
 
 namespace {
 
+json deliveryJson(const Delivery& d) {
+  return json{{"produced", d.produced},   {"in_invocation", d.in_invocation}, {"later", d.later},
+              {"at_shutdown", d.at_shutdown}, {"left_behind", d.left_behind}};
+}
+
 json windowJson(const IntakeWindow& w) {
   return json{{"requests", w.requests}, {"bytes", w.bytes}, {"by_path", w.by_path}};
 }
@@ -124,7 +159,11 @@ json reportToJson(const LambdaReport& report) {
                                {"intake", windowJson(r.intake)},
                                {"dogstatsd_lines", r.dogstatsd_lines},
                                {"spans", r.spans},
-                               {"log_lines", r.log_lines}});
+                               {"log_lines", r.log_lines},
+                               {"runtime_api", {{"next", r.runtime_api_next}, {"answered", r.runtime_api_answered}}},
+                               {"delivered", {{"metrics", deliveryJson(r.metrics)},
+                                              {"logs", deliveryJson(r.log_delivery)},
+                                              {"spans", deliveryJson(r.span_delivery)}}}});
   }
   json environments = json::array();
   for (const auto& e : report.environments) {
@@ -161,6 +200,12 @@ json reportToJson(const LambdaReport& report) {
                             {"timeout_ms", report.function.timeout.count()}}},
               {"wall_s", report.wall_s},
               {"totals", report.totals},
+              {"intake", {{"requests", report.intake.requests},
+                          {"failed_requests", report.intake.failed_requests},
+                          {"spans", report.intake.spans},
+                          {"log_lines", report.intake.log_lines},
+                          {"decode_errors", report.intake.decode_errors},
+                          {"metrics", report.intake.metrics}}},
               {"expectations", expectations},
               {"passed", report.passed()},
               {"invocations", invocations},
@@ -192,6 +237,24 @@ std::string consoleSummary(const LambdaReport& report) {
   std::snprintf(buf, sizeof buf, "  telemetry: %g events delivered, %g dropped; shutdowns: %g clean, %g killed\n",
                 at("telemetry_events"), at("telemetry_dropped"), at("clean_shutdowns"), at("unclean_shutdowns"));
   s += buf;
+  std::snprintf(buf, sizeof buf,
+                "  delivered (metrics / logs): %g / %g in their invocation, %g / %g later, %g / %g at shutdown, "
+                "%g / %g left behind\n",
+                at("metrics_in_invocation"), at("logs_in_invocation"), at("metrics_later"), at("logs_later"),
+                at("metrics_at_shutdown"), at("logs_at_shutdown"), at("metrics_left_behind"), at("logs_left_behind"));
+  s += buf;
+  for (const auto& r : report.invocations) {
+    if (r.metrics.left_behind + r.log_delivery.left_behind + r.metrics.later + r.log_delivery.later == 0) continue;
+    std::snprintf(buf, sizeof buf,
+                  "    invocation %lld: metrics %lld produced, %lld later, %lld at shutdown, %lld left behind; logs "
+                  "%lld produced, %lld later, %lld at shutdown, %lld left behind\n",
+                  static_cast<long long>(r.index), static_cast<long long>(r.metrics.produced),
+                  static_cast<long long>(r.metrics.later), static_cast<long long>(r.metrics.at_shutdown),
+                  static_cast<long long>(r.metrics.left_behind), static_cast<long long>(r.log_delivery.produced),
+                  static_cast<long long>(r.log_delivery.later), static_cast<long long>(r.log_delivery.at_shutdown),
+                  static_cast<long long>(r.log_delivery.left_behind));
+    s += buf;
+  }
   for (const auto& e : report.environments) {
     if (!e.init_error.empty()) s += "  environment " + std::to_string(e.index) + ": " + e.init_error + "\n";
   }

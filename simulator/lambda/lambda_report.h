@@ -13,6 +13,9 @@
 
 namespace ddsim::lambda {
 
+// Expectation keys `intake_metric.<name>` bound how many series/sketches of <name> the intake got.
+inline constexpr std::string_view kIntakeMetricPrefix = "intake_metric.";
+
 // The names of the totals an expectation can bound (docs/lambda.md explains each).
 const std::vector<std::string>& totalNames();
 
@@ -23,6 +26,18 @@ struct ExpectationOutcome {
   bool passed = false;
 };
 
+// What the intake decoded over the whole run.
+struct IntakeSummary {
+  int64_t requests = 0;
+  int64_t failed_requests = 0;              // answered non-2xx (outage, rejected payloads)
+  int64_t spans = 0;
+  int64_t log_lines = 0;
+  int64_t decode_errors = 0;
+  std::map<std::string, int64_t> metrics;   // metric name -> series/sketches received
+};
+
+IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_t decode_errors);
+
 struct LambdaReport {
   std::string name;
   std::string source;
@@ -31,6 +46,7 @@ struct LambdaReport {
   double wall_s = 0;  // the run's real duration
   std::vector<InvocationRecord> invocations;
   std::vector<EnvironmentRecord> environments;
+  IntakeSummary intake;
   std::map<std::string, double> totals;
   std::vector<ExpectationOutcome> expectations;
 

@@ -1,5 +1,7 @@
 #include "simulator/lambda/lambda_runner.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <memory>
@@ -7,7 +9,9 @@
 #include <thread>
 
 #include "simulator/lambda/aws_fake.h"
+#include "simulator/lambda/delivery.h"
 #include "simulator/lambda/intake_recorder.h"
+#include "simulator/lambda/loopback_server.h"
 
 namespace ddsim::lambda {
 
@@ -92,8 +96,11 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
     o.extension_log = plan.extension_log;
     o.function = plan.function;
     o.runtime = plan.runtime;
-    o.runtime.dogstatsd_port += static_cast<int>(position) * policy.port_stride;
-    o.runtime.trace_port += static_cast<int>(position) * policy.port_stride;
+    // Port 0: a free one per environment (parallel runs on one machine do not collide).
+    o.runtime.dogstatsd_port = o.runtime.dogstatsd_port == 0 ? freeLoopbackPort(SOCK_DGRAM)
+                                                             : o.runtime.dogstatsd_port + static_cast<int>(position) * policy.port_stride;
+    o.runtime.trace_port = o.runtime.trace_port == 0 ? freeLoopbackPort(SOCK_STREAM)
+                                                     : o.runtime.trace_port + static_cast<int>(position) * policy.port_stride;
     o.freeze = policy.freeze;
     o.init_limit = std::chrono::milliseconds(static_cast<int64_t>(policy.init_timeout_s * 1000));
     o.shutdown_limit = std::chrono::milliseconds(static_cast<int64_t>(policy.shutdown_timeout_s * 1000));
@@ -149,6 +156,7 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
         r.error_type = "Extension.InitFailed";
         reason = "failure";
       } else {
+        if (recording) intake.setOutage(listed(plan.invocations.intake_outage, spec.index));
         r = env.invoke(spec);
         if (r.status == "timeout") reason = "timeout";
         if (r.error_type == "Runtime.OutOfMemory" || r.status == "failure") reason = "failure";
@@ -168,6 +176,7 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
   for (auto& s : slots) {
     if (s->worker.joinable()) s->worker.join();
   }
+  intake.setOutage(false);
   // The final SHUTDOWN to every environment left, at once (each has its own deadline).
   std::vector<std::thread> enders;
   for (auto& s : slots) {
@@ -179,11 +188,21 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
   }
   report.wall_s = std::chrono::duration<double>(clock.steadyNow() - run_start).count();
   intake.stop();
+  const auto requests = intake.requests();
+  attributeDeliveries(report.invocations, report.environments, requests);
+  report.intake = summarizeIntake(requests, intake.decodeErrors());
   std::sort(report.invocations.begin(), report.invocations.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   std::sort(report.environments.begin(), report.environments.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   report.totals = computeTotals(report.invocations, report.environments, report.wall_s);
+  report.totals["intake_failed_requests"] = static_cast<double>(report.intake.failed_requests);
+  report.totals["intake_spans"] = static_cast<double>(report.intake.spans);
+  report.totals["intake_decode_errors"] = static_cast<double>(report.intake.decode_errors);
+  for (const auto& [name, n] : report.intake.metrics) {
+    report.totals["enhanced_metrics"] += name.rfind("aws.lambda.enhanced.", 0) == 0;
+    report.totals[std::string(kIntakeMetricPrefix) + name] = static_cast<double>(n);
+  }
   for (const auto& [op, n] : aws.served()) {
     report.totals[op == "TrentService.Decrypt" ? "kms_decrypts" : "secret_reads"] += static_cast<double>(n);
   }

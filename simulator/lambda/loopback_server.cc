@@ -1,11 +1,18 @@
 #include "simulator/lambda/loopback_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <httplib.h>
 
 namespace ddsim::lambda {
 
 LoopbackServer::LoopbackServer(std::string what)
-    : what_(std::move(what)), server_(std::make_unique<httplib::Server>()) {}
+    : what_(std::move(what)), server_(std::make_unique<httplib::Server>()) {
+  server_->set_tcp_nodelay(true);  // small answers must not wait for a delayed ACK (Nagle)
+}
 
 LoopbackServer::~LoopbackServer() { stop(); }
 
@@ -23,6 +30,22 @@ void LoopbackServer::stop() {
     server_->stop();
     thread_.join();
   }
+}
+
+int freeLoopbackPort(int type) {
+  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
 }
 
 }  // namespace ddsim::lambda

@@ -14,6 +14,10 @@ class Server;
 
 namespace ddsim::lambda {
 
+// A port the kernel had free on 127.0.0.1 for `type` (SOCK_STREAM or SOCK_DGRAM) a moment ago;
+// 0 when none could be bound. For peers that must be told a port before they bind it.
+int freeLoopbackPort(int type);
+
 class LoopbackServer {
  public:
   explicit LoopbackServer(std::string what);  // names the server in errors ("the Lambda API")

@@ -22,6 +22,7 @@ struct InvocationPattern {
   std::vector<int64_t> timeouts;       // invocation indexes whose function overruns the timeout
   std::vector<int64_t> out_of_memory;  // ... that run out of memory
   std::vector<int64_t> errors;         // ... that return an error
+  std::vector<int64_t> intake_outage;  // ... during which the intake holds requests, then answers 503
   int max_memory_used_mb = 64;
 };
 
@@ -52,6 +53,7 @@ struct AwsKeys {
 struct Plan {
   std::string name = "lambda";
   std::string source;  // the file it came from, "" for flags
+  std::string description;
   uint64_t seed = 1;
   std::vector<std::string> extension;  // argv
   std::vector<std::string> env;        // NAME=value

@@ -94,6 +94,7 @@ void readInvocations(ObjectReader& r, InvocationPattern& p) {
   p.timeouts = readIndexes(r, "timeouts");
   p.out_of_memory = readIndexes(r, "out_of_memory");
   p.errors = readIndexes(r, "errors");
+  p.intake_outage = readIndexes(r, "intake_outage");
   p.max_memory_used_mb = static_cast<int>(r.integer("max_memory_used_mb", 1, 10240).value_or(p.max_memory_used_mb));
   r.finish();
 }
@@ -112,11 +113,15 @@ void readEnvironments(ObjectReader& r, EnvironmentPolicy& e) {
 
 void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.dogstatsd = r.stringList("dogstatsd").value_or(s.dogstatsd);
-  s.dogstatsd_port = static_cast<int>(r.integer("dogstatsd_port", 1, 65535).value_or(s.dogstatsd_port));
+  s.dogstatsd_port = static_cast<int>(r.integer("dogstatsd_port", 0, 65535).value_or(s.dogstatsd_port));
   s.spans = static_cast<int>(r.integer("spans", 0, 10000).value_or(s.spans));
-  s.trace_port = static_cast<int>(r.integer("trace_port", 1, 65535).value_or(s.trace_port));
+  s.trace_port = static_cast<int>(r.integer("trace_port", 0, 65535).value_or(s.trace_port));
   s.logs = r.stringList("logs").value_or(s.logs);
   s.service = r.string("service").value_or(s.service);
+  s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
+  s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
+  s.runtime_api = r.boolean("runtime_api").value_or(s.runtime_api);
+  s.runtime_api_port = static_cast<int>(r.integer("runtime_api_port", 0, 65535).value_or(s.runtime_api_port));
   r.finish();
 }
 
@@ -132,7 +137,14 @@ void readExpect(ObjectReader& r, std::map<std::string, Bound>& expect, ErrorList
   if (!obj) return;
   ObjectReader e(*obj, r.childPath("expect"), errors);
   if (!e.valid()) return;
-  for (const auto& name : totalNames()) {
+  std::vector<std::string> names = totalNames();
+  // `intake_metric.<name>`: how many series/sketches of that metric the intake received.
+  for (auto it = obj->begin(); obj->is_object() && it != obj->end(); ++it) {
+    if (it.key().rfind(kIntakeMetricPrefix, 0) == 0 && it.key().size() > kIntakeMetricPrefix.size()) {
+      names.push_back(it.key());
+    }
+  }
+  for (const auto& name : names) {
     const json* b = e.raw(name);
     if (!b) continue;
     ObjectReader br(*b, e.childPath(name), errors);
@@ -164,6 +176,7 @@ common::Result<Plan> parsePlan(const json& doc, std::string_view source_name) {
   ObjectReader root(doc, "$", errors);
   if (root.valid()) {
     p.name = root.string("name").value_or(p.name);
+    p.description = root.string("description").value_or("");
     p.seed = static_cast<uint64_t>(root.integer("seed", 0, INT64_MAX).value_or(1));
     p.record_intake = root.boolean("record_intake").value_or(true);
     auto section = [&](std::string_view key, auto&& read) {
@@ -213,7 +226,8 @@ common::Status validatePlan(const Plan& plan) {
                                            "extension.command in the plan)");
   }
   const int64_t n = plan.invocations.count;
-  for (const auto* list : {&plan.invocations.timeouts, &plan.invocations.out_of_memory, &plan.invocations.errors}) {
+  for (const auto* list : {&plan.invocations.timeouts, &plan.invocations.out_of_memory, &plan.invocations.errors,
+                           &plan.invocations.intake_outage}) {
     for (int64_t i : *list) {
       if (i >= n) {
         return common::invalidArgument(where + ": $.invocations: index " + std::to_string(i) +
@@ -221,9 +235,13 @@ common::Status validatePlan(const Plan& plan) {
       }
     }
   }
-  if (plan.environments.concurrency > 1 && plan.environments.port_stride == 0) {
+  if (plan.environments.concurrency > 1 && plan.environments.port_stride == 0 && plan.runtime.dogstatsd_port != 0) {
     return common::invalidArgument(where + ": $.environments.port_stride: concurrency > 1 needs a port stride > 0 "
                                            "(environments share the host's ports)");
+  }
+  if (!plan.invocations.intake_outage.empty() && !plan.record_intake) {
+    return common::invalidArgument(where + ": $.invocations.intake_outage: needs the recording intake "
+                                           "(record_intake: true)");
   }
   return common::Status::ok();
 }

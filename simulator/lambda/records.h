@@ -11,6 +11,17 @@
 
 namespace ddsim::lambda {
 
+// Where what one invocation produced ended up (delivery.h): reached the intake before the
+// environment froze after it, later (a later invocation's flush), after SHUTDOWN (the final
+// flush), or never (left behind in the extension when it froze for good or exited).
+struct Delivery {
+  int64_t produced = 0;
+  int64_t in_invocation = 0;
+  int64_t later = 0;
+  int64_t at_shutdown = 0;
+  int64_t left_behind = 0;
+};
+
 struct InvocationRecord {
   int64_t index = 0;        // in arrival order
   int environment = 0;      // EnvironmentRecord::index
@@ -28,6 +39,15 @@ struct InvocationRecord {
   int64_t dogstatsd_lines = 0;
   int64_t spans = 0;
   int64_t log_lines = 0;
+  std::vector<std::string> metric_names;  // the distinct metric names the function sent
+  std::vector<std::string> logs;          // the log lines the function wrote
+  Delivery metrics;                       // by metric name (distinct per invocation)
+  Delivery log_delivery;                  // by log line
+  Delivery span_delivery;                 // by span (the runtime's spans carry the request id)
+  bool runtime_api_next = false;          // runtime.runtime_api: the runtime got this event from next
+  bool runtime_api_answered = false;      // ... and its response/error reached the Runtime API
+  common::SteadyTime started{};           // INVOKE sent
+  common::SteadyTime ended{};             // the extension back in event/next (or the deadline)
 };
 
 struct EnvironmentRecord {
@@ -42,6 +62,7 @@ struct EnvironmentRecord {
   int exit_code = -1;
   double shutdown_ms = 0;       // SHUTDOWN sent until the process exited (or was killed)
   IntakeWindow intake_at_shutdown;  // what it sent after SHUTDOWN (its final flush)
+  common::SteadyTime shutdown_sent = common::SteadyTime::max();  // max: never shut down
   TelemetryCounters telemetry;
   std::vector<std::string> reported_errors;   // init/error and exit/error calls: "<route>: <type>"
   std::map<std::string, int64_t> rejected;    // API requests answered 4xx, by reason

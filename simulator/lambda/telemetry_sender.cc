@@ -115,6 +115,7 @@ void TelemetrySender::sendBatch(std::unique_lock<std::mutex>& lock) {
   const int port = port_;
   lock.unlock();
   httplib::Client client(host, port);
+  client.set_tcp_nodelay(true);
   client.set_connection_timeout(std::chrono::seconds(2));
   client.set_read_timeout(std::chrono::seconds(5));
   client.set_write_timeout(std::chrono::seconds(5));

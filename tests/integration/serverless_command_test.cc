@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
+#include <thread>
 
 #include "core/common/clock.h"
 #include "tests/integration/agent_fixture.h"
@@ -15,6 +18,7 @@
 #include "tests/support/child_process.h"
 #include "tests/unit/serverless/fake_aws.h"
 #include "tests/support/poll.h"
+#include "tests/support/trace_payloads.h"
 
 namespace ddsim::testing {
 namespace {
@@ -90,15 +94,31 @@ class ServerlessCommandTest : public AgentIntakeTest {
     return all;
   }
   size_t count(const std::string& route) { return handler_->store().countsByRoute()[route]; }
-  // Posts `body` to the extension's Telemetry destination (from the subscription).
-  int postTelemetry(const std::string& body) {
+  // The communication server's http://host:port, from the Telemetry subscription's destination.
+  std::string commBase() {
     const auto sub = nlohmann::json::parse(lambda_.with([](const FakeLambda& l) { return l.subscription_; }));
     const std::string uri = sub["destination"]["URI"];
     const auto rest = uri.substr(std::string("http://").size());
-    const auto slash = rest.find('/');
-    httplib::Client c("http://" + rest.substr(0, slash));
-    auto res = c.Post(rest.substr(slash).c_str(), body, "application/json");
+    return "http://" + rest.substr(0, rest.find('/'));
+  }
+  // Posts `body` to the extension's Telemetry destination (from the subscription).
+  int postTelemetry(const std::string& body) {
+    httplib::Client c(commBase());
+    auto res = c.Post("/lambda/logs", body, "application/json");
     return res ? res->status : -1;
+  }
+  // Waits until the extension has logged (stderr) the port `parse` finds; 0 if it never does.
+  static int loggedPort(ChildProcess& p, int (*parse)(const std::string&)) {
+    pollUntil([&] {
+      p.waitForOutput([](const std::string&) { return false; }, std::chrono::milliseconds(1));
+      return parse(p.err()) > 0;
+    });
+    return parse(p.err());
+  }
+  static int traceReceiverPort(const std::string& err) {
+    std::smatch m;
+    static const std::regex re(R"(Trace receiver on 127\.0\.0\.1:(\d+))");
+    return std::regex_search(err, m, re) ? std::stoi(m[1]) : 0;
   }
 
   FakeLambda lambda_;
@@ -200,10 +220,7 @@ TEST(ServerlessCommandHelp, ListedAndDocumented) {
 TEST_F(ServerlessCommandTest, DogStatsdMetricsAreFlushedWithTheInvocation) {
   ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
   // The extension logs (to stderr) where DogStatsD listens.
-  ASSERT_TRUE(pollUntil([&] {
-    p.waitForOutput([](const std::string&) { return false; }, std::chrono::milliseconds(1));
-    return udpPort(p.err()) > 0;
-  })) << p.err();
+  ASSERT_GT(loggedPort(p, udpPort), 0) << p.err();
   ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
   sendUdp(udpPort(p.err()), "fn.orders:3|c|#shop:eu\nfn.spoof:1|c|#host:other\n");
   // The datagram is read by the listener thread at its own pace: invocations (each flushing at
@@ -294,6 +311,132 @@ TEST_F(ServerlessCommandTest, KmsEncryptedApiKey) {
     seen = seen || (pl->route == "/api/v1/series" && pl->api_key.find("abcde") != std::string::npos);
   }
   EXPECT_TRUE(seen) << "series sent with the decrypted key";
+}
+
+// The invocation lifecycle and the trace agent (spec §7; the agent's invocationlifecycle): a
+// tracer without a Datadog Lambda library posts /lambda/start-invocation with its trace context,
+// reads /trace-context, sends a v0.4 trace to the receiver, posts /lambda/end-invocation; the
+// flush at runtime-done sends the function's spans and the extension's "aws.lambda" execution
+// span, in the same trace, to /api/v0.2/traces.
+TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  const int trace_port = loggedPort(p, traceReceiverPort);
+  ASSERT_GT(trace_port, 0) << p.err();
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  httplib::Client comm(commBase());
+
+  lambda_.push(invokeEvent("t-1"));
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; }));
+  auto start = comm.Post("/lambda/start-invocation", {{"x-datadog-trace-id", "4242"}, {"x-datadog-parent-id", "17"}},
+                         R"({"key": "the event"})", "application/json");
+  ASSERT_TRUE(start);
+  EXPECT_EQ(start->get_header_value("x-datadog-trace-id"), "4242");
+  EXPECT_EQ(start->get_header_value("x-datadog-sampling-priority"), "1");
+  auto ctx = comm.Get("/trace-context");
+  ASSERT_TRUE(ctx);
+  EXPECT_EQ(ctx->get_header_value("x-datadog-trace-id"), "4242");
+  const uint64_t exec_span = std::stoull(ctx->get_header_value("x-datadog-span-id"));
+
+  // The function's own trace: a child of the execution span.
+  trace::Traces traces = {{trace::testing::makeSpan("checkout", "handler", 4242, 900, exec_span)}};
+  httplib::Client receiver("127.0.0.1", trace_port);
+  auto put = receiver.Put("/v0.4/traces", {{"X-Datadog-Trace-Count", "1"}}, trace::testing::packV04(traces),
+                          "application/msgpack");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 200);
+  auto end = comm.Post("/lambda/end-invocation", {{"x-datadog-invocation-error", "true"}}, "{}", "application/json");
+  ASSERT_TRUE(end);
+  ASSERT_EQ(postTelemetry(platformBatch("t-1")), 200);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value()) << p.err();
+
+  std::map<std::string, fakeintake::DecodedSpan> spans;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&pl->decoded->items) : nullptr;
+    for (const auto& ap : v ? *v : std::vector<fakeintake::DecodedAgentPayload>{}) {
+      for (const auto& tp : ap.tracer_payloads) {
+        for (const auto& c : tp.chunks) {
+          for (const auto& s : c.spans) spans[s.name] = s;
+        }
+      }
+    }
+  }
+  ASSERT_TRUE(spans.count("handler")) << "the function's trace was sent; " << p.err();
+  ASSERT_TRUE(spans.count("aws.lambda")) << "the execution span was sent; " << p.err();
+  const auto& e = spans["aws.lambda"];
+  EXPECT_EQ(e.trace_id, 4242u);
+  EXPECT_EQ(e.parent_id, 17u);
+  EXPECT_EQ(e.span_id, exec_span);
+  EXPECT_EQ(e.error, 1);
+  EXPECT_EQ(e.type, "serverless");
+  EXPECT_EQ(e.meta.at("request_id"), "t-1");
+  EXPECT_EQ(e.meta.at("cold_start"), "true");
+  EXPECT_EQ(spans["handler"].trace_id, 4242u);
+  EXPECT_EQ(spans["handler"].parent_id, exec_span);
+}
+
+
+// The runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true) in front of a scripted Runtime API:
+// the runtime's /next through the proxy starts the invocation (the event's trace context), its
+// /error ends it; the execution span (error 1, in the event's trace) reaches the intake.
+TEST_F(ServerlessCommandTest, RuntimeApiProxyObservesTheInvocation) {
+  httplib::Server runtime_api;
+  runtime_api.Get("/2018-06-01/runtime/invocation/next", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Lambda-Runtime-Aws-Request-Id", "x-1");
+    res.set_content(R"({"headers": {"x-datadog-trace-id": "5150", "x-datadog-parent-id": "8"}})", "application/json");
+  });
+  runtime_api.Post("/2018-06-01/runtime/invocation/x-1/error", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 202;
+  });
+  const int api_port = runtime_api.bind_to_any_port("127.0.0.1");
+  std::thread api_thread([&] { runtime_api.listen_after_bind(); });
+  auto e = env("end");
+  e.push_back("DD_EXPERIMENTAL_ENABLE_PROXY=true");
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json", "--proxy-port",
+                  "0", "--proxy-target", "127.0.0.1:" + std::to_string(api_port)},
+                 e);
+  const int proxy_port = loggedPort(p, [](const std::string& err) {
+    std::smatch m;
+    static const std::regex re(R"(Runtime API proxy on 127\.0\.0\.1:(\d+))");
+    return std::regex_search(err, m, re) ? std::stoi(m[1]) : 0;
+  });
+  ASSERT_GT(proxy_port, 0) << p.err();
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
+  lambda_.push(invokeEvent("x-1"));
+  httplib::Client runtime("127.0.0.1", proxy_port);
+  auto next = runtime.Get("/2018-06-01/runtime/invocation/next");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->get_header_value("Lambda-Runtime-Aws-Request-Id"), "x-1");
+  auto err = runtime.Post("/2018-06-01/runtime/invocation/x-1/error", R"({"errorType":"Boom"})", "application/json");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->status, 202);
+  ASSERT_EQ(postTelemetry(platformBatch("x-1")), 200);
+  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 2; })) << p.err();
+  lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
+  ASSERT_TRUE(p.wait(kHangGuard).has_value()) << p.err();
+  runtime_api.stop();
+  api_thread.join();
+
+  bool found = false;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&pl->decoded->items) : nullptr;
+    for (const auto& ap : v ? *v : std::vector<fakeintake::DecodedAgentPayload>{}) {
+      for (const auto& tp : ap.tracer_payloads) {
+        for (const auto& c : tp.chunks) {
+          for (const auto& s : c.spans) {
+            if (s.name != "aws.lambda") continue;
+            found = true;
+            EXPECT_EQ(s.trace_id, 5150u);
+            EXPECT_EQ(s.parent_id, 8u);
+            EXPECT_EQ(s.error, 1);
+            EXPECT_EQ(s.meta.at("request_id"), "x-1");
+          }
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(found) << "the execution span reached the intake; " << p.err();
 }
 
 }  // namespace

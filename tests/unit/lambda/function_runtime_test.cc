@@ -46,6 +46,14 @@ TEST(LambdaFunctionRuntime, TemplatesAreExpandedEverywhere) {
   EXPECT_EQ(expandTemplate("{request_id}", 1, "{request_id}"), "{request_id}");  // no re-expansion
 }
 
+TEST(LambdaFunctionRuntime, TheInvocationTagJoinsTheLinesTags) {
+  EXPECT_EQ(addDogStatsdTag("a:1|c", "t:1"), "a:1|c|#t:1");
+  EXPECT_EQ(addDogStatsdTag("a:1|c|#x:y", "t:1"), "a:1|c|#x:y,t:1");
+  EXPECT_EQ(addDogStatsdTag("a:1|c|#x:y|T1700000000", "t:1"), "a:1|c|#x:y,t:1|T1700000000");
+  EXPECT_EQ(addDogStatsdTag("a:1|c|@0.5|#x|c:abc", "t:1"), "a:1|c|@0.5|#x,t:1|c:abc");
+  EXPECT_EQ(addDogStatsdTag("a:1|c|#", "t:1"), "a:1|c|#t:1");
+}
+
 TEST(LambdaFunctionRuntime, SendsDogStatsDTraceAndLogs) {
   UdpSink dsd;
   httplib::Server traces;
@@ -69,8 +77,10 @@ TEST(LambdaFunctionRuntime, SendsDogStatsDTraceAndLogs) {
   FunctionRuntime runtime(script);
   const RuntimeOutput out = runtime.emit(4, "req-1");
   EXPECT_EQ(out.dogstatsd_lines, 2);
-  EXPECT_EQ(dsd.receive(), "fn.calls:1|c|#inv:4");
-  EXPECT_EQ(dsd.receive(), "fn.req:1|c|#req:req-1");
+  // Each line carries the invocation tag the report attributes deliveries by.
+  EXPECT_EQ(dsd.receive(), "fn.calls:1|c|#inv:4,ddsim_invocation:4");
+  EXPECT_EQ(dsd.receive(), "fn.req:1|c|#req:req-1,ddsim_invocation:4");
+  EXPECT_EQ(out.metric_names, (std::vector<std::string>{"fn.calls", "fn.req"}));
   EXPECT_TRUE(out.trace_accepted);
   EXPECT_EQ(out.spans, 3);
   EXPECT_EQ(out.logs, (std::vector<std::string>{"start req-1"}));

@@ -11,17 +11,19 @@ namespace {
 
 TEST(LambdaPlanLoader, ReadsEveryKey) {
   auto plan = parsePlanText(R"({
-    "name": "p", "seed": 7, "record_intake": false,
+    "name": "p", "description": "what it shows", "seed": 7, "record_intake": false,
     "extension": {"command": ["ext", "-v"], "env": {"DD_API_KEY": "k"}, "log": "ext.log"},
     "function": {"name": "fn", "memory_mb": 1024, "timeout": "2s", "region": "eu-west-1"},
     "invocations": {"count": 5, "rate": 20, "arrival": "poisson", "duration_ms": [5, 15],
-                    "timeouts": [1], "out_of_memory": [2], "errors": [3], "max_memory_used_mb": 99},
+                    "timeouts": [1], "out_of_memory": [2], "errors": [3], "max_memory_used_mb": 99,
+                    "intake_outage": [4]},
     "environments": {"concurrency": 2, "max_invocations": 3, "freeze": false, "init_timeout": 5,
                      "shutdown_timeout": "500ms", "shutdown_reason": "timeout", "port_stride": 100},
     "runtime": {"dogstatsd": ["a:1|c"], "dogstatsd_port": 9125, "spans": 3, "trace_port": 9126,
-                "logs": ["hello {request_id}"], "service": "svc"},
+                "logs": ["hello {request_id}"], "service": "svc", "tag_invocation": false},
     "aws": {"kms_api_key": "k1", "kms_with_context": false, "secret_api_key": "k2"},
-    "expect": {"post_runtime_ms_max": {"max": 100}, "cold_starts": {"min": 1, "max": 2}}
+    "expect": {"post_runtime_ms_max": {"max": 100}, "cold_starts": {"min": 1, "max": 2},
+               "intake_metric.aws.lambda.enhanced.invocations": {"min": 5}}
   })", "p.json");
   ASSERT_TRUE(plan.isOk()) << plan.status().message();
   EXPECT_EQ(plan->name, "p");
@@ -43,6 +45,15 @@ TEST(LambdaPlanLoader, ReadsEveryKey) {
   EXPECT_FALSE(plan->aws.kms_with_context);
   EXPECT_EQ(plan->aws.secret_api_key, "k2");
   EXPECT_EQ(*plan->expect.at("cold_starts").max, 2);
+  EXPECT_EQ(*plan->expect.at("intake_metric.aws.lambda.enhanced.invocations").min, 5);
+  EXPECT_EQ(plan->description, "what it shows");
+  EXPECT_EQ(plan->invocations.intake_outage, (std::vector<int64_t>{4}));
+  EXPECT_FALSE(plan->runtime.tag_invocation);
+  // An outage needs the recording intake (record_intake is false here).
+  auto st = validatePlan(*plan);
+  EXPECT_FALSE(st);
+  EXPECT_NE(st.message().find("$.invocations.intake_outage"), std::string::npos) << st.message();
+  plan->invocations.intake_outage.clear();
   EXPECT_TRUE(validatePlan(*plan));
 }
 

@@ -18,6 +18,7 @@ TEST(CommServer, RoutesTable) {
     ++start;
     auto it = headers.find("x-datadog-trace-id");
     if (it != headers.end()) start_header = it->second;
+    return std::map<std::string, std::string>{{"x-datadog-sampling-priority", "2"}};
   };
   h.end_invocation = [&](const auto&, const auto&) { ++end; };
   h.trace_context = [] { return std::map<std::string, std::string>{{"x-datadog-trace-id", "42"}}; };
@@ -49,6 +50,9 @@ TEST(CommServer, RoutesTable) {
                               : c.Post(r.path, {{"x-datadog-trace-id", "7"}}, r.body, "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, r.want_status);
+    if (std::string(r.path) == "/lambda/start-invocation") {
+      EXPECT_EQ(res->get_header_value("x-datadog-sampling-priority"), "2");
+    }
     if (std::string(r.path) == "/trace-context") {
       EXPECT_EQ(res->get_header_value("x-datadog-trace-id"), "42");
     }

@@ -1,0 +1,70 @@
+#pragma once
+// The invocation lifecycle behind /lambda/start-invocation, /lambda/end-invocation and
+// /trace-context (the agent's pkg/serverless/invocationlifecycle, without inferred spans):
+// a tracer that has no Datadog Lambda library (/lambda/hello never called) announces each
+// invocation; the extension keeps its execution context (trace id, parent id, sampling
+// priority), answers it in x-datadog-* headers, and at the end builds the function's
+// execution span ("aws.lambda", type serverless) for the trace agent.
+// Thread-safe (the comm server calls it from its threads).
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/common/clock.h"
+#include "core/common/random.h"
+#include "core/trace/receiver.h"
+
+namespace ddsim::serverless {
+
+inline constexpr const char* kTraceIdHeader = "x-datadog-trace-id";
+inline constexpr const char* kParentIdHeader = "x-datadog-parent-id";
+inline constexpr const char* kSpanIdHeader = "x-datadog-span-id";
+inline constexpr const char* kSamplingPriorityHeader = "x-datadog-sampling-priority";
+inline constexpr const char* kInvocationErrorHeader = "x-datadog-invocation-error";
+
+// HTTP field names compare without case.
+bool sameHeaderName(std::string_view a, std::string_view b);
+
+struct ExecutionContext {
+  uint64_t trace_id = 0;
+  uint64_t span_id = 0;
+  uint64_t parent_id = 0;
+  int32_t sampling_priority = 1;  // auto keep unless the caller sent one
+  common::SystemTime start{};
+  bool started = false;
+};
+
+struct InvocationEnd {
+  std::string request_id;
+  bool cold_start = false;
+  std::string function_name;  // the span's resource
+  std::string function_arn;
+};
+
+class InvocationLifecycle {
+ public:
+  explicit InvocationLifecycle(uint64_t seed) : random_(seed) {}
+
+  // /lambda/start-invocation: `body` is the invocation event. The trace context comes from the
+  // event's "headers" object, else from the request's headers, else a new trace. Returns the
+  // headers to answer (the trace id and sampling priority).
+  std::map<std::string, std::string> onStart(const std::map<std::string, std::string>& headers,
+                                             const std::string& body, common::SystemTime now);
+  // /lambda/end-invocation: the execution span as a received payload for the trace agent, or
+  // nullopt when no invocation was started or a Datadog library makes its own span.
+  std::optional<trace::ReceivedPayload> onEnd(const std::map<std::string, std::string>& headers,
+                                              const InvocationEnd& end, bool library_detected,
+                                              common::SystemTime now);
+  // /trace-context: trace id, span id and sampling priority of the current invocation.
+  std::map<std::string, std::string> traceContext() const;
+  ExecutionContext current() const;
+
+ private:
+  mutable std::mutex mu_;
+  common::Random random_;
+  ExecutionContext ctx_;
+};
+
+}  // namespace ddsim::serverless

@@ -1,0 +1,206 @@
+// The real extension (`ddsim serverless`) inside the simulated Lambda (`ddsim lambda`), with the
+// in-process fakeintake of the recording intake decoding what it sends: the function's
+// DogStatsD metrics and log lines, the enhanced metrics, SHUTDOWN. Then one test per shipped
+// plan in scenarios/lambda/, each running the real extension and checking its expectations
+// (exit 0) plus what the plan is about in the report.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "simulator/lambda/loopback_server.h"
+#include "tests/support/child_process.h"
+
+namespace {
+
+using ddsim::testing::ChildProcess;
+using ddsim::testing::kHangGuard;
+using nlohmann::json;
+
+class ServerlessInLambda : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ddsim-sil-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs `ddsim lambda` with the real extension; returns the report (null when none was written).
+  json run(std::vector<std::string> args, int expected_code = 0) {
+    const std::string report = (dir_ / "report.json").string();
+    std::vector<std::string> argv = {DDSIM_BINARY, "lambda", "--extension", DDSIM_BINARY, "--report", report};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_,
+                                 std::string("--cache-file"), (dir_ / "cache.json").string()}) {
+      argv.push_back(a);
+    }
+    argv.insert(argv.end(), extension_args_.begin(), extension_args_.end());
+    ChildProcess p(argv);
+    EXPECT_TRUE(p.started());
+    const auto code = p.wait(kHangGuard);
+    EXPECT_EQ(code, expected_code) << p.out() << p.err();
+    output_ = p.out();
+    std::ifstream in(report);
+    return in ? json::parse(in, nullptr, false) : json();
+  }
+  json runPlan(const std::string& name) {
+    return run({"--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"});
+  }
+
+  // Writes `plan` into the test's directory; its path.
+  std::string writePlan(const json& plan) {
+    const std::string path = (dir_ / "plan.json").string();
+    std::ofstream(path) << plan.dump();
+    return path;
+  }
+
+  std::filesystem::path dir_;
+  std::string output_;
+  std::string comm_port_ = "0";  // the extension's communication server
+  std::vector<std::string> extension_args_;
+};
+
+TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
+  // Free ports for DogStatsD and traces (parallel test runs share the host).
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 4}, {"duration_ms", 5}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+                     {"runtime", {{"dogstatsd", {"app.orders:2|c", "app.size:{invocation}|g|#shop:eu"}},
+                                  {"logs", {"order {invocation} {request_id}"}},
+                                  {"dogstatsd_port", 0},
+                                  {"trace_port", 0}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  // What the plan generated, invocation by invocation, reached the intake before the freeze.
+  ASSERT_EQ(r["invocations"].size(), 4u);
+  for (const auto& inv : r["invocations"]) {
+    EXPECT_EQ(inv["status"], "success");
+    EXPECT_TRUE(inv["flushed"].get<bool>()) << inv.dump();
+    EXPECT_EQ(inv["delivered"]["metrics"]["produced"], 2) << inv.dump();
+    EXPECT_EQ(inv["delivered"]["metrics"]["in_invocation"], 2) << inv.dump();
+    EXPECT_EQ(inv["delivered"]["logs"]["produced"], 1);
+    EXPECT_EQ(inv["delivered"]["logs"]["in_invocation"], 1) << inv.dump();
+  }
+  // What the fakeintake decoded: the function's metrics (tagged by invocation), its 4 log
+  // lines, and the extension's own enhanced metrics from INVOKE and platform.* events.
+  const json& intake = r["intake"];
+  EXPECT_EQ(intake["decode_errors"], 0);
+  EXPECT_EQ(intake["failed_requests"], 0);
+  EXPECT_EQ(intake["log_lines"], 4);
+  const json& m = intake["metrics"];
+  EXPECT_GE(m.value("app.orders", 0), 4);
+  EXPECT_GE(m.value("app.size", 0), 4);
+  EXPECT_EQ(m.value("aws.lambda.enhanced.invocations", 0), 4);
+  EXPECT_EQ(m.value("aws.lambda.enhanced.init_duration", 0), 1) << "only the cold start reports init";
+  for (const char* name : {"aws.lambda.enhanced.duration", "aws.lambda.enhanced.billed_duration",
+                           "aws.lambda.enhanced.runtime_duration", "aws.lambda.enhanced.post_runtime_duration",
+                           "aws.lambda.enhanced.max_memory_used", "aws.lambda.enhanced.estimated_cost"}) {
+    EXPECT_EQ(m.value(name, 0), 4) << name << " in " << m.dump();
+  }
+  // SHUTDOWN: a clean exit after the final flush (it carries the last platform.report).
+  ASSERT_EQ(r["environments"].size(), 1u);
+  EXPECT_TRUE(r["environments"][0]["shutdown_clean"].get<bool>());
+  EXPECT_EQ(r["environments"][0]["exit_code"], 0);
+  EXPECT_GT(r["environments"][0]["intake_at_shutdown"]["requests"].get<int>(), 0);
+  EXPECT_NE(output_.find("delivered (metrics / logs): 8 / 4 in their invocation"), std::string::npos) << output_;
+}
+
+// The function as a tracer without a Datadog library: start-invocation and trace-context before
+// its v0.4 trace, end-invocation after; the extension's trace agent sends the function's spans
+// and its aws.lambda execution span, in one trace, with the invocation's flush.
+TEST_F(ServerlessInLambda, TracesAndTheExecutionSpanReachTheFakeintake) {
+  const int port = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(port, 0);
+  comm_port_ = std::to_string(port);
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 3}, {"duration_ms", 5}, {"errors", {1}}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+                     {"runtime", {{"spans", 2}, {"extension_port", port}, {"dogstatsd_port", 0}, {"trace_port", 0}}},
+                     {"expect", {{"intake_spans", {{"min", 9}, {"max", 9}}}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["intake"]["spans"], 9) << "2 function spans + 1 execution span per invocation";
+  for (const auto& inv : r["invocations"]) {
+    EXPECT_EQ(inv["spans"], 2);
+    EXPECT_EQ(inv["delivered"]["spans"]["in_invocation"], 2) << inv.dump();
+  }
+  EXPECT_EQ(r["totals"]["spans_left_behind"], 0);
+}
+
+// The simulated runtime on the Runtime API, through the extension's runtime-API proxy
+// (DD_EXPERIMENTAL_ENABLE_PROXY=true): each invocation's /next and /response or /error pass the
+// proxy, which makes the execution span; one per invocation reaches the fakeintake.
+TEST_F(ServerlessInLambda, TheRuntimeApiThroughTheExtensionsProxy) {
+  const int proxy = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(proxy, 0);
+  extension_args_ = {"--proxy-port", std::to_string(proxy)};
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 3}, {"duration_ms", 5}, {"errors", {2}}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                             {"DD_EXPERIMENTAL_ENABLE_PROXY", "true"}}}}},
+                     {"runtime", {{"runtime_api", true}, {"runtime_api_port", proxy}, {"dogstatsd_port", 0},
+                                  {"trace_port", 0}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  for (const auto& inv : r["invocations"]) {
+    EXPECT_TRUE(inv["runtime_api"]["next"].get<bool>()) << inv.dump();
+    EXPECT_TRUE(inv["runtime_api"]["answered"].get<bool>()) << inv.dump();
+  }
+  EXPECT_EQ(r["intake"]["spans"], 3) << "one execution span per invocation, made by the proxy";
+}
+
+TEST_F(ServerlessInLambda, PlanFlushAtEnd) {
+  const json r = runPlan("flush-at-end");
+  ASSERT_TRUE(r.is_object());
+  EXPECT_TRUE(r["passed"].get<bool>());
+  EXPECT_EQ(r["totals"]["metrics_left_behind"], 0);
+}
+
+TEST_F(ServerlessInLambda, PlanPeriodic) {
+  const json r = runPlan("periodic");
+  ASSERT_TRUE(r.is_object());
+  // The last invocation's data stays in the extension: periodically makes no final flush.
+  EXPECT_GT(r["invocations"].back()["delivered"]["metrics"]["left_behind"].get<int>(), 0);
+}
+
+TEST_F(ServerlessInLambda, PlanAdaptiveSwitchesAfterTwentyInvocations) {
+  const json r = runPlan("adaptive");
+  ASSERT_TRUE(r.is_object());
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(r["invocations"][i]["flushed"].get<bool>()) << i;
+  for (int i = 21; i < 25; ++i) EXPECT_FALSE(r["invocations"][i]["flushed"].get<bool>()) << i;
+}
+
+TEST_F(ServerlessInLambda, PlanIntakeOutageBacksOff) {
+  const json r = runPlan("intake-outage");
+  ASSERT_TRUE(r.is_object());
+  EXPECT_GE(r["invocations"][2]["post_runtime_ms"].get<double>(), 4900) << "cut at the 5 s flush timeout";
+  EXPECT_GT(r["invocations"][2]["delivered"]["metrics"]["later"].get<int>(), 0);
+  for (int i : {3, 4}) {  // inside the 2-3 s backoff: their flush is refused, a later one carries it
+    EXPECT_EQ(r["invocations"][i]["delivered"]["metrics"]["in_invocation"], 0) << r["invocations"][i].dump();
+    EXPECT_EQ(r["invocations"][i]["delivered"]["metrics"]["later"], 2) << r["invocations"][i].dump();
+  }
+}
+
+TEST_F(ServerlessInLambda, PlanTimeoutShutdown) {
+  const json r = runPlan("timeout-shutdown");
+  ASSERT_TRUE(r.is_object());
+  ASSERT_EQ(r["environments"].size(), 2u);
+  EXPECT_EQ(r["environments"][0]["shutdown_reason"], "timeout");
+  EXPECT_EQ(r["invocations"][2]["delivered"]["metrics"]["at_shutdown"], 2);
+}
+
+TEST_F(ServerlessInLambda, PlanKmsApiKey) {
+  const json r = runPlan("kms-api-key");
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["totals"]["kms_decrypts"], 1);
+}
+
+}  // namespace
