@@ -10,7 +10,8 @@ namespace ddsim::forwarder {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'D', 'S', 'I', 'M', 'R', 'T', 'X'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kUnescapedFormatVersion = 1;  // still read: no doubled "\xFE"
 constexpr std::string_view kPlaceholderPrefix = "\xFE" "API_KEY" "\xFE";
 
 void putU8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
@@ -106,17 +107,22 @@ std::string TransactionCodec::hideApiKeys(std::string_view s) const {
         break;
       }
     }
-    if (!replaced) out.push_back(s[i++]);
+    if (replaced) continue;
+    if (s[i] == '\xFE') out.push_back('\xFE');  // doubled: a placeholder never starts "\xFE\xFE"
+    out.push_back(s[i++]);
   }
   return out;
 }
 
-common::Result<std::string> TransactionCodec::restoreApiKeys(std::string_view s) const {
+common::Result<std::string> TransactionCodec::restoreApiKeys(std::string_view s, bool escaped) const {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
-    if (s.compare(i, kPlaceholderPrefix.size(), kPlaceholderPrefix) == 0) {
+    if (escaped && s.compare(i, 2, "\xFE\xFE") == 0) {
+      out.push_back('\xFE');
+      i += 2;
+    } else if (s.compare(i, kPlaceholderPrefix.size(), kPlaceholderPrefix) == 0) {
       size_t j = i + kPlaceholderPrefix.size();
       size_t idx = 0;
       bool digits = false;
@@ -183,11 +189,12 @@ common::Result<RetryFileSummary> TransactionCodec::peekHeader(std::string_view b
   if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) return common::dataLoss("not a ddsim retry file (bad magic)");
   Reader r(bytes.substr(sizeof(kMagic)));
   const uint32_t version = r.u32();
-  if (version != kFormatVersion) {
+  if (version != kFormatVersion && version != kUnescapedFormatVersion) {
     return common::dataLoss("unsupported retry file version " + std::to_string(version));
   }
   (void)r.u32();  // crc
   RetryFileSummary s;
+  s.version = version;
   s.transactions = r.u32();
   (void)r.u32();
   s.points = r.u64();
@@ -232,12 +239,13 @@ common::Result<TransactionCodec::Decoded> TransactionCodec::decode(std::string_v
     if (priority > 1 || kind > static_cast<uint8_t>(TransactionKind::kTraces)) {
       return common::dataLoss("retry file record " + std::to_string(i) + " has an invalid priority or kind");
     }
-    auto restored_route = restoreApiKeys(route);
+    const bool escaped = summary->version != kUnescapedFormatVersion;
+    auto restored_route = restoreApiKeys(route, escaped);
     bool key_ok = restored_route.isOk();
     if (key_ok) t->route = std::move(restored_route).value();
     for (const auto& [name, value] : raw_headers) {
       if (!key_ok) break;
-      auto v = restoreApiKeys(value);
+      auto v = restoreApiKeys(value, escaped);
       if (!v.isOk()) {
         key_ok = false;
         break;

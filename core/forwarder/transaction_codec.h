@@ -2,7 +2,7 @@
 // ddsim's on-disk format for retry files (spec §6.7 semantics, our own bytes). Little-endian:
 //
 //   header (32 bytes)
-//     magic "DDSIMRTX" | u32 format version (1) | u32 CRC-32 of the rest of the file
+//     magic "DDSIMRTX" | u32 format version (2; 1 still read) | u32 CRC-32 of the rest of the file
 //     u32 transaction count | u32 reserved (0) | u64 total point count
 //   record, per transaction
 //     u8 priority | u8 flags (1 retryable, 2 storable) | u8 kind | u8 counts_attempts
@@ -14,7 +14,9 @@
 // API keys never reach the disk in clear: in the route and in header values each configured key
 // of the domain is replaced by "\xFE" "API_KEY" "\xFE" <i> "\xFE", i being its index in the
 // sorted key list (the agent's placeholder scheme). A placeholder that no configured key
-// matches when reading makes that one transaction fail (counted), not the file.
+// matches when reading makes that one transaction fail (counted), not the file. Version 2 also
+// writes a literal "\xFE" byte as "\xFE\xFE", so any route or value survives the round trip
+// (version 1 wrote it as it was: a "\xFE" "API_KEY" just before a key could not be read back).
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -29,6 +31,7 @@ namespace ddsim::forwarder {
 inline constexpr size_t kRetryFileHeaderSize = 32;
 
 struct RetryFileSummary {
+  uint32_t version = 0;
   uint32_t transactions = 0;
   uint64_t points = 0;
 };
@@ -55,7 +58,8 @@ class TransactionCodec {
   static common::Result<RetryFileSummary> peekHeader(std::string_view bytes);
 
   std::string hideApiKeys(std::string_view s) const;
-  common::Result<std::string> restoreApiKeys(std::string_view s) const;
+  // `escaped`: the text was written by format version 2 (literal "\xFE" doubled).
+  common::Result<std::string> restoreApiKeys(std::string_view s, bool escaped = true) const;
 
  private:
   std::vector<std::string> sorted_keys_;
