@@ -5,7 +5,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QFontDatabase>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -13,6 +15,7 @@
 #include <functional>
 
 #include "gui/model/payload_inspector.h"
+#include "gui/model/span_tree.h"
 
 namespace ddsim::gui {
 namespace {
@@ -32,6 +35,10 @@ void addJson(QTreeWidgetItem* parent, const QString& key, const nlohmann::json& 
     item->setText(1, QString::fromStdString(j.is_string() ? j.get<std::string>() : j.dump()));
   }
 }
+
+constexpr size_t kWaterfallCells = 40;
+
+QString ms(int64_t ns) { return QString::number(static_cast<double>(ns) / 1e6, 'f', 3); }
 
 }  // namespace
 
@@ -54,7 +61,8 @@ InspectorView::InspectorView(QWidget* parent) : QWidget(parent) {
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setStretchLastSection(true);
   split->addWidget(table_);
-  auto* bottom = new QWidget(this);
+  detail_ = new QTabWidget(this);
+  auto* bottom = new QWidget(detail_);
   auto* bl = new QVBoxLayout(bottom);
   bl->setContentsMargins(0, 0, 0, 0);
   search_ = new QLineEdit(bottom);
@@ -62,12 +70,17 @@ InspectorView::InspectorView(QWidget* parent) : QWidget(parent) {
   tree_ = new QTreeWidget(bottom);
   tree_->setHeaderLabels({"key", "value"});
   tree_->setSelectionMode(QAbstractItemView::MultiSelection);
-  message_ = new QLabel(bottom);
+  message_ = new QLabel(this);
   bl->addWidget(search_);
   bl->addWidget(tree_, 1);
-  bl->addWidget(message_);
-  split->addWidget(bottom);
+  detail_->addTab(bottom, "Decoded");
+  spans_ = new QTreeWidget(detail_);
+  spans_->setHeaderLabels({"span", "service", "resource", "ms", "at ms", "error", "waterfall", "note"});
+  spans_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  detail_->addTab(spans_, "Spans");
+  split->addWidget(detail_);
   layout->addWidget(split, 1);
+  layout->addWidget(message_);
 
   connect(reload, &QPushButton::clicked, this, &InspectorView::refresh);
   connect(route_, &QLineEdit::returnPressed, this, &InspectorView::refresh);
@@ -115,6 +128,7 @@ void InspectorView::refresh() {
 
 bool InspectorView::showPayload(int row) {
   tree_->clear();
+  spans_->clear();
   if (row < 0 || row >= static_cast<int>(rows_.size())) return false;
   auto s = store::RunStore::open(path_.toStdString(), {.read_only = true});
   if (!s.isOk()) {
@@ -129,7 +143,41 @@ bool InspectorView::showPayload(int row) {
   auto* root = tree_->invisibleRootItem();
   for (const auto& [k, v] : j->items()) addJson(root, QString::fromStdString(k), v);
   message_->setText(QString("payload %1 decoded").arg(rows_[static_cast<size_t>(row)].id));
+  showSpans(*j);
   return true;
+}
+
+void InspectorView::showSpans(const nlohmann::json& decoded) {
+  auto trees = spanTreesFromDecoded(decoded);
+  detail_->setTabEnabled(1, trees.isOk());
+  if (!trees.isOk()) return;  // not a trace payload: the tab stays empty
+  for (const TraceTree& t : *trees) {
+    auto* top = new QTreeWidgetItem(spans_);
+    top->setText(0, QString("trace %1 (%2 spans, priority %3)").arg(t.trace_id).arg(t.rows.size()).arg(t.priority));
+    top->setText(1, QString::fromStdString(t.service));
+    top->setText(2, QString::fromStdString(t.name));
+    top->setText(3, ms(t.duration_ns));
+    top->setText(5, QString::number(t.errors));
+    QStringList problems;
+    for (const auto& p : t.problems) problems << QString::fromStdString(p);
+    top->setText(7, problems.join("; "));
+    std::vector<QTreeWidgetItem*> path{top};  // path[d] holds the parent of a row at depth d
+    for (const SpanRow& r : t.rows) {
+      path.resize(static_cast<size_t>(r.depth) + 1);
+      auto* item = new QTreeWidgetItem(path.back());
+      item->setText(0, QString::fromStdString(r.span.name));
+      item->setText(1, QString::fromStdString(r.span.service));
+      item->setText(2, QString::fromStdString(r.span.resource));
+      item->setText(3, ms(r.span.duration));
+      item->setText(4, ms(r.offset_ns));
+      item->setText(5, r.span.error != 0 ? "error" : "");
+      item->setText(6, QString::fromStdString(waterfallBar(r, kWaterfallCells)));
+      item->setText(7, QString::fromStdString(r.flag));
+      path.push_back(item);
+    }
+  }
+  if (spans_->topLevelItemCount() > 0) spans_->topLevelItem(0)->setExpanded(true);
+  message_->setText(message_->text() + QString(", %1 traces").arg(trees->size()));
 }
 
 int InspectorView::search(const QString& text) {

@@ -1,11 +1,14 @@
 #pragma once
 // Inspect payloads: the table of what the intake received (time, route, status, sizes, items),
 // filtered by route and status; the selected one decoded (gui/model/payload_inspector.h) as a
-// tree, with a search that selects every matching key or value.
+// tree, with a search that selects every matching key or value; a trace payload also as span
+// trees with a waterfall (gui/model/span_tree.h) in the "Spans" tab.
 #include <QWidget>
 
 #include <memory>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/store/run_store.h"
 
@@ -14,6 +17,7 @@ class QTableWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 class QLabel;
+class QTabWidget;
 
 namespace ddsim::gui {
 
@@ -31,6 +35,9 @@ class InspectorView : public QWidget {
 
   QTableWidget* table() { return table_; }
   QTreeWidget* tree() { return tree_; }
+  // One top-level item per trace chunk, its spans nested under their parents.
+  QTreeWidget* spans() { return spans_; }
+  QTabWidget* detailTabs() { return detail_; }
   QLineEdit* routeFilter() { return route_; }
   QLineEdit* statusFilter() { return status_; }
 
@@ -42,8 +49,12 @@ class InspectorView : public QWidget {
   QLineEdit* search_;
   QTableWidget* table_;
   QTreeWidget* tree_;
+  QTreeWidget* spans_;
+  QTabWidget* detail_;
   QLabel* message_;
   double run_start_ns_ = 0;
+
+  void showSpans(const nlohmann::json& decoded);
 };
 
 }  // namespace ddsim::gui

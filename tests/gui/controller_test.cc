@@ -12,6 +12,7 @@
 #include "gui/model/fault_form.h"
 #include "gui/model/payload_inspector.h"
 #include "gui/model/run_replay.h"
+#include "gui/model/span_tree.h"
 #include "simulator/scenario/scenario_loader.h"
 #include "tests/support/poll.h"
 
@@ -113,6 +114,61 @@ TEST_F(ControllerTest, PausesAtAVirtualTimeTakesALiveFaultAndRecordsTheRun) {
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits.front(), "/items/0/metric");
   EXPECT_TRUE(inspectPayloads(*s, {"/api/v2/series", 503}).value().empty());  // not stored: refused
+}
+
+// The inspector's span trees on a simulated run's trace payloads, read back from its run store:
+// every span decoded is shown once, under the span its parent id names.
+TEST_F(ControllerTest, TracePayloadsOfARecordedRunShowAsSpanTrees) {
+  constexpr const char* kTraces = R"({
+    "name": "gui-traces", "seed": 5, "duration": "30s", "mode": "virtual", "intake": "http",
+    "workloads": [{"type": "traces", "name": "web", "protocol": "v0.5", "rate": 40,
+                   "spans_per_trace": [3, 9], "depth": 3, "services": 3, "error_ratio": 0.1,
+                   "sampling_weights": {"user_keep": 1}}]})";
+  auto scenario = scenario::parseScenarioText(kTraces, "test");
+  ASSERT_TRUE(scenario.isOk()) << scenario.status().toString();
+  SimController c;
+  const std::string store = (dir_ / "traces.sqlite").string();
+  ASSERT_TRUE(c.start(*scenario, {store}).isOk());
+  DashboardModel m;
+  ASSERT_TRUE(pumpUntil(c, m, [&] { return m.finished(); }));
+
+  auto s = store::RunStore::open(store, {.read_only = true}).value();
+  auto rows = inspectPayloads(*s, {"/api/v0.2/traces", 200}).value();
+  ASSERT_FALSE(rows.empty());
+  size_t spans = 0, shown = 0, nested = 0, errors = 0;
+  for (const auto& row : rows) {
+    auto decoded = decodePayload(*s, row).value();
+    for (const auto& item : decoded["items"]) {
+      for (const auto& tp : item["tracerPayloads"]) {
+        for (const auto& chunk : tp["chunks"]) spans += chunk["spans"].size();
+      }
+    }
+    auto trees = spanTreesFromDecoded(decoded);
+    ASSERT_TRUE(trees.isOk()) << trees.status().toString();
+    for (const TraceTree& t : *trees) {
+      EXPECT_TRUE(t.problems.empty()) << t.problems.front();
+      ASSERT_FALSE(t.rows.empty());
+      EXPECT_EQ(t.rows.front().depth, 0);
+      EXPECT_EQ(t.rows.front().span.parent_id, 0u);
+      std::vector<uint64_t> path;  // span ids from the root down to the previous row
+      for (const SpanRow& r : t.rows) {
+        ASSERT_LE(static_cast<size_t>(r.depth), path.size());
+        path.resize(static_cast<size_t>(r.depth));
+        if (r.depth > 0) {
+          EXPECT_EQ(r.span.parent_id, path.back());
+          ++nested;
+        }
+        path.push_back(r.span.span_id);
+        EXPECT_GE(r.from, 0.0);
+        EXPECT_LE(r.to, 1.0);
+      }
+      shown += t.rows.size();
+      errors += t.errors;
+    }
+  }
+  EXPECT_EQ(shown, spans);
+  EXPECT_GT(nested, 0u);
+  EXPECT_GT(errors, 0u);
 }
 
 }  // namespace

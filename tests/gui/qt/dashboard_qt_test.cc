@@ -2,7 +2,7 @@
 // virtual time fills the charts; faults from the panel show in the route table, the
 // transactions and drops charts and as markers (checked on the rendered pixels); the inspector
 // decodes a series payload; two recorded runs overlay as A and B; the headless command writes
-// the pictures. No sleeps on the real clock: the run pauses at a virtual time, the test waits
+// the pictures; a trace payload shows as span trees. No sleeps on the real clock: the run pauses at a virtual time, the test waits
 // (bounded) for that.
 #include <QProcess>
 #include <QPushButton>
@@ -15,6 +15,7 @@
 #include <QtTest/QtTest>
 
 #include <fstream>
+#include <functional>
 
 #include "gui/model/fault_form.h"
 #include "gui/widgets/chart_grid.h"
@@ -253,6 +254,57 @@ class DashboardTest : public QObject {
     QVERIFY(bad.waitForFinished(kHangGuardMs));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("missing.sqlite"));
+  }
+
+  void tracePayloadsShowAsSpanTrees() {
+    auto scenario = ddsim::scenario::parseScenarioText(R"({
+      "name": "gui-spans", "seed": 9, "duration": "20s", "mode": "virtual", "intake": "http",
+      "workloads": [{"type": "traces", "name": "web", "rate": 20, "spans_per_trace": [4, 8], "depth": 3,
+                     "error_ratio": 0.2, "sampling_weights": {"user_keep": 1}}]})", "test");
+    QVERIFY(scenario.isOk());
+    SimController c;
+    const QString store = dir_.filePath("spans.sqlite");
+    QVERIFY(c.start(*scenario, {store.toStdString()}).isOk());
+    c.wait();
+    InspectorView iv;
+    iv.resize(1200, 800);
+    iv.show();
+    iv.setStore(store);
+    iv.routeFilter()->setText("/api/v0.2/traces");
+    iv.refresh();
+    QVERIFY(iv.table()->rowCount() > 0);
+    QVERIFY(iv.showPayload(0));
+    QVERIFY(iv.detailTabs()->isTabEnabled(1));
+    QTreeWidget* spans = iv.spans();
+    QVERIFY(spans->topLevelItemCount() > 0);
+    // Every trace item holds as many span items (at any depth) as its title says, each nested
+    // span under its parent, and a waterfall cell.
+    int nested = 0;
+    for (int t = 0; t < spans->topLevelItemCount(); ++t) {
+      QTreeWidgetItem* trace = spans->topLevelItem(t);
+      int count = 0;
+      std::function<void(QTreeWidgetItem*, int)> walk = [&](QTreeWidgetItem* item, int depth) {
+        for (int i = 0; i < item->childCount(); ++i) {
+          QTreeWidgetItem* span = item->child(i);
+          ++count;
+          if (depth > 0) ++nested;
+          QVERIFY(span->text(6).contains('#'));
+          walk(span, depth + 1);
+        }
+      };
+      walk(trace, 0);
+      QVERIFY2(trace->text(0).contains(QString("(%1 spans").arg(count)), qPrintable(trace->text(0)));
+      QVERIFY2(trace->text(7).isEmpty(), qPrintable(trace->text(7)));
+    }
+    QVERIFY(nested > 0);
+    // A series payload leaves the Spans tab disabled.
+    iv.routeFilter()->setText("/api/v2/series");
+    iv.refresh();
+    if (iv.table()->rowCount() > 0) {
+      QVERIFY(iv.showPayload(0));
+      QVERIFY(!iv.detailTabs()->isTabEnabled(1));
+      QCOMPARE(iv.spans()->topLevelItemCount(), 0);
+    }
   }
 };
 
