@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <thread>
 
 namespace ddsim::trace {
 namespace {
@@ -137,6 +139,35 @@ TEST_F(TraceCaptureTest, DamageIsAnErrorThatSaysWhere) {
           << error.message();
     }
   }
+}
+
+// The receiver's answering threads record concurrently: every record stays whole.
+TEST_F(TraceCaptureTest, ConcurrentWritersKeepEveryRecordWhole) {
+  auto w = TraceCaptureWriter::create(file("threads.ddtrace"), 1 << 26).value();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      ReceiverRequest r;
+      r.path = "/v0.4/traces";
+      const std::string body(100 + t * 37, static_cast<char>('a' + t));
+      r.body = body;
+      for (int i = 0; i < 250; ++i) w->write(r, i);
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_TRUE(w->close().isOk());
+  auto r = TraceCaptureReader::open(file("threads.ddtrace")).value();
+  std::map<char, int> by_writer;
+  while (true) {
+    auto rec = r.next();
+    ASSERT_TRUE(rec.isOk()) << rec.status().toString();
+    if (!rec->has_value()) break;
+    const std::string& body = (*rec)->body;
+    ASSERT_FALSE(body.empty());
+    EXPECT_EQ(body, std::string(body.size(), body[0]));
+    ++by_writer[body[0]];
+  }
+  EXPECT_EQ(by_writer, (std::map<char, int>{{'a', 250}, {'b', 250}, {'c', 250}, {'d', 250}}));
 }
 
 TEST_F(TraceCaptureTest, MissingFilesAndUnwritablePathsAreClearErrors) {
