@@ -2,10 +2,12 @@
 // `ddsim agent` with ddsim.trace_record_path records the v0.4 and v0.5 requests posted to it
 // over real HTTP (and a broken one); `ddsim run` replays the capture twice into its simulated
 // agent, and its report counts every recorded span through the receiver, the processor and the
-// writer to the intake, the broken request as a decoding error.
+// writer to the intake, the broken request as a decoding error. The real dd-trace (npm) is
+// recorded and replayed to the same spans.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -114,6 +116,48 @@ TEST_F(TraceReplayTest, ALiveAgentsRecordingReplaysThroughTheSimulatedTraceAgent
     }
   }
   EXPECT_TRUE(found) << report["workloads"].dump();
+}
+
+// The real Node.js tracer (npm dd-trace) recorded and replayed: the replay delivers the spans the
+// live agent delivered (its recorded sampling decisions: auto keep, user keep, user reject).
+TEST_F(TraceReplayTest, ADdTraceJsRecordingReplaysToTheSameSpans) {
+  const std::string dir = std::string(DDSIM_SOURCE_DIR) + "/tests/integration/tracer";
+  if (std::system("command -v node >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
+  if (!std::filesystem::exists(dir + "/node_modules/dd-trace")) {
+    GTEST_SKIP() << "dd-trace is not installed (scripts/install-test-clients.sh)";
+  }
+  const std::string capture = dir_ + "/node.ddtrace";
+  ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()},
+                     {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
+                      "DD_APM_RECEIVER_PORT=-1", "DD_DDSIM_TRACE_RECORD_PATH=" + capture});
+  ASSERT_TRUE(agent.waitForOutput(
+      [](const std::string& o) { return o.find("trace receiver listening on") != std::string::npos; },
+      testing::kHangGuard))
+      << agent.out() << agent.err();
+  std::smatch m;
+  const std::string out = agent.out();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(trace receiver listening on http://127\.0\.0\.1:(\d+))")));
+  ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", m[1].str(), "0.4"});
+  auto tcode = tracer.wait(testing::kHangGuard);
+  ASSERT_TRUE(tcode.has_value());
+  ASSERT_EQ(*tcode, 0) << tracer.err();
+  agent.signal(SIGTERM);
+  ASSERT_TRUE(agent.wait(testing::kHangGuard).has_value());
+  EXPECT_NE(agent.out().find("1 sampled out, 3 sent"), std::string::npos) << agent.out();
+
+  const std::string scenario = dir_ + "/node.json";
+  std::ofstream(scenario) << R"({"name": "node-replay", "duration": "30s", "mode": "virtual", "intake": "inprocess",
+    "workloads": [{"type": "replay", "file": "node.ddtrace"}],
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 4}]})";
+  const std::string report_path = dir_ + "/node-report.json";
+  ChildProcess run({DDSIM_BINARY, "run", "-q", scenario, "--report", report_path}, {});
+  auto code = run.wait(testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << run.out() << run.err();
+  std::ifstream in(report_path);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  EXPECT_EQ(report["summary"]["traces"]["spans_generated"], 5) << report["summary"]["traces"].dump();
+  EXPECT_TRUE(report["accounting"]["holds"].get<bool>()) << report["accounting"].dump(2);
 }
 
 // A capture cut in its last record is refused before the run, naming the record.
