@@ -131,7 +131,7 @@ int runServerless(const ServerlessArgs& a) {
 
   if (key.api_key.empty() || !cfg.has("api_key")) {
     // The agent's failure path: log, register anyway, idle through events.
-    spdlog::error("No API key configured");
+    spdlog::error("{}", serverless::apiKeySourceLine(serverless::ApiKeyResolution{}));
     auto reg = api.registerExtension();
     if (!reg.isOk()) {
       spdlog::error("Can't register as a serverless agent: {}", reg.status().message());
@@ -147,7 +147,8 @@ int runServerless(const ServerlessArgs& a) {
     watcher.join();
     return st.isOk() ? kExitOk : kExitFailed;
   }
-  spdlog::info("API key from {}", key.source);
+  // Read by the simulated Lambda from the extension's output (docs/lambda.md): which path gave the key.
+  spdlog::info("{}", serverless::apiKeySourceLine(key));
 
   // 4. Communication server, state restore.
   serverless::FlushPolicyOptions fopts{serverless::envOr(env, "DD_SERVERLESS_FLUSH_STRATEGY"), 0};

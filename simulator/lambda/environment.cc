@@ -65,6 +65,23 @@ bool Environment::waitReady(uint64_t min_calls, common::SteadyTime deadline) {
   }
 }
 
+void Environment::onExtensionLine(std::string_view line) {
+  // ddsim serverless logs "API key source: <path> (<variable>)" at info and the agent's
+  // "No API key configured" at error (core/serverless/api_key.h).
+  constexpr std::string_view kSource = "API key source: ";
+  std::string source;
+  if (const auto at = line.find(kSource); at != std::string_view::npos) {
+    const auto rest = line.substr(at + kSource.size());
+    source = std::string(rest.substr(0, rest.find(' ')));
+    if (source != "plain" && source != "kms" && source != "kms_with_context" && source != "secrets_manager") return;
+  } else if (line.find("No API key configured") != std::string_view::npos) {
+    source = "none";
+  }
+  if (source.empty()) return;
+  std::lock_guard lock(output_mu_);
+  api_key_source_ = source;
+}
+
 bool Environment::init() {
   auto port = api_.start();
   if (!port.isOk()) {
@@ -98,7 +115,9 @@ bool Environment::init() {
                                          {"functionName", f.name},
                                          {"functionVersion", "$LATEST"}});
   const auto started = clock_.steadyNow();
-  if (auto st = process_.start(options_.extension, env, options_.extension_log); !st) {
+  if (auto st = process_.start(options_.extension, env, options_.extension_log,
+                                [this](std::string_view line) { onExtensionLine(line); });
+      !st) {
     record_.init_error = st.message();
     return false;
   }
@@ -252,6 +271,11 @@ void Environment::shutdown(const std::string& reason) {
     if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
   }
   alive_ = false;
+  process_.drainOutput();
+  {
+    std::lock_guard lock(output_mu_);
+    record_.api_key_source = api_key_source_;
+  }
   runtime_api_.stop();
   telemetry_.stop();
   api_.stop();

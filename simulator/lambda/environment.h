@@ -7,7 +7,9 @@
 // Not thread-safe: one caller at a time (the runner gives each environment one worker).
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/common/clock.h"
@@ -77,6 +79,8 @@ class Environment {
   bool waitReady(uint64_t min_calls, common::SteadyTime deadline);
   void addPlatform(const std::string& type, nlohmann::json record);
   void freeze();
+  // A line of the extension's output (output thread): notes the API-key path it announces.
+  void onExtensionLine(std::string_view line);
   std::string wireTime() const;  // systemNow() as ISO 8601 with milliseconds
 
   EnvironmentOptions options_;
@@ -91,6 +95,8 @@ class Environment {
   EnvironmentRecord record_;
   bool alive_ = false;
   bool shut_down_ = false;
+  std::mutex output_mu_;
+  std::string api_key_source_ = "unknown";  // under output_mu_
 };
 
 }  // namespace ddsim::lambda

@@ -21,6 +21,8 @@ const std::vector<std::string>& totalNames() {
       "logs_at_shutdown",  "logs_left_behind",    "invocations_left_behind", "intake_failed_requests",
       "intake_spans",      "intake_decode_errors", "enhanced_metrics",  "spans_produced",
       "spans_in_invocation", "spans_later",       "spans_at_shutdown",  "spans_left_behind",
+      "api_key_plain",     "api_key_kms",         "api_key_kms_with_context", "api_key_secrets_manager",
+      "api_key_none",      "api_key_unknown",
   };
   return kNames;
 }
@@ -89,6 +91,7 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
     t["clean_shutdowns"] += e.shutdown_clean;
     t["unclean_shutdowns"] += !e.shutdown_clean;
     t["init_failures"] += !e.init_ok;
+    if (e.init_ok) t["api_key_" + e.api_key_source] += 1;
     for (const auto& [reason, n] : e.rejected) t["rejected_requests"] += static_cast<double>(n);
     if (e.init_ok) {
       inits += 1;
@@ -173,6 +176,7 @@ json reportToJson(const LambdaReport& report) {
                                 {"init_ms", e.init_ms},
                                 {"invocations", e.invocations},
                                 {"telemetry_subscribed", e.telemetry_subscribed},
+                                {"api_key_source", e.api_key_source},
                                 {"telemetry", {{"batches", e.telemetry.batches},
                                                {"events", e.telemetry.events},
                                                {"failed_batches", e.telemetry.failed_batches},
@@ -255,8 +259,15 @@ std::string consoleSummary(const LambdaReport& report) {
                   static_cast<long long>(r.log_delivery.left_behind));
     s += buf;
   }
+  std::map<std::string, int> sources;
   for (const auto& e : report.environments) {
     if (!e.init_error.empty()) s += "  environment " + std::to_string(e.index) + ": " + e.init_error + "\n";
+    if (e.init_ok) ++sources[e.api_key_source];
+  }
+  if (!sources.empty()) {
+    s += "  API key source:";
+    for (const auto& [source, n] : sources) s += " " + source + " x" + std::to_string(n);
+    s += "\n";
   }
   for (const auto& x : report.expectations) {
     std::snprintf(buf, sizeof buf, "  %s %s %s: got %g\n", x.passed ? "PASS" : "FAIL", x.name.c_str(),

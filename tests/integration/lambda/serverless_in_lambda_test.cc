@@ -201,6 +201,55 @@ TEST_F(ServerlessInLambda, PlanKmsApiKey) {
   const json r = runPlan("kms-api-key");
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["totals"]["kms_decrypts"], 1);
+  EXPECT_EQ(r["environments"][0]["api_key_source"], "kms_with_context");
+  EXPECT_EQ(r["totals"]["api_key_kms_with_context"], 1);
+}
+
+// The API-key path each environment's extension took, as it announced it in its output (the
+// simulated Lambda reads the extension's stdout/stderr as Lambda captures it), one row per source.
+TEST_F(ServerlessInLambda, ReportsTheApiKeyPathPerEnvironment) {
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  struct Row {
+    const char* expected;
+    json env;
+    json aws;
+  };
+  const std::vector<Row> rows = {
+      {"plain", {{"DD_API_KEY", key}}, nullptr},
+      {"kms", json::object(), {{"kms_api_key", key}, {"kms_with_context", false}}},
+      {"kms_with_context", json::object(), {{"kms_api_key", key}}},
+      {"secrets_manager", json::object(), {{"secret_api_key", key}}},
+      {"none", json::object(), nullptr},  // the agent's no-op extension: registers, idles
+  };
+  for (const auto& row : rows) {
+    json env = row.env;
+    env["DD_LOG_LEVEL"] = "info";
+    json plan{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+              {"extension", {{"env", env}}},
+              {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}},
+              {"expect", {{std::string("api_key_") + row.expected, {{"min", 1}, {"max", 1}}}}}};
+    if (!row.aws.is_null()) plan["aws"] = row.aws;
+    const json r = run({"--plan", writePlan(plan)});
+    ASSERT_TRUE(r.is_object()) << row.expected << output_;
+    ASSERT_EQ(r["environments"].size(), 1u);
+    EXPECT_EQ(r["environments"][0]["api_key_source"], row.expected) << output_;
+    EXPECT_TRUE(r["passed"].get<bool>()) << row.expected;
+  }
+}
+
+// At the default DD_LOG_LEVEL (error) the info line is not written: the report says unknown
+// rather than guessing; the no-key error is written at any level.
+TEST_F(ServerlessInLambda, ApiKeyPathIsUnknownWhenTheExtensionDoesNotSayIt) {
+  json plan{{"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"}}}}},
+            {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}}};
+  const json r = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["environments"][0]["api_key_source"], "unknown");
+  EXPECT_EQ(r["totals"]["api_key_unknown"], 1);
+  plan["extension"]["env"] = json::object();
+  const json none = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(none.is_object()) << output_;
+  EXPECT_EQ(none["environments"][0]["api_key_source"], "none");
 }
 
 }  // namespace
