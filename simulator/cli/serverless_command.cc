@@ -40,7 +40,7 @@ namespace {
 struct ServerlessArgs {
   int port = 8124;
   std::string host = "127.0.0.1";
-  std::string cache_path = serverless::kDefaultCachePath;
+  std::string cache_path;  // "": $TMPDIR/dd-lambda-extension-cache.json, /tmp when TMPDIR is unset
   std::string telemetry_host;  // the host name the platform posts to (Lambda: "sandbox")
   int proxy_port = 9000;       // the runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true)
   std::string proxy_target;    // the Runtime API it fronts ("": AWS_LAMBDA_RUNTIME_API)
@@ -123,7 +123,7 @@ int runServerless(const ServerlessArgs& a) {
   const std::string runtime_api = serverless::envOr(env, "AWS_LAMBDA_RUNTIME_API", "localhost:9001");
   serverless::ExtensionApiClient api(runtime_api);
   serverless::DaemonOptions dopts;
-  dopts.cache_path = a.cache_path;
+  dopts.cache_path = a.cache_path.empty() ? serverless::defaultCachePath(serverless::envOr(env, "TMPDIR")) : a.cache_path;
   dopts.enhanced_metrics = serverless::envOr(env, "DD_ENHANCED_METRICS", "true") != "false";
   dopts.region = serverless::envOr(env, "AWS_REGION", "us-east-1");
   dopts.extra_tags = splitTags(serverless::envOr(env, "DD_TAGS"));
@@ -287,7 +287,8 @@ void registerServerlessCommand(CLI::App& app, int& exit_code) {
       "Run as the Datadog Agent's AWS Lambda extension against the Lambda APIs at AWS_LAMBDA_RUNTIME_API");
   cmd->add_option("--port", a->port, "communication server port (8124 in Lambda; 0: any free port)");
   cmd->add_option("--host", a->host, "communication server address");
-  cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start)");
+  cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start; default "
+                  "$TMPDIR/dd-lambda-extension-cache.json, /tmp when TMPDIR is unset)");
   cmd->add_option("--proxy-port", a->proxy_port,
                   "runtime-API proxy port with DD_EXPERIMENTAL_ENABLE_PROXY=true (9000 in Lambda; 0: any free port)");
   cmd->add_option("--proxy-target", a->proxy_target,

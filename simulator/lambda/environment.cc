@@ -1,7 +1,13 @@
 #include "simulator/lambda/environment.h"
 
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 
 namespace ddsim::lambda {
@@ -102,6 +108,19 @@ bool Environment::init() {
       "DD_DOGSTATSD_PORT=" + std::to_string(options_.runtime.dogstatsd_port),
       "DD_APM_RECEIVER_PORT=" + std::to_string(options_.runtime.trace_port),
   };
+  if (options_.own_tmp) {
+    std::error_code ec;
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / ("ddsim-lambda-env" +
+                                                                        std::to_string(options_.index) + "-XXXXXX"))
+                              .string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      record_.init_error = "cannot create the environment's /tmp (" + pattern + "): " + std::strerror(errno);
+      return false;
+    }
+    tmp_dir_ = pattern;
+    record_.tmp_dir = tmp_dir_;
+    env.push_back("TMPDIR=" + tmp_dir_);
+  }
   if (!options_.intake_url.empty()) {
     for (const char* key : {"DD_DD_URL", "DD_URL", "DD_APM_DD_URL", "DD_LOGS_CONFIG_LOGS_DD_URL"}) {
       env.push_back(std::string(key) + "=" + options_.intake_url);
@@ -271,6 +290,15 @@ void Environment::shutdown(const std::string& reason) {
     if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
   }
   alive_ = false;
+  if (!tmp_dir_.empty()) {
+    // Lambda discards the environment's /tmp with it; the report keeps what was there.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(tmp_dir_, ec)) {
+      record_.tmp_files.push_back(std::filesystem::relative(entry.path(), tmp_dir_, ec).string());
+    }
+    std::sort(record_.tmp_files.begin(), record_.tmp_files.end());
+    std::filesystem::remove_all(tmp_dir_, ec);
+  }
   process_.drainOutput();
   {
     std::lock_guard lock(output_mu_);

@@ -40,6 +40,10 @@ struct EnvironmentOptions {
   std::chrono::milliseconds init_limit{10000};
   std::chrono::milliseconds shutdown_limit{2000};
   std::string intake_url;               // given as DD_DD_URL and friends ("" gives none)
+  // Lambda gives each execution environment a /tmp of its own, discarded with it: a directory
+  // under the system's temp directory, given to the extension as TMPDIR (the plan's env may
+  // override it), listed in the record and removed at shutdown.
+  bool own_tmp = true;
   uint64_t seed = 1;
 };
 
@@ -95,6 +99,7 @@ class Environment {
   EnvironmentRecord record_;
   bool alive_ = false;
   bool shut_down_ = false;
+  std::string tmp_dir_;  // own_tmp: this environment's /tmp ("" until init)
   std::mutex output_mu_;
   std::string api_key_source_ = "unknown";  // under output_mu_
 };

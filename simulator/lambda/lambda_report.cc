@@ -177,6 +177,8 @@ json reportToJson(const LambdaReport& report) {
                                 {"invocations", e.invocations},
                                 {"telemetry_subscribed", e.telemetry_subscribed},
                                 {"api_key_source", e.api_key_source},
+                                {"tmp_dir", e.tmp_dir},
+                                {"tmp_files", e.tmp_files},
                                 {"telemetry", {{"batches", e.telemetry.batches},
                                                {"events", e.telemetry.events},
                                                {"failed_batches", e.telemetry.failed_batches},

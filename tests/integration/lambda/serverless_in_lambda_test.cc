@@ -35,9 +35,12 @@ class ServerlessInLambda : public ::testing::Test {
     const std::string report = (dir_ / "report.json").string();
     std::vector<std::string> argv = {DDSIM_BINARY, "lambda", "--extension", DDSIM_BINARY, "--report", report};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_,
-                                 std::string("--cache-file"), (dir_ / "cache.json").string()}) {
+    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_}) {
       argv.push_back(a);
+    }
+    if (pass_cache_file_) {
+      argv.push_back("--cache-file");
+      argv.push_back((dir_ / "cache.json").string());
     }
     argv.insert(argv.end(), extension_args_.begin(), extension_args_.end());
     ChildProcess p(argv);
@@ -63,6 +66,7 @@ class ServerlessInLambda : public ::testing::Test {
   std::string output_;
   std::string comm_port_ = "0";  // the extension's communication server
   std::vector<std::string> extension_args_;
+  bool pass_cache_file_ = true;  // --cache-file <test dir>/cache.json (false: the extension's default)
 };
 
 TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
@@ -250,6 +254,38 @@ TEST_F(ServerlessInLambda, ApiKeyPathIsUnknownWhenTheExtensionDoesNotSayIt) {
   const json none = run({"--plan", writePlan(plan)});
   ASSERT_TRUE(none.is_object()) << output_;
   EXPECT_EQ(none["environments"][0]["api_key_source"], "none");
+}
+
+}  // namespace
+
+namespace {
+
+// Two environments at once (both arrivals at 0 s, concurrency 2): each gets a /tmp of its own
+// (TMPDIR), so each extension's default cache file is its own; --cache-file moves it out.
+TEST_F(ServerlessInLambda, ConcurrentEnvironmentsHaveTheirOwnTmp) {
+  json plan{{"invocations", {{"arrivals", {0, 0}}, {"duration_ms", 300}}},
+            {"environments", {{"concurrency", 2}}},
+            {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"}}}}},
+            {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}},
+            {"expect", {{"cold_starts", {{"min", 2}, {"max", 2}}}}}};
+  pass_cache_file_ = false;
+  const json r = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(r.is_object()) << output_;
+  ASSERT_EQ(r["environments"].size(), 2u) << r.dump();
+  const json& e0 = r["environments"][0];
+  const json& e1 = r["environments"][1];
+  EXPECT_NE(e0["tmp_dir"], e1["tmp_dir"]);
+  for (const json* e : {&e0, &e1}) {
+    EXPECT_FALSE((*e)["tmp_dir"].get<std::string>().empty());
+    EXPECT_EQ((*e)["tmp_files"], json::array({"dd-lambda-extension-cache.json"})) << e->dump();
+    EXPECT_FALSE(std::filesystem::exists((*e)["tmp_dir"].get<std::string>())) << "discarded with the environment";
+  }
+  // With --cache-file the state goes where it says, not into the environment's /tmp.
+  pass_cache_file_ = true;
+  const json shared = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(shared.is_object()) << output_;
+  for (const auto& e : shared["environments"]) EXPECT_EQ(e["tmp_files"], json::array()) << e.dump();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "cache.json"));
 }
 
 }  // namespace
