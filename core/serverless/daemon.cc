@@ -21,7 +21,7 @@ Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricA
       clock_(clock),
       init_time_(clock.steadyNow()),
       policy_(std::move(policy)),
-      lifecycle_(options_.seed) {}
+      lifecycle_(options_.seed, options_.inferred_spans) {}
 
 void Daemon::setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush) {
   trace_sink_ = std::move(sink);

@@ -32,6 +32,7 @@ struct DaemonOptions {
   std::string partition = "aws";
   std::vector<std::string> extra_tags;  // DD_TAGS
   uint64_t seed = 0;                    // trace and span ids of the execution spans
+  InferredSpanOptions inferred_spans;   // DD_TRACE_MANAGED_SERVICES, DD_SERVICE_MAPPING
 };
 
 // What happened, for logs, the report and tests.

@@ -59,6 +59,18 @@ std::map<std::string, std::string> InvocationLifecycle::onStart(const std::map<s
   if (auto id = parseNumber<uint64_t>(headerOf(source, kTraceIdHeader)); id && *id != 0) ctx_.trace_id = *id;
   if (auto id = parseNumber<uint64_t>(headerOf(source, kParentIdHeader)); id && *id != 0) ctx_.parent_id = *id;
   if (auto p = parseNumber<int32_t>(headerOf(source, kSamplingPriorityHeader))) ctx_.sampling_priority = *p;
+  // agent behaviour: the inferred span (when its event gives a start) sits between the caller
+  // and the execution span: same trace, the caller's parent id moves up to it.
+  inferred_.reset();
+  if (inferred_options_.enabled) {
+    if (auto inferred = inferSpan(event, inferred_options_.service_mapping); inferred && inferred->span.start != 0) {
+      inferred->span.trace_id = ctx_.trace_id;
+      inferred->span.span_id = random_.nextU64() >> 1;
+      inferred->span.parent_id = ctx_.parent_id;
+      ctx_.parent_id = inferred->span.span_id;
+      inferred_ = std::move(inferred);
+    }
+  }
   return {{kTraceIdHeader, std::to_string(ctx_.trace_id)},
           {kSamplingPriorityHeader, std::to_string(ctx_.sampling_priority)}};
 }
@@ -88,7 +100,15 @@ std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<
   s.metrics["_top_level"] = 1;
   trace::ReceivedPayload p;
   p.endpoint = "serverless";
+  const bool error = s.error != 0;
   p.traces.push_back({std::move(s)});
+  if (inferred_) {
+    completeInferredSpan(*inferred_, ctx_.start, now, error);
+    inferred_->span.metrics["_sampling_priority_v1"] = ctx_.sampling_priority;
+    inferred_->span.metrics["_top_level"] = 1;
+    p.traces.push_back({std::move(inferred_->span)});
+    inferred_.reset();
+  }
   ctx_.started = false;
   return p;
 }

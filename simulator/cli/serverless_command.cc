@@ -127,6 +127,10 @@ int runServerless(const ServerlessArgs& a) {
   dopts.enhanced_metrics = serverless::envOr(env, "DD_ENHANCED_METRICS", "true") != "false";
   dopts.region = serverless::envOr(env, "AWS_REGION", "us-east-1");
   dopts.extra_tags = splitTags(serverless::envOr(env, "DD_TAGS"));
+  // Inferred spans: trace_enabled and trace_managed_services, both on unless set to false.
+  dopts.inferred_spans.enabled = serverless::envOr(env, "DD_TRACE_ENABLED", "true") != "false" &&
+                                 serverless::envOr(env, "DD_TRACE_MANAGED_SERVICES", "true") != "false";
+  dopts.inferred_spans.service_mapping = serverless::parseServiceMapping(serverless::envOr(env, "DD_SERVICE_MAPPING"));
   dopts.seed = static_cast<uint64_t>(clock.systemNow().time_since_epoch().count()) ^ static_cast<uint64_t>(::getpid());
 
   if (key.api_key.empty() || !cfg.has("api_key")) {

@@ -1,5 +1,7 @@
 #include "simulator/lambda/environment.h"
 
+#include "core/serverless/execution_state.h"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -36,17 +38,7 @@ Environment::Environment(EnvironmentOptions options, const IntakeRecorder* intak
 
 Environment::~Environment() { shutdown("spindown"); }
 
-std::string Environment::wireTime() const {
-  const auto now = clock_.systemNow();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = unixMillis(now) % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string Environment::wireTime() const { return serverless::formatRfc3339(clock_.systemNow()); }
 
 void Environment::addPlatform(const std::string& type, json record) {
   telemetry_.add("platform", json{{"time", wireTime()}, {"type", type}, {"record", std::move(record)}});

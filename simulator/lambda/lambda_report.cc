@@ -22,7 +22,7 @@ const std::vector<std::string>& totalNames() {
       "intake_spans",      "intake_decode_errors", "enhanced_metrics",  "spans_produced",
       "spans_in_invocation", "spans_later",       "spans_at_shutdown",  "spans_left_behind",
       "api_key_plain",     "api_key_kms",         "api_key_kms_with_context", "api_key_secrets_manager",
-      "api_key_none",      "api_key_unknown",
+      "api_key_none",      "api_key_unknown",     "inferred_spans_linked",
   };
   return kNames;
 }
@@ -39,6 +39,21 @@ IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_
     s.spans += r.spans;
     s.log_lines += static_cast<int64_t>(r.logs.size());
     for (const auto& m : r.metrics) ++s.metrics[m.name];
+    for (const auto& sp : r.span_list) ++s.spans_by_name[sp.name];
+  }
+  // Links across requests: an inferred span and its execution span may leave in different flushes.
+  std::map<std::pair<uint64_t, uint64_t>, const IntakeSpan*> inferred;
+  for (const auto& r : requests) {
+    if (r.status < 200 || r.status >= 300) continue;
+    for (const auto& sp : r.span_list) {
+      if (sp.inferred) inferred[{sp.trace_id, sp.span_id}] = &sp;
+    }
+  }
+  for (const auto& r : requests) {
+    if (r.status < 200 || r.status >= 300) continue;
+    for (const auto& sp : r.span_list) {
+      if (sp.name == "aws.lambda" && inferred.count({sp.trace_id, sp.parent_id})) ++s.inferred_spans_linked;
+    }
   }
   return s;
 }
@@ -211,7 +226,9 @@ json reportToJson(const LambdaReport& report) {
                           {"spans", report.intake.spans},
                           {"log_lines", report.intake.log_lines},
                           {"decode_errors", report.intake.decode_errors},
-                          {"metrics", report.intake.metrics}}},
+                          {"metrics", report.intake.metrics},
+                          {"spans_by_name", report.intake.spans_by_name},
+                          {"inferred_spans_linked", report.intake.inferred_spans_linked}}},
               {"expectations", expectations},
               {"passed", report.passed()},
               {"invocations", invocations},

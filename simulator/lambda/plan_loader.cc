@@ -121,6 +121,13 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
   s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
   s.runtime_api = r.boolean("runtime_api").value_or(s.runtime_api);
+  if (const json* event = r.raw("event")) {
+    if (!event->is_object()) {
+      r.error("event", "expected the invocation event as a JSON object, got " + scenario::describeJson(*event));
+    } else {
+      s.event = event->dump();
+    }
+  }
   s.runtime_api_port = static_cast<int>(r.integer("runtime_api_port", 0, 65535).value_or(s.runtime_api_port));
   r.finish();
 }
@@ -138,9 +145,11 @@ void readExpect(ObjectReader& r, std::map<std::string, Bound>& expect, ErrorList
   ObjectReader e(*obj, r.childPath("expect"), errors);
   if (!e.valid()) return;
   std::vector<std::string> names = totalNames();
-  // `intake_metric.<name>`: how many series/sketches of that metric the intake received.
+  // `intake_metric.<name>`: how many series/sketches of that metric the intake received;
+  // `intake_span.<name>`: how many spans of that name.
   for (auto it = obj->begin(); obj->is_object() && it != obj->end(); ++it) {
-    if (it.key().rfind(kIntakeMetricPrefix, 0) == 0 && it.key().size() > kIntakeMetricPrefix.size()) {
+    if ((it.key().rfind(kIntakeMetricPrefix, 0) == 0 && it.key().size() > kIntakeMetricPrefix.size()) ||
+        (it.key().rfind(kIntakeSpanPrefix, 0) == 0 && it.key().size() > kIntakeSpanPrefix.size())) {
       names.push_back(it.key());
     }
   }

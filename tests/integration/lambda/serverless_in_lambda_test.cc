@@ -289,3 +289,64 @@ TEST_F(ServerlessInLambda, ConcurrentEnvironmentsHaveTheirOwnTmp) {
 }
 
 }  // namespace
+
+namespace {
+
+// The runtime posts a trigger's event to /lambda/start-invocation; the extension infers the
+// managed service's span (core/serverless/inferred_span.h) and the fakeintake decodes it as the
+// parent of the aws.lambda execution span, one row per event source.
+TEST_F(ServerlessInLambda, InferredSpansFromTriggerEvents) {
+  const int port = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(port, 0);
+  comm_port_ = std::to_string(port);
+  const std::vector<std::pair<std::string, json>> rows = {
+      {"aws.apigateway",
+       json::parse(R"({"resource": "/orders/{id}", "path": "/orders/{invocation}", "httpMethod": "GET",
+         "requestContext": {"apiId": "a1", "stage": "prod", "requestId": "r-{invocation}",
+           "domainName": "a1.execute-api.us-east-1.amazonaws.com", "requestTimeEpoch": "{now_ms_number}"}})")},
+      {"aws.httpapi",
+       json::parse(R"({"version": "2.0", "rawPath": "/cart", "rawQueryString": "",
+         "requestContext": {"apiId": "h7", "domainName": "h7.execute-api.us-east-1.amazonaws.com",
+           "timeEpoch": "{now_ms_number}", "http": {"method": "POST", "path": "/cart"}}})")},
+      {"aws.lambda.url",
+       json::parse(R"({"version": "2.0", "rawPath": "/hook", "rawQueryString": "",
+         "requestContext": {"apiId": "u9", "domainName": "u9.lambda-url.us-east-1.on.aws",
+           "timeEpoch": "{now_ms_number}", "http": {"method": "GET", "path": "/hook"}}})")},
+      {"aws.sqs",
+       json::parse(R"({"Records": [{"eventSource": "aws:sqs", "receiptHandle": "rh",
+         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders", "attributes": {"SentTimestamp": "{now_ms}"}}]})")},
+      {"aws.sns",
+       json::parse(R"({"Records": [{"EventSource": "aws:sns", "Sns": {"Type": "Notification", "MessageId": "m",
+         "TopicArn": "arn:aws:sns:us-east-1:123456789012:orders", "Timestamp": "{now_iso}"}}]})")},
+      {"aws.eventbridge",
+       json::parse(R"({"detail-type": "OrderPlaced", "source": "shop.orders", "time": "{now_iso}", "detail": {}})")},
+  };
+  for (const auto& [name, event] : rows) {
+    SCOPED_TRACE(name);
+    const json plan{
+        {"invocations", {{"count", 2}, {"duration_ms", 5}}},
+        {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+        {"runtime", {{"event", event}, {"extension_port", port}, {"dogstatsd_port", 0}, {"trace_port", 0}}},
+        {"expect", {{"intake_span." + name, {{"min", 2}, {"max", 2}}},
+                    {"inferred_spans_linked", {{"min", 2}, {"max", 2}}}}}};
+    const json r = run({"--plan", writePlan(plan)});
+    ASSERT_TRUE(r.is_object()) << output_;
+    EXPECT_EQ(r["intake"]["spans_by_name"].value(name, 0), 2) << r["intake"].dump();
+    EXPECT_EQ(r["intake"]["spans_by_name"].value("aws.lambda", 0), 2) << r["intake"].dump();
+    EXPECT_EQ(r["intake"]["inferred_spans_linked"], 2);
+  }
+  // DD_TRACE_MANAGED_SERVICES=false: the execution spans only.
+  const json plan{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+                  {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                          {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                          {"DD_TRACE_MANAGED_SERVICES", "false"}}}}},
+                  {"runtime", {{"event", rows[3].second}, {"extension_port", port}, {"dogstatsd_port", 0},
+                               {"trace_port", 0}}}};
+  const json off = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(off.is_object()) << output_;
+  EXPECT_EQ(off["intake"]["spans_by_name"].value("aws.sqs", 0), 0);
+  EXPECT_EQ(off["intake"]["spans_by_name"].value("aws.lambda", 0), 2);
+}
+
+}  // namespace
