@@ -178,11 +178,11 @@ std::string joinErrors(const ErrorList& errors, std::string_view source) {
 
 }  // namespace
 
-common::Result<Plan> parsePlan(const json& doc, std::string_view source_name) {
+common::Result<Plan> parsePlan(const json& doc, std::string_view source_name, std::string_view root_path) {
   ErrorList errors;
   Plan p;
   p.source = std::string(source_name);
-  ObjectReader root(doc, "$", errors);
+  ObjectReader root(doc, std::string(root_path), errors);
   if (root.valid()) {
     p.name = root.string("name").value_or(p.name);
     p.description = root.string("description").value_or("");
