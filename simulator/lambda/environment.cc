@@ -191,7 +191,11 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   // when the plan says so).
   const int runtime_port = options_.runtime.runtime_api_port > 0 ? options_.runtime.runtime_api_port : api_.port();
   if (options_.runtime.runtime_api) {
-    runtime_api_.offer({r.request_id, json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump(),
+    // The event the Runtime API hands out: the plan's trigger event when it has one.
+    const std::string event = options_.runtime.event.empty()
+                                  ? json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump()
+                                  : expandEvent(options_.runtime.event, spec.index, r.request_id, clock_.systemNow());
+    runtime_api_.offer({r.request_id, event,
                         {{"Lambda-Runtime-Deadline-Ms", std::to_string(unixMillis(clock_.systemNow()) + f.timeout.count())},
                          {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + f.region + ":123456789012:function:" + f.name},
                          {"Lambda-Runtime-Trace-Id", trace_header}}});

@@ -161,6 +161,28 @@ TEST_F(ServerlessInLambda, TheRuntimeApiThroughTheExtensionsProxy) {
   EXPECT_EQ(r["intake"]["spans"], 3) << "one execution span per invocation, made by the proxy";
 }
 
+// The proxy sees the event the Runtime API hands out: an SQS trigger's event gives each
+// invocation an inferred aws.sqs span above its execution span.
+TEST_F(ServerlessInLambda, TheProxyInfersTheTriggersSpanFromTheRuntimeApiEvent) {
+  const int proxy = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(proxy, 0);
+  extension_args_ = {"--proxy-port", std::to_string(proxy)};
+  const json event = json::parse(R"({"Records": [{"eventSource": "aws:sqs", "receiptHandle": "rh",
+      "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders", "attributes": {"SentTimestamp": "{now_ms}"}}]})");
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                             {"DD_EXPERIMENTAL_ENABLE_PROXY", "true"}}}}},
+                     {"runtime", {{"runtime_api", true}, {"runtime_api_port", proxy}, {"event", event},
+                                  {"dogstatsd_port", 0}, {"trace_port", 0}}},
+                     {"expect", {{"inferred_spans_linked", {{"min", 2}, {"max", 2}}}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["intake"]["spans_by_name"].value("aws.sqs", 0), 2) << r["intake"].dump();
+  EXPECT_EQ(r["intake"]["inferred_spans_linked"], 2);
+}
+
 TEST_F(ServerlessInLambda, PlanFlushAtEnd) {
   const json r = runPlan("flush-at-end");
   ASSERT_TRUE(r.is_object());
