@@ -310,6 +310,5 @@ TEST(LambdaExtensionProcess, OutputLinesReachTheSinkAndTheLog) {
   std::filesystem::remove(log);
 }
 
-
 }  // namespace
 }  // namespace ddsim::lambda
