@@ -35,13 +35,22 @@ const json* path(const json& j, std::initializer_list<std::string_view> keys) {
   return at;
 }
 
+// A key of a map-valued field (attributes, headers): the agent looks these up exactly.
+const json* exact(const json* j, const char* key) {
+  if (j == nullptr || !j->is_object()) return nullptr;
+  auto it = j->find(key);
+  return it == j->end() ? nullptr : &*it;
+}
+
 std::string str(const json* j) { return j != nullptr && j->is_string() ? j->get<std::string>() : ""; }
 
-int64_t number(const json* j) {
+// An epoch field: a JSON number (the agent's int64 fields; a string there fails its decoding,
+// so 0), or with `from_string` a decimal string (SQS attributes are strings).
+int64_t number(const json* j, bool from_string = false) {
   if (j == nullptr) return 0;
-  if (j->is_number_integer()) return j->get<int64_t>();
-  if (j->is_number()) return static_cast<int64_t>(j->get<double>());
-  if (j->is_string()) {  // SQS attributes are strings
+  if (j->is_number_integer()) return from_string ? 0 : j->get<int64_t>();
+  if (j->is_number()) return from_string ? 0 : static_cast<int64_t>(j->get<double>());
+  if (j->is_string() && from_string) {
     const std::string s = j->get<std::string>();
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -97,7 +106,7 @@ std::string serviceFor(const ServiceMapping& m, const std::string& specific, std
 }
 
 bool invokedAsync(const json& event) {
-  return str(path(event, {"headers", "X-Amz-Invocation-Type"})) == "Event";
+  return str(exact(member(&event, "headers"), "X-Amz-Invocation-Type")) == "Event";
 }
 
 // API Gateway HTTP (v2) and function URLs share their event shape.
@@ -235,13 +244,13 @@ std::optional<InferredSpan> inferSpan(const json& event, const ServiceMapping& m
       s.service = serviceFor(m, queue, "lambda_sqs", "sqs");
       s.resource = queue;
       s.type = "web";
-      s.start = number(path(*r, {"attributes", "SentTimestamp"})) * 1000000;
+      s.start = number(exact(member(r, "attributes"), "SentTimestamp"), true) * 1000000;
       s.meta = {{"operation_name", "aws.sqs"},
                 {"resource_names", queue},
                 {"queuename", queue},
                 {"event_source_arn", arn},
                 {"receipt_handle", str(member(r, "receiptHandle"))},
-                {"sender_id", str(path(*r, {"attributes", "SenderId"}))}};
+                {"sender_id", str(exact(member(r, "attributes"), "SenderId"))}};
       out.is_async = true;
       break;
     }

@@ -123,6 +123,21 @@ TEST(InferredSpan, KeysCompareWithoutCase) {
   const auto s = inferSpan(e, {});
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->span.resource, "q");
+  EXPECT_EQ(s->span.start, 5000000);
+  // Map keys (attributes, headers) are looked up exactly, as the agent's Go maps are.
+  e["records"][0]["attributes"] = {{"sentTimestamp", "5"}};
+  EXPECT_EQ(inferSpan(e, {})->span.start, 0);
+}
+
+TEST(InferredSpan, EpochFieldsHaveTheAgentsTypes) {
+  // requestTimeEpoch is a number in the agent's event type (a string fails to decode: start 0);
+  // SQS attributes are strings (a number there is not a SentTimestamp).
+  json rest = kRestEvent;
+  rest["requestContext"]["requestTimeEpoch"] = "1700000000123";
+  EXPECT_EQ(inferSpan(rest, {})->span.start, 0);
+  json sqs = kSqsEvent;
+  sqs["Records"][0]["attributes"]["SentTimestamp"] = 1700000003000;
+  EXPECT_EQ(inferSpan(sqs, {})->span.start, 0);
 }
 
 TEST(InferredSpan, EventBridgeTimeNeedsMilliseconds) {
