@@ -94,7 +94,7 @@ class Daemon {
   void onInvoke(const LambdaEvent& e);
   void onRuntimeDone(const std::string& request_id);
   void shutdown(const LambdaEvent* e);
-  void endInvocation(const std::map<std::string, std::string>& headers);
+  void endInvocation(const std::map<std::string, std::string>& headers, const std::string& response);
   void sendEnhanced(const std::string& name, double value, common::SystemTime t);
   std::vector<std::string> tags() const;
 

@@ -75,6 +75,20 @@ std::map<std::string, std::string> InvocationLifecycle::onStart(const std::map<s
           {kSamplingPriorityHeader, std::to_string(ctx_.sampling_priority)}};
 }
 
+std::string statusCodeOf(const std::string& response) {
+  const auto doc = nlohmann::json::parse(response, nullptr, false);
+  if (!doc.is_object()) return "";
+  const auto it = doc.find("statusCode");
+  if (it == doc.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) {
+    char buf[32];  // the shortest form that reads back, as Go's FormatFloat(v, 'f', -1): "200", "500.5"
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, it->get<double>(), std::chars_format::fixed);
+    return ec == std::errc() ? std::string(buf, end) : "";
+  }
+  return "";
+}
+
 std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<std::string, std::string>& headers,
                                                                  const InvocationEnd& end, bool library_detected,
                                                                  common::SystemTime now) {
@@ -93,6 +107,10 @@ std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<
   s.start = unixNanos(ctx_.start);
   s.duration = std::max<int64_t>(0, unixNanos(now) - s.start);
   s.error = headerOf(headers, kInvocationErrorHeader) == "true" ? 1 : 0;
+  if (const std::string status = statusCodeOf(end.response); !status.empty()) {
+    s.meta["http.status_code"] = status;
+    if (status.size() == 3 && status[0] == '5') s.error = 1;
+  }
   s.meta["request_id"] = end.request_id;
   s.meta["cold_start"] = end.cold_start ? "true" : "false";
   if (!end.function_arn.empty()) s.meta["function_arn"] = end.function_arn;

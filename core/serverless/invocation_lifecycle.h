@@ -42,7 +42,15 @@ struct InvocationEnd {
   bool cold_start = false;
   std::string function_name;  // the span's resource
   std::string function_arn;
+  // The function's response payload (the /lambda/end-invocation body, or what the runtime posted
+  // to .../response through the proxy): its "statusCode" becomes http.status_code on the
+  // execution span, and a 5xx marks the spans as errors (the agent's OnInvokeEnd).
+  std::string response;
 };
+
+// The agent's GetStatusCodeFromHTTPResponse: "statusCode" of a JSON object, a number printed
+// without a fraction or a string as is; "" when absent, not JSON, or of another type.
+std::string statusCodeOf(const std::string& response);
 
 struct InferredSpanOptions {
   // DD_TRACE_ENABLED and DD_TRACE_MANAGED_SERVICES (both true by default): infer a span for the

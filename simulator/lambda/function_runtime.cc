@@ -152,7 +152,8 @@ bool FunctionRuntime::answerInvocation(int port, const std::string& request_id, 
   httplib::Client api("127.0.0.1", port);
   api.set_tcp_nodelay(true);
   const std::string path = "/2018-06-01/runtime/invocation/" + request_id + (error ? "/error" : "/response");
-  auto res = api.Post(path, error ? R"({"errorType":"Function.Error"})" : R"({"statusCode":200})", "application/json");
+  const std::string ok = script_.response.empty() ? R"({"statusCode":200})" : script_.response;
+  auto res = api.Post(path, error ? R"({"errorType":"Function.Error"})" : ok, "application/json");
   return res && res->status / 100 == 2;
 }
 
@@ -163,7 +164,8 @@ bool FunctionRuntime::endInvocation(bool error) {
   ext.set_connection_timeout(std::chrono::seconds(1));
   httplib::Headers headers;
   if (error) headers.emplace("x-datadog-invocation-error", "true");
-  auto res = ext.Post("/lambda/end-invocation", headers, "{}", "application/json");
+  auto res = ext.Post("/lambda/end-invocation", headers, script_.response.empty() ? "{}" : script_.response,
+                      "application/json");
   return res && res->status / 100 == 2;
 }
 

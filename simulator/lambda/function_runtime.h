@@ -30,6 +30,10 @@ struct RuntimeScript {
   // time in ms, the string "{now_ms_number}" (quotes included) by it as a JSON number, and
   // "{now_iso}" by it as ISO 8601 with ms.
   std::string event;
+  // The function's response (JSON text): the /lambda/end-invocation body and what the runtime
+  // posts to .../response; "" sends {} and {"statusCode":200}. An HTTP-shaped response's
+  // statusCode tags the execution span (a 5xx makes it an error).
+  std::string response;
   // Ask the Runtime API for each event (GET .../invocation/next) and answer it (.../response or
   // .../error), at `runtime_api_port` (0: the environment's own API port; else e.g. an
   // extension's runtime-API proxy in front of it).

@@ -44,6 +44,7 @@ struct IntakeSpan {
   uint64_t span_id = 0;
   uint64_t parent_id = 0;
   bool inferred = false;  // meta _inferred_span.tag_source = self
+  std::string status_code;  // meta http.status_code ("" without)
 };
 
 struct IntakeRequest {

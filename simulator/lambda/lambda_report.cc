@@ -39,7 +39,10 @@ IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_
     s.spans += r.spans;
     s.log_lines += static_cast<int64_t>(r.logs.size());
     for (const auto& m : r.metrics) ++s.metrics[m.name];
-    for (const auto& sp : r.span_list) ++s.spans_by_name[sp.name];
+    for (const auto& sp : r.span_list) {
+      ++s.spans_by_name[sp.name];
+      if (sp.name == "aws.lambda" && !sp.status_code.empty()) ++s.execution_status_codes[sp.status_code];
+    }
   }
   // Links across requests: an inferred span and its execution span may leave in different flushes.
   std::map<std::pair<uint64_t, uint64_t>, const IntakeSpan*> inferred;
@@ -228,7 +231,8 @@ json reportToJson(const LambdaReport& report) {
                           {"decode_errors", report.intake.decode_errors},
                           {"metrics", report.intake.metrics},
                           {"spans_by_name", report.intake.spans_by_name},
-                          {"inferred_spans_linked", report.intake.inferred_spans_linked}}},
+                          {"inferred_spans_linked", report.intake.inferred_spans_linked},
+                          {"execution_status_codes", report.intake.execution_status_codes}}},
               {"expectations", expectations},
               {"passed", report.passed()},
               {"invocations", invocations},

@@ -38,6 +38,7 @@ struct IntakeSummary {
   std::map<std::string, int64_t> spans_by_name;  // span name -> spans received
   // Inferred spans (tag_source self) that are the parent of an aws.lambda span of their trace.
   int64_t inferred_spans_linked = 0;
+  std::map<std::string, int64_t> execution_status_codes;  // http.status_code of aws.lambda spans
 };
 
 IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_t decode_errors);

@@ -121,11 +121,14 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
   s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
   s.runtime_api = r.boolean("runtime_api").value_or(s.runtime_api);
-  if (const json* event = r.raw("event")) {
-    if (!event->is_object()) {
-      r.error("event", "expected the invocation event as a JSON object, got " + scenario::describeJson(*event));
-    } else {
-      s.event = event->dump();
+  for (auto [key, into] : {std::pair<const char*, std::string*>{"event", &s.event}, {"response", &s.response}}) {
+    if (const json* v = r.raw(key)) {
+      if (!v->is_object()) {
+        r.error(key, std::string("expected the invocation ") + key + " as a JSON object, got " +
+                         scenario::describeJson(*v));
+      } else {
+        *into = v->dump();
+      }
     }
   }
   s.runtime_api_port = static_cast<int>(r.integer("runtime_api_port", 0, 65535).value_or(s.runtime_api_port));

@@ -349,7 +349,8 @@ TEST_F(ServerlessInLambda, InferredSpansFromTriggerEvents) {
         {"invocations", {{"count", 2}, {"duration_ms", 5}}},
         {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
                                 {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
-        {"runtime", {{"event", event}, {"extension_port", port}, {"dogstatsd_port", 0}, {"trace_port", 0}}},
+        {"runtime", {{"event", event}, {"response", {{"statusCode", 201}}}, {"extension_port", port},
+                     {"dogstatsd_port", 0}, {"trace_port", 0}}},
         {"expect", {{"intake_span." + name, {{"min", 2}, {"max", 2}}},
                     {"inferred_spans_linked", {{"min", 2}, {"max", 2}}}}}};
     const json r = run({"--plan", writePlan(plan)});
@@ -357,6 +358,7 @@ TEST_F(ServerlessInLambda, InferredSpansFromTriggerEvents) {
     EXPECT_EQ(r["intake"]["spans_by_name"].value(name, 0), 2) << r["intake"].dump();
     EXPECT_EQ(r["intake"]["spans_by_name"].value("aws.lambda", 0), 2) << r["intake"].dump();
     EXPECT_EQ(r["intake"]["inferred_spans_linked"], 2);
+    EXPECT_EQ(r["intake"]["execution_status_codes"].value("201", 0), 2) << "the response's statusCode";
   }
   // DD_TRACE_MANAGED_SERVICES=false: the execution spans only.
   const json plan{{"invocations", {{"count", 2}, {"duration_ms", 5}}},

@@ -195,6 +195,35 @@ TEST(InferredSpan, LifecycleMakesItTheExecutionSpansParent) {
   EXPECT_EQ(inferred.duration, (1700000000230 - 1700000000123) * 1000000);
 }
 
+TEST(InferredSpan, TheResponsesStatusCodeTagsTheExecutionSpanAnd5xxIsAnError) {
+  struct Row {
+    const char* response;
+    const char* status;  // "" = no tag
+    int error;
+  };
+  for (const Row& row : {Row{R"({"statusCode": 200, "body": "ok"})", "200", 0},
+                         Row{R"({"statusCode": "404"})", "404", 0},
+                         Row{R"({"statusCode": 502})", "502", 1},
+                         Row{R"({"statusCode": 500.5})", "500.5", 0},
+                         Row{R"({"statusCode": 2e2})", "200", 0},
+                         Row{R"({"statusCode": true})", "", 0},
+                         Row{R"("just a string")", "", 0},
+                         Row{"not json", "", 0}}) {
+    SCOPED_TRACE(row.response);
+    EXPECT_EQ(statusCodeOf(row.response), row.status);
+    InvocationLifecycle lc(7);
+    const common::SystemTime t0{std::chrono::milliseconds(1700000000200)};
+    lc.onStart({}, kRestEvent.dump(), t0);
+    auto p = lc.onEnd({}, {"req", false, "fn", "", row.response}, false, t0);
+    ASSERT_TRUE(p.has_value());
+    ASSERT_EQ(p->traces.size(), 2u);
+    const auto& exec = p->traces[0][0];
+    EXPECT_EQ(exec.meta.count("http.status_code") ? exec.meta.at("http.status_code") : "", row.status);
+    EXPECT_EQ(exec.error, row.error);
+    EXPECT_EQ(p->traces[1][0].error, row.error) << "the inferred span shares the error";
+  }
+}
+
 TEST(InferredSpan, LifecycleWithoutManagedServicesOrAStart) {
   const common::SystemTime t0{std::chrono::milliseconds(1700000000200)};
   InvocationLifecycle off(7, InferredSpanOptions{false, {}});
