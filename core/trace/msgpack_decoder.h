@@ -9,11 +9,20 @@
 
 namespace ddsim::trace {
 
+// The receiver's decoders (msgpack_direct.cc): one pass over the bytes, spans written as the
+// values are read, every header bounded by the bytes left before anything is allocated.
 // kDataLoss: the body ends early or a header announces more than the body holds.
-// kInvalidArgument: a value of the wrong type, a bad span shape or string-table index; the
-// message names the element, e.g. "v0.5: traces[1][0].meta key: string table index 9 out of
-// range (table has 4 strings)".
+// kInvalidArgument: a value of the wrong type, a bad span shape or string-table index, the unused
+// byte 0xc1, values nested deeper than 16; the message names the element, e.g. "v0.5:
+// traces[1][0].meta key: string table index 9 out of range (table has 4 strings)".
 common::Result<Traces> decodeV04(std::string_view body);
 common::Result<Traces> decodeV05(std::string_view body);
+
+// The reference decoders (msgpack_decoder.cc): msgpack-cxx's object tree after msgpack_scan's
+// structural check. Same spans, same refusals (a differential test and the trace_decoder fuzz
+// target hold the two together); kept as the readable statement of the rules, not for speed.
+// Where a body has two faults they may report different ones (the tree reports truncation first).
+common::Result<Traces> decodeV04Tree(std::string_view body);
+common::Result<Traces> decodeV05Tree(std::string_view body);
 
 }  // namespace ddsim::trace
