@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,8 @@ class Decoder {
   Decoder(std::string_view body, const char* version) : reader_(body), version_(version) {}
 
   bool next(MsgValue& v) { return reader_.next(v); }
+  // True (and the nil consumed) when the next value is nil.
+  bool peekNil() { return reader_.skipNil(); }
   bool skip(const MsgValue& v, size_t level) { return reader_.skipChildren(v, level); }
   bool fail(Status s) {
     error_ = std::move(s);
@@ -179,10 +182,13 @@ class Decoder {
 
 // ---- v0.4 -------------------------------------------------------------------------------
 
-// Span maps sit at nesting level 3 (payload array, trace array, span map).
+// Span maps sit at nesting level 3 in v0.4 (payload array, trace array, span map) and 5 in v0.7
+// (payload map, chunks array, chunk map, spans array, span map).
 constexpr size_t kV04SpanLevel = 3;
+constexpr size_t kV07SpanLevel = 5;
 
-bool decodeSpanMapV04(Decoder& d, const Where& where, Span& span) {
+// A span map as the agent's lenient span decoder reads it (v0.4 and the spans of v0.7).
+bool decodeSpanMap(Decoder& d, const Where& where, Span& span, size_t level) {
   MsgValue m;
   if (!d.next(m)) return false;
   if (m.kind != MsgKind::kMap) return d.failType(where, "a span map", m);
@@ -227,7 +233,7 @@ bool decodeSpanMapV04(Decoder& d, const Where& where, Span& span) {
       unknown: {
         // Other keys (meta_struct, span_links, span_events, unknown ones) are skipped for now.
         MsgValue v;
-        ok = d.next(v) && d.skip(v, kV04SpanLevel + 1);
+        ok = d.next(v) && d.skip(v, level + 1);
       }
     }
     if (!ok) return false;
@@ -298,11 +304,132 @@ bool decodeSpanArrayV05(Decoder& d, const StringTable& table, const Where& where
          d.readMap(where.at("metrics"), span.metrics, lookup, readF64) && table.lookup(d, where.at("type"), span.type);
 }
 
+// ---- v0.7 -------------------------------------------------------------------------------
+// A msgp TracerPayload (tracer_payload_gen.go): its own fields are read strictly, as msgp's
+// generated code reads them (a str, an integer, a bool, a map or array header; nil refused),
+// while its spans go through the lenient span decoder. nil chunks and nil spans are skipped.
+
+bool readStrictString(Decoder& d, const std::string& where, std::string& out) {
+  MsgValue v;
+  if (!d.next(v)) return false;
+  if (v.kind != MsgKind::kStr) return d.fail(typeError(where, "a str", v));
+  assignString(v.bytes, out);
+  return true;
+}
+
+bool readHeader(Decoder& d, const std::string& where, MsgKind kind, uint64_t& n) {
+  MsgValue v;
+  if (!d.next(v)) return false;
+  if (v.kind != kind) return d.fail(typeError(where, kind == MsgKind::kMap ? "a map" : "an array", v));
+  n = v.u;
+  return true;
+}
+
+bool readStringMap(Decoder& d, const std::string& where, std::map<std::string, std::string>& out) {
+  uint64_t n = 0;
+  if (!readHeader(d, where, MsgKind::kMap, n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string k;
+    std::string v;
+    if (!readStrictString(d, where + " key", k) || !readStrictString(d, where + "[" + k + "]", v)) return false;
+    out.insert_or_assign(std::move(k), std::move(v));
+  }
+  return true;
+}
+
+bool readChunkV07(Decoder& d, uint32_t c, V07Chunk& chunk, Trace& spans) {
+  const std::string where = "v0.7: chunks[" + std::to_string(c) + "]";
+  uint64_t fields = 0;
+  if (!readHeader(d, where, MsgKind::kMap, fields)) return false;
+  for (uint64_t f = 0; f < fields; ++f) {
+    std::string key;
+    if (!readStrictString(d, where + " key", key)) return false;
+    MsgValue v;
+    if (key == "priority") {
+      int64_t p = 0;
+      if (!d.next(v)) return false;
+      if (v.kind == MsgKind::kUint && v.u <= static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+        p = static_cast<int64_t>(v.u);
+      } else if (v.kind == MsgKind::kInt && v.i >= std::numeric_limits<int32_t>::min()) {
+        p = v.i;
+      } else {
+        return d.fail(typeError(where + ".priority", "an int32", v));
+      }
+      chunk.priority = static_cast<int32_t>(p);
+    } else if (key == "origin") {
+      if (!readStrictString(d, where + ".origin", chunk.origin)) return false;
+    } else if (key == "tags") {
+      if (!readStringMap(d, where + ".tags", chunk.tags)) return false;
+    } else if (key == "dropped_trace") {
+      if (!d.next(v)) return false;
+      if (v.kind != MsgKind::kBool) return d.fail(typeError(where + ".dropped_trace", "a bool", v));
+      chunk.dropped_trace = v.u != 0;
+    } else if (key == "spans") {
+      uint64_t n = 0;
+      if (!readHeader(d, where + ".spans", MsgKind::kArray, n)) return false;
+      spans.clear();
+      spans.reserve(std::min(n, kMaxReserve));
+      for (uint32_t i = 0; i < n; ++i) {
+        if (d.peekNil()) continue;
+        if (!decodeSpanMap(d, Where{"v0.7", c, i, {}}, spans.emplace_back(), kV07SpanLevel)) return false;
+      }
+    } else if (!d.next(v) || !d.skip(v, 4)) {  // unknown chunk key: its value sits at level 4
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+Result<V07Payload> decodeV07(std::string_view body) {
+  Decoder d(body, "v0.7");
+  V07Payload p;
+  uint64_t fields = 0;
+  if (!readHeader(d, "v0.7: payload", MsgKind::kMap, fields)) return d.error();
+  for (uint64_t f = 0; f < fields; ++f) {
+    std::string key;
+    if (!readStrictString(d, "v0.7: payload key", key)) return d.error();
+    const std::string where = "v0.7: " + key;
+    std::string* text = key == "container_id"       ? &p.container_id
+                        : key == "language_name"    ? &p.language_name
+                        : key == "language_version" ? &p.language_version
+                        : key == "tracer_version"   ? &p.tracer_version
+                        : key == "runtime_id"       ? &p.runtime_id
+                        : key == "env"              ? &p.env
+                        : key == "hostname"         ? &p.hostname
+                        : key == "app_version"      ? &p.app_version
+                                                    : nullptr;
+    bool ok = true;
+    if (text != nullptr) {
+      ok = readStrictString(d, where, *text);
+    } else if (key == "tags") {
+      ok = readStringMap(d, where, p.tags);
+    } else if (key == "chunks") {
+      uint64_t n = 0;
+      ok = readHeader(d, where, MsgKind::kArray, n);
+      for (uint32_t c = 0; ok && c < n; ++c) {
+        if (d.peekNil()) continue;
+        V07Chunk chunk;
+        Trace spans;
+        ok = readChunkV07(d, c, chunk, spans);
+        if (ok) {
+          p.chunks.push_back(std::move(chunk));
+          p.traces.push_back(std::move(spans));
+        }
+      }
+    } else {
+      MsgValue v;
+      ok = d.next(v) && d.skip(v, 2);  // unknown payload key: its value sits at level 2
+    }
+    if (!ok) return d.error();
+  }
+  return p;
+}
 
 Result<Traces> decodeV04(std::string_view body) {
   Decoder d(body, "v0.4");
-  return d.readTraces([&d](const Where& where, Span& span) { return decodeSpanMapV04(d, where, span); });
+  return d.readTraces([&d](const Where& where, Span& span) { return decodeSpanMap(d, where, span, kV04SpanLevel); });
 }
 
 Result<Traces> decodeV05(std::string_view body) {

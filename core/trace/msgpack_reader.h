@@ -50,6 +50,15 @@ class MsgpackReader {
     return nextSlow(v);
   }
 
+  // Consumes a nil and returns true when the next byte is one; otherwise reads nothing.
+  bool skipNil() {
+    if (pos_ < body_.size() && static_cast<unsigned char>(body_[pos_]) == 0xc0) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
   // Skips the elements of a container `v` just read at nesting `level` (the root is level 1);
   // containers deeper than kMaxMsgpackDepth are refused as the reference decoder refuses them.
   bool skipChildren(const MsgValue& v, size_t level);

@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary bytes as a /v0.4/traces and a /v0.5/traces body. Decoding must
+// libFuzzer target: arbitrary bytes as a /v0.4/traces and a /v0.5/traces body (and as v0.7 and
+// JSON bodies, which must only never crash or throw). Decoding must
 // return traces or an error with a message, never crash or throw; the direct decoders and the
 // reference (msgpack-cxx tree) decoders must agree: the same spans, or both refuse. Decoded
 // traces then go through the agent's normalization and truncation, whose promises are checked.
@@ -10,6 +11,7 @@
 
 #include "core/trace/msgpack_decoder.h"
 #include "core/trace/normalizer.h"
+#include "core/trace/receiver_json.h"
 #include "tests/support/trace_compare.h"
 
 namespace {
@@ -55,5 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sameOutcome(v05, ddsim::trace::decodeV05Tree(body));
   check(std::move(v04));
   check(std::move(v05));
+  ddsim::common::Result<ddsim::trace::V07Payload> v07 = ddsim::trace::decodeV07(body);
+  if (v07.isOk()) check(std::move(v07->traces));
+  check(ddsim::trace::decodeTracesJson(body));
   return 0;
 }

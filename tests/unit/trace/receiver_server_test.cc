@@ -76,7 +76,7 @@ TEST_F(ReceiverServerTest, RefusalsAnswerAsTheAgentAndCountDroppedTraces) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_EQ(r->body, "payload-too-large\n");
-  r = cli.Get("/v0.7/traces");
+  r = cli.Get("/v0.9/traces");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   expectCounts(server_.telemetry(), {{"payloads_refused.decoding_error", 1},
