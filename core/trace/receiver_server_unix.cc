@@ -287,8 +287,13 @@ void UnixHttpListener::serveConnection(int fd) {
       for (;;) {
         std::string size_line;
         if (!conn.readLine(size_line)) return;
-        const size_t n = std::strtoull(size_line.c_str(), nullptr, 16);
-        if (body.size() + n > options_.max_body_bytes) {
+        char* end = nullptr;
+        const size_t n = std::strtoull(size_line.c_str(), &end, 16);
+        if (end == size_line.c_str()) {
+          writeAll(fd, responseBytes(plain(400, "bad chunk size\n"), false));
+          return;
+        }
+        if (n > options_.max_body_bytes - body.size()) {  // never wraps: body.size() <= max
           writeAll(fd, responseBytes(plain(413, "payload-too-large\n"), false));
           return;
         }

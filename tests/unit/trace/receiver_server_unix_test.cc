@@ -99,6 +99,12 @@ TEST_F(UnixReceiverTest, ChunkedBodyExpectContinueAndOversizedBody) {
   const std::string refused = roundTrip(path_, big);
   EXPECT_EQ(refused.rfind("HTTP/1.1 413 ", 0), 0u) << refused;
   EXPECT_NE(refused.find("payload-too-large"), std::string::npos);
+  // A chunk announcing more than the cap (even one that would wrap a size_t): 413, not read.
+  const std::string huge = roundTrip(path_, "PUT /v0.4/traces HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            "ffffffffffffffff\r\n");
+  EXPECT_EQ(huge.rfind("HTTP/1.1 413 ", 0), 0u) << huge;
+  EXPECT_EQ(roundTrip(path_, "PUT /v0.4/traces HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").rfind("HTTP/1.1 400 ", 0),
+            0u);
   // A malformed body: the receiver's 400 with the decoder's message.
   const std::string bad = roundTrip(path_, put("/v0.4/traces", "\x91\x91", "Connection: close\r\n") + "\r\n\x91\x91");
   EXPECT_EQ(bad.rfind("HTTP/1.1 400 ", 0), 0u) << bad;
