@@ -63,6 +63,10 @@ std::string buildInfo(const ReceiverOptions& o) {
   j["git_commit"] = "";
   nlohmann::json endpoints = kEndpoints;
   if (o.client_stats) endpoints.push_back("/v0.6/stats");
+  if (o.dogstatsd_proxy) {
+    endpoints.push_back("/dogstatsd/v1/proxy");
+    endpoints.push_back("/dogstatsd/v2/proxy");
+  }
   j["endpoints"] = endpoints;
   // info.go: true when the probabilistic sampler is off (ddsim has none) and /v0.6/stats is served.
   j["client_drop_p0s"] = o.client_stats;

@@ -28,6 +28,9 @@ struct ReceiverOptions {
   std::string receiver_socket;
   // /v0.6/stats is served (a stats sink is set): /info lists it and says client_drop_p0s.
   bool client_stats = false;
+  // The listener serves /dogstatsd/v1/proxy and /dogstatsd/v2/proxy (ReceiverServer does): /info
+  // lists them, last, as the agent's endpoints.go does.
+  bool dogstatsd_proxy = false;
 };
 
 struct ReceiverRequest {

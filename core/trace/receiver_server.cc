@@ -67,6 +67,7 @@ struct ReceiverServer::Impl {
     ro.receiver_port = bound_port;
     if (!options.socket_path.empty()) ro.receiver_socket = options.socket_path;
     ro.client_stats = static_cast<bool>(options.forward_stats);
+    ro.dogstatsd_proxy = true;  // always routed (405 when DogStatsD is off), as by the agent
     receiver.emplace(
         std::move(ro),
         [this](ReceivedPayload&& p) {
