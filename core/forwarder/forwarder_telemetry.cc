@@ -95,6 +95,10 @@ void ForwarderTelemetry::onBodyTruncated() { body_truncated_.fetch_add(1); }
 void ForwarderTelemetry::onDropped(std::string_view endpoint, DropReason reason, int64_t n) {
   if (n <= 0) return;
   dropped_by_reason_.add(dropReasonName(reason), n);
+  std::string by_ep(endpoint.empty() ? std::string_view("unknown") : endpoint);
+  by_ep += '.';
+  by_ep += dropReasonName(reason);
+  dropped_by_ep_reason_.add(by_ep, n);
   // A line per drop, throttled per reason: the first ten, then one per thousand dropped (the
   // agent logs its drops as they happen, behind log limits, e.g. domain_forwarder.go).
   auto& seen = drops_seen_[static_cast<size_t>(reason)];
@@ -165,6 +169,7 @@ common::TelemetrySnapshot ForwarderTelemetry::snapshot() const {
   put(tx + "dropped", dropped_.load());
   putSet(tx + "dropped_by_endpoint", dropped_by_ep_);
   putSet(tx + "dropped_by_reason", dropped_by_reason_);
+  putSet(tx + "dropped_by_endpoint_reason", dropped_by_ep_reason_);
   put(tx + "requeued", requeued_.load());
   putSet(tx + "requeued_by_endpoint", requeued_by_ep_);
   put(tx + "retried", retried_.load());

@@ -9,6 +9,9 @@
 //   transactions.http_errors, .http_errors_by_code.<code>
 //   transactions.dropped, .dropped_by_endpoint.<ep>      (exactly the agent's Dropped expvars)
 //   transactions.dropped_by_reason.<reason>              (ddsim: EVERY lost transaction, see DropReason)
+//   transactions.dropped_by_endpoint_reason.<ep>.<reason> (ddsim: the same split by endpoint; drops
+//                                                          of whole retry files, whose records are
+//                                                          not read, under the endpoint "unknown")
 //   transactions.requeued, .requeued_by_endpoint.<ep>, .retried, .retried_by_endpoint.<ep>
 //   transactions.high_priority_queue_full, .retry_queue_size (gauge, transactions in memory)
 //   transactions.response_body_truncated                 (ddsim: responses over the body cap)
@@ -133,7 +136,7 @@ class ForwarderTelemetry {
       disk_corrupt_files_{0}, disk_reloaded_files_{0}, disk_store_errors_{0},
       disk_transactions_written_{0}, disk_transactions_read_{0};
   common::CounterSet input_count_by_ep_, input_bytes_by_ep_, success_by_ep_, success_bytes_by_ep_,
-      dropped_by_ep_, dropped_by_reason_, requeued_by_ep_, retried_by_ep_, http_by_code_,
+      dropped_by_ep_, dropped_by_reason_, dropped_by_ep_reason_, requeued_by_ep_, retried_by_ep_, http_by_code_,
       errors_by_type_, errors_by_transport_;
   // Drop log lines: every drop of a reason is logged until this many, then one per kDropLineEvery.
   static constexpr int64_t kDropLinesUnthrottled = 10;

@@ -93,6 +93,7 @@ struct ReceiverServer::Impl {
     if (method == "POST" && (r.path == "/dogstatsd/v1/proxy" || r.path == "/dogstatsd/v2/proxy")) {
       return proxyDogStatsd(r.body);
     }
+    if (options.record) options.record(r);  // every receiver request, from either listener
     std::lock_guard lock(mu);
     return receiver->handle(r);
   }

@@ -84,6 +84,17 @@ Named nameOf(const std::string& key) {
   if (startsWith(key, tx)) {
     const std::string_view rest = std::string_view(key).substr(tx.size());
     if (auto it = kForwarder.find(rest); it != kForwarder.end()) return {it->second, ""};
+    // dropped_by_endpoint_reason.<endpoint>.<reason>: two labels (neither name has a dot).
+    constexpr std::string_view kByEndpointReason = "dropped_by_endpoint_reason.";
+    if (startsWith(rest, kByEndpointReason)) {
+      const std::string_view pair = rest.substr(kByEndpointReason.size());
+      const auto sep = pair.find('.');
+      if (sep != std::string_view::npos) {
+        return {"ddsim__transactions__dropped_by_endpoint_reason",
+                "endpoint=\"" + labelValue(pair.substr(0, sep)) + "\",reason=\"" + labelValue(pair.substr(sep + 1)) +
+                    "\""};
+      }
+    }
     const auto dot = rest.find('.');
     if (dot != std::string_view::npos) {
       if (auto it = kForwarderByLabel.find(rest.substr(0, dot)); it != kForwarderByLabel.end()) {

@@ -70,22 +70,22 @@ void Simulation::accountTraces(Accounting& acc) const {
     StageBalance b{"trace_forwarder", "payloads"};
     b.in = count(A, "trace.writer.payloads");
     b.out = count(A, "forwarder.transactions.success_by_endpoint." + kForwarderEndpoint);
-    b.dropped["forwarder_dropped"] = count(A, "forwarder.transactions.dropped_by_endpoint." + kForwarderEndpoint);
-    // The forwarder keeps drops per endpoint only for the agent's own drop reasons; the others
-    // (e.g. retry_queue_at_stop) only per reason. What is left here is attributed to them when
-    // the forwarder stage balances and its drops outside the per-endpoint counts cover it;
-    // otherwise it stays unaccounted and the run fails.
+    // Every drop of a trace payload, by the forwarder's reason (http_400, retry_queue_at_stop...).
+    for (const auto& [reason, n] :
+         countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason." + kForwarderEndpoint + ".")) {
+      b.dropped[reason] = n;
+    }
+    // Whole retry files dropped unread (evicted, corrupt) are counted under the endpoint
+    // "unknown": what is left here is theirs when they cover it.
     const int64_t rest = b.in - b.out - b.droppedTotal();
     if (rest > 0) {
-      int64_t per_endpoint = 0;
-      for (const auto& [ep, n] : countsUnder(A, "forwarder.transactions.dropped_by_endpoint.")) per_endpoint += n;
-      for (const auto& st : acc.stages) {
-        if (st.stage == "forwarder" && st.holds() && st.droppedTotal() - per_endpoint >= rest) {
-          b.dropped["other_forwarder_reasons"] = rest;
-        }
+      int64_t unknown = 0;
+      for (const auto& [reason, n] : countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason.unknown.")) {
+        unknown += n;
       }
+      if (unknown >= rest) b.dropped["retry_file_dropped_unread"] = rest;
     }
-    b.note = "drops by reason: see the forwarder stage (per endpoint it counts only the agent's own drop reasons)";
+    b.note = "drops by the forwarder's reason for this endpoint (see the forwarder stage for all endpoints)";
     acc.stages.push_back(b);
   }
 }

@@ -9,6 +9,7 @@
 
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/child_process.h"
+#include "tests/support/poll.h"
 
 namespace ddsim {
 namespace {
@@ -101,7 +102,8 @@ TEST_F(AgentLiveTest, RetryQueueFullDropsAreLoggedWhileRunning) {
   fakeintake::FaultRule down;
   down.status = 503;
   addFault(down);
-  ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig("forwarder_retry_queue_payloads_max_size: 1\n")},
+  ChildProcess agent({DDSIM_BINARY, "agent", "--config",
+                      writeConfig("forwarder_retry_queue_payloads_max_size: 1\ntelemetry:\n  enabled: true\nexpvar_port: 0\n")},
                      {std::string("DD_API_KEY=") + kApiKey});
   const int port = startAgent(agent);
   ASSERT_GT(port, 0);
@@ -110,6 +112,19 @@ TEST_F(AgentLiveTest, RetryQueueFullDropsAreLoggedWhileRunning) {
       [&](const std::string&) { return agent.err().find("retry_queue_full") != std::string::npos; }, 60s);
   EXPECT_TRUE(logged) << agent.err();
   EXPECT_NE(agent.err().find("forwarder: dropped"), std::string::npos) << agent.err();
+  // The telemetry names the drop by endpoint and reason (the endpoint refreshes every second).
+  ASSERT_TRUE(agent.waitForOutput(
+      [](const std::string& o) { return o.find("telemetry listening on") != std::string::npos; }, 20s));
+  const int tport = firstInt(agent.out(), R"(telemetry listening on http://127\.0\.0\.1:(\d+)/telemetry)");
+  ASSERT_GT(tport, 0);
+  httplib::Client c("127.0.0.1", tport);
+  const std::regex by_endpoint(R"(ddsim__transactions__dropped_by_endpoint_reason\{endpoint="[a-z0-9_]+",reason="retry_queue_full"\} [1-9])");
+  std::string body;
+  EXPECT_TRUE(testing::pollUntil([&] {
+    auto res = c.Get("/telemetry");
+    body = res ? res->body : "";
+    return std::regex_search(body, by_endpoint);
+  })) << body;
   agent.signal(SIGTERM);
   ASSERT_TRUE(agent.wait(30s).has_value());
   EXPECT_NE(agent.out().find("retry_queue_full="), std::string::npos) << agent.out();

@@ -140,6 +140,8 @@ TEST(DiskRetryStoreTest, CapacityRules) {
   EXPECT_EQ((*store)->fileCount(), 3u);
   EXPECT_EQ(env.tel.droppedByReason(DropReason::kDiskEvicted), 3);
   EXPECT_EQ(env.tel.snapshot().at("forwarder.retry_queue.points_dropped"), 3);
+  // The evicted file is not read: its transactions count under the endpoint "unknown".
+  EXPECT_EQ(env.tel.snapshot().at("forwarder.transactions.dropped_by_endpoint_reason.unknown.disk_evicted"), 3);
 
   auto too_big = (*store)->store(batch({20}, 5000));
   ASSERT_FALSE(too_big.isOk());

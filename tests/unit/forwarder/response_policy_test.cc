@@ -135,6 +135,8 @@ TEST(ResponsePolicyTest, TableEffectOnTheForwarder) {
     if (r.outcome == Outcome::kDrop) {
       EXPECT_EQ(snap.at("forwarder.transactions.dropped_by_endpoint.series_v2"), 1);
       EXPECT_EQ(snap.at("forwarder.transactions.dropped_by_reason.http_" + std::to_string(r.status)), 1);
+      EXPECT_EQ(snap.at("forwarder.transactions.dropped_by_endpoint_reason.series_v2.http_" + std::to_string(r.status)),
+                1);
     }
   }
 }
