@@ -1,7 +1,8 @@
 // The trace receiver's decoding path (issue 14 target: msgpack decode + normalize + sample +
 // stats >= 1M spans/s on one core for v0.4; this measures the first two stages).
 //
-//   BM_Trace_DecodeV04/spans:N            decodeV04 of one body of 100 traces x N spans
+//   BM_Trace_DecodeV04/spans:N            decodeV04 of one body of 100 traces x N spans (the direct decoder)
+//   BM_Trace_DecodeV04Tree/spans:N        decodeV04Tree: the reference msgpack-cxx object-tree decoder
 //   BM_Trace_DecodeV05/spans:N            decodeV05 of the same traces (string table)
 //   BM_Trace_DecodeNormalizeV04/spans:N   decodeV04, then normalizeTrace + truncateSpan
 //   BM_Trace_ProcessV04/spans:N           decodeV04, then TraceProcessor::process (normalize,
@@ -87,6 +88,9 @@ void runDecode(benchmark::State& state, const std::string& body, Decode decode, 
 
 void BM_Trace_DecodeV04(benchmark::State& state) {
   runDecode(state, packV04(makeTraces(static_cast<size_t>(state.range(0)))), decodeV04, false);
+}
+void BM_Trace_DecodeV04Tree(benchmark::State& state) {
+  runDecode(state, packV04(makeTraces(static_cast<size_t>(state.range(0)))), decodeV04Tree, false);
 }
 void BM_Trace_DecodeV05(benchmark::State& state) {
   runDecode(state, packV05(makeTraces(static_cast<size_t>(state.range(0)))), decodeV05, false);
@@ -185,6 +189,7 @@ void BM_Trace_GzipOnly(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Trace_DecodeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(BM_Trace_DecodeV04Tree)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeV05)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_DecodeNormalizeV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(BM_Trace_ProcessV04)->ArgNames({"spans"})->Arg(1)->Arg(10)->Arg(100);

@@ -9,6 +9,7 @@
 #include <msgpack.hpp>
 
 #include "core/trace/msgpack_scan.h"
+#include "core/trace/msgpack_where.h"
 #include "core/trace/utf8.h"
 
 namespace ddsim::trace {
@@ -19,32 +20,7 @@ using common::Status;
 using msgpack::object;
 namespace mt = msgpack::type;
 
-// Deep enough for every v0.4 field, including span links and events which are skipped.
-constexpr size_t kMaxDepth = 16;
-
-// Where a value sits, e.g. "v0.5: traces[1][0].meta[env]". Cheap to pass around: the text is
-// only built for an error message, never on the hot path.
-struct Where {
-  enum class Part { kValue, kKey, kEntry };
-  const char* version;
-  uint32_t trace = 0;
-  uint32_t span = 0;
-  std::string_view field;  // "" for the span itself
-  Part part = Part::kValue;
-  std::string_view entry;  // map key, for kEntry
-
-  Where at(std::string_view f) const { return {version, trace, span, f, Part::kValue, {}}; }
-  Where key() const { return {version, trace, span, field, Part::kKey, {}}; }
-  Where entryOf(std::string_view k) const { return {version, trace, span, field, Part::kEntry, k}; }
-
-  std::string str() const {
-    std::string s = std::string(version) + ": traces[" + std::to_string(trace) + "][" + std::to_string(span) + "]";
-    if (!field.empty()) s += "." + std::string(field);
-    if (part == Part::kKey) s += " key";
-    if (part == Part::kEntry) s += "[" + std::string(entry) + "]";
-    return s;
-  }
-};
+constexpr size_t kMaxDepth = kMaxMsgpackDepth;
 
 const char* typeName(const object& o) {
   switch (o.type) {
@@ -284,13 +260,13 @@ Result<Traces> decodeTraces(const object& root, const char* version, DecodeSpan 
 
 }  // namespace
 
-Result<Traces> decodeV04(std::string_view body) {
+Result<Traces> decodeV04Tree(std::string_view body) {
   Result<msgpack::object_handle> handle = unpackBody(body, "v0.4");
   if (!handle.isOk()) return handle.status();
   return decodeTraces(handle->get(), "v0.4", decodeSpanMapV04);
 }
 
-Result<Traces> decodeV05(std::string_view body) {
+Result<Traces> decodeV05Tree(std::string_view body) {
   Result<msgpack::object_handle> handle = unpackBody(body, "v0.5");
   if (!handle.isOk()) return handle.status();
   const object& root = handle->get();

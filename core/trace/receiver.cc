@@ -7,12 +7,38 @@
 #include <nlohmann/json.hpp>
 
 #include "core/trace/msgpack_decoder.h"
+#include "core/trace/receiver_json.h"
 
 namespace ddsim::trace {
 namespace {
 
-// The routes ddsim answers and lists in /info (the agent lists more, spec §1).
-constexpr const char* kEndpoints[] = {"/v0.4/traces", "/v0.4/services", "/v0.5/traces"};
+// The routes ddsim answers and lists in /info, in the agent's order (endpoints.go; the agent
+// serves more, spec §1).
+constexpr const char* kEndpoints[] = {"/v0.3/traces", "/v0.3/services", "/v0.4/traces", "/v0.4/services",
+                                      "/v0.5/traces", "/v0.7/traces"};
+
+// The trace routes and their protocol version.
+const char* traceVersion(const std::string& path) {
+  if (path == "/v0.3/traces") return "v0.3";
+  if (path == "/v0.4/traces") return "v0.4";
+  if (path == "/v0.5/traces") return "v0.5";
+  if (path == "/v0.7/traces") return "v0.7";
+  return nullptr;
+}
+
+// api.go decodeRequest (v0.2-v0.4): the Content-Type picks JSON or msgpack; "do our best" tries
+// JSON, then msgpack (the agent's second try reads what JSON left of the body; ddsim re-reads it
+// whole) and reports the msgpack error.
+common::Result<Traces> decodeByMediaType(const ReceiverRequest& r, std::string_view body) {
+  const auto ct = r.headers.find("content-type");
+  switch (bodyFormatFor(ct == r.headers.end() ? std::string_view() : std::string_view(ct->second))) {
+    case BodyFormat::kMsgpack: return decodeV04(body);
+    case BodyFormat::kJson: return decodeTracesJson(body);
+    case BodyFormat::kJsonThenMsgpack: break;
+  }
+  common::Result<Traces> json = decodeTracesJson(body);
+  return json.isOk() ? std::move(json) : decodeV04(body);
+}
 
 std::string header(const ReceiverRequest& r, const char* name) {
   auto it = r.headers.find(name);
@@ -37,6 +63,10 @@ std::string buildInfo(const ReceiverOptions& o) {
   j["git_commit"] = "";
   nlohmann::json endpoints = kEndpoints;
   if (o.client_stats) endpoints.push_back("/v0.6/stats");
+  if (o.dogstatsd_proxy) {
+    endpoints.push_back("/dogstatsd/v1/proxy");
+    endpoints.push_back("/dogstatsd/v2/proxy");
+  }
   j["endpoints"] = endpoints;
   // info.go: true when the probabilistic sampler is off (ddsim has none) and /v0.6/stats is served.
   j["client_drop_p0s"] = o.client_stats;
@@ -56,6 +86,16 @@ std::string buildInfo(const ReceiverOptions& o) {
   return j.dump(1, '\t');
 }
 
+// A v0.7 body names its tracer itself; the agent uses the payload as sent (api.go,
+// decodeTracerPayload), the headers only tag the receiver stats.
+void applyV07(V07Payload& p, ReceivedPayload& out) {
+  if (!p.language_name.empty()) out.lang = std::move(p.language_name);
+  if (!p.language_version.empty()) out.lang_version = std::move(p.language_version);
+  if (!p.tracer_version.empty()) out.tracer_version = std::move(p.tracer_version);
+  out.v07 = V07Attributes{std::move(p.container_id), std::move(p.runtime_id), std::move(p.env), std::move(p.hostname),
+                          std::move(p.app_version), std::move(p.tags), std::move(p.chunks)};
+}
+
 }  // namespace
 
 TraceReceiver::TraceReceiver(ReceiverOptions options, Sink sink, StatsSink stats)
@@ -72,18 +112,18 @@ void TraceReceiver::setRates(std::map<std::string, double> rates, std::string ve
 ReceiverResponse TraceReceiver::handle(const ReceiverRequest& request) {
   const std::string& path = request.path;
   if (path == "/info") return {200, "application/json", info_, {}};
-  const bool traces_v04 = path == "/v0.4/traces";
-  const bool traces_v05 = path == "/v0.5/traces";
+  const char* version = traceVersion(path);
   const bool stats = path == "/v0.6/stats" && options_.client_stats;
-  if (!traces_v04 && !traces_v05 && !stats && path != "/v0.4/services") {
+  const bool services = path == "/v0.3/services" || path == "/v0.4/services";
+  if (version == nullptr && !stats && !services) {
     ++counters_.not_found;
     return textError(404, "404 page not found");
   }
   // Agent behaviour (api.go, handleWithVersion): browsers' cross-site requests are refused.
   if (header(request, "sec-fetch-site") == "cross-site") return textError(403, "cross-site request rejected");
   if (stats) return handleStats(request);
-  if (!traces_v04 && !traces_v05) return {200, "text/plain; charset=utf-8", "OK\n", {}};  // services: ignored
-  return handleTraces(request, traces_v04 ? "v0.4" : "v0.5");
+  if (services) return {200, "text/plain; charset=utf-8", "OK\n", {}};  // services: ignored
+  return handleTraces(request, version);
 }
 
 ReceiverResponse TraceReceiver::handleTraces(const ReceiverRequest& request, std::string_view version) {
@@ -93,17 +133,28 @@ ReceiverResponse TraceReceiver::handleTraces(const ReceiverRequest& request, std
     counters_.traces_dropped_too_large += static_cast<uint64_t>(announced);
     return textError(413, "payload-too-large");
   }
-  common::Result<Traces> traces = version == "v0.4" ? decodeV04(request.body) : decodeV05(request.body);
-  if (!traces.isOk()) {
-    ++counters_.decoding_errors;
-    counters_.traces_dropped_decoding += static_cast<uint64_t>(announced);
-    return textError(400, traces.status().message());
-  }
   ReceivedPayload payload;
   payload.lang = header(request, "datadog-meta-lang");
   payload.lang_version = header(request, "datadog-meta-lang-version");
   payload.tracer_version = header(request, "datadog-meta-tracer-version");
   payload.endpoint = std::string(version);
+  common::Result<Traces> traces = common::invalidArgument("unreached");
+  if (version == "v0.7") {
+    common::Result<V07Payload> p = decodeV07(request.body);
+    if (p.isOk()) {
+      traces = std::move(p->traces);
+      applyV07(*p, payload);
+    } else {
+      traces = p.status();
+    }
+  } else {
+    traces = version == "v0.5" ? decodeV05(request.body) : decodeByMediaType(request, request.body);
+  }
+  if (!traces.isOk()) {
+    ++counters_.decoding_errors;
+    counters_.traces_dropped_decoding += static_cast<uint64_t>(announced);
+    return textError(400, traces.status().message());
+  }
   payload.client_computed_top_level = !header(request, "datadog-client-computed-top-level").empty();
   payload.client_computed_stats = !header(request, "datadog-client-computed-stats").empty();
   payload.client_dropped_p0_traces = parseInt(header(request, "datadog-client-dropped-p0-traces")).value_or(0);
@@ -112,7 +163,9 @@ ReceiverResponse TraceReceiver::handleTraces(const ReceiverRequest& request, std
   counters_.traces_received += payload.traces.size();
   counters_.bytes_received += request.body.size();
   counters_.client_dropped_p0_traces += static_cast<uint64_t>(payload.client_dropped_p0_traces);
-  ReceiverResponse response = rateByService(request);
+  // api.go replyOK: v0.1-v0.3 answer "OK", later versions the rates.
+  ReceiverResponse response = version == "v0.3" ? ReceiverResponse{200, "text/plain; charset=utf-8", "OK\n", {}}
+                                                : rateByService(request);
   if (sink_) sink_(std::move(payload));
   return response;
 }

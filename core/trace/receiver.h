@@ -1,14 +1,18 @@
 #pragma once
 // The trace receiver's request handling, independent of any socket (docs/trace-agent.md §1):
-// /info, /v0.4/traces, /v0.5/traces and /v0.4/services, answered as the agent answers them
+// /info, /v0.3/traces, /v0.4/traces, /v0.5/traces, /v0.7/traces, /v0.3/services and
+// /v0.4/services (and /v0.6/stats with a stats sink), answered as the agent answers them
 // (status codes, texts, the rate-by-service JSON). An HTTP server or an in-process transport
 // calls handle(); decoded payloads go to the sink. Not thread-safe: one caller at a time.
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/trace/msgpack_decoder.h"
 #include "core/trace/span.h"
 #include "core/trace/stats_payload.h"
 
@@ -24,6 +28,9 @@ struct ReceiverOptions {
   std::string receiver_socket;
   // /v0.6/stats is served (a stats sink is set): /info lists it and says client_drop_p0s.
   bool client_stats = false;
+  // The listener serves /dogstatsd/v1/proxy and /dogstatsd/v2/proxy (ReceiverServer does): /info
+  // lists them, last, as the agent's endpoints.go does.
+  bool dogstatsd_proxy = false;
 };
 
 struct ReceiverRequest {
@@ -39,13 +46,23 @@ struct ReceiverResponse {
   std::map<std::string, std::string> headers;
 };
 
-// One accepted request, as the agent's Payload: tracer identity from the Datadog-Meta-* headers.
+// What a /v0.7/traces body carries besides its spans (a TracerPayload). Decoded and passed on;
+// the processor does not use it yet (docs/trace-agent.md §1.2).
+struct V07Attributes {
+  std::string container_id, runtime_id, env, hostname, app_version;
+  std::map<std::string, std::string> tags;
+  std::vector<V07Chunk> chunks;  // chunks[i] describes traces[i]
+};
+
+// One accepted request, as the agent's Payload: tracer identity from the Datadog-Meta-* headers
+// (for v0.7, from the body when it names them).
 struct ReceivedPayload {
   std::string lang;
   std::string lang_version;
   std::string tracer_version;
-  std::string endpoint;  // "v0.4" or "v0.5"
+  std::string endpoint;  // "v0.3", "v0.4", "v0.5" or "v0.7"
   Traces traces;
+  std::optional<V07Attributes> v07;
   bool client_computed_top_level = false;
   bool client_computed_stats = false;
   int64_t client_dropped_p0_traces = 0;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/trace/receiver_server_unix.h"
 #include "core/trace/trace_chunk.h"
 
 namespace ddsim::trace {
@@ -64,7 +65,9 @@ struct ReceiverServer::Impl {
   void makeReceiver(int bound_port) {
     ReceiverOptions ro = options.receiver;
     ro.receiver_port = bound_port;
+    if (!options.socket_path.empty()) ro.receiver_socket = options.socket_path;
     ro.client_stats = static_cast<bool>(options.forward_stats);
+    ro.dogstatsd_proxy = true;  // always routed (405 when DogStatsD is off), as by the agent
     receiver.emplace(
         std::move(ro),
         [this](ReceivedPayload&& p) {
@@ -85,42 +88,41 @@ struct ReceiverServer::Impl {
     }
   }
 
+  // Every request of either listener (TCP or the Unix socket).
+  ReceiverResponse answer(const std::string& method, const ReceiverRequest& r) {
+    if (method == "POST" && (r.path == "/dogstatsd/v1/proxy" || r.path == "/dogstatsd/v2/proxy")) {
+      return proxyDogStatsd(r.body);
+    }
+    if (options.record) options.record(r);  // every receiver request, from either listener
+    std::lock_guard lock(mu);
+    return receiver->handle(r);
+  }
+
   void serve(const httplib::Request& req, httplib::Response& res) {
     ReceiverRequest r;
     r.path = req.path;
     for (const auto& [k, v] : req.headers) r.headers.emplace(lower(k), v);
     r.body = req.body;
-    if (options.record) options.record(r);
-    ReceiverResponse out;
-    {
-      std::lock_guard lock(mu);
-      out = receiver->handle(r);
-    }
+    ReceiverResponse out = answer(req.method, r);
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
     res.set_content(std::move(out.body), out.content_type.empty() ? "text/plain" : out.content_type);
   }
 
   // pkg/trace/api/dogstatsd.go: the body goes to DogStatsD over UDP; 405 when DogStatsD is off.
-  void proxyDogStatsd(const httplib::Request& req, httplib::Response& res) {
-    if (options.dogstatsd_port <= 0) {
-      res.status = 405;
-      res.set_content("405 Method Not Allowed\n", "text/plain; charset=utf-8");
-      return;
-    }
-    const int64_t sent = relayDatagrams(req.body, options.dogstatsd_port, std::max<size_t>(options.dogstatsd_buffer_size, 1));
+  ReceiverResponse proxyDogStatsd(std::string_view body) {
+    if (options.dogstatsd_port <= 0) return {405, "text/plain; charset=utf-8", "405 Method Not Allowed\n", {}};
+    const int64_t sent = relayDatagrams(body, options.dogstatsd_port, std::max<size_t>(options.dogstatsd_buffer_size, 1));
     std::lock_guard lock(mu);
-    if (sent < 0) {
-      res.status = 500;
-      res.set_content("500 Internal Server Error\n", "text/plain; charset=utf-8");
-      return;
-    }
+    if (sent < 0) return {500, "text/plain; charset=utf-8", "500 Internal Server Error\n", {}};
     ++dogstatsd_proxy_requests;
     dogstatsd_proxy_packets += static_cast<uint64_t>(sent);
+    return {200, "", "", {}};
   }
 
   ReceiverServerOptions options;
   httplib::Server server;
+  std::unique_ptr<UnixHttpListener> unix_listener;  // apm_config.receiver_socket, when set
   std::thread thread;
   mutable std::mutex mu;
   std::optional<TraceReceiver> receiver;
@@ -146,8 +148,6 @@ common::Result<int> ReceiverServer::start() {
   im.server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   // Every route and method goes to the receiver, which answers 404 for what it does not serve.
   // Bodies are read whole; the receiver applies max_request_bytes (413 payload-too-large).
-  im.server.Post(R"(/dogstatsd/v[12]/proxy)",
-                 [&im](const httplib::Request& req, httplib::Response& res) { im.proxyDogStatsd(req, res); });
   auto handler = [&im](const httplib::Request& req, httplib::Response& res) { im.serve(req, res); };
   im.server.Get(".*", handler);
   im.server.Post(".*", handler);
@@ -157,6 +157,17 @@ common::Result<int> ReceiverServer::start() {
                                         : (im.server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) return common::ioError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for traces");
   im.makeReceiver(bound);
+  if (!im.options.socket_path.empty()) {
+    UnixHttpOptions uo;
+    uo.path = im.options.socket_path;
+    uo.max_body_bytes = im.options.receiver.max_request_bytes;
+    im.unix_listener = std::make_unique<UnixHttpListener>(
+        uo, [&im](const std::string& method, const ReceiverRequest& r) { return im.answer(method, r); });
+    if (common::Status s = im.unix_listener->start(); !s.isOk()) {
+      im.unix_listener.reset();
+      return s;
+    }
+  }
   im.thread = std::thread([&im] { im.server.listen_after_bind(); });
   // stop() only reaches a server that is listening: wait (bounded) until it is.
   for (int i = 0; i < 2000 && !im.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -165,6 +176,7 @@ common::Result<int> ReceiverServer::start() {
 
 void ReceiverServer::stop() {
   if (!impl_) return;
+  if (impl_->unix_listener) impl_->unix_listener->stop();
   impl_->server.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
 }

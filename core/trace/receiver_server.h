@@ -1,5 +1,6 @@
 #pragma once
-// The trace receiver's listener (docs/trace-agent.md §1.1): an HTTP server on 127.0.0.1 that
+// The trace receiver's listeners (docs/trace-agent.md §1.1): an HTTP server on 127.0.0.1 (and on
+// a Unix socket when socket_path is set) that
 // hands every request, whatever its route and method, to TraceReceiver::handle(), and counts
 // what it accepted (spans and traces, by service) for the agent's telemetry snapshot.
 // Thread-safe: requests are answered by a small bound pool, one decode at a time. Also the
@@ -22,6 +23,9 @@ struct ReceiverServerOptions {
   // any free port (the bound one is returned by start()), as dogstatsd_port does.
   int port = 8126;
   int threads = 2;  // the pool answering requests
+  // apm_config.receiver_socket: when set (and the TCP listener is on, the agent's rule), the
+  // same routes are also served as HTTP over a Unix socket at this path (receiver_server_unix.h).
+  std::string socket_path;
   // /dogstatsd/v1/proxy and /dogstatsd/v2/proxy forward their body as UDP datagrams (at most
   // this many bytes, cut at newlines) to the DogStatsD listener on 127.0.0.1:dogstatsd_port;
   // 0: DogStatsD is off and they answer 405, as the agent does.

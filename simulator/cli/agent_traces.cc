@@ -60,6 +60,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   o.receiver.agent_version = cfg.getString("ddsim.agent_version");
   o.receiver.receiver_port = o.port;
   o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
+  o.socket_path = o.receiver.receiver_socket;  // HTTP over this Unix socket too (not with port 0)
   o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
   o.forward_stats = [raw = t.get()](trace::ClientStatsPayload&& p, const std::string& lang,
                                     const std::string& tracer_version) {
@@ -78,14 +79,11 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   t->server_ = std::make_unique<trace::ReceiverServer>(o);
   auto port = t->server_->start();
   if (!port.isOk()) return port.status();
-  if (!o.receiver.receiver_socket.empty()) {
-    spdlog::warn("apm_config.receiver_socket {} is not served: ddsim has no Unix-socket trace listener yet",
-                 o.receiver.receiver_socket);
-  }
   if (*port == 0) {
-    spdlog::warn("apm_config.receiver_port is 0: no trace listener");
+    spdlog::warn("apm_config.receiver_port is 0: no trace listener (nor on apm_config.receiver_socket)");
   } else {
     std::printf("trace receiver listening on http://127.0.0.1:%d\n", *port);
+    if (!o.socket_path.empty()) std::printf("trace receiver listening on unix://%s\n", o.socket_path.c_str());
     std::fflush(stdout);
   }
   spdlog::info("trace agent: traces are normalized, sampled (no TPS budgets yet) and sent to /api/v0.2/traces");

@@ -3,6 +3,7 @@
 // real HTTP, the agent's answers (200 + rate_by_service, 400 with the decoder's message), the
 // counts in the /telemetry.json snapshot and the exit line. Every wait is a bounded poll.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <httplib.h>
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/poll.h"
 #include "tests/support/trace_payloads.h"
+#include "tests/support/unix_http.h"
 
 namespace ddsim {
 namespace {
@@ -42,11 +44,13 @@ class AgentTraceTest : public testing::AgentIntakeTest {
  protected:
   // Starts the agent with the receiver on any free port (from DD_APM_* variables) and its
   // telemetry endpoint; fills the two printed ports.
-  void startAgent() {
+  void startAgent(std::vector<std::string> extra_env = {}) {
+    std::vector<std::string> env = {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
+                                    "DD_APM_RECEIVER_PORT=-1"};
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
     agent_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{DDSIM_BINARY, "agent", "--config", writeConfig("telemetry:\n  enabled: true\nexpvar_port: 0\n")},
-        std::vector<std::string>{std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
-                                 "DD_APM_RECEIVER_PORT=-1"});
+        std::move(env));
     ASSERT_TRUE(agent_->started());
     ASSERT_TRUE(agent_->waitForOutput(
         [](const std::string& o) { return o.find("telemetry listening on") != std::string::npos; }, testing::kHangGuard))
@@ -69,6 +73,19 @@ class AgentTraceTest : public testing::AgentIntakeTest {
     };
     EXPECT_TRUE(testing::pollUntil(counted)) << snap.dump();
     return snap;
+  }
+  // The dd-trace test app's folder, or "" with the reason in `why` when node or dd-trace is missing.
+  static std::string tracerDir(std::string& why) {
+    const std::string dir = std::string(DDSIM_SOURCE_DIR) + "/tests/integration/tracer";
+    if (std::system("command -v node >/dev/null 2>&1") != 0) {
+      why = "node is not installed";
+      return "";
+    }
+    if (!std::filesystem::exists(dir + "/node_modules/dd-trace")) {
+      why = "dd-trace is not installed (scripts/install-test-clients.sh)";
+      return "";
+    }
+    return dir;
   }
   // SIGTERM, a clean exit; returns its stdout.
   std::string stopAgent() {
@@ -251,11 +268,9 @@ TEST_F(AgentTraceTest, RateByServiceIsFedBackFromThePrioritySampler) {
 class AgentTracerTest : public AgentTraceTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
-  const std::string dir = std::string(DDSIM_SOURCE_DIR) + "/tests/integration/tracer";
-  if (std::system("command -v node >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
-  if (!std::filesystem::exists(dir + "/node_modules/dd-trace")) {
-    GTEST_SKIP() << "dd-trace is not installed (scripts/install-test-clients.sh)";
-  }
+  std::string why;
+  const std::string dir = tracerDir(why);
+  if (dir.empty()) GTEST_SKIP() << why;
   ASSERT_NO_FATAL_FAILURE(startAgent());
   ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", std::to_string(port_), GetParam()});
   auto code = tracer.wait(testing::kHangGuard);
@@ -326,6 +341,79 @@ TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
 
 INSTANTIATE_TEST_SUITE_P(Protocols, AgentTracerTest, ::testing::Values("0.4", "0.5"),
                          [](const auto& info) { return std::string(info.param[2] == '4' ? "v04" : "v05"); });
+
+// apm_config.receiver_socket (DD_APM_RECEIVER_SOCKET, docs/trace-agent.md §1.1): the same routes
+// as HTTP over a Unix socket, made mode 0722 and removed when the agent stops.
+class AgentTraceSocketTest : public AgentTraceTest {
+ protected:
+  void SetUp() override {
+    AgentTraceTest::SetUp();
+    dir_ = std::filesystem::temp_directory_path() / ("ddsim-apm-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    socket_ = (dir_ / "apm.socket").string();
+  }
+  void TearDown() override {
+    std::filesystem::remove_all(dir_);
+    AgentTraceTest::TearDown();
+  }
+  void startWithSocket() {
+    ASSERT_NO_FATAL_FAILURE(startAgent({"DD_APM_RECEIVER_SOCKET=" + socket_}));
+    EXPECT_NE(agent_->out().find("trace receiver listening on unix://" + socket_), std::string::npos) << agent_->out();
+    ASSERT_TRUE(std::filesystem::is_socket(socket_));
+  }
+  std::filesystem::path dir_;
+  std::string socket_;
+};
+
+TEST_F(AgentTraceSocketTest, PlainRequestsOverTheSocket) {
+  ASSERT_NO_FATAL_FAILURE(startWithSocket());
+  const std::string body = trace::testing::packV04(webTraces(80));
+  const std::string put = "PUT /v0.4/traces HTTP/1.1\r\nContent-Type: application/msgpack\r\nX-Datadog-Trace-Count: 2\r\n"
+                          "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string answer = testing::unixRoundTrip(socket_, put);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("{\"rate_by_service\""), std::string::npos) << answer;
+  const std::string info = testing::unixRoundTrip(socket_, "GET /info HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(info.find("\"receiver_socket\": \"" + socket_ + "\""), std::string::npos) << info;
+  EXPECT_NE(info.find("/v0.7/traces"), std::string::npos) << info;
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.spans_received", 0.0) >= 3; });
+  const std::string out = stopAgent();
+  EXPECT_NE(out.find("traces: 2 received (3 spans), 0 dropped"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(socket_)) << "removed at stop";
+}
+
+// The real Node.js tracer over DD_TRACE_AGENT_URL=unix://<socket> (v0.4), as in AgentTracerTest.
+TEST_F(AgentTraceSocketTest, DdTraceJsOverTheSocket) {
+  std::string why;
+  const std::string dir = tracerDir(why);
+  if (dir.empty()) GTEST_SKIP() << why;
+  ASSERT_NO_FATAL_FAILURE(startWithSocket());
+  ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", "-", "0.4"},
+                      {"DD_TRACE_AGENT_URL=unix://" + socket_});
+  auto code = tracer.wait(testing::kHangGuard);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, 0) << tracer.err();
+  const nlohmann::json snap = waitSnapshot([](const nlohmann::json& j) {
+    return j.value("trace.receiver.spans_received", 0.0) >= 5;
+  });
+  EXPECT_EQ(snap.value("trace.receiver.not_found", -1.0), 0) << snap.dump();
+  EXPECT_EQ(snap.value("trace.receiver.traces_received", -1.0), 4) << snap.dump();
+  EXPECT_EQ(snap.value("trace.receiver.spans_by_service.ddsim-node", -1.0), 5) << snap.dump();
+  EXPECT_EQ(snap.value("trace.receiver.payloads_refused.decoding_error", -1.0), 0) << snap.dump();
+  const std::string out = stopAgent();
+  EXPECT_NE(out.find("traces: 4 received (5 spans), 0 dropped"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 sampled out, 3 sent"), std::string::npos) << out;
+  const auto spans = sentSpans();
+  ASSERT_EQ(spans.size(), 4u);
+  const SentSpan* users = find(spans, "web.request", "GET /users");
+  ASSERT_NE(users, nullptr);
+  EXPECT_EQ(users->span.service, "ddsim-node");
+  EXPECT_EQ(users->span.meta.at("http.status_code"), "200");
+  const SentSpan* keep = find(spans, "job.run", "keep");
+  ASSERT_NE(keep, nullptr);
+  EXPECT_EQ(keep->priority, 2);
+  EXPECT_EQ(find(spans, "job.run", "drop"), nullptr);
+}
 
 // Stats from traces built with msgpack-cxx (docs/trace-agent.md §8): the root of each trace and
 // the child of another service are top-level and counted, with the trace's error; the forced

@@ -59,6 +59,11 @@ TEST_F(ReceiverServerTest, ServesTracesInfoAndCountsByService) {
   EXPECT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("/v0.5/traces"), std::string::npos);
   EXPECT_NE(r->body.find("\"receiver_port\": " + std::to_string(port_)), std::string::npos) << r->body;
+  // The listener routes the DogStatsD proxy (405 here: DogStatsD off), so /info lists it, last
+  // (endpoints.go).
+  EXPECT_NE(r->body.find("\"/v0.7/traces\",\n\t\t\"/dogstatsd/v1/proxy\",\n\t\t\"/dogstatsd/v2/proxy\"\n"),
+            std::string::npos) << r->body;
+  EXPECT_EQ(cli.Post("/dogstatsd/v2/proxy", "m:1|c", "text/plain")->status, 405);
   const auto t = server_.telemetry();
   expectCounts(t, {{"payloads_accepted", 2}, {"traces_received", 4}, {"spans_received", 6},
                    {"traces_by_service.web", 4}, {"spans_by_service.db", 2}});
@@ -76,7 +81,7 @@ TEST_F(ReceiverServerTest, RefusalsAnswerAsTheAgentAndCountDroppedTraces) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_EQ(r->body, "payload-too-large\n");
-  r = cli.Get("/v0.7/traces");
+  r = cli.Get("/v0.9/traces");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   expectCounts(server_.telemetry(), {{"payloads_refused.decoding_error", 1},

@@ -21,8 +21,10 @@ class ReceiverTest : public ::testing::Test {
       : receiver_(ReceiverOptions{.max_request_bytes = 4096},
                   [this](ReceivedPayload&& p) { payloads_.push_back(std::move(p)); }) {}
 
+  // msgpack unless the test names a Content-Type ("" for none, which the agent reads as JSON).
   ReceiverResponse post(const std::string& path, const std::string& body,
                         std::map<std::string, std::string> headers = {}) {
+    headers.try_emplace("content-type", "application/msgpack");
     body_ = body;
     return receiver_.handle({path, std::move(headers), body_});
   }
@@ -98,7 +100,9 @@ TEST_F(ReceiverTest, ServicesAndInfo) {
   r = post("/info", "");
   EXPECT_EQ(r.status, 200);
   const nlohmann::json info = nlohmann::json::parse(r.body);
-  EXPECT_EQ(info["endpoints"], (std::vector<std::string>{"/v0.4/traces", "/v0.4/services", "/v0.5/traces"}));
+  EXPECT_EQ(info["endpoints"], (std::vector<std::string>{"/v0.3/traces", "/v0.3/services", "/v0.4/traces",
+                                                         "/v0.4/services", "/v0.5/traces", "/v0.7/traces"}));
+  EXPECT_EQ(post("/v0.3/services", "{}").body, "OK\n");
   EXPECT_EQ(info["client_drop_p0s"], false);
   EXPECT_EQ(info["config"]["max_request_bytes"], 4096);
   EXPECT_EQ(info["config"]["receiver_port"], 8126);
