@@ -158,6 +158,7 @@ common::Status Simulation::setUp() {
       pipeline::TraceAgentOptions t;
       t.hostname = cfg_.getString("hostname");
       t.agent_version = cfg_.getString("ddsim.agent_version");
+      t.stats_seed = s_.seed;
       trace_options_ = t;
     }
   }
