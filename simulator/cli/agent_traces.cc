@@ -32,7 +32,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   so.agent_hostname = w.header.host_name;
   so.agent_version = w.header.agent_version;
   t->concentrator_ = std::make_unique<trace::StatsConcentrator>(
-      so, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.systemNow().time_since_epoch()).count());
+      so, trace::unixNanos(clock.systemNow()));
   t->stats_writer_ = std::make_unique<trace::StatsWriter>(trace::StatsWriterOptions{}, forwarder);
   t->processor_->setStatsSink([c = t->concentrator_.get()](const trace::TraceChunk& chunk, size_t root,
                                                            const trace::StatsChunkContext& ctx) {
@@ -84,7 +84,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
 }
 
 int64_t AgentTraces::nowNs() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->systemNow().time_since_epoch()).count();
+  return trace::unixNanos(clock_->systemNow());
 }
 
 void AgentTraces::flushStats(bool force) {

@@ -20,6 +20,7 @@
 #include "core/trace/stats_writer.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
+#include "core/trace/unix_nanos.h"
 
 namespace ddsim::cli {
 

@@ -7,7 +7,7 @@
 namespace ddsim::pipeline {
 
 TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForwarder& forwarder, common::Clock& clock)
-    : clock_(clock), env_(options.env) {
+    : clock_(clock) {
   trace::TraceWriterOptions w;
   w.header.host_name = options.hostname;
   w.header.env = options.env;
@@ -15,30 +15,25 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   w.header.target_tps = options.target_tps;
   w.header.error_tps = options.error_tps;
   writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
-  stats_writer_ = std::make_unique<trace::StatsWriter>(trace::StatsWriterOptions{}, forwarder);
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
   // payload, the random rounding seeded so that a replay repeats.
-  trace::StatsConcentratorOptions so;
+  trace::StatsPipelineOptions so;
   so.agent_env = options.env;
   so.agent_hostname = options.hostname;
   so.agent_version = options.agent_version;
   so.seed = options.stats_seed;
-  concentrator_ = std::make_unique<trace::StatsConcentrator>(so, nowNs());
-  trace::ClientStatsAggregatorOptions ao;
-  ao.agent_env = so.agent_env;
-  ao.agent_hostname = so.agent_hostname;
-  ao.agent_version = so.agent_version;
-  client_stats_ = std::make_unique<trace::ClientStatsAggregator>(
-      ao, nowNs(), [this](trace::StatsPayload&& p) { writeStats(std::move(p)); });
-  stats_period_ = std::chrono::duration_cast<common::Duration>(std::chrono::nanoseconds(so.bucket_ns));
+  stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, nowNs(),
+                                                  [writer = writer_.get()] { return writer->reportedLanguages(); });
+  stats_->setObserver([this](const trace::StatsPayload& p) { trace::tallyStatsPayload(stats_built_, p); });
+  stats_period_ = std::chrono::duration_cast<common::Duration>(
+      std::chrono::nanoseconds(trace::StatsConcentratorOptions{}.bucket_ns));
   next_stats_flush_ = clock.steadyNow() + stats_period_;
   next_client_tick_ = common::SteadyTime::max();
 
   processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, options.target_tps,
       options.env);
-  processor_->setStatsSink([c = concentrator_.get()](const trace::TraceChunk& chunk, size_t root,
-                                                     const trace::StatsChunkContext& ctx) { c->add(chunk, root, ctx); });
+  processor_->setStatsSink(stats_->sink());
   trace::ReceiverOptions r;
   r.agent_version = options.agent_version;
   r.default_env = options.env;
@@ -47,8 +42,7 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   receiver_ = std::make_unique<trace::TraceReceiver>(
       r, [processor = processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); },
       [this](trace::ClientStatsPayload&& p, const std::string& lang, const std::string& tracer_version) {
-        trace::processClientStats(p, lang, tracer_version, env_);
-        client_stats_->add(nowNs(), std::move(p));
+        stats_->addClientStats(std::move(p), lang, tracer_version, nowNs());
         // The aggregator's 1 s ticker runs from the first tracer payload on.
         if (next_client_tick_ == common::SteadyTime::max()) {
           next_client_tick_ = clock_.steadyNow() + std::chrono::seconds(1);
@@ -57,12 +51,7 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
 }
 
 int64_t TraceAgent::nowNs() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.systemNow().time_since_epoch()).count();
-}
-
-void TraceAgent::writeStats(trace::StatsPayload&& p) {
-  trace::tallyStatsPayload(stats_built_, p);
-  stats_writer_->write(p, writer_->reportedLanguages());
+  return trace::unixNanos(clock_.systemNow());
 }
 
 trace::ReceiverResponse TraceAgent::handle(const trace::ReceiverRequest& request) {
@@ -81,12 +70,12 @@ void TraceAgent::tick(common::SteadyTime now) {
   writer_->tick(now);
   if (now >= next_client_tick_) {
     next_client_tick_ = now + std::chrono::seconds(1);
-    client_stats_->tick(nowNs());
+    stats_->tickClientStats(nowNs());
   }
   // concentrator.go Run: a flush every bucket period (10 s).
   if (now >= next_stats_flush_) {
     next_stats_flush_ = now + stats_period_;
-    writeStats(concentrator_->flush(nowNs(), false));
+    stats_->flushConcentrator(nowNs());
   }
 }
 
@@ -96,8 +85,7 @@ common::SteadyTime TraceAgent::nextDeadline() const {
 
 void TraceAgent::stop() {
   writer_->flush();
-  writeStats(concentrator_->flush(nowNs(), true));
-  client_stats_->flushAll();
+  stats_->flushAll(nowNs());
 }
 
 common::TelemetrySnapshot TraceAgent::telemetry() const {
@@ -108,8 +96,7 @@ common::TelemetrySnapshot TraceAgent::telemetry() const {
                                 {"trace.receiver.bytes_received", d(c.bytes_received)},
                                 {"trace.receiver.payloads_too_large", d(c.payloads_too_large)},
                                 {"trace.receiver.decoding_errors", d(c.decoding_errors)}};
-  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), concentrator_->telemetry(),
-                           stats_writer_->telemetry(), client_stats_->telemetry()}) {
+  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;

@@ -13,11 +13,10 @@
 #include "core/common/clock.h"
 #include "core/common/counters.h"
 #include "core/serializer/forwarder_interface.h"
-#include "core/trace/client_stats_aggregator.h"
 #include "core/trace/receiver.h"
-#include "core/trace/stats_concentrator.h"
+#include "core/trace/stats_pipeline.h"
+#include "core/trace/unix_nanos.h"
 #include "core/trace/stats_totals.h"
-#include "core/trace/stats_writer.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 
@@ -50,8 +49,8 @@ class TraceAgent {
   const trace::ReceiverCounters& receiverCounters() const { return receiver_->counters(); }
   trace::ProcessorCounters processorCounters() const { return processor_->counters(); }
   trace::TraceWriterCounters writerCounters() const { return writer_->counters(); }
-  trace::StatsConcentratorCounters concentratorCounters() const { return concentrator_->counters(); }
-  trace::StatsWriterCounters statsWriterCounters() const { return stats_writer_->counters(); }
+  trace::StatsConcentratorCounters concentratorCounters() const { return stats_->concentratorCounters(); }
+  trace::StatsWriterCounters statsWriterCounters() const { return stats_->writerCounters(); }
   // The totals of every stats payload built (sent or dropped), by service and resource.
   const trace::StatsTally& statsBuilt() const { return stats_built_; }
   // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.*, trace.stats_writer.* and
@@ -60,16 +59,12 @@ class TraceAgent {
 
  private:
   int64_t nowNs() const;
-  void writeStats(trace::StatsPayload&& p);
 
   common::Clock& clock_;
   std::unique_ptr<trace::TraceWriter> writer_;
-  std::unique_ptr<trace::StatsWriter> stats_writer_;
-  std::unique_ptr<trace::StatsConcentrator> concentrator_;
-  std::unique_ptr<trace::ClientStatsAggregator> client_stats_;
+  std::unique_ptr<trace::StatsPipeline> stats_;
   std::unique_ptr<trace::TraceProcessor> processor_;
   std::unique_ptr<trace::TraceReceiver> receiver_;
-  std::string env_;
   uint64_t rates_version_ = 0;
   common::Duration stats_period_{};
   common::SteadyTime next_stats_flush_{};
