@@ -65,8 +65,9 @@ SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const 
   return samplers.no_priority.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropNoPriority;
 }
 
-TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env)
-    : clock_(&clock), out_(std::move(out)), samplers_(target_tps, target_tps, std::move(agent_env)) {}
+TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env,
+                               double error_tps)
+    : clock_(&clock), out_(std::move(out)), samplers_(target_tps, error_tps, std::move(agent_env)) {}
 
 std::map<std::string, double> TraceProcessor::rates(uint64_t* version) const {
   std::lock_guard lock(mu_);

@@ -64,8 +64,9 @@ class TraceProcessor {
  public:
   using Output = std::function<void(TracerPayload&&)>;
   // `clock` must outlive the processor. `target_tps`: apm_config.max_traces_per_second (10);
-  // `agent_env`: the agent's default env ("none").
-  TraceProcessor(common::Clock& clock, Output out, double target_tps = 10, std::string agent_env = "none");
+  // `agent_env`: the agent's default env ("none"); `error_tps`: apm_config.errors_per_second (10).
+  TraceProcessor(common::Clock& clock, Output out, double target_tps = 10, std::string agent_env = "none",
+                 double error_tps = 10);
 
   void process(ReceivedPayload&& payload);
 

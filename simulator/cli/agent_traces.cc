@@ -8,6 +8,7 @@
 namespace ddsim::cli {
 
 common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::AgentConfig& cfg,
+                                                                const config::TraceSamplingOptions& sampling,
                                                                 const dogstatsd::DogStatsdServer& dsd,
                                                                 size_t dsd_buffer_size,
                                                                 serializer::PayloadForwarder& forwarder,
@@ -19,12 +20,13 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   w.header.host_name = cfg.getString("hostname");
   w.header.env = "none";
   w.header.agent_version = cfg.getString("ddsim.agent_version");
-  w.header.target_tps = 10;
-  w.header.error_tps = 10;
+  w.header.target_tps = sampling.target_tps;
+  w.header.error_tps = sampling.error_tps;
   t->clock_ = &clock;
   t->writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   t->processor_ = std::make_unique<trace::TraceProcessor>(
-      clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+      clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); },
+      sampling.target_tps, w.header.env, sampling.error_tps);
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
   // payload; fed by the processor before sampling.
   trace::StatsConcentratorOptions so;
@@ -79,7 +81,9 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
     std::printf("trace receiver listening on http://127.0.0.1:%d\n", *port);
     std::fflush(stdout);
   }
-  spdlog::info("trace agent: traces are normalized, sampled (no TPS budgets yet) and sent to /api/v0.2/traces");
+  spdlog::info("trace agent: traces are normalized, sampled (max_traces_per_second {}, errors_per_second {}) and "
+               "sent to /api/v0.2/traces",
+               sampling.target_tps, sampling.error_tps);
   return t;
 }
 

@@ -12,6 +12,7 @@
 #include "core/common/counters.h"
 #include "core/common/status.h"
 #include "core/config/agent_config.h"
+#include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/serializer/forwarder_interface.h"
 #include "core/trace/client_stats_aggregator.h"
@@ -29,6 +30,7 @@ class AgentTraces {
   // Starts the receiver as apm_config configures it (port -1: any free port) and prints where
   // it listens. `forwarder`, `dsd` and `clock` must outlive this object.
   static common::Result<std::unique_ptr<AgentTraces>> start(const config::AgentConfig& cfg,
+                                                            const config::TraceSamplingOptions& sampling,
                                                             const dogstatsd::DogStatsdServer& dsd,
                                                             size_t dsd_buffer_size,
                                                             serializer::PayloadForwarder& forwarder,

@@ -211,7 +211,7 @@ int runServerless(const ServerlessArgs& a) {
   std::unique_ptr<ServerlessTraces> trace_agent;
   std::unique_ptr<trace::ReceiverServer> traces;
   if (trace_forwarder.isOk()) {
-    trace_agent = std::make_unique<ServerlessTraces>(cfg, **trace_forwarder, clock);
+    trace_agent = std::make_unique<ServerlessTraces>(cfg, popts->traces, **trace_forwarder, clock);
     daemon.setTraceAgent([t = trace_agent.get()](trace::ReceivedPayload&& r) { t->process(std::move(r)); },
                          [t = trace_agent.get()] { t->flush(); });
   } else {

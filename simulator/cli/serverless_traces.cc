@@ -4,15 +4,15 @@
 
 namespace ddsim::cli {
 
-ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, serializer::PayloadForwarder& forwarder,
-                                   common::Clock& clock)
+ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config::TraceSamplingOptions& sampling,
+                                   serializer::PayloadForwarder& forwarder, common::Clock& clock)
     : clock_(clock) {
   trace::TraceWriterOptions w;
-  // trace.go Start: the hostname is emptied; env and the samplers' targets are the agent's defaults.
+  // trace.go Start: the hostname is emptied; env is the agent's default.
   w.header.env = "none";
   w.header.agent_version = cfg.getString("ddsim.agent_version");
-  w.header.target_tps = 10;
-  w.header.error_tps = 10;
+  w.header.target_tps = sampling.target_tps;
+  w.header.error_tps = sampling.error_tps;
   writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   trace::StatsPipelineOptions so;
   so.agent_env = w.header.env;
@@ -20,7 +20,8 @@ ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, serializer::P
   stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, trace::unixNanos(clock_.systemNow()),
                                                   [writer = writer_.get()] { return writer->reportedLanguages(); });
   processor_ = std::make_unique<trace::TraceProcessor>(
-      clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+      clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, sampling.target_tps,
+      w.header.env, sampling.error_tps);
   processor_->setStatsSink(stats_->sink());
 }
 

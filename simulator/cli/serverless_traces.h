@@ -11,6 +11,7 @@
 
 #include "core/common/clock.h"
 #include "core/config/agent_config.h"
+#include "core/config/pipeline_options.h"
 #include "core/serializer/forwarder_interface.h"
 #include "core/trace/receiver.h"
 #include "core/trace/stats_pipeline.h"
@@ -23,7 +24,9 @@ namespace ddsim::cli {
 class ServerlessTraces {
  public:
   // `forwarder` and `clock` must outlive this object.
-  ServerlessTraces(const config::AgentConfig& cfg, serializer::PayloadForwarder& forwarder, common::Clock& clock);
+  // `sampling`: the apm_config sampler keys (pipelineOptions).
+  ServerlessTraces(const config::AgentConfig& cfg, const config::TraceSamplingOptions& sampling,
+                   serializer::PayloadForwarder& forwarder, common::Clock& clock);
 
   void process(trace::ReceivedPayload&& p) { processor_->process(std::move(p)); }
   void processClientStats(trace::ClientStatsPayload&& p, const std::string& lang, const std::string& tracer_version);

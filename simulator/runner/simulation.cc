@@ -159,6 +159,9 @@ common::Status Simulation::setUp() {
       t.hostname = cfg_.getString("hostname");
       t.agent_version = cfg_.getString("ddsim.agent_version");
       t.stats_seed = s_.seed;
+      // The scenario's `agent` settings (apm_config.max_traces_per_second, errors_per_second).
+      t.target_tps = popts_.traces.target_tps;
+      t.error_tps = popts_.traces.error_tps;
       trace_options_ = t;
     }
   }

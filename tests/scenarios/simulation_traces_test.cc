@@ -130,5 +130,32 @@ TEST(SimulationTracesTest, StatsPayloadsLostToAnOutageMakeTheStatsExpectationInc
   EXPECT_NE(r.failures[0].find("dropped by the forwarder (retry_queue_at_stop)"), std::string::npos) << r.failures[0];
 }
 
+// The scenario's `agent` settings reach the simulated trace agent's samplers: a lower
+// apm_config.max_traces_per_second is the rate the priority sampler converges on; a bad value is
+// refused naming its place.
+TEST(SimulationTracesTest, AgentSettingsSetTheSamplersBudgets) {
+  RunResult r = runText(R"({"name": "t", "duration": "3m", "intake": "inprocess",
+    "agent": {"apm_config.max_traces_per_second": 3, "apm_config.errors_per_second": 1},
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "services": 1, "sampling_weights": {"auto": 1}}],
+    "expect": [{"kind": "traces", "check": "kept_rate", "value": 3, "tolerance": 0.2, "after": "90s"}]})");
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+
+  auto s = scenario::parseScenarioText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.max_traces_per_second": -2},
+    "workloads": [{"type": "traces", "rate": 10}]})", "bad.json");
+  ASSERT_TRUE(s.isOk()) << s.status().message();
+  auto bad = runScenario(*s);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("bad.json: $.agent.apm_config.max_traces_per_second: "
+                                        "apm_config.max_traces_per_second: must be a number >= 0"),
+            std::string::npos)
+      << bad.status().message();
+  auto typed = scenario::parseScenarioText(R"({"name": "t", "duration": "1m",
+    "agent": {"apm_config.enable_rare_sampler": "often"}, "workloads": [{"type": "traces", "rate": 10}]})", "bad.json");
+  ASSERT_FALSE(typed.isOk());
+  EXPECT_NE(typed.status().message().find("$.agent.apm_config.enable_rare_sampler"), std::string::npos)
+      << typed.status().message();
+}
+
 }  // namespace
 }  // namespace ddsim::runner
