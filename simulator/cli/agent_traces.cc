@@ -27,6 +27,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   t->processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); },
       sampling.target_tps, w.header.env, sampling.error_tps);
+  if (sampling.rare_sampler) t->processor_->enableRareSampler();
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
   // payload; fed by the processor before sampling.
   trace::StatsConcentratorOptions so;

@@ -22,6 +22,7 @@ ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config:
   processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, sampling.target_tps,
       w.header.env, sampling.error_tps);
+  if (sampling.rare_sampler) processor_->enableRareSampler();
   processor_->setStatsSink(stats_->sink());
 }
 

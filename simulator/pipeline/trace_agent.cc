@@ -33,6 +33,7 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, options.target_tps,
       options.env, options.error_tps);
+  if (options.rare_sampler) processor_->enableRareSampler();
   processor_->setStatsSink(stats_->sink());
   trace::ReceiverOptions r;
   r.agent_version = options.agent_version;

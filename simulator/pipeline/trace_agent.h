@@ -25,6 +25,7 @@ namespace ddsim::pipeline {
 struct TraceAgentOptions {
   double target_tps = 10;  // apm_config.max_traces_per_second (the agent's default)
   double error_tps = 10;   // apm_config.errors_per_second
+  bool rare_sampler = false;  // apm_config.enable_rare_sampler
   std::string hostname = "ddsim-host";
   std::string env = "none";  // the agent's default env
   std::string agent_version = "ddsim";

@@ -157,5 +157,20 @@ TEST(SimulationTracesTest, AgentSettingsSetTheSamplersBudgets) {
       << typed.status().message();
 }
 
+// apm_config.enable_rare_sampler in the scenario's agent settings: tracers that drop everything
+// (priority 0) still get the first trace of each signature through, once per cooldown.
+TEST(SimulationTracesTest, TheRareSamplerKeepsTheFirstTraceOfEachSignature) {
+  const std::string workload = R"("workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "services": 1,
+      "operations": 2, "resources": 5, "sampling_weights": {"auto_reject": 1}}])";
+  RunResult off = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess", )" + workload + "}");
+  EXPECT_EQ(off.report["summary"]["traces"]["traces_kept"], 0);
+  RunResult on = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.enable_rare_sampler": true}, )" + workload + "}");
+  const int64_t kept = on.report["summary"]["traces"]["traces_kept"].get<int64_t>();
+  EXPECT_GE(kept, 1);
+  EXPECT_LE(kept, 10);  // at most one per (operation, resource) in a minute (cooldown 5 min)
+  EXPECT_EQ(on.report["telemetry"]["trace.processor.rare_sampler.hits"], kept) << on.report["telemetry"].dump();
+}
+
 }  // namespace
 }  // namespace ddsim::runner
