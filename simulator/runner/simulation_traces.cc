@@ -20,6 +20,7 @@ Generated traceTotals(const std::vector<std::unique_ptr<WorkloadDriver>>& driver
     t.trace_spans_decoding_error += g.trace_spans_decoding_error;
     t.trace_spans_refused_other += g.trace_spans_refused_other;
     t.trace_bad_rate_answers += g.trace_bad_rate_answers;
+    t.trace_unchanged_rate_answers += g.trace_unchanged_rate_answers;
   }
   return t;
 }
@@ -151,6 +152,7 @@ nlohmann::json Simulation::tracesJson(const expect::DeliveredTraces* delivered) 
       {"payloads_lost", count(A, "forwarder.transactions.dropped_by_endpoint." + kForwarderEndpoint)},
       {"payloads_retried", count(A, "forwarder.transactions.retried_by_endpoint." + kForwarderEndpoint)},
       {"bad_rate_answers", g.trace_bad_rate_answers},
+      {"unchanged_rate_answers", g.trace_unchanged_rate_answers},
   };
   const trace::StatsTotals built = trace::totalOf(past_stats_built_);
   j["stats"] = {{"spans_counted", count(A, "trace.stats.spans_counted")},

@@ -81,10 +81,13 @@ class TraceDriver final : public WorkloadDriver {
       case 200: {
         g_.trace_spans_accepted += spans;
         auto v = resp.headers.find("Datadog-Rates-Payload-Version");
-        if (!rates_.update(resp.body, v == resp.headers.end() ? "" : v->second).isOk()) {
+        auto changed = rates_.update(resp.body, v == resp.headers.end() ? "" : v->second);
+        if (!changed.isOk()) {
           if (g_.trace_bad_rate_answers++ == 0) {
             spdlog::warn("traces workload '{}': the trace agent's answer has no readable rates: {}", w_.name, resp.body);
           }
+        } else if (!*changed) {
+          ++g_.trace_unchanged_rate_answers;  // "{}": the tracer's version was current
         }
         break;
       }

@@ -172,5 +172,22 @@ TEST(SimulationTracesTest, TheRareSamplerKeepsTheFirstTraceOfEachSignature) {
   EXPECT_EQ(on.report["telemetry"]["trace.processor.rare_sampler.hits"], kept) << on.report["telemetry"].dump();
 }
 
+// The rates version in virtual time: the simulated tracer sends Datadog-Rates-Payload-Version
+// ("0" at first, as libdatadog), the receiver names its version back, and while the rates stay
+// the same the answers are "{}". The priority sampler's rates change at most once per 5 s
+// bucket, so over a minute nearly every answer is "{}".
+TEST(SimulationTracesTest, UnchangedRatesAreAnsweredWithAnEmptyObject) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 200, "spans_per_trace": 1, "services": 2,
+                   "traces_per_payload": [10, 10], "sampling_weights": {"auto": 1}}]})");
+  const auto& t = r.report["summary"]["traces"];
+  const int64_t requests = t["requests"].get<int64_t>(), unchanged = t["unchanged_rate_answers"].get<int64_t>();
+  EXPECT_EQ(requests, 1200);  // 200 traces/s in payloads of 10 for 60 s
+  EXPECT_GT(unchanged, 0);
+  EXPECT_GE(unchanged, requests - 13) << "at most one change per 5 s bucket, plus the first answer";
+  EXPECT_LT(unchanged, requests);
+  EXPECT_EQ(t["bad_rate_answers"], 0);
+}
+
 }  // namespace
 }  // namespace ddsim::runner
