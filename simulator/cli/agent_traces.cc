@@ -29,28 +29,17 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
       sampling.target_tps, w.header.env, sampling.error_tps);
   if (sampling.rare_sampler) t->processor_->enableRareSampler();
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
-  // payload; fed by the processor before sampling.
-  trace::StatsConcentratorOptions so;
+  // payload; fed by the processor before sampling; /v0.6/stats through the client stats
+  // aggregator to the same writer.
+  trace::StatsPipelineOptions so;
   so.agent_env = w.header.env;
   so.agent_hostname = w.header.host_name;
   so.agent_version = w.header.agent_version;
-  t->concentrator_ = std::make_unique<trace::StatsConcentrator>(
-      so, trace::unixNanos(clock.systemNow()));
-  t->stats_writer_ = std::make_unique<trace::StatsWriter>(trace::StatsWriterOptions{}, forwarder);
-  t->processor_->setStatsSink([c = t->concentrator_.get()](const trace::TraceChunk& chunk, size_t root,
-                                                           const trace::StatsChunkContext& ctx) {
-    c->add(chunk, root, ctx);
-  });
-  // /v0.6/stats: tracer-computed stats through the client stats aggregator to the same writer.
-  trace::ClientStatsAggregatorOptions ao;
-  ao.agent_env = so.agent_env;
-  ao.agent_hostname = so.agent_hostname;
-  ao.agent_version = so.agent_version;
-  t->client_stats_ = std::make_unique<trace::ClientStatsAggregator>(
-      ao, t->nowNs(), [raw = t.get()](trace::StatsPayload&& p) {
-        raw->stats_writer_->write(p, raw->writer_->reportedLanguages());
-      });
-  t->stats_period_ = std::chrono::duration_cast<common::Duration>(std::chrono::nanoseconds(so.bucket_ns));
+  t->stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, t->nowNs(),
+                                                     [writer = t->writer_.get()] { return writer->reportedLanguages(); });
+  t->processor_->setStatsSink(t->stats_->sink());
+  t->stats_period_ = std::chrono::duration_cast<common::Duration>(
+      std::chrono::nanoseconds(trace::StatsConcentratorOptions{}.bucket_ns));
   t->next_stats_flush_ = clock.steadyNow() + t->stats_period_;
 
   trace::ReceiverServerOptions o;
@@ -66,8 +55,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
   o.forward_stats = [raw = t.get()](trace::ClientStatsPayload&& p, const std::string& lang,
                                     const std::string& tracer_version) {
-    trace::processClientStats(p, lang, tracer_version, "none");
-    raw->client_stats_->add(raw->nowNs(), std::move(p));
+    raw->stats_->addClientStats(std::move(p), lang, tracer_version, raw->nowNs());
   };
   t->server_ = std::make_unique<trace::ReceiverServer>(o);
   auto port = t->server_->start();
@@ -92,17 +80,13 @@ int64_t AgentTraces::nowNs() const {
   return trace::unixNanos(clock_->systemNow());
 }
 
-void AgentTraces::flushStats(bool force) {
-  stats_writer_->write(concentrator_->flush(nowNs(), force), writer_->reportedLanguages());
-}
-
 void AgentTraces::tick(common::SteadyTime now) {
   writer_->tick(now);
-  client_stats_->tick(nowNs());  // the aggregator's 1 s ticker
+  stats_->tickClientStats(nowNs());  // the aggregator's 1 s ticker
   // concentrator.go Run: a flush every bucket period (10 s).
   if (now >= next_stats_flush_) {
     next_stats_flush_ = now + stats_period_;
-    flushStats(false);
+    stats_->flushConcentrator(nowNs());
   }
   uint64_t version = 0;
   auto rates = processor_->rates(&version);
@@ -115,14 +99,12 @@ void AgentTraces::tick(common::SteadyTime now) {
 void AgentTraces::stop() {
   server_->stop();
   writer_->flush();
-  flushStats(true);
-  client_stats_->flushAll();
+  stats_->flushAll(nowNs());
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {
   common::TelemetrySnapshot all = server_->telemetry();
-  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), concentrator_->telemetry(),
-                           stats_writer_->telemetry(), client_stats_->telemetry()}) {
+  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;
@@ -132,8 +114,8 @@ std::string AgentTraces::summary() const {
   const auto r = server_->telemetry();
   const auto p = processor_->counters();
   const auto w = writer_->counters();
-  const auto sc = concentrator_->counters();
-  const auto sw = stats_writer_->counters();
+  const auto sc = stats_->concentratorCounters();
+  const auto sw = stats_->writerCounters();
   uint64_t refused = 0, sampled_out = 0;
   for (const auto& [k, v] : p.traces_dropped) refused += v;
   for (const auto& [k, v] : p.traces_sampled_out) sampled_out += v;

@@ -15,10 +15,8 @@
 #include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/serializer/forwarder_interface.h"
-#include "core/trace/client_stats_aggregator.h"
 #include "core/trace/receiver_server.h"
-#include "core/trace/stats_concentrator.h"
-#include "core/trace/stats_writer.h"
+#include "core/trace/stats_pipeline.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 #include "core/trace/unix_nanos.h"
@@ -51,14 +49,11 @@ class AgentTraces {
 
  private:
   AgentTraces() = default;
-  void flushStats(bool force);
   int64_t nowNs() const;
 
   common::Clock* clock_ = nullptr;
   std::unique_ptr<trace::TraceWriter> writer_;
-  std::unique_ptr<trace::StatsConcentrator> concentrator_;
-  std::unique_ptr<trace::StatsWriter> stats_writer_;
-  std::unique_ptr<trace::ClientStatsAggregator> client_stats_;  // /v0.6/stats
+  std::unique_ptr<trace::StatsPipeline> stats_;  // concentrator, /v0.6/stats aggregator, stats writer
   common::Duration stats_period_{};  // the concentrator's bucket size
   common::SteadyTime next_stats_flush_{};
   std::unique_ptr<trace::TraceProcessor> processor_;
