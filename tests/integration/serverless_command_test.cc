@@ -319,7 +319,11 @@ TEST_F(ServerlessCommandTest, KmsEncryptedApiKey) {
 // flush at runtime-done sends the function's spans and the extension's "aws.lambda" execution
 // span, in the same trace, to /api/v0.2/traces, and their stats reach /api/v0.2/stats.
 TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
-  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  // The samplers' budgets as the agent's variables name them (pkg/config/setup/apm.go).
+  auto vars = env("end");
+  vars.push_back("DD_APM_MAX_TPS=4");
+  vars.push_back("DD_APM_ERROR_TPS=3");
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, vars);
   const int trace_port = loggedPort(p, traceReceiverPort);
   ASSERT_GT(trace_port, 0) << p.err();
   ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
@@ -355,6 +359,8 @@ TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
   for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
     auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&pl->decoded->items) : nullptr;
     for (const auto& ap : v ? *v : std::vector<fakeintake::DecodedAgentPayload>{}) {
+      EXPECT_EQ(ap.target_tps, 4);
+      EXPECT_EQ(ap.error_tps, 3);
       for (const auto& tp : ap.tracer_payloads) {
         for (const auto& c : tp.chunks) {
           for (const auto& s : c.spans) spans[s.name] = s;
