@@ -7,6 +7,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/serverless/flush_strategy.h"
 #include "simulator/lambda/environment.h"
 #include "simulator/lambda/intake_recorder.h"
 
@@ -131,4 +132,36 @@ BENCHMARK(BM_Lambda_ExtensionOverhead)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// What does run in virtual time: the extension's flush decisions (core/serverless/flush_strategy.h,
+// clock-driven). One iteration is one invocation of the adaptive policy, arrivals every
+// `gap_ms` of virtual time, 10 ms of runtime: record the invocation, ask at its start and at its
+// end, re-evaluate the strategy after a flush, and every 50th flush fails (the backoff runs).
+// No process, socket, or payload is involved: this is the policy model's rate, not the
+// extension's (a real extension process runs on the kernel's clocks; see docs/lambda.md).
+void BM_Lambda_FlushPolicyVirtualTime(benchmark::State& state) {
+  using ddsim::serverless::FlushMoment;
+  ddsim::serverless::FlushPolicy policy(ddsim::serverless::FlushPolicyOptions{"", 7});
+  const auto gap = std::chrono::milliseconds(state.range(0));
+  ddsim::common::SystemTime t{std::chrono::seconds(1700000000)};
+  int64_t n = 0, flushes = 0;
+  for (auto _ : state) {
+    policy.recordInvocation(t);
+    bool flushed = policy.shouldFlush(FlushMoment::kStarting, t);
+    flushed = policy.shouldFlush(FlushMoment::kStopping, t + std::chrono::milliseconds(10)) || flushed;
+    if (flushed) {
+      ++flushes;
+      if (flushes % 50 == 0) policy.flushFailed(t); else policy.flushSucceeded();
+      policy.updateStrategy();
+    }
+    t += gap;
+    ++n;
+  }
+  state.SetItemsProcessed(n);
+  state.counters["virtual_s_per_wall_s"] =
+      benchmark::Counter(static_cast<double>(n) * std::chrono::duration<double>(gap).count(), benchmark::Counter::kIsRate);
+  state.counters["flushes_per_invocation"] = n ? static_cast<double>(flushes) / static_cast<double>(n) : 0;
+}
+BENCHMARK(BM_Lambda_FlushPolicyVirtualTime)->ArgNames({"gap_ms"})->Arg(100)->Arg(200000);
+
 }  // namespace
+

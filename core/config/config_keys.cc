@@ -160,6 +160,11 @@ std::vector<KeySpec> buildTable() {
       {"ddsim.forwarder_stop_mode", K::kString, "agent", "forwarder",
        "agent: the agent's stop (in-flight cancelled, high priority purged); drain: sends finish first"},
       {"ddsim.agent_payload_version", K::kString, "v5.0.125", "serializer", "DD-Agent-Payload header value"},
+      // Recording tracer traffic for replay workloads (docs/scenarios.md "replay").
+      {"ddsim.trace_record_path", K::kString, "", "trace",
+       "record every request the trace receiver gets into this .ddtrace file (empty: off)"},
+      {"ddsim.trace_record_max_bytes", K::kInt, int64_t{1} << 30, "trace",
+       "largest trace recording; later requests are counted, not recorded", "bytes"},
       // ddsim's DogStatsD intake knobs (docs/dogstatsd-ingest.md); the agent has none of these.
       {"ddsim.dogstatsd_queue_max_bytes", K::kInt, 32 << 20, "dogstatsd",
        "most packet memory queued to the workers; a batch that does not fit is dropped (queue_full)", "bytes"},

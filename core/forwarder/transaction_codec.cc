@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/common/le_bytes.h"
+
 namespace ddsim::forwarder {
 namespace {
 
@@ -13,18 +15,6 @@ constexpr char kMagic[8] = {'D', 'D', 'S', 'I', 'M', 'R', 'T', 'X'};
 constexpr uint32_t kFormatVersion = 2;
 constexpr uint32_t kUnescapedFormatVersion = 1;  // still read: no doubled "\xFE"
 constexpr std::string_view kPlaceholderPrefix = "\xFE" "API_KEY" "\xFE";
-
-void putU8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
-void putU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void putU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void putStr(std::string& out, std::string_view s) {
-  putU32(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
 
 uLong crcUpdate(uLong c, std::string_view data) {
   // zlib takes uInt lengths: feed in chunks.
@@ -42,44 +32,11 @@ uint32_t checksum(std::string_view counted_header, std::string_view body) {
   return static_cast<uint32_t>(crcUpdate(crcUpdate(crc32(0L, Z_NULL, 0), counted_header), body));
 }
 
-// Bounds-checked little-endian reader: every read fails (sets ok = false) past the end.
-class Reader {
- public:
-  explicit Reader(std::string_view data) : data_(data) {}
-  bool ok() const { return ok_; }
-  size_t remaining() const { return data_.size() - pos_; }
-
-  uint64_t le(int bytes) {
-    if (!ok_ || remaining() < static_cast<size_t>(bytes)) {
-      ok_ = false;
-      return 0;
-    }
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i);
-    pos_ += bytes;
-    return v;
-  }
-  uint8_t u8() { return static_cast<uint8_t>(le(1)); }
-  uint32_t u32() { return static_cast<uint32_t>(le(4)); }
-  uint64_t u64() { return le(8); }
-  int64_t i64() { return static_cast<int64_t>(le(8)); }
-  std::string_view bytes(uint64_t n) {
-    if (!ok_ || remaining() < n) {
-      ok_ = false;
-      return {};
-    }
-    std::string_view v = data_.substr(pos_, n);
-    pos_ += n;
-    return v;
-  }
-  std::string_view str() { return bytes(u32()); }
-  std::string_view longStr() { return bytes(u64()); }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
+using common::LeReader;
+using common::putStr;
+using common::putU32;
+using common::putU64;
+using common::putU8;
 
 }  // namespace
 
@@ -187,7 +144,7 @@ std::string TransactionCodec::encode(const std::vector<const Transaction*>& txs)
 common::Result<RetryFileSummary> TransactionCodec::peekHeader(std::string_view bytes) {
   if (bytes.size() < kRetryFileHeaderSize) return common::dataLoss("retry file truncated: no complete header");
   if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) return common::dataLoss("not a ddsim retry file (bad magic)");
-  Reader r(bytes.substr(sizeof(kMagic)));
+  LeReader r(bytes.substr(sizeof(kMagic)));
   const uint32_t version = r.u32();
   if (version != kFormatVersion && version != kUnescapedFormatVersion) {
     return common::dataLoss("unsupported retry file version " + std::to_string(version));
@@ -205,14 +162,14 @@ common::Result<TransactionCodec::Decoded> TransactionCodec::decode(std::string_v
                                                                    std::atomic<uint64_t>& ids) const {
   auto summary = peekHeader(bytes);
   if (!summary.isOk()) return summary.status();
-  const uint32_t expected_crc = static_cast<uint32_t>(Reader(bytes.substr(12, 4)).u32());
+  const uint32_t expected_crc = static_cast<uint32_t>(LeReader(bytes.substr(12, 4)).u32());
   const std::string_view body = bytes.substr(kRetryFileHeaderSize);
   if (checksum(bytes.substr(16, kRetryFileHeaderSize - 16), body) != expected_crc) {
     return common::dataLoss("retry file checksum mismatch (corrupt or truncated)");
   }
 
   Decoded out;
-  Reader r(body);
+  LeReader r(body);
   for (uint32_t i = 0; i < summary->transactions; ++i) {
     auto t = std::make_unique<Transaction>();
     const uint8_t priority = r.u8();

@@ -21,7 +21,7 @@ Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricA
       clock_(clock),
       init_time_(clock.steadyNow()),
       policy_(std::move(policy)),
-      lifecycle_(options_.seed) {}
+      lifecycle_(options_.seed, options_.inferred_spans) {}
 
 void Daemon::setTraceAgent(std::function<void(trace::ReceivedPayload&&)> sink, std::function<void()> flush) {
   trace_sink_ = std::move(sink);
@@ -63,14 +63,15 @@ CommHandlers Daemon::handlers() {
   h.start_invocation = [this](const auto& headers, const auto& body) {
     return lifecycle_.onStart(headers, body, clock_.systemNow());
   };
-  h.end_invocation = [this](const auto& headers, const auto&) { endInvocation(headers); };
+  h.end_invocation = [this](const auto& headers, const auto& body) { endInvocation(headers, body); };
   h.trace_context = [this] { return lifecycle_.traceContext(); };
   h.telemetry = [this](const std::string& body) { return onTelemetry(body); };
   return h;
 }
 
-void Daemon::endInvocation(const std::map<std::string, std::string>& headers) {
+void Daemon::endInvocation(const std::map<std::string, std::string>& headers, const std::string& response) {
   InvocationEnd end;
+  end.response = response;
   bool library = false;
   {
     std::lock_guard l(mu_);
@@ -87,10 +88,10 @@ void Daemon::endInvocation(const std::map<std::string, std::string>& headers) {
 RuntimeProxyHooks Daemon::proxyHooks() {
   RuntimeProxyHooks h;
   h.on_start = [this](const std::string& event) { lifecycle_.onStart({}, event, clock_.systemNow()); };
-  h.on_end = [this](const std::string&, bool error) {
+  h.on_end = [this](const std::string& payload, bool error) {
     std::map<std::string, std::string> headers;
     if (error) headers[kInvocationErrorHeader] = "true";
-    endInvocation(headers);
+    endInvocation(headers, payload);
   };
   return h;
 }

@@ -32,6 +32,7 @@ struct DaemonOptions {
   std::string partition = "aws";
   std::vector<std::string> extra_tags;  // DD_TAGS
   uint64_t seed = 0;                    // trace and span ids of the execution spans
+  InferredSpanOptions inferred_spans;   // DD_TRACE_MANAGED_SERVICES, DD_SERVICE_MAPPING
 };
 
 // What happened, for logs, the report and tests.
@@ -93,7 +94,7 @@ class Daemon {
   void onInvoke(const LambdaEvent& e);
   void onRuntimeDone(const std::string& request_id);
   void shutdown(const LambdaEvent* e);
-  void endInvocation(const std::map<std::string, std::string>& headers);
+  void endInvocation(const std::map<std::string, std::string>& headers, const std::string& response);
   void sendEnhanced(const std::string& name, double value, common::SystemTime t);
   std::vector<std::string> tags() const;
 

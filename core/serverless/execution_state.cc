@@ -14,6 +14,13 @@
 
 namespace ddsim::serverless {
 
+std::string defaultCachePath(std::string_view tmpdir) {
+  if (tmpdir.empty()) return kDefaultCachePath;
+  std::string dir(tmpdir);
+  if (dir.back() != '/') dir += '/';
+  return dir + kCacheFileName;
+}
+
 std::string formatRfc3339(common::SystemTime t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);

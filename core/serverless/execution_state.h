@@ -3,6 +3,7 @@
 // executioncontext.State), saved at SHUTDOWN to the cache file and restored at start (spec §7.1
 // step 4, §7.2): /tmp/dd-lambda-extension-cache.json, mode 0600.
 #include <string>
+#include <string_view>
 
 #include "core/common/clock.h"
 #include "core/common/status.h"
@@ -10,6 +11,12 @@
 namespace ddsim::serverless {
 
 inline constexpr const char* kDefaultCachePath = "/tmp/dd-lambda-extension-cache.json";
+inline constexpr const char* kCacheFileName = "dd-lambda-extension-cache.json";
+
+// The cache file in the environment's /tmp: `tmpdir` (the TMPDIR variable; the simulated Lambda
+// gives each environment a directory of its own there) joined with the agent's file name, or
+// kDefaultCachePath when `tmpdir` is empty.
+std::string defaultCachePath(std::string_view tmpdir);
 
 struct ExecutionState {
   std::string arn;

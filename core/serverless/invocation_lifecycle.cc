@@ -59,8 +59,34 @@ std::map<std::string, std::string> InvocationLifecycle::onStart(const std::map<s
   if (auto id = parseNumber<uint64_t>(headerOf(source, kTraceIdHeader)); id && *id != 0) ctx_.trace_id = *id;
   if (auto id = parseNumber<uint64_t>(headerOf(source, kParentIdHeader)); id && *id != 0) ctx_.parent_id = *id;
   if (auto p = parseNumber<int32_t>(headerOf(source, kSamplingPriorityHeader))) ctx_.sampling_priority = *p;
+  // agent behaviour: the inferred span (when its event gives a start) sits between the caller
+  // and the execution span: same trace, the caller's parent id moves up to it.
+  inferred_.reset();
+  if (inferred_options_.enabled) {
+    if (auto inferred = inferSpan(event, inferred_options_.service_mapping); inferred && inferred->span.start != 0) {
+      inferred->span.trace_id = ctx_.trace_id;
+      inferred->span.span_id = random_.nextU64() >> 1;
+      inferred->span.parent_id = ctx_.parent_id;
+      ctx_.parent_id = inferred->span.span_id;
+      inferred_ = std::move(inferred);
+    }
+  }
   return {{kTraceIdHeader, std::to_string(ctx_.trace_id)},
           {kSamplingPriorityHeader, std::to_string(ctx_.sampling_priority)}};
+}
+
+std::string statusCodeOf(const std::string& response) {
+  const auto doc = nlohmann::json::parse(response, nullptr, false);
+  if (!doc.is_object()) return "";
+  const auto it = doc.find("statusCode");
+  if (it == doc.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) {
+    char buf[32];  // the shortest form that reads back, as Go's FormatFloat(v, 'f', -1): "200", "500.5"
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, it->get<double>(), std::chars_format::fixed);
+    return ec == std::errc() ? std::string(buf, end) : "";
+  }
+  return "";
 }
 
 std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<std::string, std::string>& headers,
@@ -81,6 +107,10 @@ std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<
   s.start = unixNanos(ctx_.start);
   s.duration = std::max<int64_t>(0, unixNanos(now) - s.start);
   s.error = headerOf(headers, kInvocationErrorHeader) == "true" ? 1 : 0;
+  if (const std::string status = statusCodeOf(end.response); !status.empty()) {
+    s.meta["http.status_code"] = status;
+    if (status.size() == 3 && status[0] == '5') s.error = 1;
+  }
   s.meta["request_id"] = end.request_id;
   s.meta["cold_start"] = end.cold_start ? "true" : "false";
   if (!end.function_arn.empty()) s.meta["function_arn"] = end.function_arn;
@@ -88,7 +118,15 @@ std::optional<trace::ReceivedPayload> InvocationLifecycle::onEnd(const std::map<
   s.metrics["_top_level"] = 1;
   trace::ReceivedPayload p;
   p.endpoint = "serverless";
+  const bool error = s.error != 0;
   p.traces.push_back({std::move(s)});
+  if (inferred_) {
+    completeInferredSpan(*inferred_, ctx_.start, now, error);
+    inferred_->span.metrics["_sampling_priority_v1"] = ctx_.sampling_priority;
+    inferred_->span.metrics["_top_level"] = 1;
+    p.traces.push_back({std::move(inferred_->span)});
+    inferred_.reset();
+  }
   ctx_.started = false;
   return p;
 }

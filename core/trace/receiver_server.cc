@@ -90,6 +90,7 @@ struct ReceiverServer::Impl {
     r.path = req.path;
     for (const auto& [k, v] : req.headers) r.headers.emplace(lower(k), v);
     r.body = req.body;
+    if (options.record) options.record(r);
     ReceiverResponse out;
     {
       std::lock_guard lock(mu);

@@ -33,6 +33,9 @@ struct ReceiverServerOptions {
   // Client-computed stats from /v0.6/stats (the client stats aggregator); empty: the route is
   // not served and /info does not list it.
   TraceReceiver::StatsSink forward_stats;
+  // Sees every request before it is handled (a trace capture records it); called on the
+  // answering thread, outside the receiver's lock. Empty: nothing recorded.
+  std::function<void(const ReceiverRequest&)> record;
 };
 
 class ReceiverServer {

@@ -57,6 +57,15 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
                                     const std::string& tracer_version) {
     raw->stats_->addClientStats(std::move(p), lang, tracer_version, raw->nowNs());
   };
+  if (const std::string record = cfg.getString("ddsim.trace_record_path"); !record.empty()) {
+    auto capture = trace::TraceCaptureWriter::create(record, static_cast<uint64_t>(cfg.getInt("ddsim.trace_record_max_bytes")));
+    if (!capture.isOk()) return capture.status();
+    t->capture_ = std::move(capture).value();
+    o.record = [capture = t->capture_.get(), raw = t.get()](const trace::ReceiverRequest& r) {
+      capture->write(r, raw->nowNs());
+    };
+    std::printf("recording tracer requests into %s\n", record.c_str());
+  }
   t->server_ = std::make_unique<trace::ReceiverServer>(o);
   auto port = t->server_->start();
   if (!port.isOk()) return port.status();
@@ -98,12 +107,22 @@ void AgentTraces::tick(common::SteadyTime now) {
 
 void AgentTraces::stop() {
   server_->stop();
+  if (capture_) {
+    if (auto st = capture_->close(); !st.isOk()) spdlog::error("{}", st.message());
+    spdlog::info("trace recording {}: {} requests, {} bytes, {} not recorded (full)", capture_->path(),
+                 capture_->records(), capture_->bytes(), capture_->dropped());
+  }
   writer_->flush();
   stats_->flushAll(nowNs());
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {
   common::TelemetrySnapshot all = server_->telemetry();
+  if (capture_) {
+    all["trace.record.requests"] = static_cast<double>(capture_->records());
+    all["trace.record.bytes"] = static_cast<double>(capture_->bytes());
+    all["trace.record.dropped.full"] = static_cast<double>(capture_->dropped());
+  }
   for (const auto& part : {processor_->telemetry(), writer_->telemetry(), stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }

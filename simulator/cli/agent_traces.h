@@ -17,6 +17,7 @@
 #include "core/serializer/forwarder_interface.h"
 #include "core/trace/receiver_server.h"
 #include "core/trace/stats_pipeline.h"
+#include "core/trace/trace_capture.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 #include "core/trace/unix_nanos.h"
@@ -58,6 +59,7 @@ class AgentTraces {
   common::SteadyTime next_stats_flush_{};
   std::unique_ptr<trace::TraceProcessor> processor_;
   std::unique_ptr<trace::ReceiverServer> server_;
+  std::unique_ptr<trace::TraceCaptureWriter> capture_;  // ddsim.trace_record_path
   uint64_t rates_version_ = 0;
 };
 

@@ -39,7 +39,7 @@ namespace {
 struct ServerlessArgs {
   int port = 8124;
   std::string host = "127.0.0.1";
-  std::string cache_path = serverless::kDefaultCachePath;
+  std::string cache_path;  // "": $TMPDIR/dd-lambda-extension-cache.json, /tmp when TMPDIR is unset
   std::string telemetry_host;  // the host name the platform posts to (Lambda: "sandbox")
   int proxy_port = 9000;       // the runtime-API proxy (DD_EXPERIMENTAL_ENABLE_PROXY=true)
   std::string proxy_target;    // the Runtime API it fronts ("": AWS_LAMBDA_RUNTIME_API)
@@ -122,15 +122,19 @@ int runServerless(const ServerlessArgs& a) {
   const std::string runtime_api = serverless::envOr(env, "AWS_LAMBDA_RUNTIME_API", "localhost:9001");
   serverless::ExtensionApiClient api(runtime_api);
   serverless::DaemonOptions dopts;
-  dopts.cache_path = a.cache_path;
+  dopts.cache_path = a.cache_path.empty() ? serverless::defaultCachePath(serverless::envOr(env, "TMPDIR")) : a.cache_path;
   dopts.enhanced_metrics = serverless::envOr(env, "DD_ENHANCED_METRICS", "true") != "false";
   dopts.region = serverless::envOr(env, "AWS_REGION", "us-east-1");
   dopts.extra_tags = splitTags(serverless::envOr(env, "DD_TAGS"));
+  // Inferred spans: trace_enabled and trace_managed_services, both on unless set to false.
+  dopts.inferred_spans.enabled = serverless::envOr(env, "DD_TRACE_ENABLED", "true") != "false" &&
+                                 serverless::envOr(env, "DD_TRACE_MANAGED_SERVICES", "true") != "false";
+  dopts.inferred_spans.service_mapping = serverless::parseServiceMapping(serverless::envOr(env, "DD_SERVICE_MAPPING"));
   dopts.seed = static_cast<uint64_t>(clock.systemNow().time_since_epoch().count()) ^ static_cast<uint64_t>(::getpid());
 
   if (key.api_key.empty() || !cfg.has("api_key")) {
     // The agent's failure path: log, register anyway, idle through events.
-    spdlog::error("No API key configured");
+    spdlog::error("{}", serverless::apiKeySourceLine(serverless::ApiKeyResolution{}));
     auto reg = api.registerExtension();
     if (!reg.isOk()) {
       spdlog::error("Can't register as a serverless agent: {}", reg.status().message());
@@ -146,7 +150,8 @@ int runServerless(const ServerlessArgs& a) {
     watcher.join();
     return st.isOk() ? kExitOk : kExitFailed;
   }
-  spdlog::info("API key from {}", key.source);
+  // Read by the simulated Lambda from the extension's output (docs/lambda.md): which path gave the key.
+  spdlog::info("{}", serverless::apiKeySourceLine(key));
 
   // 4. Communication server, state restore.
   serverless::FlushPolicyOptions fopts{serverless::envOr(env, "DD_SERVERLESS_FLUSH_STRATEGY"), 0};
@@ -283,7 +288,8 @@ void registerServerlessCommand(CLI::App& app, int& exit_code) {
       "Run as the Datadog Agent's AWS Lambda extension against the Lambda APIs at AWS_LAMBDA_RUNTIME_API");
   cmd->add_option("--port", a->port, "communication server port (8124 in Lambda; 0: any free port)");
   cmd->add_option("--host", a->host, "communication server address");
-  cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start)");
+  cmd->add_option("--cache-file", a->cache_path, "execution state cache file (saved at SHUTDOWN, restored at start; default "
+                  "$TMPDIR/dd-lambda-extension-cache.json, /tmp when TMPDIR is unset)");
   cmd->add_option("--proxy-port", a->proxy_port,
                   "runtime-API proxy port with DD_EXPERIMENTAL_ENABLE_PROXY=true (9000 in Lambda; 0: any free port)");
   cmd->add_option("--proxy-target", a->proxy_target,

@@ -1,7 +1,15 @@
 #include "simulator/lambda/environment.h"
 
+#include "core/serverless/execution_state.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 
 namespace ddsim::lambda {
@@ -30,17 +38,7 @@ Environment::Environment(EnvironmentOptions options, const IntakeRecorder* intak
 
 Environment::~Environment() { shutdown("spindown"); }
 
-std::string Environment::wireTime() const {
-  const auto now = clock_.systemNow();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = unixMillis(now) % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string Environment::wireTime() const { return serverless::formatRfc3339(clock_.systemNow()); }
 
 void Environment::addPlatform(const std::string& type, json record) {
   telemetry_.add("platform", json{{"time", wireTime()}, {"type", type}, {"record", std::move(record)}});
@@ -65,6 +63,23 @@ bool Environment::waitReady(uint64_t min_calls, common::SteadyTime deadline) {
   }
 }
 
+void Environment::onExtensionLine(std::string_view line) {
+  // ddsim serverless logs "API key source: <path> (<variable>)" at info and the agent's
+  // "No API key configured" at error (core/serverless/api_key.h).
+  constexpr std::string_view kSource = "API key source: ";
+  std::string source;
+  if (const auto at = line.find(kSource); at != std::string_view::npos) {
+    const auto rest = line.substr(at + kSource.size());
+    source = std::string(rest.substr(0, rest.find(' ')));
+    if (source != "plain" && source != "kms" && source != "kms_with_context" && source != "secrets_manager") return;
+  } else if (line.find("No API key configured") != std::string_view::npos) {
+    source = "none";
+  }
+  if (source.empty()) return;
+  std::lock_guard lock(output_mu_);
+  api_key_source_ = source;
+}
+
 bool Environment::init() {
   auto port = api_.start();
   if (!port.isOk()) {
@@ -85,6 +100,19 @@ bool Environment::init() {
       "DD_DOGSTATSD_PORT=" + std::to_string(options_.runtime.dogstatsd_port),
       "DD_APM_RECEIVER_PORT=" + std::to_string(options_.runtime.trace_port),
   };
+  if (options_.own_tmp) {
+    std::error_code ec;
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / ("ddsim-lambda-env" +
+                                                                        std::to_string(options_.index) + "-XXXXXX"))
+                              .string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      record_.init_error = "cannot create the environment's /tmp (" + pattern + "): " + std::strerror(errno);
+      return false;
+    }
+    tmp_dir_ = pattern;
+    record_.tmp_dir = tmp_dir_;
+    env.push_back("TMPDIR=" + tmp_dir_);
+  }
   if (!options_.intake_url.empty()) {
     for (const char* key : {"DD_DD_URL", "DD_URL", "DD_APM_DD_URL", "DD_LOGS_CONFIG_LOGS_DD_URL"}) {
       env.push_back(std::string(key) + "=" + options_.intake_url);
@@ -98,7 +126,9 @@ bool Environment::init() {
                                          {"functionName", f.name},
                                          {"functionVersion", "$LATEST"}});
   const auto started = clock_.steadyNow();
-  if (auto st = process_.start(options_.extension, env, options_.extension_log); !st) {
+  if (auto st = process_.start(options_.extension, env, options_.extension_log,
+                                [this](std::string_view line) { onExtensionLine(line); });
+      !st) {
     record_.init_error = st.message();
     return false;
   }
@@ -161,7 +191,11 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   // when the plan says so).
   const int runtime_port = options_.runtime.runtime_api_port > 0 ? options_.runtime.runtime_api_port : api_.port();
   if (options_.runtime.runtime_api) {
-    runtime_api_.offer({r.request_id, json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump(),
+    // The event the Runtime API hands out: the plan's trigger event when it has one.
+    const std::string event = options_.runtime.event.empty()
+                                  ? json{{"request_id", r.request_id}, {"invocation", spec.index}}.dump()
+                                  : expandEvent(options_.runtime.event, spec.index, r.request_id, clock_.systemNow());
+    runtime_api_.offer({r.request_id, event,
                         {{"Lambda-Runtime-Deadline-Ms", std::to_string(unixMillis(clock_.systemNow()) + f.timeout.count())},
                          {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + f.region + ":123456789012:function:" + f.name},
                          {"Lambda-Runtime-Trace-Id", trace_header}}});
@@ -252,6 +286,20 @@ void Environment::shutdown(const std::string& reason) {
     if (intake_) record_.intake_at_shutdown = intake_->window(sent, ended + std::chrono::milliseconds(1));
   }
   alive_ = false;
+  if (!tmp_dir_.empty()) {
+    // Lambda discards the environment's /tmp with it; the report keeps what was there.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(tmp_dir_, ec)) {
+      record_.tmp_files.push_back(std::filesystem::relative(entry.path(), tmp_dir_, ec).string());
+    }
+    std::sort(record_.tmp_files.begin(), record_.tmp_files.end());
+    std::filesystem::remove_all(tmp_dir_, ec);
+  }
+  process_.drainOutput();
+  {
+    std::lock_guard lock(output_mu_);
+    record_.api_key_source = api_key_source_;
+  }
   runtime_api_.stop();
   telemetry_.stop();
   api_.stop();

@@ -7,7 +7,9 @@
 // Not thread-safe: one caller at a time (the runner gives each environment one worker).
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/common/clock.h"
@@ -38,6 +40,10 @@ struct EnvironmentOptions {
   std::chrono::milliseconds init_limit{10000};
   std::chrono::milliseconds shutdown_limit{2000};
   std::string intake_url;               // given as DD_DD_URL and friends ("" gives none)
+  // Lambda gives each execution environment a /tmp of its own, discarded with it: a directory
+  // under the system's temp directory, given to the extension as TMPDIR (the plan's env may
+  // override it), listed in the record and removed at shutdown.
+  bool own_tmp = true;
   uint64_t seed = 1;
 };
 
@@ -77,6 +83,8 @@ class Environment {
   bool waitReady(uint64_t min_calls, common::SteadyTime deadline);
   void addPlatform(const std::string& type, nlohmann::json record);
   void freeze();
+  // A line of the extension's output (output thread): notes the API-key path it announces.
+  void onExtensionLine(std::string_view line);
   std::string wireTime() const;  // systemNow() as ISO 8601 with milliseconds
 
   EnvironmentOptions options_;
@@ -91,6 +99,9 @@ class Environment {
   EnvironmentRecord record_;
   bool alive_ = false;
   bool shut_down_ = false;
+  std::string tmp_dir_;  // own_tmp: this environment's /tmp ("" until init)
+  std::mutex output_mu_;
+  std::string api_key_source_ = "unknown";  // under output_mu_
 };
 
 }  // namespace ddsim::lambda

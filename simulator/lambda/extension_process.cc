@@ -1,6 +1,7 @@
 #include "simulator/lambda/extension_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -30,10 +31,50 @@ std::vector<char*> nullTerminated(std::vector<std::string>& strings) {
 
 ExtensionProcess::~ExtensionProcess() {
   if (pid_ > 0 && !exit_code_) kill();
+  drainOutput();
+}
+
+void ExtensionProcess::readOutput(int fd, int log_fd, LineSink on_line) {
+  std::string pending;
+  char buf[4096];
+  auto deliver = [&](std::string_view line) {
+    if (on_line) on_line(line);
+  };
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 50);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      if (output_stop_.load()) break;  // quiet and asked to stop (a stray child holds the pipe)
+      continue;
+    }
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // end of file: every writer is gone
+    const int out = log_fd >= 0 ? log_fd : 2;
+    for (ssize_t off = 0; off < n;) {
+      const ssize_t w = ::write(out, buf + off, static_cast<size_t>(n - off));
+      if (w <= 0) break;
+      off += w;
+    }
+    pending.append(buf, static_cast<size_t>(n));
+    for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+      deliver(std::string_view(pending).substr(0, nl));
+      pending.erase(0, nl + 1);
+    }
+  }
+  if (!pending.empty()) deliver(pending);
+  ::close(fd);
+  if (log_fd >= 0) ::close(log_fd);
+}
+
+void ExtensionProcess::drainOutput() {
+  output_stop_.store(true);
+  if (output_.joinable()) output_.join();
 }
 
 common::Status ExtensionProcess::start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                                       const std::string& log_path) {
+                                       const std::string& log_path, LineSink on_line) {
   if (argv.empty() || argv[0].empty()) return common::invalidArgument("the extension command is empty");
   if (pid_ > 0) return common::failedPrecondition("the extension process was already started");
   // ddsim's environment, then `env` over it (a later NAME= wins over an earlier one).
@@ -57,17 +98,30 @@ common::Status ExtensionProcess::start(const std::vector<std::string>& argv, con
   sigemptyset(&none);
   ::posix_spawnattr_setsigmask(&attr, &none);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  int log_fd = -1;
   if (!log_path.empty()) {
-    ::posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) return common::ioError("cannot open the extension log '" + log_path + "': " + std::strerror(errno));
   }
+  // stdout and stderr into one pipe (both ends close-on-exec; dup2 clears it on 1 and 2).
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    if (log_fd >= 0) ::close(log_fd);
+    return common::ioError(std::string("pipe: ") + std::strerror(errno));
+  }
+  ::posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  ::posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   const int rc = ::posix_spawnp(&pid_, argp[0], &actions, &attr, argp.data(), envp.data());
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attr);
+  ::close(fds[1]);
   if (rc != 0) {
     pid_ = -1;
+    ::close(fds[0]);
+    if (log_fd >= 0) ::close(log_fd);
     return common::ioError("cannot start the extension '" + argv[0] + "': " + std::strerror(rc));
   }
+  output_ = std::thread([this, fd = fds[0], log_fd, sink = std::move(on_line)] { readOutput(fd, log_fd, sink); });
   return common::Status::ok();
 }
 

@@ -6,9 +6,13 @@
 // POSIX only. Not thread-safe: one owner (the Environment) drives it.
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/common/status.h"
@@ -22,11 +26,19 @@ class ExtensionProcess {
   ExtensionProcess(const ExtensionProcess&) = delete;
   ExtensionProcess& operator=(const ExtensionProcess&) = delete;
 
+  // Called once per line the extension writes to stdout or stderr, on the output thread.
+  using LineSink = std::function<void(std::string_view line)>;
+
   // Starts `argv` (argv[0] looked up in PATH) with the current environment plus `env`
-  // ("NAME=value", replacing a variable of the same name). stdout/stderr are inherited, or
-  // appended to `log_path` when it is not empty.
+  // ("NAME=value", replacing a variable of the same name). stdout/stderr go through a pipe that
+  // an output thread reads, as Lambda captures an extension's output: each line is given to
+  // `on_line` (when set) and copied to `log_path` (appended) or, when it is empty, to ddsim's
+  // stderr.
   common::Status start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                       const std::string& log_path = "");
+                       const std::string& log_path = "", LineSink on_line = {});
+  // Waits for the output thread to read what the process (and its group) wrote; returns at
+  // end of file, or after a short grace period when something still holds the pipe open.
+  void drainOutput();
 
   pid_t pid() const { return pid_; }
   bool running();  // false once it exited (reaps it)
@@ -46,6 +58,10 @@ class ExtensionProcess {
 
  private:
   bool reap(int options);
+  void readOutput(int fd, int log_fd, LineSink on_line);
+
+  std::thread output_;
+  std::atomic<bool> output_stop_{false};
 
   pid_t pid_ = -1;
   bool frozen_ = false;

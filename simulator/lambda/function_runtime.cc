@@ -10,19 +10,36 @@
 #include <cstdlib>
 #include <msgpack.hpp>
 
+#include "core/common/clock.h"
+#include "core/serverless/execution_state.h"
+
 #include "simulator/lambda/intake_recorder.h"
 
 namespace ddsim::lambda {
 
-std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id) {
-  std::string out = text;
-  for (const auto& [key, value] :
-       {std::pair<std::string, std::string>{"{request_id}", request_id}, {"{invocation}", std::to_string(index)}}) {
+namespace {
+
+std::string replaceAll(std::string out, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  for (const auto& [key, value] : pairs) {
     for (size_t pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos + value.size())) {
       out.replace(pos, key.size(), value);
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id) {
+  return replaceAll(text, {{"{request_id}", request_id}, {"{invocation}", std::to_string(index)}});
+}
+
+std::string expandEvent(const std::string& event, int64_t index, const std::string& request_id,
+                        common::SystemTime now) {
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::string iso = serverless::formatRfc3339(now);
+  return replaceAll(expandTemplate(event, index, request_id),
+                    {{"\"{now_ms_number}\"", std::to_string(ms)}, {"{now_ms}", std::to_string(ms)}, {"{now_iso}", iso}});
 }
 
 std::string addDogStatsdTag(const std::string& line, const std::string& tag) {
@@ -95,7 +112,9 @@ RuntimeOutput FunctionRuntime::emit(int64_t index, const std::string& request_id
     httplib::Client ext("127.0.0.1", script_.extension_port);
     ext.set_tcp_nodelay(true);
     ext.set_connection_timeout(std::chrono::seconds(1));
-    const std::string event = "{\"request_id\":\"" + request_id + "\"}";
+    const std::string event = script_.event.empty() ? "{\"request_id\":\"" + request_id + "\"}"
+                                                    : expandEvent(script_.event, index, request_id,
+                                                                  common::SystemClock::instance().systemNow());
     if (auto res = ext.Post("/lambda/start-invocation", event, "application/json"); res && res->status / 100 == 2) {
       out.lifecycle_started = true;
       if (auto ctx = ext.Get("/trace-context"); ctx && ctx->status / 100 == 2) {
@@ -133,7 +152,8 @@ bool FunctionRuntime::answerInvocation(int port, const std::string& request_id, 
   httplib::Client api("127.0.0.1", port);
   api.set_tcp_nodelay(true);
   const std::string path = "/2018-06-01/runtime/invocation/" + request_id + (error ? "/error" : "/response");
-  auto res = api.Post(path, error ? R"({"errorType":"Function.Error"})" : R"({"statusCode":200})", "application/json");
+  const std::string ok = script_.response.empty() ? R"({"statusCode":200})" : script_.response;
+  auto res = api.Post(path, error ? R"({"errorType":"Function.Error"})" : ok, "application/json");
   return res && res->status / 100 == 2;
 }
 
@@ -144,7 +164,8 @@ bool FunctionRuntime::endInvocation(bool error) {
   ext.set_connection_timeout(std::chrono::seconds(1));
   httplib::Headers headers;
   if (error) headers.emplace("x-datadog-invocation-error", "true");
-  auto res = ext.Post("/lambda/end-invocation", headers, "{}", "application/json");
+  auto res = ext.Post("/lambda/end-invocation", headers, script_.response.empty() ? "{}" : script_.response,
+                      "application/json");
   return res && res->status / 100 == 2;
 }
 

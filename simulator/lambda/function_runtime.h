@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/clock.h"
 #include "core/common/status.h"
 
 namespace ddsim::lambda {
@@ -24,6 +25,15 @@ struct RuntimeScript {
   // before its trace (which joins the answered trace under the execution span), and
   // /lambda/end-invocation when the function is done.
   int extension_port = 0;
+  // The invocation event the runtime posts to /lambda/start-invocation (JSON text; "" sends
+  // {"request_id": ...}). "{request_id}" and "{invocation}" are replaced, "{now_ms}" by the Unix
+  // time in ms, the string "{now_ms_number}" (quotes included) by it as a JSON number, and
+  // "{now_iso}" by it as ISO 8601 with ms.
+  std::string event;
+  // The function's response (JSON text): the /lambda/end-invocation body and what the runtime
+  // posts to .../response; "" sends {} and {"statusCode":200}. An HTTP-shaped response's
+  // statusCode tags the execution span (a 5xx makes it an error).
+  std::string response;
   // Ask the Runtime API for each event (GET .../invocation/next) and answer it (.../response or
   // .../error), at `runtime_api_port` (0: the environment's own API port; else e.g. an
   // extension's runtime-API proxy in front of it).
@@ -67,6 +77,10 @@ class FunctionRuntime {
 
 // `text` with {request_id} and {invocation} replaced.
 std::string expandTemplate(const std::string& text, int64_t index, const std::string& request_id);
+// An invocation event's text with expandTemplate's fields and "{now_ms}" / "{now_iso}" at `now`
+// ("\"{now_ms_number}\"" becomes the bare number, for epoch fields that are JSON numbers).
+std::string expandEvent(const std::string& event, int64_t index, const std::string& request_id,
+                        common::SystemTime now);
 
 // `line` with `tag` added to its tag section (one is started when it has none).
 std::string addDogStatsdTag(const std::string& line, const std::string& tag);

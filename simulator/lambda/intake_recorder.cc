@@ -41,6 +41,11 @@ void summarize(const fakeintake::StoredPayload& p, IntakeRequest& r) {
         for (const auto& c : tp.chunks) {
           for (const auto& s : c.spans) {
             if (auto it = s.meta.find("request_id"); it != s.meta.end()) ++r.spans_by_request[it->second];
+            const auto src = s.meta.find("_inferred_span.tag_source");
+            const auto status = s.meta.find("http.status_code");
+            r.span_list.push_back({s.name, s.service, s.resource, s.trace_id, s.span_id, s.parent_id,
+                                   src != s.meta.end() && src->second == "self",
+                                   status == s.meta.end() ? "" : status->second});
           }
         }
       }

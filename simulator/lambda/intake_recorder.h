@@ -35,6 +35,18 @@ struct IntakeMetric {
   int64_t invocation = -1;
 };
 
+// A span the intake decoded, enough to follow names and parent/child links.
+struct IntakeSpan {
+  std::string name;
+  std::string service;
+  std::string resource;
+  uint64_t trace_id = 0;
+  uint64_t span_id = 0;
+  uint64_t parent_id = 0;
+  bool inferred = false;  // meta _inferred_span.tag_source = self
+  std::string status_code;  // meta http.status_code ("" without)
+};
+
 struct IntakeRequest {
   common::SteadyTime at;
   std::string path;
@@ -44,6 +56,7 @@ struct IntakeRequest {
   std::vector<std::string> logs;       // /api/v2/logs messages
   int64_t spans = 0;                   // /api/v0.2/traces
   std::map<std::string, int64_t> spans_by_request;  // spans by their request_id meta
+  std::vector<IntakeSpan> span_list;   // every decoded span
 };
 
 // Requests in a window, by path.

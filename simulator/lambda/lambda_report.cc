@@ -21,6 +21,8 @@ const std::vector<std::string>& totalNames() {
       "logs_at_shutdown",  "logs_left_behind",    "invocations_left_behind", "intake_failed_requests",
       "intake_spans",      "intake_decode_errors", "enhanced_metrics",  "spans_produced",
       "spans_in_invocation", "spans_later",       "spans_at_shutdown",  "spans_left_behind",
+      "api_key_plain",     "api_key_kms",         "api_key_kms_with_context", "api_key_secrets_manager",
+      "api_key_none",      "api_key_unknown",     "inferred_spans_linked",
   };
   return kNames;
 }
@@ -37,6 +39,24 @@ IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_
     s.spans += r.spans;
     s.log_lines += static_cast<int64_t>(r.logs.size());
     for (const auto& m : r.metrics) ++s.metrics[m.name];
+    for (const auto& sp : r.span_list) {
+      ++s.spans_by_name[sp.name];
+      if (sp.name == "aws.lambda" && !sp.status_code.empty()) ++s.execution_status_codes[sp.status_code];
+    }
+  }
+  // Links across requests: an inferred span and its execution span may leave in different flushes.
+  std::map<std::pair<uint64_t, uint64_t>, const IntakeSpan*> inferred;
+  for (const auto& r : requests) {
+    if (r.status < 200 || r.status >= 300) continue;
+    for (const auto& sp : r.span_list) {
+      if (sp.inferred) inferred[{sp.trace_id, sp.span_id}] = &sp;
+    }
+  }
+  for (const auto& r : requests) {
+    if (r.status < 200 || r.status >= 300) continue;
+    for (const auto& sp : r.span_list) {
+      if (sp.name == "aws.lambda" && inferred.count({sp.trace_id, sp.parent_id})) ++s.inferred_spans_linked;
+    }
   }
   return s;
 }
@@ -89,6 +109,7 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
     t["clean_shutdowns"] += e.shutdown_clean;
     t["unclean_shutdowns"] += !e.shutdown_clean;
     t["init_failures"] += !e.init_ok;
+    if (e.init_ok) t["api_key_" + e.api_key_source] += 1;
     for (const auto& [reason, n] : e.rejected) t["rejected_requests"] += static_cast<double>(n);
     if (e.init_ok) {
       inits += 1;
@@ -173,6 +194,9 @@ json reportToJson(const LambdaReport& report) {
                                 {"init_ms", e.init_ms},
                                 {"invocations", e.invocations},
                                 {"telemetry_subscribed", e.telemetry_subscribed},
+                                {"api_key_source", e.api_key_source},
+                                {"tmp_dir", e.tmp_dir},
+                                {"tmp_files", e.tmp_files},
                                 {"telemetry", {{"batches", e.telemetry.batches},
                                                {"events", e.telemetry.events},
                                                {"failed_batches", e.telemetry.failed_batches},
@@ -205,7 +229,10 @@ json reportToJson(const LambdaReport& report) {
                           {"spans", report.intake.spans},
                           {"log_lines", report.intake.log_lines},
                           {"decode_errors", report.intake.decode_errors},
-                          {"metrics", report.intake.metrics}}},
+                          {"metrics", report.intake.metrics},
+                          {"spans_by_name", report.intake.spans_by_name},
+                          {"inferred_spans_linked", report.intake.inferred_spans_linked},
+                          {"execution_status_codes", report.intake.execution_status_codes}}},
               {"expectations", expectations},
               {"passed", report.passed()},
               {"invocations", invocations},
@@ -255,8 +282,15 @@ std::string consoleSummary(const LambdaReport& report) {
                   static_cast<long long>(r.log_delivery.left_behind));
     s += buf;
   }
+  std::map<std::string, int> sources;
   for (const auto& e : report.environments) {
     if (!e.init_error.empty()) s += "  environment " + std::to_string(e.index) + ": " + e.init_error + "\n";
+    if (e.init_ok) ++sources[e.api_key_source];
+  }
+  if (!sources.empty()) {
+    s += "  API key source:";
+    for (const auto& [source, n] : sources) s += " " + source + " x" + std::to_string(n);
+    s += "\n";
   }
   for (const auto& x : report.expectations) {
     std::snprintf(buf, sizeof buf, "  %s %s %s: got %g\n", x.passed ? "PASS" : "FAIL", x.name.c_str(),

@@ -15,6 +15,7 @@ namespace ddsim::lambda {
 
 // Expectation keys `intake_metric.<name>` bound how many series/sketches of <name> the intake got.
 inline constexpr std::string_view kIntakeMetricPrefix = "intake_metric.";
+inline constexpr std::string_view kIntakeSpanPrefix = "intake_span.";
 
 // The names of the totals an expectation can bound (docs/lambda.md explains each).
 const std::vector<std::string>& totalNames();
@@ -34,6 +35,10 @@ struct IntakeSummary {
   int64_t log_lines = 0;
   int64_t decode_errors = 0;
   std::map<std::string, int64_t> metrics;   // metric name -> series/sketches received
+  std::map<std::string, int64_t> spans_by_name;  // span name -> spans received
+  // Inferred spans (tag_source self) that are the parent of an aws.lambda span of their trace.
+  int64_t inferred_spans_linked = 0;
+  std::map<std::string, int64_t> execution_status_codes;  // http.status_code of aws.lambda spans
 };
 
 IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_t decode_errors);

@@ -203,6 +203,10 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
     report.totals["enhanced_metrics"] += name.rfind("aws.lambda.enhanced.", 0) == 0;
     report.totals[std::string(kIntakeMetricPrefix) + name] = static_cast<double>(n);
   }
+  report.totals["inferred_spans_linked"] = static_cast<double>(report.intake.inferred_spans_linked);
+  for (const auto& [name, n] : report.intake.spans_by_name) {
+    report.totals[std::string(kIntakeSpanPrefix) + name] = static_cast<double>(n);
+  }
   for (const auto& [op, n] : aws.served()) {
     report.totals[op == "TrentService.Decrypt" ? "kms_decrypts" : "secret_reads"] += static_cast<double>(n);
   }

@@ -121,6 +121,16 @@ void readRuntime(ObjectReader& r, RuntimeScript& s) {
   s.tag_invocation = r.boolean("tag_invocation").value_or(s.tag_invocation);
   s.extension_port = static_cast<int>(r.integer("extension_port", 0, 65535).value_or(s.extension_port));
   s.runtime_api = r.boolean("runtime_api").value_or(s.runtime_api);
+  for (auto [key, into] : {std::pair<const char*, std::string*>{"event", &s.event}, {"response", &s.response}}) {
+    if (const json* v = r.raw(key)) {
+      if (!v->is_object()) {
+        r.error(key, std::string("expected the invocation ") + key + " as a JSON object, got " +
+                         scenario::describeJson(*v));
+      } else {
+        *into = v->dump();
+      }
+    }
+  }
   s.runtime_api_port = static_cast<int>(r.integer("runtime_api_port", 0, 65535).value_or(s.runtime_api_port));
   r.finish();
 }
@@ -138,9 +148,11 @@ void readExpect(ObjectReader& r, std::map<std::string, Bound>& expect, ErrorList
   ObjectReader e(*obj, r.childPath("expect"), errors);
   if (!e.valid()) return;
   std::vector<std::string> names = totalNames();
-  // `intake_metric.<name>`: how many series/sketches of that metric the intake received.
+  // `intake_metric.<name>`: how many series/sketches of that metric the intake received;
+  // `intake_span.<name>`: how many spans of that name.
   for (auto it = obj->begin(); obj->is_object() && it != obj->end(); ++it) {
-    if (it.key().rfind(kIntakeMetricPrefix, 0) == 0 && it.key().size() > kIntakeMetricPrefix.size()) {
+    if ((it.key().rfind(kIntakeMetricPrefix, 0) == 0 && it.key().size() > kIntakeMetricPrefix.size()) ||
+        (it.key().rfind(kIntakeSpanPrefix, 0) == 0 && it.key().size() > kIntakeSpanPrefix.size())) {
       names.push_back(it.key());
     }
   }
@@ -169,11 +181,11 @@ std::string joinErrors(const ErrorList& errors, std::string_view source) {
 
 }  // namespace
 
-common::Result<Plan> parsePlan(const json& doc, std::string_view source_name) {
+common::Result<Plan> parsePlan(const json& doc, std::string_view source_name, std::string_view root_path) {
   ErrorList errors;
   Plan p;
   p.source = std::string(source_name);
-  ObjectReader root(doc, "$", errors);
+  ObjectReader root(doc, std::string(root_path), errors);
   if (root.valid()) {
     p.name = root.string("name").value_or(p.name);
     p.description = root.string("description").value_or("");

@@ -13,7 +13,10 @@
 
 namespace ddsim::lambda {
 
-common::Result<Plan> parsePlan(const nlohmann::json& doc, std::string_view source_name);
+// `root_path` names the plan's place in its document in errors ("$", or "$.lambda" for the
+// section of a `ddsim run` scenario).
+common::Result<Plan> parsePlan(const nlohmann::json& doc, std::string_view source_name,
+                               std::string_view root_path = "$");
 common::Result<Plan> parsePlanText(std::string_view text, std::string_view source_name);
 common::Result<Plan> loadPlanFile(const std::string& path);
 

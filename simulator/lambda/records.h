@@ -57,6 +57,11 @@ struct EnvironmentRecord {
   double init_ms = 0;           // process start until every extension waited in event/next
   int64_t invocations = 0;
   bool telemetry_subscribed = false;
+  // The API-key path the extension logged (environment.cc reads its output): plain, kms,
+  // kms_with_context, secrets_manager, none ("No API key configured"), or unknown (it said nothing).
+  std::string api_key_source = "unknown";
+  std::string tmp_dir;                 // its own /tmp (TMPDIR), removed at shutdown ("" without one)
+  std::vector<std::string> tmp_files;  // what the extension left there, listed before the removal
   std::string shutdown_reason;  // spindown, timeout, failure
   bool shutdown_clean = false;  // the extension exited by itself before the shutdown deadline
   int exit_code = -1;

@@ -154,7 +154,7 @@ common::Status Simulation::setUp() {
     if (const auto* dw = std::get_if<scenario::DogStatsDWorkload>(&w)) transports.insert(dw->transport);
     if (const auto* rw = std::get_if<scenario::ReplayWorkload>(&w)) transports.insert(rw->transport);
     drivers_.push_back(std::move(d).value());
-    if (std::holds_alternative<scenario::TraceWorkload>(w) && !trace_options_) {
+    if (drivers_.back()->sendsTraces() && !trace_options_) {
       pipeline::TraceAgentOptions t;
       t.hostname = cfg_.getString("hostname");
       t.agent_version = cfg_.getString("ddsim.agent_version");

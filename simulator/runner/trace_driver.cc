@@ -16,6 +16,7 @@ class TraceDriver final : public WorkloadDriver {
       : w_(w), gen_(w, seed), stop_(stopOr(w.stop, load_end)) {}
   const std::string& name() const override { return w_.name; }
   std::string_view type() const override { return "traces"; }
+  bool sendsTraces() const override { return true; }
   void setRateScale(double factor) override { rate_scale_ = factor < 0 ? 0 : factor; }
 
   void tick(TickContext& ctx) override {
@@ -77,23 +78,16 @@ class TraceDriver final : public WorkloadDriver {
     if (!rates_.version().empty()) req.headers["datadog-rates-payload-version"] = rates_.version();
     req.body = body;
     const trace::ReceiverResponse resp = agent->handle(req);
-    switch (resp.status) {
-      case 200: {
-        g_.trace_spans_accepted += spans;
-        auto v = resp.headers.find("Datadog-Rates-Payload-Version");
-        auto changed = rates_.update(resp.body, v == resp.headers.end() ? "" : v->second);
-        if (!changed.isOk()) {
-          if (g_.trace_bad_rate_answers++ == 0) {
-            spdlog::warn("traces workload '{}': the trace agent's answer has no readable rates: {}", w_.name, resp.body);
-          }
-        } else if (!*changed) {
-          ++g_.trace_unchanged_rate_answers;  // "{}": the tracer's version was current
-        }
-        break;
+    countTraceAnswer(resp.status, spans, g_);
+    if (resp.status != 200) return;
+    auto v = resp.headers.find("Datadog-Rates-Payload-Version");
+    auto changed = rates_.update(resp.body, v == resp.headers.end() ? "" : v->second);
+    if (changed.isOk()) {
+      if (!*changed) ++g_.trace_unchanged_rate_answers;  // "{}": the tracer's version was current
+    } else {
+      if (g_.trace_bad_rate_answers++ == 0) {
+        spdlog::warn("traces workload '{}': the trace agent's answer has no readable rates: {}", w_.name, resp.body);
       }
-      case 413: g_.trace_spans_too_large += spans; break;
-      case 400: g_.trace_spans_decoding_error += spans; break;
-      default: g_.trace_spans_refused_other += spans; break;
     }
   }
 
@@ -108,6 +102,15 @@ class TraceDriver final : public WorkloadDriver {
 };
 
 }  // namespace
+
+void countTraceAnswer(int status, int64_t spans, Generated& g) {
+  switch (status) {
+    case 200: g.trace_spans_accepted += spans; break;
+    case 413: g.trace_spans_too_large += spans; break;
+    case 400: g.trace_spans_decoding_error += spans; break;
+    default: g.trace_spans_refused_other += spans; break;
+  }
+}
 
 std::unique_ptr<WorkloadDriver> makeTraceDriver(const scenario::TraceWorkload& w, uint64_t seed, double load_end) {
   return std::make_unique<TraceDriver>(w, seed, load_end);

@@ -11,4 +11,8 @@ namespace ddsim::runner {
 
 std::unique_ptr<WorkloadDriver> makeTraceDriver(const scenario::TraceWorkload& w, uint64_t seed, double load_end);
 
+// Counts `spans` by the receiver's answer: accepted (200), too large (413), decoding error
+// (400) or refused otherwise.
+void countTraceAnswer(int status, int64_t spans, Generated& g);
+
 }  // namespace ddsim::runner

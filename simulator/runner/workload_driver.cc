@@ -9,10 +9,12 @@
 #include "core/common/random.h"
 #include "core/dogstatsd/capture_file.h"
 #include "core/serializer/collector_messages.h"
+#include "core/trace/trace_capture.h"
 #include "simulator/workload/packet_pipe.h"
 #include "simulator/workload/dogstatsd_generator.h"
 #include "simulator/workload/text_generators.h"
 #include "simulator/runner/trace_driver.h"
+#include "simulator/runner/trace_replay_driver.h"
 
 namespace ddsim::runner {
 
@@ -387,6 +389,11 @@ common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenari
   const auto& r = std::get<scenario::ReplayWorkload>(w);
   std::filesystem::path p(r.file);
   if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+  if (trace::TraceCaptureReader::isTraceCapture(p.string())) {
+    auto driver = makeTraceReplayDriver(r, p.string());
+    if (!driver.isOk()) return common::invalidArgument("replay workload '" + r.name + "': " + driver.status().message());
+    return driver;
+  }
   auto reader = dogstatsd::CaptureReader::open(p.string());
   if (!reader.isOk()) {
     return common::invalidArgument("replay workload '" + r.name + "': " + reader.status().message());

@@ -61,6 +61,8 @@ class WorkloadDriver {
   // share of the workload's contexts in use (0 < f <= 1). Workloads without such knobs ignore them.
   virtual void setRateScale(double /*factor*/) {}
   virtual void setContextScale(double /*fraction*/) {}
+  // The workload talks to the agent's trace agent (the simulated agent then runs one).
+  virtual bool sendsTraces() const { return false; }
 };
 
 // Items due in [t0, t1) of a rate profile active in [start, stop): the difference of the

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -280,6 +281,33 @@ TEST(LambdaRunner, ConcurrentArrivalsUseSeveralEnvironments) {
   EXPECT_EQ(r.environments.size(), 2u);  // four simultaneous arrivals, at most two environments
   EXPECT_EQ(r.totals.at("cold_starts"), 2);
   for (const auto& e : r.environments) EXPECT_TRUE(e.shutdown_clean);
+}
+
+// The extension's stdout and stderr go through one pipe: every line reaches the line sink (what
+// the environment scans, e.g. for the API-key path) and the log file, the last one without its
+// newline too.
+TEST(LambdaExtensionProcess, OutputLinesReachTheSinkAndTheLog) {
+  const std::string log = (std::filesystem::temp_directory_path() /
+                           ("ddsim-extout-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove(log);
+  std::mutex mu;
+  std::vector<std::string> lines;
+  ExtensionProcess p;
+  ASSERT_TRUE(p.start({"sh", "-c", "echo one; echo two >&2; printf three"}, {}, log,
+                      [&](std::string_view line) {
+                        std::lock_guard l(mu);
+                        lines.emplace_back(line);
+                      })
+                  .isOk());
+  ASSERT_EQ(p.waitExit(kHangGuard), 0);
+  p.drainOutput();
+  std::lock_guard l(mu);
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three"}));
+  std::ifstream in(log);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "one\ntwo\nthree");
+  std::filesystem::remove(log);
 }
 
 }  // namespace

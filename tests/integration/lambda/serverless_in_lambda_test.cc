@@ -35,9 +35,12 @@ class ServerlessInLambda : public ::testing::Test {
     const std::string report = (dir_ / "report.json").string();
     std::vector<std::string> argv = {DDSIM_BINARY, "lambda", "--extension", DDSIM_BINARY, "--report", report};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_,
-                                 std::string("--cache-file"), (dir_ / "cache.json").string()}) {
+    for (const std::string& a : {std::string("--"), std::string("serverless"), std::string("--port"), comm_port_}) {
       argv.push_back(a);
+    }
+    if (pass_cache_file_) {
+      argv.push_back("--cache-file");
+      argv.push_back((dir_ / "cache.json").string());
     }
     argv.insert(argv.end(), extension_args_.begin(), extension_args_.end());
     ChildProcess p(argv);
@@ -63,6 +66,7 @@ class ServerlessInLambda : public ::testing::Test {
   std::string output_;
   std::string comm_port_ = "0";  // the extension's communication server
   std::vector<std::string> extension_args_;
+  bool pass_cache_file_ = true;  // --cache-file <test dir>/cache.json (false: the extension's default)
 };
 
 TEST_F(ServerlessInLambda, MetricsLogsAndEnhancedMetricsReachTheFakeintake) {
@@ -157,6 +161,28 @@ TEST_F(ServerlessInLambda, TheRuntimeApiThroughTheExtensionsProxy) {
   EXPECT_EQ(r["intake"]["spans"], 3) << "one execution span per invocation, made by the proxy";
 }
 
+// The proxy sees the event the Runtime API hands out: an SQS trigger's event gives each
+// invocation an inferred aws.sqs span above its execution span.
+TEST_F(ServerlessInLambda, TheProxyInfersTheTriggersSpanFromTheRuntimeApiEvent) {
+  const int proxy = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(proxy, 0);
+  extension_args_ = {"--proxy-port", std::to_string(proxy)};
+  const json event = json::parse(R"({"Records": [{"eventSource": "aws:sqs", "receiptHandle": "rh",
+      "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders", "attributes": {"SentTimestamp": "{now_ms}"}}]})");
+  const std::string plan =
+      writePlan(json{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+                     {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                             {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                             {"DD_EXPERIMENTAL_ENABLE_PROXY", "true"}}}}},
+                     {"runtime", {{"runtime_api", true}, {"runtime_api_port", proxy}, {"event", event},
+                                  {"dogstatsd_port", 0}, {"trace_port", 0}}},
+                     {"expect", {{"inferred_spans_linked", {{"min", 2}, {"max", 2}}}}}});
+  const json r = run({"--plan", plan});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["intake"]["spans_by_name"].value("aws.sqs", 0), 2) << r["intake"].dump();
+  EXPECT_EQ(r["intake"]["inferred_spans_linked"], 2);
+}
+
 TEST_F(ServerlessInLambda, PlanFlushAtEnd) {
   const json r = runPlan("flush-at-end");
   ASSERT_TRUE(r.is_object());
@@ -201,6 +227,150 @@ TEST_F(ServerlessInLambda, PlanKmsApiKey) {
   const json r = runPlan("kms-api-key");
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["totals"]["kms_decrypts"], 1);
+  EXPECT_EQ(r["environments"][0]["api_key_source"], "kms_with_context");
+  EXPECT_EQ(r["totals"]["api_key_kms_with_context"], 1);
+}
+
+// The API-key path each environment's extension took, as it announced it in its output (the
+// simulated Lambda reads the extension's stdout/stderr as Lambda captures it), one row per source.
+TEST_F(ServerlessInLambda, ReportsTheApiKeyPathPerEnvironment) {
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  struct Row {
+    const char* expected;
+    json env;
+    json aws;
+  };
+  const std::vector<Row> rows = {
+      {"plain", {{"DD_API_KEY", key}}, nullptr},
+      {"kms", json::object(), {{"kms_api_key", key}, {"kms_with_context", false}}},
+      {"kms_with_context", json::object(), {{"kms_api_key", key}}},
+      {"secrets_manager", json::object(), {{"secret_api_key", key}}},
+      {"none", json::object(), nullptr},  // the agent's no-op extension: registers, idles
+  };
+  for (const auto& row : rows) {
+    json env = row.env;
+    env["DD_LOG_LEVEL"] = "info";
+    json plan{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+              {"extension", {{"env", env}}},
+              {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}},
+              {"expect", {{std::string("api_key_") + row.expected, {{"min", 1}, {"max", 1}}}}}};
+    if (!row.aws.is_null()) plan["aws"] = row.aws;
+    const json r = run({"--plan", writePlan(plan)});
+    ASSERT_TRUE(r.is_object()) << row.expected << output_;
+    ASSERT_EQ(r["environments"].size(), 1u);
+    EXPECT_EQ(r["environments"][0]["api_key_source"], row.expected) << output_;
+    EXPECT_TRUE(r["passed"].get<bool>()) << row.expected;
+  }
+}
+
+// At the default DD_LOG_LEVEL (error) the info line is not written: the report says unknown
+// rather than guessing; the no-key error is written at any level.
+TEST_F(ServerlessInLambda, ApiKeyPathIsUnknownWhenTheExtensionDoesNotSayIt) {
+  json plan{{"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"}}}}},
+            {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}}};
+  const json r = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(r.is_object()) << output_;
+  EXPECT_EQ(r["environments"][0]["api_key_source"], "unknown");
+  EXPECT_EQ(r["totals"]["api_key_unknown"], 1);
+  plan["extension"]["env"] = json::object();
+  const json none = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(none.is_object()) << output_;
+  EXPECT_EQ(none["environments"][0]["api_key_source"], "none");
+}
+
+}  // namespace
+
+namespace {
+
+// Two environments at once (both arrivals at 0 s, concurrency 2): each gets a /tmp of its own
+// (TMPDIR), so each extension's default cache file is its own; --cache-file moves it out.
+TEST_F(ServerlessInLambda, ConcurrentEnvironmentsHaveTheirOwnTmp) {
+  json plan{{"invocations", {{"arrivals", {0, 0}}, {"duration_ms", 300}}},
+            {"environments", {{"concurrency", 2}}},
+            {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"}}}}},
+            {"runtime", {{"dogstatsd_port", 0}, {"trace_port", 0}}},
+            {"expect", {{"cold_starts", {{"min", 2}, {"max", 2}}}}}};
+  pass_cache_file_ = false;
+  const json r = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(r.is_object()) << output_;
+  ASSERT_EQ(r["environments"].size(), 2u) << r.dump();
+  const json& e0 = r["environments"][0];
+  const json& e1 = r["environments"][1];
+  EXPECT_NE(e0["tmp_dir"], e1["tmp_dir"]);
+  for (const json* e : {&e0, &e1}) {
+    EXPECT_FALSE((*e)["tmp_dir"].get<std::string>().empty());
+    EXPECT_EQ((*e)["tmp_files"], json::array({"dd-lambda-extension-cache.json"})) << e->dump();
+    EXPECT_FALSE(std::filesystem::exists((*e)["tmp_dir"].get<std::string>())) << "discarded with the environment";
+  }
+  // With --cache-file the state goes where it says, not into the environment's /tmp.
+  pass_cache_file_ = true;
+  const json shared = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(shared.is_object()) << output_;
+  for (const auto& e : shared["environments"]) EXPECT_EQ(e["tmp_files"], json::array()) << e.dump();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "cache.json"));
+}
+
+}  // namespace
+
+namespace {
+
+// The runtime posts a trigger's event to /lambda/start-invocation; the extension infers the
+// managed service's span (core/serverless/inferred_span.h) and the fakeintake decodes it as the
+// parent of the aws.lambda execution span, one row per event source.
+TEST_F(ServerlessInLambda, InferredSpansFromTriggerEvents) {
+  const int port = ddsim::lambda::freeLoopbackPort(SOCK_STREAM);
+  ASSERT_GT(port, 0);
+  comm_port_ = std::to_string(port);
+  const std::vector<std::pair<std::string, json>> rows = {
+      {"aws.apigateway",
+       json::parse(R"({"resource": "/orders/{id}", "path": "/orders/{invocation}", "httpMethod": "GET",
+         "requestContext": {"apiId": "a1", "stage": "prod", "requestId": "r-{invocation}",
+           "domainName": "a1.execute-api.us-east-1.amazonaws.com", "requestTimeEpoch": "{now_ms_number}"}})")},
+      {"aws.httpapi",
+       json::parse(R"({"version": "2.0", "rawPath": "/cart", "rawQueryString": "",
+         "requestContext": {"apiId": "h7", "domainName": "h7.execute-api.us-east-1.amazonaws.com",
+           "timeEpoch": "{now_ms_number}", "http": {"method": "POST", "path": "/cart"}}})")},
+      {"aws.lambda.url",
+       json::parse(R"({"version": "2.0", "rawPath": "/hook", "rawQueryString": "",
+         "requestContext": {"apiId": "u9", "domainName": "u9.lambda-url.us-east-1.on.aws",
+           "timeEpoch": "{now_ms_number}", "http": {"method": "GET", "path": "/hook"}}})")},
+      {"aws.sqs",
+       json::parse(R"({"Records": [{"eventSource": "aws:sqs", "receiptHandle": "rh",
+         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders", "attributes": {"SentTimestamp": "{now_ms}"}}]})")},
+      {"aws.sns",
+       json::parse(R"({"Records": [{"EventSource": "aws:sns", "Sns": {"Type": "Notification", "MessageId": "m",
+         "TopicArn": "arn:aws:sns:us-east-1:123456789012:orders", "Timestamp": "{now_iso}"}}]})")},
+      {"aws.eventbridge",
+       json::parse(R"({"detail-type": "OrderPlaced", "source": "shop.orders", "time": "{now_iso}", "detail": {}})")},
+  };
+  for (const auto& [name, event] : rows) {
+    SCOPED_TRACE(name);
+    const json plan{
+        {"invocations", {{"count", 2}, {"duration_ms", 5}}},
+        {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                {"DD_SERVERLESS_FLUSH_STRATEGY", "end"}}}}},
+        {"runtime", {{"event", event}, {"response", {{"statusCode", 201}}}, {"extension_port", port},
+                     {"dogstatsd_port", 0}, {"trace_port", 0}}},
+        {"expect", {{"intake_span." + name, {{"min", 2}, {"max", 2}}},
+                    {"inferred_spans_linked", {{"min", 2}, {"max", 2}}}}}};
+    const json r = run({"--plan", writePlan(plan)});
+    ASSERT_TRUE(r.is_object()) << output_;
+    EXPECT_EQ(r["intake"]["spans_by_name"].value(name, 0), 2) << r["intake"].dump();
+    EXPECT_EQ(r["intake"]["spans_by_name"].value("aws.lambda", 0), 2) << r["intake"].dump();
+    EXPECT_EQ(r["intake"]["inferred_spans_linked"], 2);
+    EXPECT_EQ(r["intake"]["execution_status_codes"].value("201", 0), 2) << "the response's statusCode";
+  }
+  // DD_TRACE_MANAGED_SERVICES=false: the execution spans only.
+  const json plan{{"invocations", {{"count", 2}, {"duration_ms", 5}}},
+                  {"extension", {{"env", {{"DD_API_KEY", "0123456789abcdef0123456789abcdef"},
+                                          {"DD_SERVERLESS_FLUSH_STRATEGY", "end"},
+                                          {"DD_TRACE_MANAGED_SERVICES", "false"}}}}},
+                  {"runtime", {{"event", rows[3].second}, {"extension_port", port}, {"dogstatsd_port", 0},
+                               {"trace_port", 0}}}};
+  const json off = run({"--plan", writePlan(plan)});
+  ASSERT_TRUE(off.is_object()) << output_;
+  EXPECT_EQ(off["intake"]["spans_by_name"].value("aws.sqs", 0), 0);
+  EXPECT_EQ(off["intake"]["spans_by_name"].value("aws.lambda", 0), 2);
 }
 
 }  // namespace

@@ -46,6 +46,13 @@ TEST(LambdaFunctionRuntime, TemplatesAreExpandedEverywhere) {
   EXPECT_EQ(expandTemplate("{request_id}", 1, "{request_id}"), "{request_id}");  // no re-expansion
 }
 
+TEST(LambdaFunctionRuntime, EventTemplatesGiveTheInvocationTime) {
+  const common::SystemTime now{std::chrono::milliseconds(1700000004500)};
+  EXPECT_EQ(expandEvent(R"({"a":"{now_ms_number}","b":"{now_ms}","c":"{now_iso}","d":"{request_id}/{invocation}"})",
+                        3, "req", now),
+            R"({"a":1700000004500,"b":"1700000004500","c":"2023-11-14T22:13:24.500Z","d":"req/3"})");
+}
+
 TEST(LambdaFunctionRuntime, TheInvocationTagJoinsTheLinesTags) {
   EXPECT_EQ(addDogStatsdTag("a:1|c", "t:1"), "a:1|c|#t:1");
   EXPECT_EQ(addDogStatsdTag("a:1|c|#x:y", "t:1"), "a:1|c|#x:y,t:1");

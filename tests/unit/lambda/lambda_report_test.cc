@@ -42,6 +42,36 @@ TEST(LambdaReport, TotalsSumTheRecords) {
   for (const auto& name : totalNames()) EXPECT_TRUE(t.count(name)) << name;
 }
 
+// Environments by the API-key path their extension announced (failed inits do not count), and
+// inferred spans linked to their execution span across intake requests.
+TEST(LambdaReport, ApiKeyPathsAndInferredSpanLinks) {
+  std::vector<EnvironmentRecord> env(4);
+  env[0].init_ok = true, env[0].api_key_source = "kms_with_context";
+  env[1].init_ok = true, env[1].api_key_source = "kms_with_context";
+  env[2].init_ok = true;  // said nothing: unknown
+  env[3].init_ok = false, env[3].api_key_source = "none";
+  const auto t = computeTotals({}, env, 1.0);
+  EXPECT_EQ(t.at("api_key_kms_with_context"), 2);
+  EXPECT_EQ(t.at("api_key_unknown"), 1);
+  EXPECT_EQ(t.at("api_key_none"), 0);
+  EXPECT_EQ(t.at("api_key_plain"), 0);
+
+  IntakeRequest a, b, refused;
+  a.status = b.status = 202;
+  refused.status = 503;
+  a.span_list = {{"aws.sqs", "sqs", "q", 1, 10, 0, true, ""}, {"aws.sqs", "sqs", "q", 2, 20, 0, true, ""}};
+  b.span_list = {{"aws.lambda", "aws.lambda", "f", 1, 11, 10, false, "200"},   // child of 1/10
+                 {"aws.lambda", "aws.lambda", "f", 2, 21, 99, false, ""},      // another parent
+                 {"aws.lambda", "aws.lambda", "f", 3, 31, 10, false, "500"}};  // another trace
+  refused.span_list = {{"aws.lambda", "aws.lambda", "f", 2, 22, 20, false, ""}};  // not accepted
+  const auto s = summarizeIntake({a, b, refused}, 0);
+  EXPECT_EQ(s.inferred_spans_linked, 1);
+  EXPECT_EQ(s.spans_by_name.at("aws.sqs"), 2);
+  EXPECT_EQ(s.spans_by_name.at("aws.lambda"), 3);
+  EXPECT_EQ(s.execution_status_codes.at("200"), 1);
+  EXPECT_EQ(s.execution_status_codes.at("500"), 1);
+}
+
 TEST(LambdaReport, ExpectationsPassWithinTheirBoundsOnly) {
   const std::map<std::string, double> totals = {{"flushes", 3}, {"post_runtime_ms_max", 12.5}};
   const auto out = checkExpectations(totals, {{"flushes", Bound{3, 3}},

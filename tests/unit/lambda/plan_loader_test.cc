@@ -76,6 +76,8 @@ TEST(LambdaPlanLoader, ErrorsNameThePathAndWhatWasExpected) {
       {R"({"environments": {"concurrency": 0}})", "$.environments.concurrency"},
       {R"({"environments": {"shutdown_reason": "bored"}})", "$.environments.shutdown_reason: expected one of"},
       {R"({"runtime": {"dogstatsd_port": 70000}})", "$.runtime.dogstatsd_port"},
+      {R"({"runtime": {"event": "GET /"}})", "$.runtime.event: expected the invocation event as a JSON object"},
+      {R"({"runtime": {"response": 200}})", "$.runtime.response: expected the invocation response as a JSON object"},
       {R"({"aws": {"kms_key": "x"}})", "$.aws.kms_key: unknown key"},
       {R"({"expect": {"post_runtime": {"max": 1}}})", "$.expect.post_runtime: unknown key"},
       {R"({"expect": {"flushes": {}}})", "$.expect.flushes.min: expected min, max or both"},
