@@ -89,6 +89,13 @@ std::vector<KeySpec> buildTable() {
       {"apm_config.receiver_port", K::kInt, 8126, "trace",
        "TCP port of the trace receiver on 127.0.0.1 (0 = off; ddsim: -1 = any free port, printed)"},
       {"apm_config.receiver_socket", K::kString, "", "trace", "Unix socket of the trace receiver (not served yet)"},
+      // The samplers' budgets and switches (pkg/config/setup/apm.go; docs/trace-agent.md §7).
+      {"apm_config.max_traces_per_second", K::kFloat, 10.0, "trace",
+       "the priority and no-priority samplers' target of kept traces per second (env DD_APM_MAX_TPS)"},
+      {"apm_config.errors_per_second", K::kFloat, 10.0, "trace",
+       "the error sampler's budget of kept traces with an error per second (env DD_APM_ERROR_TPS)"},
+      {"apm_config.enable_rare_sampler", K::kBool, false, "trace",
+       "keep the first traces of unseen signatures (the rare sampler)"},
       {"telemetry.enabled", K::kBool, false, "common", "internal telemetry; ddsim agent serves it on expvar_port"},
       {"expvar_port", K::kInt, 5000, "common", "loopback port of /telemetry (ddsim: 0 = any free port, printed)"},
       {"telemetry.dogstatsd_origin", K::kBool, false, "aggregator", "contexts-by-origin gauges"},
@@ -201,6 +208,9 @@ const KeySpec* findKey(std::string_view name) {
 }
 
 std::string envVarName(std::string_view key) {
+  // Bindings whose variable is not derived from the key (pkg/config/setup/apm.go BindEnv).
+  if (key == "apm_config.max_traces_per_second") return "DD_APM_MAX_TPS";
+  if (key == "apm_config.errors_per_second") return "DD_APM_ERROR_TPS";
   std::string out = "DD_";
   // The agent binds its apm_config.* keys to DD_APM_* (pkg/config/setup/apm.go).
   if (constexpr std::string_view apm = "apm_config."; key.substr(0, apm.size()) == apm) {

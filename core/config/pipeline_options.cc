@@ -1,6 +1,7 @@
 #include "core/config/pipeline_options.h"
 
 #include <chrono>
+#include <cmath>
 #include <string>
 
 namespace ddsim::config {
@@ -208,6 +209,15 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   if (!stop_mode) return badValue(cfg, "ddsim.forwarder_stop_mode", "must be agent or drain");
   f.stop_mode = *stop_mode;
   if (auto st = f.validate(); !st.isOk()) return common::invalidArgument("forwarder settings: " + st.message());
+  // The trace agent's samplers. The agent reads both budgets as floats without a check; a
+  // negative or non-finite budget has no meaning, so ddsim refuses it.
+  for (const char* key : {"apm_config.max_traces_per_second", "apm_config.errors_per_second"}) {
+    const double v = cfg.getFloat(key);
+    if (!std::isfinite(v) || v < 0) return badValue(cfg, key, "must be a number >= 0 (traces per second)");
+  }
+  o.traces.target_tps = cfg.getFloat("apm_config.max_traces_per_second");
+  o.traces.error_tps = cfg.getFloat("apm_config.errors_per_second");
+  o.traces.rare_sampler = cfg.getBool("apm_config.enable_rare_sampler");
   return o;
 }
 

@@ -12,6 +12,13 @@
 
 namespace ddsim::config {
 
+// The trace agent's samplers (apm_config.*; docs/trace-agent.md §7): the agent's defaults.
+struct TraceSamplingOptions {
+  double target_tps = 10;     // apm_config.max_traces_per_second
+  double error_tps = 10;      // apm_config.errors_per_second
+  bool rare_sampler = false;  // apm_config.enable_rare_sampler
+};
+
 struct PipelineOptions {
   std::string hostname;
   std::string log_level;
@@ -19,6 +26,7 @@ struct PipelineOptions {
   aggregator::DemultiplexerOptions aggregator;
   serializer::SerializerOptions serializer;
   forwarder::ForwarderOptions forwarder;
+  TraceSamplingOptions traces;
 };
 
 // Builds the options; InvalidArgument (naming the key and where its value came from) for a

@@ -21,6 +21,8 @@ void fnv(uint32_t& h, std::string_view data) {
   }
 }
 
+}  // namespace
+
 uint32_t spanHash(const Span& s, const std::string& env, bool with_resource) {
   uint32_t h = kFnvOffset;
   fnv(h, env);
@@ -33,8 +35,6 @@ uint32_t spanHash(const Span& s, const std::string& env, bool with_resource) {
   if (auto it = s.meta.find("error.type"); it != s.meta.end()) fnv(h, it->second);
   return h;
 }
-
-}  // namespace
 
 uint32_t traceSignature(const Trace& spans, const Span& root, const std::string& env) {
   std::vector<uint32_t> hashes;

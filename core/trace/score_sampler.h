@@ -14,6 +14,9 @@
 
 namespace ddsim::trace {
 
+// signature.go computeSpanHash: FNV-1a 32 of env, service, name, error, the resource (when
+// asked), http.status_code and error.type.
+uint32_t spanHash(const Span& s, const std::string& env, bool with_resource);
 // signature.go computeSignatureWithRootAndEnv.
 uint32_t traceSignature(const Trace& spans, const Span& root, const std::string& env);
 // sampler.go SampleByRate: trace_id x Knuth's factor (mod 2^64) under rate x 2^64.

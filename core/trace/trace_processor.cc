@@ -48,30 +48,39 @@ std::string rootOrFirstMeta(const TraceChunk& chunk, const Span& root, const std
 }  // namespace
 
 SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const std::string& env, double p0_weight,
-                           Samplers& samplers) {
+                           Samplers& samplers, int64_t now_ns) {
   const bool has_priority = chunk.priority != kPriorityNone;
   // agent.go sample: a negative priority is dropped before any sampler runs.
   if (has_priority && chunk.priority < 0) return SampleDecision::kDropUserReject;
   const bool error = containsError(chunk.spans);
   if (has_priority) {
-    // samplePriorityTrace: the priority sampler, then the error sampler for errors; else the
-    // rare sampler (not built, off by default).
+    // samplePriorityTrace: the rare sampler first (every signature counted), then the priority
+    // sampler, then the error sampler for errors; else what the rare sampler decided.
+    const bool rare = samplers.rare_enabled &&
+                      samplers.rare.sample(now_ns >= 0 ? now_ns : now_s * 1'000'000'000, chunk, env);
     if (samplers.priority.sample(now_s, chunk, root, env, p0_weight)) return SampleDecision::kKeep;
     if (error) return samplers.errors.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropErrors;
-    return SampleDecision::kDropPriority;
+    return rare ? SampleDecision::kKeep : SampleDecision::kDropPriority;
   }
   // sampleNoPriorityTrace.
   if (error) return samplers.errors.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropErrors;
   return samplers.no_priority.sample(now_s, chunk, root, env) ? SampleDecision::kKeep : SampleDecision::kDropNoPriority;
 }
 
-TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env)
-    : clock_(&clock), out_(std::move(out)), samplers_(target_tps, target_tps, std::move(agent_env)) {}
+TraceProcessor::TraceProcessor(common::Clock& clock, Output out, double target_tps, std::string agent_env,
+                               double error_tps)
+    : clock_(&clock), out_(std::move(out)), samplers_(target_tps, error_tps, std::move(agent_env)) {}
 
 std::map<std::string, double> TraceProcessor::rates(uint64_t* version) const {
   std::lock_guard lock(mu_);
   if (version) *version = samplers_.priority.ratesVersion();
   return samplers_.priority.ratesByService();
+}
+
+void TraceProcessor::enableRareSampler(RareSamplerOptions options) {
+  std::lock_guard lock(mu_);
+  samplers_.rare = RareSampler(options);
+  samplers_.rare_enabled = true;
 }
 
 void TraceProcessor::setStatsSink(StatsSink sink) {
@@ -116,7 +125,7 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       }
       const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
                                static_cast<double>(payload.traces.size());
-      const SampleDecision d = runSamplers(now / 1'000'000'000, chunk, root, tp.env, p0_weight, samplers_);
+      const SampleDecision d = runSamplers(now / 1'000'000'000, chunk, root, tp.env, p0_weight, samplers_, now);
       if (d != SampleDecision::kKeep) {
         ++counters_.traces_sampled_out[std::string(sampleDecisionName(d))];
         continue;
@@ -145,6 +154,15 @@ common::TelemetrySnapshot TraceProcessor::telemetry() const {
   for (const auto& [k, v] : c.traces_dropped) t["trace.processor.traces_dropped." + k] = d(v);
   for (const auto& [k, v] : c.traces_sampled_out) t["trace.processor.traces_sampled_out." + k] = d(v);
   for (const auto& [k, v] : c.spans_fixed) t["trace.processor.spans_normalized." + k] = d(v);
+  {
+    std::lock_guard lock(mu_);
+    if (samplers_.rare_enabled) {
+      const RareSamplerCounters& r = samplers_.rare.counters();
+      t["trace.processor.rare_sampler.hits"] = d(r.hits);
+      t["trace.processor.rare_sampler.misses"] = d(r.misses);
+      t["trace.processor.rare_sampler.shrinks"] = d(r.shrinks);
+    }
+  }
   return t;
 }
 

@@ -16,6 +16,7 @@
 #include "core/trace/agent_payload.h"
 #include "core/trace/normalizer.h"
 #include "core/trace/priority_sampler.h"
+#include "core/trace/rare_sampler.h"
 #include "core/trace/score_sampler.h"
 #include "core/trace/stats_concentrator.h"
 #include "core/trace/receiver.h"
@@ -40,15 +41,19 @@ struct Samplers {
   PrioritySampler priority;
   ScoreSampler errors;
   ScoreSampler no_priority;
+  RareSampler rare;
+  bool rare_enabled = false;  // apm_config.enable_rare_sampler
 };
 
 // The sampling decision for one chunk, as agent.go sample/runSamplers take it: a negative
 // priority is dropped first; with a priority, the priority sampler (which also counts for the
 // rates), then the error sampler for a trace with an error; without a priority, the error
 // sampler or the no-priority sampler. `env` is the tracer payload's; `p0_weight` the payload's
-// client-dropped P0 traces per chunk. Not built: the rare sampler (off by default in the agent).
+// client-dropped P0 traces per chunk. With a priority and the rare sampler enabled, the rare
+// sampler runs first (so that every signature is counted) and keeps what the priority and error
+// samplers would drop. `now_ns` (the rare sampler's clock): now_s in ns when not given.
 SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const std::string& env, double p0_weight,
-                           Samplers& samplers);
+                           Samplers& samplers, int64_t now_ns = -1);
 
 struct ProcessorCounters {
   uint64_t traces_in = 0;
@@ -64,8 +69,9 @@ class TraceProcessor {
  public:
   using Output = std::function<void(TracerPayload&&)>;
   // `clock` must outlive the processor. `target_tps`: apm_config.max_traces_per_second (10);
-  // `agent_env`: the agent's default env ("none").
-  TraceProcessor(common::Clock& clock, Output out, double target_tps = 10, std::string agent_env = "none");
+  // `agent_env`: the agent's default env ("none"); `error_tps`: apm_config.errors_per_second (10).
+  TraceProcessor(common::Clock& clock, Output out, double target_tps = 10, std::string agent_env = "none",
+                 double error_tps = 10);
 
   void process(ReceivedPayload&& payload);
 
@@ -75,6 +81,8 @@ class TraceProcessor {
   // the first process(); called on the processing thread under the processor's lock.
   using StatsSink = std::function<void(const TraceChunk& chunk, size_t root, const StatsChunkContext& ctx)>;
   void setStatsSink(StatsSink sink);
+  // apm_config.enable_rare_sampler: set before the first process().
+  void enableRareSampler(RareSamplerOptions options = {});
 
   ProcessorCounters counters() const;
   // The priority sampler's rates by service for the receiver's answers, and their version

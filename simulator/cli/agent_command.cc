@@ -181,7 +181,7 @@ int runAgent(const AgentArgs& a, const std::string& cli_log_level) {
   std::fflush(stdout);
   std::unique_ptr<AgentTraces> traces;
   if (cfg.getBool("apm_config.enabled")) {
-    auto started = AgentTraces::start(cfg, server, dopts.buffer_size, (*agent)->forwarder(), clock);
+    auto started = AgentTraces::start(cfg, popts->traces, server, dopts.buffer_size, (*agent)->forwarder(), clock);
     if (!started.isOk()) {
       spdlog::critical("Unable to start the trace receiver: {}", started.status().message());
       server.stop();

@@ -8,6 +8,7 @@
 namespace ddsim::cli {
 
 common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::AgentConfig& cfg,
+                                                                const config::TraceSamplingOptions& sampling,
                                                                 const dogstatsd::DogStatsdServer& dsd,
                                                                 size_t dsd_buffer_size,
                                                                 serializer::PayloadForwarder& forwarder,
@@ -19,35 +20,26 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   w.header.host_name = cfg.getString("hostname");
   w.header.env = "none";
   w.header.agent_version = cfg.getString("ddsim.agent_version");
-  w.header.target_tps = 10;
-  w.header.error_tps = 10;
+  w.header.target_tps = sampling.target_tps;
+  w.header.error_tps = sampling.error_tps;
   t->clock_ = &clock;
   t->writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   t->processor_ = std::make_unique<trace::TraceProcessor>(
-      clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
+      clock, [writer = t->writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); },
+      sampling.target_tps, w.header.env, sampling.error_tps);
+  if (sampling.rare_sampler) t->processor_->enableRareSampler();
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
-  // payload; fed by the processor before sampling.
-  trace::StatsConcentratorOptions so;
+  // payload; fed by the processor before sampling; /v0.6/stats through the client stats
+  // aggregator to the same writer.
+  trace::StatsPipelineOptions so;
   so.agent_env = w.header.env;
   so.agent_hostname = w.header.host_name;
   so.agent_version = w.header.agent_version;
-  t->concentrator_ = std::make_unique<trace::StatsConcentrator>(
-      so, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.systemNow().time_since_epoch()).count());
-  t->stats_writer_ = std::make_unique<trace::StatsWriter>(trace::StatsWriterOptions{}, forwarder);
-  t->processor_->setStatsSink([c = t->concentrator_.get()](const trace::TraceChunk& chunk, size_t root,
-                                                           const trace::StatsChunkContext& ctx) {
-    c->add(chunk, root, ctx);
-  });
-  // /v0.6/stats: tracer-computed stats through the client stats aggregator to the same writer.
-  trace::ClientStatsAggregatorOptions ao;
-  ao.agent_env = so.agent_env;
-  ao.agent_hostname = so.agent_hostname;
-  ao.agent_version = so.agent_version;
-  t->client_stats_ = std::make_unique<trace::ClientStatsAggregator>(
-      ao, t->nowNs(), [raw = t.get()](trace::StatsPayload&& p) {
-        raw->stats_writer_->write(p, raw->writer_->reportedLanguages());
-      });
-  t->stats_period_ = std::chrono::duration_cast<common::Duration>(std::chrono::nanoseconds(so.bucket_ns));
+  t->stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, t->nowNs(),
+                                                     [writer = t->writer_.get()] { return writer->reportedLanguages(); });
+  t->processor_->setStatsSink(t->stats_->sink());
+  t->stats_period_ = std::chrono::duration_cast<common::Duration>(
+      std::chrono::nanoseconds(trace::StatsConcentratorOptions{}.bucket_ns));
   t->next_stats_flush_ = clock.steadyNow() + t->stats_period_;
 
   trace::ReceiverServerOptions o;
@@ -64,8 +56,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   o.forward = [processor = t->processor_.get()](trace::ReceivedPayload&& p) { processor->process(std::move(p)); };
   o.forward_stats = [raw = t.get()](trace::ClientStatsPayload&& p, const std::string& lang,
                                     const std::string& tracer_version) {
-    trace::processClientStats(p, lang, tracer_version, "none");
-    raw->client_stats_->add(raw->nowNs(), std::move(p));
+    raw->stats_->addClientStats(std::move(p), lang, tracer_version, raw->nowNs());
   };
   if (const std::string record = cfg.getString("ddsim.trace_record_path"); !record.empty()) {
     auto capture = trace::TraceCaptureWriter::create(record, static_cast<uint64_t>(cfg.getInt("ddsim.trace_record_max_bytes")));
@@ -86,25 +77,23 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
     if (!o.socket_path.empty()) std::printf("trace receiver listening on unix://%s\n", o.socket_path.c_str());
     std::fflush(stdout);
   }
-  spdlog::info("trace agent: traces are normalized, sampled (no TPS budgets yet) and sent to /api/v0.2/traces");
+  spdlog::info("trace agent: traces are normalized, sampled (max_traces_per_second {}, errors_per_second {}) and "
+               "sent to /api/v0.2/traces",
+               sampling.target_tps, sampling.error_tps);
   return t;
 }
 
 int64_t AgentTraces::nowNs() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->systemNow().time_since_epoch()).count();
-}
-
-void AgentTraces::flushStats(bool force) {
-  stats_writer_->write(concentrator_->flush(nowNs(), force), writer_->reportedLanguages());
+  return trace::unixNanos(clock_->systemNow());
 }
 
 void AgentTraces::tick(common::SteadyTime now) {
   writer_->tick(now);
-  client_stats_->tick(nowNs());  // the aggregator's 1 s ticker
+  stats_->tickClientStats(nowNs());  // the aggregator's 1 s ticker
   // concentrator.go Run: a flush every bucket period (10 s).
   if (now >= next_stats_flush_) {
     next_stats_flush_ = now + stats_period_;
-    flushStats(false);
+    stats_->flushConcentrator(nowNs());
   }
   uint64_t version = 0;
   auto rates = processor_->rates(&version);
@@ -122,8 +111,7 @@ void AgentTraces::stop() {
                  capture_->records(), capture_->bytes(), capture_->dropped());
   }
   writer_->flush();
-  flushStats(true);
-  client_stats_->flushAll();
+  stats_->flushAll(nowNs());
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {
@@ -133,8 +121,7 @@ common::TelemetrySnapshot AgentTraces::telemetry() const {
     all["trace.record.bytes"] = static_cast<double>(capture_->bytes());
     all["trace.record.dropped.full"] = static_cast<double>(capture_->dropped());
   }
-  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), concentrator_->telemetry(),
-                           stats_writer_->telemetry(), client_stats_->telemetry()}) {
+  for (const auto& part : {processor_->telemetry(), writer_->telemetry(), stats_->telemetry()}) {
     for (const auto& [k, v] : part) all[k] += v;
   }
   return all;
@@ -144,8 +131,8 @@ std::string AgentTraces::summary() const {
   const auto r = server_->telemetry();
   const auto p = processor_->counters();
   const auto w = writer_->counters();
-  const auto sc = concentrator_->counters();
-  const auto sw = stats_writer_->counters();
+  const auto sc = stats_->concentratorCounters();
+  const auto sw = stats_->writerCounters();
   uint64_t refused = 0, sampled_out = 0;
   for (const auto& [k, v] : p.traces_dropped) refused += v;
   for (const auto& [k, v] : p.traces_sampled_out) sampled_out += v;

@@ -12,15 +12,15 @@
 #include "core/common/counters.h"
 #include "core/common/status.h"
 #include "core/config/agent_config.h"
+#include "core/config/pipeline_options.h"
 #include "core/dogstatsd/server.h"
 #include "core/serializer/forwarder_interface.h"
-#include "core/trace/client_stats_aggregator.h"
 #include "core/trace/receiver_server.h"
-#include "core/trace/stats_concentrator.h"
-#include "core/trace/stats_writer.h"
+#include "core/trace/stats_pipeline.h"
 #include "core/trace/trace_capture.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
+#include "core/trace/unix_nanos.h"
 
 namespace ddsim::cli {
 
@@ -29,6 +29,7 @@ class AgentTraces {
   // Starts the receiver as apm_config configures it (port -1: any free port) and prints where
   // it listens. `forwarder`, `dsd` and `clock` must outlive this object.
   static common::Result<std::unique_ptr<AgentTraces>> start(const config::AgentConfig& cfg,
+                                                            const config::TraceSamplingOptions& sampling,
                                                             const dogstatsd::DogStatsdServer& dsd,
                                                             size_t dsd_buffer_size,
                                                             serializer::PayloadForwarder& forwarder,
@@ -49,14 +50,11 @@ class AgentTraces {
 
  private:
   AgentTraces() = default;
-  void flushStats(bool force);
   int64_t nowNs() const;
 
   common::Clock* clock_ = nullptr;
   std::unique_ptr<trace::TraceWriter> writer_;
-  std::unique_ptr<trace::StatsConcentrator> concentrator_;
-  std::unique_ptr<trace::StatsWriter> stats_writer_;
-  std::unique_ptr<trace::ClientStatsAggregator> client_stats_;  // /v0.6/stats
+  std::unique_ptr<trace::StatsPipeline> stats_;  // concentrator, /v0.6/stats aggregator, stats writer
   common::Duration stats_period_{};  // the concentrator's bucket size
   common::SteadyTime next_stats_flush_{};
   std::unique_ptr<trace::TraceProcessor> processor_;

@@ -30,9 +30,8 @@
 #include "core/serverless/runtime_proxy.h"
 #include "core/forwarder/sync_forwarder.h"
 #include "core/trace/receiver_server.h"
-#include "core/trace/trace_processor.h"
-#include "core/trace/trace_writer.h"
 #include "simulator/cli/commands.h"
+#include "simulator/cli/serverless_traces.h"
 
 namespace ddsim::cli {
 namespace {
@@ -214,20 +213,12 @@ int runServerless(const ServerlessArgs& a) {
   // flush (with the metrics); the invocation lifecycle's execution spans join it. Then the
   // Telemetry API subscription.
   auto trace_forwarder = forwarder::SyncForwarder::create(popts->forwarder, transport, clock);
-  std::unique_ptr<trace::TraceWriter> trace_writer;
-  std::unique_ptr<trace::TraceProcessor> trace_processor;
+  std::unique_ptr<ServerlessTraces> trace_agent;
   std::unique_ptr<trace::ReceiverServer> traces;
   if (trace_forwarder.isOk()) {
-    trace::TraceWriterOptions w;
-    w.header.env = "none";
-    w.header.agent_version = cfg.getString("ddsim.agent_version");
-    w.header.target_tps = 10;
-    w.header.error_tps = 10;
-    trace_writer = std::make_unique<trace::TraceWriter>(w, **trace_forwarder);
-    trace_processor = std::make_unique<trace::TraceProcessor>(
-        clock, [writer = trace_writer.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); });
-    daemon.setTraceAgent([p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); },
-                         [writer = trace_writer.get()] { writer->flush(); });
+    trace_agent = std::make_unique<ServerlessTraces>(cfg, popts->traces, **trace_forwarder, clock);
+    daemon.setTraceAgent([t = trace_agent.get()](trace::ReceivedPayload&& r) { t->process(std::move(r)); },
+                         [t = trace_agent.get()] { t->flush(); });
   } else {
     spdlog::error("Trace agent: {}", trace_forwarder.status().message());
   }
@@ -236,8 +227,12 @@ int runServerless(const ServerlessArgs& a) {
   topts.dogstatsd_port = (*metric_agent)->dogstatsdPort();
   topts.receiver.agent_version = cfg.getString("ddsim.agent_version");
   topts.receiver.receiver_port = topts.port;
-  if (trace_processor) {
-    topts.forward = [p = trace_processor.get()](trace::ReceivedPayload&& r) { p->process(std::move(r)); };
+  if (trace_agent) {
+    topts.forward = [t = trace_agent.get()](trace::ReceivedPayload&& r) { t->process(std::move(r)); };
+    topts.forward_stats = [t = trace_agent.get()](trace::ClientStatsPayload&& p, const std::string& lang,
+                                                  const std::string& tracer_version) {
+      t->processClientStats(std::move(p), lang, tracer_version);
+    };
   }
   if (cfg.getBool("apm_config.enabled") && topts.port != 0) {
     traces = std::make_unique<trace::ReceiverServer>(topts);
@@ -268,6 +263,8 @@ int runServerless(const ServerlessArgs& a) {
   comm.stop();
   if (proxy) proxy->stop();
   if (traces) traces->stop();
+  // The trace agent's stop: its concentrator and client stats aggregator hand out every bucket.
+  if (trace_agent) trace_agent->stop();
   const auto c = daemon.counters();
   spdlog::info("Stopped: {} invocations, {} flushes ({} over the flush timeout), {} log lines", c.invocations,
                c.flushes, c.flush_failures, c.log_lines);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <sstream>
 
@@ -14,6 +15,7 @@ namespace ddsim::expect {
 namespace {
 
 constexpr std::string_view kRoute = "/api/v0.2/traces";
+constexpr std::string_view kStatsRoute = "/api/v0.2/stats";
 constexpr size_t kMaxDecompressed = 64u << 20;
 
 std::string num(double v) {
@@ -28,25 +30,67 @@ std::string bounds(const std::optional<int64_t>& min, const std::optional<int64_
          (max ? " <= " + std::to_string(*max) : "");
 }
 
+// Calls `each` with the decompressed body of every POST the main intake accepted on `route`
+// (an error when the body could not be decompressed); returns the number of payloads.
+common::Result<int64_t> forEachAccepted(const IntakeData& data, std::string_view route,
+                                        const std::function<void(const common::Result<std::string>&)>& each) {
+  auto rows = data.store.payloads(data.main_intake, std::string(route), 0, 0);
+  if (!rows.isOk()) return rows.status();
+  int64_t n = 0;
+  for (const auto& p : *rows) {
+    if (p.row.method != "POST" || p.row.status < 200 || p.row.status >= 300) continue;
+    ++n;
+    auto body = data.store.body(p.id);
+    if (!body.isOk()) return body.status();
+    each(fakeintake::decompress(fakeintake::parseContentEncoding(p.row.encoding), *body, kMaxDecompressed));
+  }
+  return n;
+}
+
+common::Status readStats(const IntakeData& data, DeliveredTraces& d) {
+  d.stats_incomplete = incompleteness(data, {std::string(kStatsRoute)});
+  auto n = forEachAccepted(data, kStatsRoute, [&](const common::Result<std::string>& raw) {
+    std::vector<fakeintake::DecodeNote> notes;
+    auto decoded = raw.isOk() ? fakeintake::decodeStats(*raw, notes)
+                              : common::Result<std::vector<fakeintake::DecodedStatsPayload>>(raw.status());
+    if (!decoded.isOk()) {
+      ++d.stats_undecodable;
+      return;
+    }
+    for (const auto& sp : *decoded) {
+      for (const auto& c : sp.stats) {
+        for (const auto& b : c.stats) {
+          for (const auto& g : b.stats) {
+            d.stats[{g.service, g.resource}].add(static_cast<int64_t>(g.hits), static_cast<int64_t>(g.errors),
+                                                 static_cast<int64_t>(g.top_level_hits),
+                                                 static_cast<int64_t>(g.duration));
+          }
+        }
+      }
+    }
+  });
+  if (!n.isOk()) return n.status();
+  d.stats_payloads = *n;
+  return common::Status::ok();
+}
+
+std::string totalsText(const trace::StatsTotals& t) {
+  return "hits " + std::to_string(t.hits) + ", errors " + std::to_string(t.errors) + ", top-level hits " +
+         std::to_string(t.top_level_hits) + ", duration " + std::to_string(t.duration) + " ns";
+}
+
 }  // namespace
 
 common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data) {
   DeliveredTraces d;
   d.incomplete = incompleteness(data, {std::string(kRoute)});
-  auto rows = data.store.payloads(data.main_intake, std::string(kRoute), 0, 0);
-  if (!rows.isOk()) return rows.status();
-  for (const auto& p : *rows) {
-    if (p.row.method != "POST" || p.row.status < 200 || p.row.status >= 300) continue;
-    ++d.payloads;
-    auto body = data.store.body(p.id);
-    if (!body.isOk()) return body.status();
-    auto raw = fakeintake::decompress(fakeintake::parseContentEncoding(p.row.encoding), *body, kMaxDecompressed);
+  auto n = forEachAccepted(data, kRoute, [&](const common::Result<std::string>& raw) {
     std::vector<fakeintake::DecodeNote> notes;
     auto decoded = raw.isOk() ? fakeintake::decodeTraces(*raw, notes)
                               : common::Result<std::vector<fakeintake::DecodedAgentPayload>>(raw.status());
     if (!decoded.isOk()) {
       ++d.undecodable;
-      continue;
+      return;
     }
     for (const auto& ap : *decoded) {
       for (const auto& tp : ap.tracer_payloads) {
@@ -59,8 +103,60 @@ common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data) {
         }
       }
     }
-  }
+  });
+  if (!n.isOk()) return n.status();
+  d.payloads = *n;
+  if (auto st = readStats(data, d); !st.isOk()) return st;
   return d;
+}
+
+ExpectationResult checkStats(const scenario::TraceExpectation& e, const TraceFacts& facts) {
+  ExpectationResult r;
+  r.description = "trace stats at the intake = what the trace agent built (hits, errors, top-level hits, duration "
+                  "by service and resource)" +
+                  (e.min || e.max ? ", hits" + bounds(e.min, e.max) : std::string());
+  const DeliveredTraces* d = facts.delivered;
+  if (!facts.present || !facts.stats_built) {
+    r.detail = "the scenario has no traces workload";
+    return r;
+  }
+  if (!d) {
+    r.detail = "the intake's stats could not be read";
+    return r;
+  }
+  std::string lost;
+  for (const auto& [reason, n] : facts.stats_lost) {
+    if (n > 0) lost += (lost.empty() ? "" : ", ") + std::to_string(n) + " " + reason;
+  }
+  if (!lost.empty() || !d->stats_incomplete.empty() || d->stats_undecodable > 0) {
+    r.detail = "incomplete: " +
+               (!lost.empty() ? "stats payloads lost (" + lost + ")"
+                : !d->stats_incomplete.empty() ? d->stats_incomplete
+                                               : std::to_string(d->stats_undecodable) + " stats payloads did not decode") +
+               "; totals computed from what is left would be wrong";
+    return r;
+  }
+  const trace::StatsTotals built = trace::totalOf(*facts.stats_built), got = trace::totalOf(d->stats);
+  // Every (service, resource) either side has, compared value by value (absent = zero).
+  trace::StatsTally keys = *facts.stats_built;
+  for (const auto& [key, v] : d->stats) keys[key];
+  int64_t differ = 0;
+  std::string first;
+  for (const auto& [key, unused] : keys) {
+    auto b = facts.stats_built->find(key);
+    auto g = d->stats.find(key);
+    const trace::StatsTotals bv = b == facts.stats_built->end() ? trace::StatsTotals{} : b->second;
+    const trace::StatsTotals gv = g == d->stats.end() ? trace::StatsTotals{} : g->second;
+    if (bv.sameValues(gv)) continue;
+    if (++differ == 1) first = key.first + " " + key.second + ": built " + totalsText(bv) + ", intake " + totalsText(gv);
+  }
+  const bool in_bounds = (!e.min || got.hits >= *e.min) && (!e.max || got.hits <= *e.max);
+  r.passed = differ == 0 && in_bounds && d->stats_payloads > 0;
+  r.detail = "the intake decoded " + totalsText(got) + " in " + std::to_string(d->stats_payloads) + " payloads (" +
+             std::to_string(d->stats.size()) + " service/resource pairs); the trace agent built " + totalsText(built);
+  if (differ) r.detail += "; " + std::to_string(differ) + " pairs differ, first " + first;
+  if (d->stats_payloads == 0) r.detail += "; no stats payload reached the intake";
+  return r;
 }
 
 ExpectationResult checkTraces(const scenario::TraceExpectation& e, const TraceFacts& facts) {
@@ -127,17 +223,7 @@ ExpectationResult checkTraces(const scenario::TraceExpectation& e, const TraceFa
                  num(rate - e.value) + ", allowed ±" + num(allowed) + ")";
       return r;
     }
-    case Check::kStats: {
-      r.description = "trace stats totals" + bounds(e.min, e.max);
-      if (!facts.stats) {
-        r.detail = "unavailable: the simulated trace agent has no stats concentrator yet";
-        return r;
-      }
-      const int64_t hits = facts.stats->value("hits", int64_t{0});
-      r.passed = (!e.min || hits >= *e.min) && (!e.max || hits <= *e.max);
-      r.detail = "hits " + std::to_string(hits);
-      return r;
-    }
+    case Check::kStats: return checkStats(e, facts);
   }
   return r;
 }

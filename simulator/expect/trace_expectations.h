@@ -1,7 +1,8 @@
 #pragma once
 // Expectations on the trace path (docs/scenarios.md "traces"): spans delivered, traces sampled
-// out by reason, the kept-trace rate the priority sampler converges on, and the hook for the
-// stats concentrator's totals. What the intake received is decoded from the run store.
+// out by reason, the kept-trace rate the priority sampler converges on, and the stats totals
+// (what the intake decoded of /api/v0.2/stats against what the trace agent built). What the
+// intake received is decoded from the run store.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/trace/stats_totals.h"
 #include "simulator/scenario/scenario.h"
 
 namespace ddsim::expect {
@@ -25,6 +27,11 @@ struct DeliveredTraces {
   int64_t undecodable = 0;           // stored payloads that did not decode (counted, not read)
   std::vector<int64_t> chunk_ends;    // when each chunk's trace finished: its latest span end (Unix ns)
   std::string incomplete;            // what the run store evicted of the route ("" = nothing)
+  // /api/v0.2/stats, summed by (service, resource).
+  int64_t stats_payloads = 0;
+  int64_t stats_undecodable = 0;
+  trace::StatsTally stats;
+  std::string stats_incomplete;      // what the run store evicted of the stats route
 };
 common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data);
 
@@ -36,9 +43,12 @@ struct TraceFacts {
   double load_start_unix = 0;
   double load_end_unix = 0;
   const DeliveredTraces* delivered = nullptr;
-  // The stats concentrator's totals (hits, errors, top-level hits...) once one is wired into
-  // the simulated trace agent; null until then and a "stats" expectation fails as unavailable.
-  const nlohmann::json* stats = nullptr;
+  // The stats totals the trace agents built (concentrator and client stats), by service and
+  // resource; null when there was no trace agent.
+  const trace::StatsTally* stats_built = nullptr;
+  // Stats payloads that never reached the intake, by reason (the stats writer's and the
+  // forwarder's): a comparison is then incomplete.
+  std::map<std::string, int64_t> stats_lost;
 };
 
 ExpectationResult checkTraces(const scenario::TraceExpectation& e, const TraceFacts& facts);

@@ -1,8 +1,11 @@
 #pragma once
-// The trace agent inside a simulated agent (docs/trace-agent.md §1, §7, §6.1): requests go
+// The trace agent inside a simulated agent (docs/trace-agent.md §1, §7, §6.1, §8): requests go
 // through the receiver's handling (decoding, limits, the rate-by-service answer), the
 // processor (normalize, sample) and the writer, whose AgentPayloads go to the agent's
-// forwarder on /api/v0.2/traces. No socket and no thread: the workload calls handle(), the
+// forwarder on /api/v0.2/traces. Before sampling, the processor feeds the stats concentrator;
+// its 10 s buckets (and the tracers' own /v0.6/stats through the client stats aggregator) go
+// to /api/v0.2/stats through the stats writer on the same forwarder, as `ddsim agent` does
+// (simulator/cli/agent_traces.cc). No socket and no thread: the workload calls handle(), the
 // agent's driver calls tick() at nextDeadline(), in virtual or real time.
 #include <memory>
 #include <string>
@@ -11,6 +14,9 @@
 #include "core/common/counters.h"
 #include "core/serializer/forwarder_interface.h"
 #include "core/trace/receiver.h"
+#include "core/trace/stats_pipeline.h"
+#include "core/trace/unix_nanos.h"
+#include "core/trace/stats_totals.h"
 #include "core/trace/trace_processor.h"
 #include "core/trace/trace_writer.h"
 
@@ -19,9 +25,11 @@ namespace ddsim::pipeline {
 struct TraceAgentOptions {
   double target_tps = 10;  // apm_config.max_traces_per_second (the agent's default)
   double error_tps = 10;   // apm_config.errors_per_second
+  bool rare_sampler = false;  // apm_config.enable_rare_sampler
   std::string hostname = "ddsim-host";
   std::string env = "none";  // the agent's default env
   std::string agent_version = "ddsim";
+  uint64_t stats_seed = 0;  // the concentrator's random rounding of weighted counts (the scenario's seed)
 };
 
 class TraceAgent {
@@ -31,24 +39,38 @@ class TraceAgent {
 
   // One tracer request. The answer carries the priority sampler's latest rates.
   trace::ReceiverResponse handle(const trace::ReceiverRequest& request);
-  // The writer's periodic flush (the first call starts its period).
+  // The writer's periodic flush (the first call starts its period), the concentrator's flush
+  // every 10 s and, once tracers sent stats, the client stats aggregator's 1 s ticker.
   void tick(common::SteadyTime now);
-  common::SteadyTime nextDeadline() const { return writer_->nextDeadline(); }
-  // Sends what the writer holds (before the forwarder stops).
-  void stop() { writer_->flush(); }
+  common::SteadyTime nextDeadline() const;
+  // Sends what the writer holds and every stats bucket still open (before the forwarder stops),
+  // as the agent's stop does.
+  void stop();
 
   const trace::ReceiverCounters& receiverCounters() const { return receiver_->counters(); }
   trace::ProcessorCounters processorCounters() const { return processor_->counters(); }
   trace::TraceWriterCounters writerCounters() const { return writer_->counters(); }
-  // trace.receiver.*, trace.processor.* and trace.writer.* counters.
+  trace::StatsConcentratorCounters concentratorCounters() const { return stats_->concentratorCounters(); }
+  trace::StatsWriterCounters statsWriterCounters() const { return stats_->writerCounters(); }
+  // The totals of every stats payload built (sent or dropped), by service and resource.
+  const trace::StatsTally& statsBuilt() const { return stats_built_; }
+  // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.*, trace.stats_writer.* and
+  // trace.client_stats.* counters.
   common::TelemetrySnapshot telemetry() const;
 
  private:
+  int64_t nowNs() const;
+
   common::Clock& clock_;
   std::unique_ptr<trace::TraceWriter> writer_;
+  std::unique_ptr<trace::StatsPipeline> stats_;
   std::unique_ptr<trace::TraceProcessor> processor_;
   std::unique_ptr<trace::TraceReceiver> receiver_;
   uint64_t rates_version_ = 0;
+  common::Duration stats_period_{};
+  common::SteadyTime next_stats_flush_{};
+  common::SteadyTime next_client_tick_{};
+  trace::StatsTally stats_built_;  // the simulator drives the agent from one thread
 };
 
 }  // namespace ddsim::pipeline

@@ -158,6 +158,11 @@ common::Status Simulation::setUp() {
       pipeline::TraceAgentOptions t;
       t.hostname = cfg_.getString("hostname");
       t.agent_version = cfg_.getString("ddsim.agent_version");
+      t.stats_seed = s_.seed;
+      // The scenario's `agent` settings (apm_config.max_traces_per_second, errors_per_second).
+      t.target_tps = popts_.traces.target_tps;
+      t.error_tps = popts_.traces.error_tps;
+      t.rare_sampler = popts_.traces.rare_sampler;
       trace_options_ = t;
     }
   }

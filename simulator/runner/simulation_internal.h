@@ -107,6 +107,7 @@ class Simulation {
   std::vector<std::unique_ptr<common::Random>> agent_rngs_;
   std::unique_ptr<pipeline::Agent> agent_;
   std::optional<pipeline::TraceAgentOptions> trace_options_;  // set when the scenario has a traces workload
+  trace::StatsTally past_stats_built_;  // the stats totals every trace agent of the run built
   int restarts_ = 0;
   int64_t live_faults_ = 0;
   int pending_starts_ = 0;

@@ -37,7 +37,10 @@ void Simulation::absorbAgentTelemetry(pipeline::Agent& a) {
   add(a.demux().telemetry());
   add(a.serializer().telemetry());
   add(a.forwarder().telemetry());
-  if (a.traces()) add(a.traces()->telemetry());
+  if (a.traces()) {
+    add(a.traces()->telemetry());
+    for (const auto& [k, v] : a.traces()->statsBuilt()) past_stats_built_[k] += v;
+  }
   const auto t = a.serializerTotals();
   past_timed_.series += t.series;
   past_timed_.points += t.points;

@@ -20,6 +20,7 @@ Generated traceTotals(const std::vector<std::unique_ptr<WorkloadDriver>>& driver
     t.trace_spans_decoding_error += g.trace_spans_decoding_error;
     t.trace_spans_refused_other += g.trace_spans_refused_other;
     t.trace_bad_rate_answers += g.trace_bad_rate_answers;
+    t.trace_unchanged_rate_answers += g.trace_unchanged_rate_answers;
   }
   return t;
 }
@@ -30,6 +31,31 @@ int64_t count(const common::TelemetrySnapshot& t, const std::string& key) {
 }
 
 const std::string kForwarderEndpoint = "traces_v02";
+const std::string kStatsEndpoint = "stats_v02";
+
+// Payloads of one endpoint (one transaction each: one domain, one API key) through the forwarder.
+StageBalance forwarderStage(const common::TelemetrySnapshot& A, const std::string& stage, const std::string& in_key,
+                            const std::string& endpoint) {
+  StageBalance b{stage, "payloads"};
+  b.in = count(A, in_key);
+  b.out = count(A, "forwarder.transactions.success_by_endpoint." + endpoint);
+  // Every drop of the endpoint's payloads, by the forwarder's reason (http_400, retry_queue_at_stop...).
+  for (const auto& [reason, n] : countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason." + endpoint + ".")) {
+    b.dropped[reason] = n;
+  }
+  // Whole retry files dropped unread (evicted, corrupt) are counted under the endpoint
+  // "unknown": what is left here is theirs when they cover it.
+  const int64_t rest = b.in - b.out - b.droppedTotal();
+  if (rest > 0) {
+    int64_t unknown = 0;
+    for (const auto& [reason, n] : countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason.unknown.")) {
+      unknown += n;
+    }
+    if (unknown >= rest) b.dropped["retry_file_dropped_unread"] = rest;
+  }
+  b.note = "drops by the forwarder's reason for this endpoint (see the forwarder stage for all endpoints)";
+  return b;
+}
 
 }  // namespace
 
@@ -66,28 +92,19 @@ void Simulation::accountTraces(Accounting& acc) const {
     b.dropped["compression"] = count(A, "trace.writer.traces_dropped.compression");
     acc.stages.push_back(b);
   }
-  {  // Trace payloads (one transaction each: one domain, one API key) through the forwarder.
-    StageBalance b{"trace_forwarder", "payloads"};
-    b.in = count(A, "trace.writer.payloads");
-    b.out = count(A, "forwarder.transactions.success_by_endpoint." + kForwarderEndpoint);
-    // Every drop of a trace payload, by the forwarder's reason (http_400, retry_queue_at_stop...).
-    for (const auto& [reason, n] :
-         countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason." + kForwarderEndpoint + ".")) {
-      b.dropped[reason] = n;
-    }
-    // Whole retry files dropped unread (evicted, corrupt) are counted under the endpoint
-    // "unknown": what is left here is theirs when they cover it.
-    const int64_t rest = b.in - b.out - b.droppedTotal();
-    if (rest > 0) {
-      int64_t unknown = 0;
-      for (const auto& [reason, n] : countsUnder(A, "forwarder.transactions.dropped_by_endpoint_reason.unknown.")) {
-        unknown += n;
-      }
-      if (unknown >= rest) b.dropped["retry_file_dropped_unread"] = rest;
-    }
-    b.note = "drops by the forwarder's reason for this endpoint (see the forwarder stage for all endpoints)";
+  acc.stages.push_back(forwarderStage(A, "trace_forwarder", "trace.writer.payloads", kForwarderEndpoint));
+  {  // Stats groups ("entries") the concentrator and the client stats aggregator flushed, into
+     // payloads handed to the forwarder.
+    StageBalance b{"trace_stats_writer", "stats groups"};
+    b.in = count(A, "trace.stats_writer.stats_entries") + count(A, "trace.stats_writer.entries_dropped.forwarder") +
+           count(A, "trace.stats_writer.entries_dropped.compression");
+    b.out = count(A, "trace.stats_writer.stats_entries");
+    b.dropped["forwarder_refused"] = count(A, "trace.stats_writer.entries_dropped.forwarder");
+    b.dropped["compression"] = count(A, "trace.stats_writer.entries_dropped.compression");
+    b.note = "in = every group built (trace.stats.groups_flushed counts the concentrator's alone)";
     acc.stages.push_back(b);
   }
+  acc.stages.push_back(forwarderStage(A, "trace_stats_forwarder", "trace.stats_writer.payloads", kStatsEndpoint));
 }
 
 expect::TraceFacts Simulation::traceFacts(const expect::DeliveredTraces* delivered) const {
@@ -98,6 +115,15 @@ expect::TraceFacts Simulation::traceFacts(const expect::DeliveredTraces* deliver
   f.load_start_unix = common::toUnixSeconds(t0_);
   f.load_end_unix = common::toUnixSeconds(load_end_);
   f.delivered = delivered;
+  f.stats_built = &past_stats_built_;
+  f.stats_lost["dropped by the stats writer (forwarder refused)"] =
+      count(past_, "trace.stats_writer.payloads_dropped.forwarder");
+  f.stats_lost["dropped by the stats writer (compression)"] =
+      count(past_, "trace.stats_writer.payloads_dropped.compression");
+  for (const auto& [reason, n] :
+       countsUnder(past_, "forwarder.transactions.dropped_by_endpoint_reason." + kStatsEndpoint + ".")) {
+    f.stats_lost["dropped by the forwarder (" + reason + ")"] += n;
+  }
   return f;
 }
 
@@ -126,13 +152,33 @@ nlohmann::json Simulation::tracesJson(const expect::DeliveredTraces* delivered) 
       {"payloads_lost", count(A, "forwarder.transactions.dropped_by_endpoint." + kForwarderEndpoint)},
       {"payloads_retried", count(A, "forwarder.transactions.retried_by_endpoint." + kForwarderEndpoint)},
       {"bad_rate_answers", g.trace_bad_rate_answers},
+      {"unchanged_rate_answers", g.trace_unchanged_rate_answers},
   };
+  const trace::StatsTotals built = trace::totalOf(past_stats_built_);
+  j["stats"] = {{"spans_counted", count(A, "trace.stats.spans_counted")},
+                {"groups_built", built.groups},
+                {"hits", built.hits},
+                {"errors", built.errors},
+                {"top_level_hits", built.top_level_hits},
+                {"duration_ns", built.duration},
+                {"payloads_written", count(A, "trace.stats_writer.payloads")},
+                {"payloads_delivered", count(A, "forwarder.transactions.success_by_endpoint." + kStatsEndpoint)},
+                {"payloads_lost", count(A, "forwarder.transactions.dropped_by_endpoint." + kStatsEndpoint)}};
   if (delivered) {
     j["intake"] = {{"payloads", delivered->payloads},
                    {"traces", delivered->chunks},
                    {"spans", delivered->spans},
                    {"undecodable_payloads", delivered->undecodable}};
     if (!delivered->incomplete.empty()) j["intake"]["incomplete"] = delivered->incomplete;
+    const trace::StatsTotals got = trace::totalOf(delivered->stats);
+    j["stats"]["intake"] = {{"payloads", delivered->stats_payloads},
+                            {"groups", got.groups},
+                            {"hits", got.hits},
+                            {"errors", got.errors},
+                            {"top_level_hits", got.top_level_hits},
+                            {"duration_ns", got.duration},
+                            {"undecodable_payloads", delivered->stats_undecodable}};
+    if (!delivered->stats_incomplete.empty()) j["stats"]["intake"]["incomplete"] = delivered->stats_incomplete;
   }
   return j;
 }

@@ -81,7 +81,10 @@ class TraceDriver final : public WorkloadDriver {
     countTraceAnswer(resp.status, spans, g_);
     if (resp.status != 200) return;
     auto v = resp.headers.find("Datadog-Rates-Payload-Version");
-    if (!rates_.update(resp.body, v == resp.headers.end() ? "" : v->second).isOk()) {
+    auto changed = rates_.update(resp.body, v == resp.headers.end() ? "" : v->second);
+    if (changed.isOk()) {
+      if (!*changed) ++g_.trace_unchanged_rate_answers;  // "{}": the tracer's version was current
+    } else {
       if (g_.trace_bad_rate_answers++ == 0) {
         spdlog::warn("traces workload '{}': the trace agent's answer has no readable rates: {}", w_.name, resp.body);
       }

@@ -36,6 +36,7 @@ struct Generated {
   int64_t trace_spans_decoding_error = 0;    // answered 400
   int64_t trace_spans_refused_other = 0;     // any other answer
   int64_t trace_bad_rate_answers = 0;        // 200 answers whose rates did not parse
+  int64_t trace_unchanged_rate_answers = 0;  // "{}" answers: the tracer's rates version was current
 };
 
 struct TickContext {

@@ -45,13 +45,13 @@ std::string_view traceDecisionName(TraceDecision d) {
   return "unknown";
 }
 
-common::Status TracerRates::update(std::string_view body, std::string version) {
+common::Result<bool> TracerRates::update(std::string_view body, std::string version) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return common::invalidArgument("the trace agent's answer is not a JSON object");
   auto it = j.find("rate_by_service");
   if (it == j.end()) {  // "{}": the rates are unchanged
     if (!version.empty()) version_ = std::move(version);
-    return common::Status::ok();
+    return false;
   }
   if (!it->is_object()) return common::invalidArgument("rate_by_service is not an object");
   std::map<std::string, double> rates;
@@ -61,7 +61,7 @@ common::Status TracerRates::update(std::string_view body, std::string version) {
   }
   rates_ = std::move(rates);
   if (!version.empty()) version_ = std::move(version);
-  return common::Status::ok();
+  return true;
 }
 
 double TracerRates::rate(const std::string& service, const std::string& env) const {

@@ -19,11 +19,14 @@ namespace ddsim::workload {
 
 // What a tracer knows of the agent's sampling rates: the last rate_by_service answer, and its
 // version (sent back as Datadog-Rates-Payload-Version so the agent answers "{}" when unchanged).
+// The version starts at "0", as libdatadog's trace exporter does (AgentResponsePayloadVersion):
+// the agent only names its version to a tracer that sent one.
 class TracerRates {
  public:
   // Reads a /v0.4|5/traces answer body; "{}" keeps the rates. A body that is not the expected
   // JSON is an error and changes nothing.
-  common::Status update(std::string_view body, std::string version);
+  // Returns whether the rates changed hands: false for "{}" (unchanged).
+  common::Result<bool> update(std::string_view body, std::string version);
   // The rate for a root service in env: "service:<s>,env:<e>", else the default "service:,env:",
   // else 1 (a tracer keeps everything before the agent's first answer).
   double rate(const std::string& service, const std::string& env) const;
@@ -32,7 +35,7 @@ class TracerRates {
 
  private:
   std::map<std::string, double> rates_;
-  std::string version_;
+  std::string version_ = "0";
 };
 
 // The sampling decision a generated trace carries (TraceWorkload's weights).

@@ -485,6 +485,37 @@ TEST_F(AgentTraceTest, ClientComputedStatsReachTheIntake) {
 }
 
 // Without apm_config.enabled (ddsim's default) no trace port is bound.
+// The samplers' budgets from the agent's variables (pkg/config/setup/apm.go: DD_APM_MAX_TPS,
+// DD_APM_ERROR_TPS) reach the AgentPayload's targetTPS and errorTPS, and the rare sampler
+// (DD_APM_ENABLE_RARE_SAMPLER) keeps a P0 trace of an unseen signature with _dd.rare.
+TEST_F(AgentTraceTest, SamplerBudgetsAndTheRareSamplerFromTheEnvironment) {
+  ASSERT_NO_FATAL_FAILURE(startAgent({"DD_APM_MAX_TPS=3.5", "DD_APM_ERROR_TPS=2", "DD_APM_ENABLE_RARE_SAMPLER=true"}));
+  httplib::Client cli("127.0.0.1", port_);
+  trace::Traces traces = webTraces(70);
+  for (auto& t : traces) t[0].metrics["_sampling_priority_v1"] = 0;  // the tracer drops them all
+  auto r = cli.Put("/v0.4/traces", trace::testing::packV04(traces), "application/msgpack");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.processor.rare_sampler.hits", 0.0) >= 1; });
+  stopAgent();
+  int payloads = 0, rare = 0;
+  for (const auto& p : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    if (p->route != "/api/v0.2/traces" || !p->decoded) continue;
+    for (const auto& a : std::get<std::vector<fakeintake::DecodedAgentPayload>>(p->decoded->items)) {
+      ++payloads;
+      EXPECT_EQ(a.target_tps, 3.5);
+      EXPECT_EQ(a.error_tps, 2);
+      for (const auto& tp : a.tracer_payloads) {
+        for (const auto& c : tp.chunks) {
+          for (const auto& s : c.spans) rare += s.metrics.count("_dd.rare") ? 1 : 0;
+        }
+      }
+    }
+  }
+  EXPECT_GE(payloads, 1);
+  EXPECT_GE(rare, 1);
+}
+
 TEST_F(AgentTraceTest, OffByDefault) {
   ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()},
                      {std::string("DD_API_KEY=") + testing::kAgentApiKey});

@@ -317,9 +317,13 @@ TEST_F(ServerlessCommandTest, KmsEncryptedApiKey) {
 // tracer without a Datadog Lambda library posts /lambda/start-invocation with its trace context,
 // reads /trace-context, sends a v0.4 trace to the receiver, posts /lambda/end-invocation; the
 // flush at runtime-done sends the function's spans and the extension's "aws.lambda" execution
-// span, in the same trace, to /api/v0.2/traces.
+// span, in the same trace, to /api/v0.2/traces, and their stats reach /api/v0.2/stats.
 TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
-  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, env("end"));
+  // The samplers' budgets as the agent's variables name them (pkg/config/setup/apm.go).
+  auto vars = env("end");
+  vars.push_back("DD_APM_MAX_TPS=4");
+  vars.push_back("DD_APM_ERROR_TPS=3");
+  ChildProcess p({DDSIM_BINARY, "serverless", "--port", "0", "--cache-file", dir_ + "/cache.json"}, vars);
   const int trace_port = loggedPort(p, traceReceiverPort);
   ASSERT_GT(trace_port, 0) << p.err();
   ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
@@ -355,6 +359,8 @@ TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
   for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
     auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedAgentPayload>>(&pl->decoded->items) : nullptr;
     for (const auto& ap : v ? *v : std::vector<fakeintake::DecodedAgentPayload>{}) {
+      EXPECT_EQ(ap.target_tps, 4);
+      EXPECT_EQ(ap.error_tps, 3);
       for (const auto& tp : ap.tracer_payloads) {
         for (const auto& c : tp.chunks) {
           for (const auto& s : c.spans) spans[s.name] = s;
@@ -374,6 +380,39 @@ TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
   EXPECT_EQ(e.meta.at("cold_start"), "true");
   EXPECT_EQ(spans["handler"].trace_id, 4242u);
   EXPECT_EQ(spans["handler"].parent_id, exec_span);
+
+  // Stats (the serverless trace agent computes them before sampling, sends them at its flush
+  // points and at stop): the intake decoded one group per top-level span, counted once.
+  std::map<std::string, fakeintake::DecodedGroupedStats> groups;
+  int stats_payloads = 0;
+  for (const auto& pl : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
+    auto* v = pl->decoded ? std::get_if<std::vector<fakeintake::DecodedStatsPayload>>(&pl->decoded->items) : nullptr;
+    if (!v) continue;
+    EXPECT_EQ(pl->route, "/api/v0.2/stats");
+    for (const auto& sp : *v) {
+      ++stats_payloads;
+      EXPECT_EQ(sp.agent_env, "none");
+      for (const auto& c : sp.stats) {
+        for (const auto& b : c.stats) {
+          for (const auto& g : b.stats) {
+            auto& sum = groups[g.name];
+            sum.service = g.service;
+            sum.hits += g.hits;
+            sum.errors += g.errors;
+            sum.top_level_hits += g.top_level_hits;
+          }
+        }
+      }
+    }
+  }
+  ASSERT_GT(stats_payloads, 0) << "no stats payload reached the intake; " << p.err();
+  ASSERT_TRUE(groups.count("handler") && groups.count("aws.lambda")) << p.err();
+  EXPECT_EQ(groups["handler"].service, "checkout");
+  EXPECT_EQ(groups["handler"].hits, 1u);
+  EXPECT_EQ(groups["handler"].top_level_hits, 1u);  // its parent, the execution span, is another service
+  EXPECT_EQ(groups["handler"].errors, 0u);
+  EXPECT_EQ(groups["aws.lambda"].hits, 1u);
+  EXPECT_EQ(groups["aws.lambda"].errors, 1u);  // x-datadog-invocation-error
 }
 
 

@@ -1,5 +1,6 @@
 // The trace path in a simulation run: repeatability, spans sent while the agent restarts,
-// payloads lost to an outage that outlasts the run, and what failed trace expectations say.
+// payloads lost to an outage that outlasts the run, what failed trace expectations say, and the
+// stats the trace agent computes (totals at the intake against what it built, losses).
 #include <gtest/gtest.h>
 
 #include "simulator/runner/simulation.h"
@@ -45,7 +46,9 @@ TEST(SimulationTracesTest, SpansSentWhileTheAgentIsDownAreCountedAsAgentDown) {
   RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
     "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 2, "sampling_weights": {"user_keep": 1}}],
     "faults": [{"kind": "restart", "at": "20s", "downtime": "10s"}],
-    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 10000}]})");
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 10000},
+               {"kind": "traces", "check": "stats", "min": 5000}]})");
+  // The stats of both trace agents (before and after the restart) are compared with the intake's.
   EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
   const auto& recv = stageOf(r.report, "trace_receiver");
   EXPECT_EQ(recv["in"], 12000);                       // 100 traces/s x 2 spans x 60 s
@@ -78,13 +81,112 @@ TEST(SimulationTracesTest, FailedTraceExpectationsSayWhy) {
     "expect": [{"kind": "traces", "check": "kept_rate", "value": 50, "tolerance": 0.1},
                {"kind": "traces", "check": "spans_delivered", "value": 601},
                {"kind": "traces", "check": "sampled_out", "min": 1},
-               {"kind": "traces", "check": "stats", "min": 1}]})");
+               {"kind": "traces", "check": "stats", "max": 599}]})");
   ASSERT_EQ(r.failures.size(), 4u) << r.report["failures"].dump(2);
   EXPECT_NE(r.failures[0].find("got 10/s (600 traces over 60 s"), std::string::npos) << r.failures[0];
   EXPECT_NE(r.failures[1].find("decoded 600 spans"), std::string::npos) << r.failures[1];
   EXPECT_NE(r.failures[1].find("off by -1"), std::string::npos) << r.failures[1];
   EXPECT_NE(r.failures[2].find("counted 0"), std::string::npos) << r.failures[2];
-  EXPECT_NE(r.failures[3].find("no stats concentrator"), std::string::npos) << r.failures[3];
+  // One span per trace: every span is a root, so top-level, and counted once.
+  EXPECT_NE(r.failures[3].find("the intake decoded hits 600, errors 0, top-level hits 600"), std::string::npos)
+      << r.failures[3];
+  EXPECT_NE(r.failures[3].find("the trace agent built hits 600"), std::string::npos) << r.failures[3];
+}
+
+TEST(SimulationTracesTest, StatsCountEveryTopLevelSpanBeforeSamplingAndReachTheIntake) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "error_ratio": 0.1,
+                   "sampling_weights": {"auto_reject": 1}}],
+    "expect": [{"kind": "traces", "check": "stats", "min": 6000, "max": 6000}]})");
+  // The priority sampler drops the P0 traces, but stats count them all (agent.go Process
+  // computes stats before sampling); the error sampler keeps some of the errors.
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+  const auto& st = r.report["summary"]["traces"]["stats"];
+  EXPECT_EQ(st["hits"], 6000);
+  EXPECT_EQ(st["spans_counted"], 6000);
+  EXPECT_EQ(st["intake"]["hits"], 6000);
+  EXPECT_GT(st["errors"].get<int64_t>(), 400);
+  EXPECT_LT(st["errors"].get<int64_t>(), 800);
+  EXPECT_EQ(st["intake"]["errors"], st["errors"]);
+  EXPECT_GT(r.report["summary"]["traces"]["traces_sampled_out"]["priority_sampler"].get<int64_t>(), 0);
+  // Flushed every 10 s and at stop: one payload per flush that had something.
+  EXPECT_GE(st["payloads_delivered"].get<int64_t>(), 6);
+  EXPECT_TRUE(stageOf(r.report, "trace_stats_writer")["holds"].get<bool>());
+  EXPECT_EQ(stageOf(r.report, "trace_stats_writer")["in"], st["groups_built"]);
+}
+
+TEST(SimulationTracesTest, StatsPayloadsLostToAnOutageMakeTheStatsExpectationIncomplete) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "drain": "5s", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 2, "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "intake", "at": "30s", "route": "/api/v0.2/stats", "rule": {"status": 503}}],
+    "expect": [{"kind": "traces", "check": "stats"}, {"kind": "traces", "check": "spans_delivered"}]})");
+  EXPECT_TRUE(r.accounting_holds) << r.report["accounting"].dump(2);
+  const auto& fwd = stageOf(r.report, "trace_stats_forwarder");
+  EXPECT_GT(fwd["dropped"]["retry_queue_at_stop"].get<int64_t>(), 0) << fwd.dump();
+  EXPECT_TRUE(fwd["holds"].get<bool>()) << fwd.dump();
+  // The traces were not touched; the stats comparison refuses to judge what is left.
+  ASSERT_EQ(r.failures.size(), 1u) << r.report["failures"].dump(2);
+  EXPECT_NE(r.failures[0].find("incomplete: stats payloads lost ("), std::string::npos) << r.failures[0];
+  EXPECT_NE(r.failures[0].find("dropped by the forwarder (retry_queue_at_stop)"), std::string::npos) << r.failures[0];
+}
+
+// The scenario's `agent` settings reach the simulated trace agent's samplers: a lower
+// apm_config.max_traces_per_second is the rate the priority sampler converges on; a bad value is
+// refused naming its place.
+TEST(SimulationTracesTest, AgentSettingsSetTheSamplersBudgets) {
+  RunResult r = runText(R"({"name": "t", "duration": "3m", "intake": "inprocess",
+    "agent": {"apm_config.max_traces_per_second": 3, "apm_config.errors_per_second": 1},
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "services": 1, "sampling_weights": {"auto": 1}}],
+    "expect": [{"kind": "traces", "check": "kept_rate", "value": 3, "tolerance": 0.2, "after": "90s"}]})");
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+
+  auto s = scenario::parseScenarioText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.max_traces_per_second": -2},
+    "workloads": [{"type": "traces", "rate": 10}]})", "bad.json");
+  ASSERT_TRUE(s.isOk()) << s.status().message();
+  auto bad = runScenario(*s);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("bad.json: $.agent.apm_config.max_traces_per_second: "
+                                        "apm_config.max_traces_per_second: must be a number >= 0"),
+            std::string::npos)
+      << bad.status().message();
+  auto typed = scenario::parseScenarioText(R"({"name": "t", "duration": "1m",
+    "agent": {"apm_config.enable_rare_sampler": "often"}, "workloads": [{"type": "traces", "rate": 10}]})", "bad.json");
+  ASSERT_FALSE(typed.isOk());
+  EXPECT_NE(typed.status().message().find("$.agent.apm_config.enable_rare_sampler"), std::string::npos)
+      << typed.status().message();
+}
+
+// apm_config.enable_rare_sampler in the scenario's agent settings: tracers that drop everything
+// (priority 0) still get the first trace of each signature through, once per cooldown.
+TEST(SimulationTracesTest, TheRareSamplerKeepsTheFirstTraceOfEachSignature) {
+  const std::string workload = R"("workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "services": 1,
+      "operations": 2, "resources": 5, "sampling_weights": {"auto_reject": 1}}])";
+  RunResult off = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess", )" + workload + "}");
+  EXPECT_EQ(off.report["summary"]["traces"]["traces_kept"], 0);
+  RunResult on = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.enable_rare_sampler": true}, )" + workload + "}");
+  const int64_t kept = on.report["summary"]["traces"]["traces_kept"].get<int64_t>();
+  EXPECT_GE(kept, 1);
+  EXPECT_LE(kept, 10);  // at most one per (operation, resource) in a minute (cooldown 5 min)
+  EXPECT_EQ(on.report["telemetry"]["trace.processor.rare_sampler.hits"], kept) << on.report["telemetry"].dump();
+}
+
+// The rates version in virtual time: the simulated tracer sends Datadog-Rates-Payload-Version
+// ("0" at first, as libdatadog), the receiver names its version back, and while the rates stay
+// the same the answers are "{}". The priority sampler's rates change at most once per 5 s
+// bucket, so over a minute nearly every answer is "{}".
+TEST(SimulationTracesTest, UnchangedRatesAreAnsweredWithAnEmptyObject) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 200, "spans_per_trace": 1, "services": 2,
+                   "traces_per_payload": [10, 10], "sampling_weights": {"auto": 1}}]})");
+  const auto& t = r.report["summary"]["traces"];
+  const int64_t requests = t["requests"].get<int64_t>(), unchanged = t["unchanged_rate_answers"].get<int64_t>();
+  EXPECT_EQ(requests, 1200);  // 200 traces/s in payloads of 10 for 60 s
+  EXPECT_GT(unchanged, 0);
+  EXPECT_GE(unchanged, requests - 13) << "at most one change per 5 s bucket, plus the first answer";
+  EXPECT_LT(unchanged, requests);
+  EXPECT_EQ(t["bad_rate_answers"], 0);
 }
 
 }  // namespace

@@ -40,6 +40,9 @@ TEST(ConfigKeysTest, DefaultsMatchSpecSection10) {
       {"forwarder_outdated_file_in_days", 10},
       {"check_sampler_bucket_commits_count_expiry", 2},
       {"aggregator_buffer_size", 100},
+      {"apm_config.max_traces_per_second", 10.0},
+      {"apm_config.errors_per_second", 10.0},
+      {"apm_config.enable_rare_sampler", false},
   };
   for (const auto& c : cases) {
     const KeySpec* spec = findKey(c.key);
@@ -101,6 +104,10 @@ TEST(ConfigKeysTest, EnvironmentVariableNamesFollowTheAgentsRule) {
   EXPECT_EQ(envVarName("apm_config.enabled"), "DD_APM_ENABLED");
   EXPECT_EQ(envVarName("apm_config.receiver_port"), "DD_APM_RECEIVER_PORT");
   EXPECT_EQ(envVarName("apm_config.receiver_socket"), "DD_APM_RECEIVER_SOCKET");
+  // The agent's explicit bindings (pkg/config/setup/apm.go).
+  EXPECT_EQ(envVarName("apm_config.max_traces_per_second"), "DD_APM_MAX_TPS");
+  EXPECT_EQ(envVarName("apm_config.errors_per_second"), "DD_APM_ERROR_TPS");
+  EXPECT_EQ(envVarName("apm_config.enable_rare_sampler"), "DD_APM_ENABLE_RARE_SAMPLER");
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 namespace ddsim::config {
 namespace {
 
@@ -101,6 +104,58 @@ TEST(PipelineOptionsTest, APortOutsideSixteenBitsIsRejectedNotTruncated) {
     ASSERT_TRUE(r.isOk()) << r.status().message();
     EXPECT_EQ(r->dogstatsd.port, port);
   }
+}
+
+// Issue 14: the trace agent's sampler keys, as the agent names them in datadog.yaml and in the
+// environment (pkg/config/setup/apm.go binds apm_config.max_traces_per_second to DD_APM_MAX_TPS
+// and errors_per_second to DD_APM_ERROR_TPS; enable_rare_sampler follows the DD_APM_ rule).
+TEST(PipelineOptionsTest, TraceSamplerKeysFromYamlAndTheAgentsEnvironmentVariables) {
+  struct Case {
+    const char* yaml;           // datadog.yaml text ("" = none)
+    std::map<std::string, std::string> env;
+    double target_tps;
+    double error_tps;
+    bool rare;
+  };
+  const Case cases[] = {
+      {"", {}, 10, 10, false},  // the agent's defaults
+      {"apm_config:\n  max_traces_per_second: 2.5\n  errors_per_second: 4\n  enable_rare_sampler: true\n", {}, 2.5, 4,
+       true},
+      {"", {{"DD_APM_MAX_TPS", "7"}, {"DD_APM_ERROR_TPS", "0"}, {"DD_APM_ENABLE_RARE_SAMPLER", "true"}}, 7, 0, true},
+      // The environment wins over the file, as in the agent.
+      {"apm_config:\n  max_traces_per_second: 3\n", {{"DD_APM_MAX_TPS", "20"}}, 20, 10, false},
+      // The variables derived by the plain rule are not the agent's names: ignored.
+      {"", {{"DD_APM_MAX_TRACES_PER_SECOND", "1"}, {"DD_APM_ERRORS_PER_SECOND", "1"}}, 10, 10, false},
+  };
+  for (const auto& c : cases) {
+    AgentConfig cfg;
+    if (*c.yaml) ASSERT_TRUE(loadYamlString(cfg, c.yaml, "datadog.yaml").isOk()) << c.yaml;
+    ASSERT_TRUE(applyEnvironment(cfg, [&](const char* name) -> const char* {
+                  auto it = c.env.find(name);
+                  return it == c.env.end() ? nullptr : it->second.c_str();
+                }).isOk());
+    auto r = pipelineOptions(cfg);
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    EXPECT_EQ(r->traces.target_tps, c.target_tps) << c.yaml;
+    EXPECT_EQ(r->traces.error_tps, c.error_tps) << c.yaml;
+    EXPECT_EQ(r->traces.rare_sampler, c.rare) << c.yaml;
+  }
+}
+
+TEST(PipelineOptionsTest, ANegativeTraceBudgetNamesTheKeyAndItsSource) {
+  AgentConfig cfg;
+  ASSERT_TRUE(cfg.set("apm_config.errors_per_second", -1, "environment variable DD_APM_ERROR_TPS").isOk());
+  auto r = pipelineOptions(cfg);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().message(),
+            "environment variable DD_APM_ERROR_TPS: apm_config.errors_per_second: must be a number >= 0 (traces per "
+            "second)");
+  AgentConfig bad_env;
+  auto st = applyEnvironment(bad_env, [](const char* name) -> const char* {
+    return std::string(name) == "DD_APM_MAX_TPS" ? "fast" : nullptr;
+  });
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("DD_APM_MAX_TPS"), std::string::npos) << st.message();
 }
 
 }  // namespace

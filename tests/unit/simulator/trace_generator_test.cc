@@ -159,8 +159,13 @@ TEST(TraceGenerator, ErrorRatioAndPayloadSizes) {
 TEST(TracerRates, KeepsRatesOnAnEmptyAnswerAndRefusesBadOnes) {
   TracerRates r;
   EXPECT_EQ(r.rate("a", "sim"), 1.0);
+  EXPECT_EQ(r.version(), "0");  // libdatadog's first Datadog-Rates-Payload-Version
+  ASSERT_TRUE(r.update(R"({"rate_by_service":{}})", "").isOk());
+  EXPECT_EQ(r.version(), "0");  // an answer without a version keeps the tracer's
   ASSERT_TRUE(r.update(R"({"rate_by_service":{"service:,env:":0.5}})", "1").isOk());
-  ASSERT_TRUE(r.update("{}", "1").isOk());
+  auto unchanged = r.update("{}", "1");
+  ASSERT_TRUE(unchanged.isOk());
+  EXPECT_FALSE(*unchanged);
   EXPECT_EQ(r.rate("a", "sim"), 0.5);
   EXPECT_FALSE(r.update("not json", "2").isOk());
   EXPECT_FALSE(r.update(R"({"rate_by_service":{"service:,env:":"x"}})", "2").isOk());

@@ -1,0 +1,43 @@
+#include "simulator/cli/serverless_traces.h"
+
+#include <utility>
+
+namespace ddsim::cli {
+
+ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config::TraceSamplingOptions& sampling,
+                                   serializer::PayloadForwarder& forwarder, common::Clock& clock)
+    : clock_(clock) {
+  trace::TraceWriterOptions w;
+  // trace.go Start: the hostname is emptied; env is the agent's default.
+  w.header.env = "none";
+  w.header.agent_version = cfg.getString("ddsim.agent_version");
+  w.header.target_tps = sampling.target_tps;
+  w.header.error_tps = sampling.error_tps;
+  writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
+  trace::StatsPipelineOptions so;
+  so.agent_env = w.header.env;
+  so.agent_version = w.header.agent_version;
+  stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, trace::unixNanos(clock_.systemNow()),
+                                                  [writer = writer_.get()] { return writer->reportedLanguages(); });
+  processor_ = std::make_unique<trace::TraceProcessor>(
+      clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, sampling.target_tps,
+      w.header.env, sampling.error_tps);
+  if (sampling.rare_sampler) processor_->enableRareSampler();
+  processor_->setStatsSink(stats_->sink());
+}
+
+void ServerlessTraces::processClientStats(trace::ClientStatsPayload&& p, const std::string& lang,
+                                          const std::string& tracer_version) {
+  stats_->addClientStats(std::move(p), lang, tracer_version, trace::unixNanos(clock_.systemNow()));
+}
+
+void ServerlessTraces::flush() {
+  const int64_t now = trace::unixNanos(clock_.systemNow());
+  stats_->flushConcentrator(now);
+  stats_->tickClientStats(now);
+  writer_->flush();
+}
+
+void ServerlessTraces::stop() { stats_->flushAll(trace::unixNanos(clock_.systemNow())); }
+
+}  // namespace ddsim::cli
