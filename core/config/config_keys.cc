@@ -88,7 +88,7 @@ std::vector<KeySpec> buildTable() {
       {"apm_config.enabled", K::kBool, false, "trace", "run the trace receiver (ddsim default: off)"},
       {"apm_config.receiver_port", K::kInt, 8126, "trace",
        "TCP port of the trace receiver on 127.0.0.1 (0 = off; ddsim: -1 = any free port, printed)"},
-      {"apm_config.receiver_socket", K::kString, "", "trace", "Unix socket of the trace receiver (not served yet)"},
+      {"apm_config.receiver_socket", K::kString, "", "trace", "Unix socket the trace receiver also listens on (empty: none)"},
       // The samplers' budgets and switches (pkg/config/setup/apm.go; docs/trace-agent.md §7).
       {"apm_config.max_traces_per_second", K::kFloat, 10.0, "trace",
        "the priority and no-priority samplers' target of kept traces per second (env DD_APM_MAX_TPS)"},
