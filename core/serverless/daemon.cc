@@ -252,6 +252,7 @@ void Daemon::onInvoke(const LambdaEvent& e) {
     state_.last_request_id = e.request_id;
     state_.start_time = now;
     runtime_done_ = false;
+    spdlog::debug("Invocation {} started (INVOKE received)", e.request_id);
     if (first) policy_.updateStrategy();
     flush_at_start = metrics_ && policy_.shouldFlush(FlushMoment::kStarting, now);
   }

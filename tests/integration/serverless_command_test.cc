@@ -443,6 +443,11 @@ TEST_F(ServerlessCommandTest, RuntimeApiProxyObservesTheInvocation) {
   ASSERT_GT(proxy_port, 0) << p.err();
   ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; })) << p.err();
   lambda_.push(invokeEvent("x-1"));
+  // The proxy's end reads the request id the extension took from INVOKE: let it take it first
+  // (Lambda sends INVOKE to extensions and the event to the runtime at the same time).
+  ASSERT_TRUE(p.waitForErrorOutput(
+      [](const std::string& e) { return e.find("Invocation x-1 started") != std::string::npos; }, kHangGuard))
+      << p.err();
   httplib::Client runtime("127.0.0.1", proxy_port);
   auto next = runtime.Get("/2018-06-01/runtime/invocation/next");
   ASSERT_TRUE(next);
