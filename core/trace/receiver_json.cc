@@ -143,7 +143,7 @@ Result<Traces> decodeTracesJson(std::string_view body) {
   json root;
   try {
     root = json::parse(body.begin(), body.end(), nullptr, true, false);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     return common::invalidArgument(std::string("json: ") + e.what());
   }
   if (root.is_null()) return Traces{};

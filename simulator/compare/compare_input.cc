@@ -89,6 +89,8 @@ common::Result<Input> readInput(const std::string& path) {
     std::string why = e.what();
     if (auto pos = why.find("] "); pos != std::string::npos) why.erase(0, pos + 2);
     return common::invalidArgument(path + ": neither a ddsim report nor a scenario: not JSON (" + why + ")");
+  } catch (const json::exception& e) {  // well-formed, but a number beyond a double (1e999)
+    return common::invalidArgument(path + ": neither a ddsim report nor a scenario: " + e.what());
   }
   Input in;
   in.side.path = path;

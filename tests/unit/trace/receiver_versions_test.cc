@@ -115,6 +115,10 @@ TEST(ReceiverVersionsTest, WrongContentTypeOrBadJsonRefused) {
       {"application/json", R"([[{"metrics":{"m":"x"}}]])", "metrics[m]: expected a number"},
       {"application/json", R"({"traces":[]})", "json: traces: expected an array, got object"},
       {"application/json", R"([[{"service":"a"})", "json: [json.exception.parse_error"},
+      // Found by the trace_decoder fuzz target: a number out of double's range is nlohmann's
+      // out_of_range, not a parse_error; it must be refused like any bad body.
+      {"application/json", "99e399e3b b ", "json: [json.exception.out_of_range"},
+      {"application/json", R"([[{"duration":1e999}]])", "json: [json.exception.out_of_range"},
       {"application/octet-stream", "\x91\x91\x81", "v0.4: msgpack"},  // neither JSON nor msgpack: the msgpack error
   };
   Received r;
