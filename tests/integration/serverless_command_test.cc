@@ -330,7 +330,10 @@ TEST_F(ServerlessCommandTest, InvocationLifecycleAndTracesReachTheIntake) {
   httplib::Client comm(commBase());
 
   lambda_.push(invokeEvent("t-1"));
-  ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= 1; }));
+  // The end reads the request id the extension took from INVOKE: let it take it first.
+  ASSERT_TRUE(p.waitForErrorOutput(
+      [](const std::string& e) { return e.find("Invocation t-1 started") != std::string::npos; }, kHangGuard))
+      << p.err();
   auto start = comm.Post("/lambda/start-invocation", {{"x-datadog-trace-id", "4242"}, {"x-datadog-parent-id", "17"}},
                          R"({"key": "the event"})", "application/json");
   ASSERT_TRUE(start);
