@@ -33,6 +33,23 @@ trace::Traces kept(uint64_t id) {  // priority 2: every sampler keeps them
 
 class TraceReplayTest : public testing::AgentIntakeTest {
  protected:
+  // `ddsim agent` with the trace receiver on any free port, recording into `capture`.
+  ChildProcess recordingAgent(const std::string& capture) {
+    return ChildProcess({DDSIM_BINARY, "agent", "--config", writeConfig()},
+                        {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
+                         "DD_APM_RECEIVER_PORT=-1", "DD_DDSIM_TRACE_RECORD_PATH=" + capture});
+  }
+  // The receiver's port once the agent printed it (0 with a test failure when it did not).
+  static int receiverPort(ChildProcess& agent) {
+    const bool up = agent.waitForOutput(
+        [](const std::string& o) { return o.find("trace receiver listening on") != std::string::npos; },
+        testing::kHangGuard);
+    EXPECT_TRUE(up) << agent.out() << agent.err();
+    std::smatch m;
+    const std::string out = agent.out();
+    if (!std::regex_search(out, m, std::regex(R"(trace receiver listening on http://127\.0\.0\.1:(\d+))"))) return 0;
+    return std::stoi(m[1]);
+  }
   void TearDown() override {
     std::filesystem::remove_all(dir_);
     testing::AgentIntakeTest::TearDown();
@@ -41,18 +58,11 @@ class TraceReplayTest : public testing::AgentIntakeTest {
 
 TEST_F(TraceReplayTest, ALiveAgentsRecordingReplaysThroughTheSimulatedTraceAgent) {
   const std::string capture = dir_ + "/tracers.ddtrace";
-  ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()},
-                     {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
-                      "DD_APM_RECEIVER_PORT=-1", "DD_DDSIM_TRACE_RECORD_PATH=" + capture});
-  ASSERT_TRUE(agent.waitForOutput(
-      [](const std::string& o) { return o.find("trace receiver listening on") != std::string::npos; },
-      testing::kHangGuard))
-      << agent.out() << agent.err();
+  ChildProcess agent = recordingAgent(capture);
+  const int port = receiverPort(agent);
+  ASSERT_GT(port, 0);
   EXPECT_NE(agent.out().find("recording tracer requests into " + capture), std::string::npos) << agent.out();
-  std::smatch m;
-  const std::string out = agent.out();
-  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(trace receiver listening on http://127\.0\.0\.1:(\d+))")));
-  httplib::Client cli("127.0.0.1", std::stoi(m[1]));
+  httplib::Client cli("127.0.0.1", port);
   const httplib::Headers meta = {{"Datadog-Meta-Lang", "cpp"}, {"X-Datadog-Trace-Count", "1"}};
   for (uint64_t i = 0; i < 3; ++i) {
     auto r = cli.Put("/v0.4/traces", meta, trace::testing::packV04(kept(100 + i)), "application/msgpack");
@@ -127,17 +137,10 @@ TEST_F(TraceReplayTest, ADdTraceJsRecordingReplaysToTheSameSpans) {
     GTEST_SKIP() << "dd-trace is not installed (scripts/install-test-clients.sh)";
   }
   const std::string capture = dir_ + "/node.ddtrace";
-  ChildProcess agent({DDSIM_BINARY, "agent", "--config", writeConfig()},
-                     {std::string("DD_API_KEY=") + testing::kAgentApiKey, "DD_APM_ENABLED=true",
-                      "DD_APM_RECEIVER_PORT=-1", "DD_DDSIM_TRACE_RECORD_PATH=" + capture});
-  ASSERT_TRUE(agent.waitForOutput(
-      [](const std::string& o) { return o.find("trace receiver listening on") != std::string::npos; },
-      testing::kHangGuard))
-      << agent.out() << agent.err();
-  std::smatch m;
-  const std::string out = agent.out();
-  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(trace receiver listening on http://127\.0\.0\.1:(\d+))")));
-  ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", m[1].str(), "0.4"});
+  ChildProcess agent = recordingAgent(capture);
+  const int port = receiverPort(agent);
+  ASSERT_GT(port, 0);
+  ChildProcess tracer({"/usr/bin/env", "node", dir + "/send_spans.js", std::to_string(port), "0.4"});
   auto tcode = tracer.wait(testing::kHangGuard);
   ASSERT_TRUE(tcode.has_value());
   ASSERT_EQ(*tcode, 0) << tracer.err();
