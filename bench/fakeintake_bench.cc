@@ -92,7 +92,10 @@ Payload makePayload(size_t target) {
 // A fresh run store file in the temporary directory, removed with the object.
 struct TempRunStore {
   TempRunStore() {
-    path = "/tmp/ddsim_bench_store_" + std::to_string(::getpid()) + ".sqlite";
+    // One name per store: with --benchmark_repetitions a new server is built before the old
+    // one is gone, and the old one's removal must not take the new one's files.
+    static std::atomic<int> serial{0};
+    path = "/tmp/ddsim_bench_store_" + std::to_string(::getpid()) + "_" + std::to_string(serial++) + ".sqlite";
     remove();
     store = store::RunStore::open(path).value();
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ddsim::fakeintake {
@@ -151,6 +152,25 @@ bool RequestReader::readLine(std::string& line, size_t max) {
   }
 }
 
+std::string RequestReader::takeUnread() {
+  std::string rest = buf_.substr(pos_);
+  buf_.clear();
+  pos_ = 0;
+  return rest;
+}
+
+void RequestReader::prime(std::string bytes) {
+  if (pos_ > 0) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
+  if (buf_.empty()) {
+    buf_ = std::move(bytes);
+  } else {
+    buf_.append(bytes);
+  }
+}
+
 ReadOutcome RequestReader::next() {
   // Drop what earlier requests consumed.
   if (pos_ > 0) {
@@ -257,7 +277,8 @@ ReadOutcome RequestReader::next() {
   if (length > 0 && limits_.admit_body && !limits_.admit_body(length)) {
     return fail(503, "request bodies in flight are over the server's memory budget; retry");
   }
-  if (expect_continue && (chunked || content_length.value_or(0) > 0)) {
+  const bool continue_sent = std::exchange(continue_sent_, false);
+  if (expect_continue && (chunked || content_length.value_or(0) > 0) && !continue_sent) {
     if (!stream_.writeAll("HTTP/1.1 100 Continue\r\n\r\n")) return closed();
   }
   if (chunked) return readChunked(std::move(out));

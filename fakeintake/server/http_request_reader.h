@@ -64,6 +64,13 @@ class RequestReader {
   ReadOutcome next();
   // Bytes of a following (pipelined) request already read.
   bool hasBuffered() const { return pos_ < buf_.size(); }
+  std::string_view unread() const { return std::string_view(buf_).substr(pos_); }
+  // Takes the unread bytes out of the reader (a request's start, handed back to the reactor).
+  std::string takeUnread();
+  // Bytes already read from the connection by someone else; they come before the stream's.
+  void prime(std::string bytes);
+  // The interim "100 Continue" of the next request was already written (by the reactor).
+  void continueAlreadySent() { continue_sent_ = true; }
 
  private:
   // Fills until the buffer holds "\r\n\r\n" (or "\n\n") after pos_; returns the head's end.
@@ -77,6 +84,7 @@ class RequestReader {
   const RequestLimits limits_;
   std::string buf_;
   size_t pos_ = 0;
+  bool continue_sent_ = false;
 };
 
 // The status line's reason phrase ("OK", "Bad Request", ...; "Unknown" for others).

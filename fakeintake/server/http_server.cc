@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -19,11 +20,13 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "fakeintake/core/options.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_request_reader.h"
+#include "fakeintake/server/request_framing.h"
 #include "fakeintake/server/socket_stream.h"
 
 namespace ddsim::fakeintake {
@@ -36,6 +39,10 @@ struct Conn {
   size_t served = 0;         // requests answered on this connection
   std::string pending;       // response bytes still to write (a delayed answer)
   bool close_after = false;  // close once `pending` is written
+  std::string inbuf;         // bytes of a request not yet complete, read by the reactor
+  common::SteadyTime request_start{};  // when `inbuf` got its first byte
+  bool continue_sent = false;          // the reactor answered "100 Continue" for it
+  size_t held = 0;  // bytes this connection counts in the bodies budget while with the reactor
 };
 
 bool isControlPath(std::string_view path) {
@@ -134,13 +141,30 @@ struct HttpServer::Impl {
 
   void count(std::string_view reason) { handler.countTransportEvent(reason); }
 
+  // Bytes held by the reactor for requests not yet complete count against the bodies budget.
+  void dropBuffered(Conn& c) {
+    inflight_body_bytes -= c.held;
+    c.held = 0;
+    c.inbuf.clear();
+    c.inbuf.shrink_to_fit();
+  }
+
+  RequestLimits requestLimits() const {
+    RequestLimits limits;
+    limits.max_header_bytes = options.max_header_bytes;
+    limits.max_body_bytes = handler.options().max_body_bytes;
+    return limits;
+  }
+
   void closeConn(Conn& c, bool after_error = false) {
+    dropBuffered(c);
     if (c.fd < 0) return;
     after_error ? closeAfterError(c.fd) : closeSocket(c.fd);
     c.fd = -1;
     --open_connections;
   }
   void resetConn(Conn& c) {
+    dropBuffered(c);
     if (c.fd < 0) return;
     resetSocket(c.fd);
     c.fd = -1;
@@ -210,9 +234,7 @@ struct HttpServer::Impl {
       if (!ok || c.close_after) return closeConn(c);
       return handOff(Hand::kIdle, std::move(c), {});
     }
-    RequestLimits limits;
-    limits.max_header_bytes = options.max_header_bytes;
-    limits.max_body_bytes = handler.options().max_body_bytes;
+    RequestLimits limits = requestLimits();
     // Bodies held at once are bounded: the reader asks before reading each body (or chunk).
     size_t reserved = 0;
     if (options.max_inflight_body_bytes > 0) {
@@ -227,6 +249,12 @@ struct HttpServer::Impl {
       };
     }
     RequestReader reader(stream, limits);
+    if (!c.inbuf.empty()) {  // what the reactor read: the reader's admit_body counts it from here
+      inflight_body_bytes -= std::exchange(c.held, 0);
+      reader.prime(std::move(c.inbuf));
+      c.inbuf.clear();
+    }
+    if (std::exchange(c.continue_sent, false)) reader.continueAlreadySent();
     for (;;) {
       stream.setDeadline(serverNow() + options.request_timeout);
       struct Release {
@@ -271,7 +299,15 @@ struct HttpServer::Impl {
                        serverNow() + std::chrono::duration_cast<std::chrono::milliseconds>(resp.latency));
       }
       if (!stream.writeAll(bytes) || !keep_after) return closeConn(c);
-      if (!reader.hasBuffered()) return handOff(Hand::kIdle, std::move(c), {});
+      // A following request is served here only when it is already whole; its start, if any,
+      // goes back to the reactor with the connection (a worker never waits on a slow client).
+      if (frameRequest(reader.unread(), limits).kind == Framing::Kind::kIncomplete) {
+        c.inbuf = reader.takeUnread();
+        c.held = c.inbuf.size();
+        inflight_body_bytes += c.held;
+        if (!c.inbuf.empty()) c.request_start = serverNow();
+        return handOff(Hand::kIdle, std::move(c), {});
+      }
     }
   }
 
@@ -286,9 +322,80 @@ struct HttpServer::Impl {
       closeConn(c);
       return;
     }
-    const auto deadline = now + options.keep_alive_timeout;
+    const auto deadline = c.inbuf.empty() ? now + options.keep_alive_timeout : partialDeadline(c, now);
     idle[fd] = Idle{std::move(c), deadline};
     idle_deadlines.emplace(deadline, fd);
+  }
+
+  // A request under way: the next byte within read_timeout, the whole within request_timeout.
+  common::SteadyTime partialDeadline(const Conn& c, common::SteadyTime now) const {
+    return std::min(now + options.read_timeout, c.request_start + options.request_timeout);
+  }
+
+  // The reactor's read of a readable connection (never blocks). Returns true when the
+  // connection stays with the reactor; false when it was handed to a worker or closed.
+  bool readReady(int fd, Idle& entry, common::SteadyTime now) {
+    Conn& c = entry.conn;
+    const bool was_empty = c.inbuf.empty();
+    bool peer_closed = false;
+    size_t got_now = 0;
+    char tmp[64 * 1024];
+    while (got_now < (1u << 20)) {  // at most 1 MiB per wake-up: others get their turn
+      const ssize_t n = ::recv(fd, tmp, sizeof tmp, MSG_DONTWAIT);
+      if (n > 0) {
+        c.inbuf.append(tmp, static_cast<size_t>(n));
+        got_now += static_cast<size_t>(n);
+        continue;
+      }
+      if (n == 0) peer_closed = true;
+      else if (errno == EINTR) continue;
+      else if (errno != EAGAIN && errno != EWOULDBLOCK) peer_closed = true;
+      break;
+    }
+    if (was_empty && !c.inbuf.empty()) c.request_start = now;
+    const RequestLimits limits = requestLimits();
+    Framing f = frameRequest(c.inbuf, limits);
+    // The bodies budget holds what the connection buffered, and from its head on the whole
+    // declared body (admitted as soon as it is announced, as the worker's reader does). Over the
+    // budget, a worker's reader answers 503 with Retry-After.
+    bool over_budget = false;
+    size_t need = c.inbuf.size();
+    if (f.head_length > 0 && f.kind != Framing::Kind::kHandOver) {
+      need = std::max<size_t>(need, f.head_length + static_cast<size_t>(f.content_length));
+    }
+    if (need > c.held) {
+      const size_t more = need - c.held;
+      const size_t total = inflight_body_bytes.fetch_add(more) + more;
+      if (options.max_inflight_body_bytes > 0 && total > options.max_inflight_body_bytes) {
+        inflight_body_bytes -= more;
+        over_budget = true;
+      } else {
+        c.held = need;
+      }
+    }
+    if (f.kind == Framing::Kind::kIncomplete && !over_budget) {
+      if (peer_closed) {  // the peer went away in the middle of (or before) a request
+        ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+        closeConn(c);
+        idle.erase(fd);
+        return false;
+      }
+      if (f.awaits_continue && !c.continue_sent) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        c.continue_sent = ::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) ==
+                          static_cast<ssize_t>(kContinue.size());
+      }
+      if (!c.inbuf.empty()) {
+        entry.deadline = partialDeadline(c, now);
+        idle_deadlines.emplace(entry.deadline, fd);
+      }
+      return true;
+    }
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    Conn out = std::move(c);
+    idle.erase(fd);
+    submit(std::move(out));
+    return false;
   }
 
   void acceptAll(common::SteadyTime now) {
@@ -340,6 +447,7 @@ struct HttpServer::Impl {
       auto it = idle.find(fd);
       if (it == idle.end() || it->second.deadline != deadline) continue;  // stale
       ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      if (!it->second.conn.inbuf.empty()) count("incomplete_request_timeout");
       closeConn(it->second.conn);
       idle.erase(it);
     }
@@ -376,10 +484,7 @@ struct HttpServer::Impl {
         } else if (fd == wake_fd) {
           drainInbox(now);
         } else if (auto it = idle.find(fd); it != idle.end()) {
-          ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
-          Conn c = std::move(it->second.conn);
-          idle.erase(it);
-          submit(std::move(c));  // readable or closed: the worker finds out which
+          readReady(fd, it->second, now);  // a whole request goes to a worker; a part stays
         }
       }
       expire(now);
@@ -394,20 +499,6 @@ struct HttpServer::Impl {
     delayed.clear();
   }
 };
-
-void splitMemoryCeiling(size_t total, IntakeOptions& intake, ServerOptions& server) {
-  if (total == 0) return;
-  constexpr size_t kMiB = size_t{1} << 20;
-  intake.max_memory_bytes = total / 2;
-  server.max_inflight_body_bytes = std::max(total / 8, 2 * kMiB);
-  intake.max_body_bytes = std::min(intake.max_body_bytes, server.max_inflight_body_bytes);
-  // The agent's largest uncompressed payload is 5 MiB (series): keep at least 8 MiB per body.
-  intake.max_decompressed_bytes = std::min(intake.max_decompressed_bytes, std::max(total / 32, 8 * kMiB));
-  // A decode holds the decompressed text and its decoded form: about 4x the decompressed size.
-  const size_t per_decode = 4 * intake.max_decompressed_bytes;
-  server.threads = std::clamp<size_t>(total / 8 / per_decode, 1, std::max<size_t>(1, server.threads));
-  intake.max_answer_bytes = std::clamp(total / 16, kMiB, intake.max_answer_bytes);
-}
 
 HttpServer::HttpServer(IntakeHandler& handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(handler, std::move(options))) {}

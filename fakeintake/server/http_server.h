@@ -4,9 +4,12 @@
 //  - one reactor thread accepts (listen backlog = the system's, SOMAXCONN) and holds idle and
 //    keep-alive connections in epoll: an idle connection costs no thread, and is closed after
 //    keep_alive_timeout;
-//  - a connection with bytes to read goes to a worker pool that grows on demand up to
-//    max_workers; a worker reads one request under read_timeout per read and request_timeout
-//    for the whole request, so a slow client holds a worker for a bounded time;
+//  - the reactor also reads what connections send, without blocking, until a request is whole
+//    (request_framing.h); only then does the connection go to a worker pool that grows on
+//    demand up to max_workers, so a slow or trickling client holds a buffer (in the bodies
+//    budget) but no thread; a request not whole within read_timeout per read and
+//    request_timeout in all is closed. A request the strict reader must refuse goes to a
+//    worker at once for its error answer;
 //  - intake requests (decode + store) run under `threads` intake slots; control requests
 //    (/fakeintake/*, /metrics) never wait for a slot, so the control API answers while every
 //    intake slot is busy;

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -68,6 +69,67 @@ TEST(ServerRobustness, ControlApiAnswersWhileEightSlowClientsHoldEveryIntakeWork
   auto post = c->Post("/api/v2/series", {{"Content-Encoding", "deflate"}}, kGood, "application/x-protobuf");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 202);
+}
+
+// Slow clients beyond every worker thread: the reactor buffers their unfinished requests and a
+// worker only ever gets a whole request, so none of them holds a thread. With the old design
+// (a worker read each request to its end) the four workers were all held and the intake POST
+// waited for the 120 s request timeout, far past the impatient client's 10 s.
+TEST(ServerRobustness, TricklingClientsBeyondEveryWorkerHoldNoThread) {
+  ServerOptions so = patientServer();
+  so.max_workers = 4;
+  TestServer s(IntakeOptions{}, so);
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 40; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(s.port()));
+    slow.back()->send(i % 2 ? "POST /api/v2/series HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nslow"
+                            : "POST /api/v2/series HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nab");
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (auto& c : slow) c->send("x");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  auto c = impatientClient(s);
+  for (int i = 0; i < 8; ++i) {
+    auto post = c->Post("/api/v2/series", {{"Content-Encoding", "deflate"}}, kGood, "application/x-protobuf");
+    ASSERT_TRUE(post) << "request " << i << ": " << httplib::to_string(post.error());
+    EXPECT_EQ(post->status, 202);
+  }
+  EXPECT_LE(s.server().workerThreads(), 4u);
+  done = true;
+  trickle.join();
+  for (auto& conn : slow) {  // still open, waiting for the rest of their requests
+    char ch;
+    EXPECT_EQ(recv(conn->fd(), &ch, 1, MSG_PEEK | MSG_DONTWAIT), -1);
+    EXPECT_TRUE(errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+}
+
+// A request whose head asks "Expect: 100-continue" gets the interim answer from the reactor,
+// once, and its final answer after the body.
+TEST(ServerRobustness, ExpectContinueIsAnsweredOnceBeforeTheBody) {
+  TestServer s(IntakeOptions{}, patientServer());
+  RawConnection conn(s.port());
+  conn.send("POST /api/v1/series HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 13\r\n\r\n");
+  // What arrived up to the end of an answer's head.
+  auto head = [&conn] {
+    std::string got;
+    eventually([&] {
+      char buf[4096];
+      ssize_t n = recv(conn.fd(), buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) got.append(buf, static_cast<size_t>(n));
+      return got.find("\r\n\r\n") != std::string::npos;
+    });
+    return got;
+  };
+  EXPECT_EQ(head(), "HTTP/1.1 100 Continue\r\n\r\n");
+  conn.send(R"({"series":[]})");
+  const std::string answer = head();
+  EXPECT_EQ(statusOf(answer), 202) << answer;
+  EXPECT_EQ(answer.find("100 Continue"), std::string::npos) << answer;
 }
 
 TEST(ServerRobustness, NeverAnswerFaultsHoldNoWorkerAndCanBeCleared) {

@@ -1,7 +1,8 @@
 // libFuzzer target: raw bytes as they would arrive on a fakeintake connection, through the HTTP
 // request reader and the handler (control API and intake), in-process. The first byte picks
 // whether the bytes arrive at once or a few at a time. Never a crash, never a 5xx other than
-// what a fault rule asked for (none here), and every answer serializes.
+// what a fault rule asked for (none here), and every answer serializes; and the reactor's
+// framing (request_framing.h) agrees with the reader.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "core/common/clock.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_request_reader.h"
+#include "fakeintake/server/request_framing.h"
 
 namespace {
 
@@ -55,6 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   IntakeHandler handler(o, clock);
   RequestLimits limits;
   limits.max_body_bytes = o.max_body_bytes;
+  // The reactor's framing never calls a request whole before it is: the strict reader, given
+  // exactly the bytes framing says hold one request, needs no more (an answer or an error).
+  const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (const Framing f = frameRequest(input, limits); f.kind == Framing::Kind::kComplete) {
+    MemoryStream exact(input.substr(0, f.length), f.length + 1);
+    RequestReader framed(exact, limits);
+    const ReadOutcome out = framed.next();
+    if (out.kind == ReadOutcome::Kind::kClosed) std::abort();
+    if (out.kind == ReadOutcome::Kind::kRequest && framed.hasBuffered()) std::abort();
+  }
   RequestReader reader(stream, limits);
   for (int i = 0; i < 64; ++i) {
     ReadOutcome out = reader.next();
