@@ -15,6 +15,7 @@
 #include "core/serverless/logs_sender.h"
 #include "core/serverless/metric_agent.h"
 #include "fakeintake/handler/intake_handler.h"
+#include "simulator/lambda/delivery.h"
 #include "simulator/lambda/extensions_api.h"
 #include "simulator/lambda/function_runtime.h"
 #include "simulator/lambda/intake_recorder.h"
@@ -51,22 +52,32 @@ double msBetween(common::SteadyTime a, common::SteadyTime b) {
 
 }  // namespace
 
-// The intake behind the forwarder's Transport seam: counts (and optionally decodes) what the
-// extension sends. During an outage each send costs the flush timeout on the virtual clock.
+// The intake behind the forwarder's Transport seam: records every request as the recording
+// intake does (intake_recorder.h), decoding it with the fakeintake's handler when asked. Each
+// request takes kRequestTime of virtual time; during an outage the first one is held for the
+// flush timeout and answered 503.
 class VirtualLambda::Intake {
  public:
+  static constexpr auto kRequestTime = std::chrono::microseconds(100);
+
   Intake(common::ManualClock& clock, bool decode, VirtualRun& out)
       : clock_(clock), out_(out),
         handler_(decode ? std::make_unique<fakeintake::IntakeHandler>(fakeintake::IntakeOptions{}, clock) : nullptr) {}
 
   void setOutage(bool on) { outage_ = on; }
+  const std::vector<IntakeRequest>& requests() const { return requests_; }
+  int64_t decodeErrors() const { return decode_errors_; }
 
   forwarder::TransportResult send(const forwarder::TransportRequest& req) {
     std::lock_guard l(mu_);  // the SyncForwarder sends from the loop thread; guard anyway
+    IntakeRequest r;
+    r.at = clock_.steadyNow();
+    r.path = pathOf(req.url);
+    r.bytes = static_cast<int64_t>(req.body.size());
     ++out_.intake_requests;
-    out_.intake_bytes += static_cast<int64_t>(req.body.size());
-    const std::string path = pathOf(req.url);
-    ++out_.intake_by_path[path];
+    out_.intake_bytes += r.bytes;
+    ++out_.intake_by_path[r.path];
+    forwarder::TransportResult result;
     if (outage_) {
       // The real intake holds the request until the outage ends, which is when the extension,
       // its 5 s flush wait over, lets the invocation end; then it answers 503. Here the request
@@ -74,25 +85,26 @@ class VirtualLambda::Intake {
       clock_.advance(forwarder::kServerlessFlushTimeout + std::chrono::milliseconds(1));
       outage_ = false;
       ++out_.intake_failed_requests;
-      forwarder::TransportResult held;
-      held.status = 503;
-      return held;
+      r.status = result.status = 503;
+    } else if (handler_) {
+      fakeintake::IntakeRequest in;
+      in.method = req.method;
+      in.path = r.path;
+      for (const auto& [name, value] : req.headers) in.headers.add(name, value);
+      in.body = std::string(req.body);
+      r.status = result.status = handler_->handle(std::move(in)).status;
+      for (const auto& p : handler_->store().all(last_id_, clock_.systemNow())) {
+        last_id_ = std::max(last_id_, p->id);
+        if (!p->decode_error.empty()) ++decode_errors_;
+        summarizePayload(*p, r);
+        countInvocations(*p);
+      }
+    } else {
+      r.status = result.status = 202;
     }
-    forwarder::TransportResult r;
-    r.status = 202;
-    if (!handler_) return r;
-    fakeintake::IntakeRequest in;
-    in.method = req.method;
-    in.path = path;
-    for (const auto& [name, value] : req.headers) in.headers.add(name, value);
-    in.body = std::string(req.body);
-    r.status = handler_->handle(std::move(in)).status;
-    for (const auto& p : handler_->store().all(last_id_, clock_.systemNow())) {
-      last_id_ = std::max(last_id_, p->id);
-      if (!p->decode_error.empty()) ++out_.decode_errors;
-      summarize(*p);
-    }
-    return r;
+    requests_.push_back(std::move(r));
+    clock_.advance(kRequestTime);
+    return result;
   }
 
  private:
@@ -104,21 +116,13 @@ class VirtualLambda::Intake {
     return url.substr(slash, query == std::string::npos ? std::string::npos : query - slash);
   }
 
-  void summarize(const fakeintake::StoredPayload& p) {
+  void countInvocations(const fakeintake::StoredPayload& p) {
     if (!p.decoded) return;
-    const auto& items = p.decoded->items;
-    if (const auto* series = std::get_if<std::vector<fakeintake::DecodedSeries>>(&items)) {
-      for (const auto& s : *series) ++out_.metrics[s.metric];
-    } else if (const auto* sketches = std::get_if<std::vector<fakeintake::DecodedSketch>>(&items)) {
-      for (const auto& s : *sketches) {
-        ++out_.metrics[s.metric];
-        if (s.metric != serverless::kInvocationsMetric) continue;
-        for (const auto& d : s.dogsketches) out_.enhanced_invocations_delivered += d.cnt;
-      }
-    } else if (const auto* generic = std::get_if<fakeintake::DecodedGeneric>(&items);
-               generic && p.kind == fakeintake::RouteKind::kLogs) {
-      const auto logs = json::parse(generic->text, nullptr, false);
-      if (logs.is_array()) out_.logs_delivered += static_cast<int64_t>(logs.size());
+    const auto* sketches = std::get_if<std::vector<fakeintake::DecodedSketch>>(&p.decoded->items);
+    if (!sketches) return;
+    for (const auto& s : *sketches) {
+      if (s.metric != serverless::kInvocationsMetric) continue;
+      for (const auto& d : s.dogsketches) out_.enhanced_invocations_delivered += d.cnt;
     }
   }
 
@@ -128,6 +132,8 @@ class VirtualLambda::Intake {
   std::mutex mu_;
   bool outage_ = false;
   uint64_t last_id_ = 0;
+  int64_t decode_errors_ = 0;
+  std::vector<IntakeRequest> requests_;
 };
 
 // One environment's Extensions API, function and Telemetry API, on the daemon's loop thread.
@@ -155,6 +161,8 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
   }
 
   int64_t flushesBeforeShutdown() const { return flushes_before_shutdown_; }
+  // This environment's record so far (shutdown_sent set once SHUTDOWN went out).
+  EnvironmentRecord& record() { return env_; }
 
   common::Result<serverless::LambdaEvent> nextEvent() override {
     finishCurrent();
@@ -166,6 +174,8 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
                       static_cast<int64_t>(plan_.environments.shutdown_timeout_s * 1000);
       deliver();  // Lambda drains the Telemetry API before SHUTDOWN
       flushes_before_shutdown_ = static_cast<int64_t>(daemon_->counters().flushes);
+      env_.shutdown_reason = e.shutdown_reason;
+      env_.shutdown_sent = clock_.steadyNow();
       return e;
     }
     const InvocationSpec& spec = specs_[next_++];
@@ -184,6 +194,14 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
     r.cold_start = env_invocations_++ == 0;
     record_ = r;
     started_ = clock_.steadyNow();
+    inv_ = InvocationRecord{};
+    inv_.index = r.index;
+    inv_.environment = environment_;
+    inv_.request_id = r.request_id;
+    inv_.cold_start = r.cold_start;
+    inv_.arrival_s = r.arrival_s;
+    inv_.queue_ms = std::max(0.0, msBetween(arrival, started_));
+    inv_.started = started_;
     flushes_before_ = daemon_->counters().flushes;
     deadline_ = clock_.systemNow() + plan_.function.timeout;
     e.event_type = "INVOKE";
@@ -213,10 +231,12 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
     record_.status = overruns ? "timeout" : (spec.error || spec.out_of_memory) ? "error" : "success";
     const std::string error_type = overruns ? "Sandbox.Timedout" : spec.out_of_memory ? "Runtime.OutOfMemory"
                                                                   : spec.error       ? "Function.Error" : "";
+    inv_.status = record_.status;
+    inv_.error_type = error_type;
+    inv_.runtime_ms = msBetween(runtime_start, runtime_end_);
     pending_.push_back(platformEvent(clock_.systemNow(), "platform.runtimeDone",
                                      runtimeDoneRecord({record_.request_id, record_.status, error_type,
-                                                        msBetween(runtime_start, runtime_end_),
-                                                        spec.error ? 0 : 16, nullptr})));
+                                                        inv_.runtime_ms, spec.error ? 0 : 16, nullptr})));
     if (overruns) {
       // The daemon sees its deadline pass; Lambda times the invocation out and resets the
       // environment. runtimeDone reaches the extension with the SHUTDOWN drain.
@@ -238,16 +258,23 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
       std::string l = expandTemplate(line, spec.index, record_.request_id);
       if (script.tag_invocation) l = addDogStatsdTag(l, std::string(kInvocationTag) + ":" + std::to_string(spec.index));
       packet += (packet.empty() ? "" : "\n") + l;
+      ++inv_.dogstatsd_lines;
+      const std::string name = l.substr(0, l.find(':'));
+      if (std::find(inv_.metric_names.begin(), inv_.metric_names.end(), name) == inv_.metric_names.end()) {
+        inv_.metric_names.push_back(name);
+      }
     }
     if (!packet.empty()) {
       processor_->process(packet, dogstatsd::Transport::kUdp, now);
       processor_->flush();
     }
     for (const auto& line : script.logs) {
+      inv_.logs.push_back(expandTemplate(line, spec.index, record_.request_id));
       pending_.push_back(json{{"time", serverless::formatRfc3339(clock_.systemNow())},
                               {"type", "function"},
-                              {"record", expandTemplate(line, spec.index, record_.request_id)}});
+                              {"record", inv_.logs.back()}});
     }
+    inv_.log_lines = static_cast<int64_t>(inv_.logs.size());
   }
 
   // The extension is back at event/next: the invocation in progress ends; Lambda emits its report.
@@ -266,6 +293,10 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
     if (record_.cold_start) report.init_ms = 0.0;
     pending_.push_back(platformEvent(clock_.systemNow(), "platform.report", reportRecord(report)));
     out_.invocations.push_back(record_);
+    inv_.post_runtime_ms = record_.post_runtime_ms;
+    inv_.ended = back;
+    out_.report.invocations.push_back(std::move(inv_));
+    ++env_.invocations;
     const int64_t max = plan_.environments.max_invocations;
     if (end_reason_.empty() && max > 0 && env_invocations_ >= max) end_reason_ = "spindown";
   }
@@ -273,6 +304,8 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
   // One Telemetry API batch with everything pending, as the subscription's destination gets it.
   void deliver() {
     if (pending_.empty()) return;
+    ++env_.telemetry.batches;
+    env_.telemetry.events += static_cast<int64_t>(pending_.size());
     const std::string body = json(std::move(pending_)).dump();
     pending_.clear();
     (void)daemon_->onTelemetry(body);  // a rejected batch is counted by the daemon
@@ -292,6 +325,8 @@ class VirtualLambda::Source final : public serverless::LambdaEventSource {
   std::vector<json> pending_;
   const InvocationSpec* current_ = nullptr;
   VirtualInvocation record_;
+  InvocationRecord inv_;    // the same invocation as the lambda report records it
+  EnvironmentRecord env_;
   common::SteadyTime started_{};
   common::SteadyTime runtime_end_{};
   common::SystemTime deadline_{};
@@ -320,26 +355,20 @@ void addCounters(serverless::DaemonCounters& sum, const serverless::DaemonCounte
   sum.log_lines += c.log_lines;
 }
 
-void computeVirtualTotals(VirtualRun& run) {
-  auto& t = run.totals;
-  for (const auto& r : run.invocations) {
-    t["invocations"] += 1;
-    t["cold_starts"] += r.cold_start;
-    t["successes"] += r.status == "success";
-    t["errors"] += r.status == "error";
-    t["timeouts"] += r.status == "timeout";
-    t["flushes"] += r.flushes > 0;
-    t["post_runtime_ms_max"] = std::max(t["post_runtime_ms_max"], r.post_runtime_ms);
+// The lambda report from the records, as runPlan (lambda_runner.cc) makes it.
+void buildReport(const Plan& plan, const std::vector<IntakeRequest>& requests, int64_t decode_errors, VirtualRun& run) {
+  run.report = LambdaReport{plan.name, plan.source, plan.seed, plan.function, run.virtual_s,
+                            std::move(run.report.invocations), std::move(run.report.environments)};
+  LambdaReport& report = run.report;
+  for (auto& r : report.invocations) {
+    r.intake = intakeWindow(requests, r.started, r.ended);
+    r.flushed = r.intake.requests > 0;
   }
-  t["final_flushes"] = static_cast<double>(run.final_flushes);
-  t["clean_shutdowns"] = run.environments;  // the daemon always returns from SHUTDOWN here
-  t["intake_requests"] = static_cast<double>(run.intake_requests);
-  t["intake_failed_requests"] = static_cast<double>(run.intake_failed_requests);
-  t["intake_decode_errors"] = static_cast<double>(run.decode_errors);
-  for (const auto& [name, n] : run.metrics) {
-    t["enhanced_metrics"] += name.rfind("aws.lambda.enhanced.", 0) == 0;
-    t[std::string(kIntakeMetricPrefix) + name] = static_cast<double>(n);
-  }
+  attributeDeliveries(report.invocations, report.environments, requests);
+  report.intake = summarizeIntake(requests, decode_errors);
+  report.totals = computeTotals(report.invocations, report.environments, report.wall_s);
+  addIntakeTotals(report.totals, report.intake);
+  report.expectations = checkExpectations(report.totals, plan.expect);
 }
 
 }  // namespace
@@ -387,6 +416,16 @@ common::Result<VirtualRun> VirtualLambda::run() {
     source.attach(daemon, **metrics);
     const size_t before = next;
     if (auto st = daemon.run(); !st.isOk()) return st;
+    EnvironmentRecord& env = source.record();
+    env.index = out.environments;
+    env.init_ok = true;
+    env.telemetry_subscribed = true;
+    env.api_key_source = "virtual";  // no API key sources in process
+    env.shutdown_clean = true;       // run() returned after SHUTDOWN
+    env.exit_code = 0;
+    env.shutdown_ms = msBetween(env.shutdown_sent, clock_.steadyNow());
+    env.intake_at_shutdown = intakeWindow(intake.requests(), env.shutdown_sent, clock_.steadyNow() + common::Duration(1));
+    out.report.environments.push_back(env);
     ++out.environments;
     const auto c = daemon.counters();
     out.final_flushes += static_cast<int64_t>(c.flushes) - source.flushesBeforeShutdown();
@@ -396,7 +435,7 @@ common::Result<VirtualRun> VirtualLambda::run() {
   intake.setOutage(false);
   out.virtual_s = std::chrono::duration<double>(clock_.steadyNow() - run_start).count();
   if (options_.cache_path.empty()) std::remove(cache.c_str());
-  computeVirtualTotals(out);
+  buildReport(plan_, intake.requests(), intake.decodeErrors(), out);
   return out;
 }
 

@@ -11,7 +11,8 @@
 // function's log lines, platform.runtimeDone; platform.report once the extension is back at
 // event/next) go through Daemon::onTelemetry as JSON text. Flushes run synchronously and reach
 // an in-process intake through the forwarder's Transport seam: real payload encoding, no HTTP;
-// optionally the fakeintake's handler decodes them. During an intake outage the first send is
+// optionally the fakeintake's handler decodes them. Each request takes 100 µs of virtual time, so
+// what a flush sends arrives before the extension is back at event/next. During an intake outage the first send is
 // held for the 5 s flush timeout on the virtual clock and answered 503, so the §7.3 backoff is
 // judged as in the real process.
 //
@@ -27,6 +28,7 @@
 #include "core/common/clock.h"
 #include "core/common/status.h"
 #include "core/serverless/daemon.h"
+#include "simulator/lambda/lambda_report.h"
 #include "simulator/lambda/plan.h"
 
 namespace ddsim::lambda {
@@ -63,15 +65,13 @@ struct VirtualRun {
   int64_t intake_bytes = 0;
   std::map<std::string, int64_t> intake_by_path;
   int64_t intake_failed_requests = 0;  // answered 503 (outage)
-  int64_t decode_errors = 0;
-  // Decoded only: the enhanced invocations metric's count delivered (sum of its sketches' counts),
-  // and metric names seen with how many series or sketches carried them.
+  // Decoded only: the enhanced invocations metric's count delivered (sum of its sketches' counts).
   int64_t enhanced_invocations_delivered = 0;
-  std::map<std::string, int64_t> metrics;
-  int64_t logs_delivered = 0;
-  // The lambda report's total names this run can state (invocations, flushes, final_flushes,
-  // cold_starts, timeouts, errors, ...), so a plan's expectations on them can be checked.
-  std::map<std::string, double> totals;
+  // The `ddsim lambda` report of the run, built by the same code from the same kind of records
+  // (wall_s is the virtual duration; api_key_source is "virtual"; init_ms 0): its totals and the
+  // plan's expectations checked against them.
+  LambdaReport report;
+  const std::map<std::string, double>& totals() const { return report.totals; }
 };
 
 class VirtualLambda {
