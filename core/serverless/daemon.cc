@@ -12,7 +12,7 @@ constexpr auto kDeadlineMargin = std::chrono::milliseconds(20);
 constexpr size_t kMaxEarlyDone = 16;
 }  // namespace
 
-Daemon::Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricAgent* metrics, LogsSender* logs,
+Daemon::Daemon(DaemonOptions options, LambdaEventSource& api, ServerlessMetricAgent* metrics, LogsSender* logs,
                FlushPolicy policy, common::Clock& clock)
     : options_(std::move(options)),
       api_(api),
@@ -180,42 +180,51 @@ size_t Daemon::flushesInFlight() const {
   return n;
 }
 
+common::Duration Daemon::flushNow() {
+  std::lock_guard f(flush_mu_);
+  const auto start = clock_.steadyNow();
+  if (metrics_) metrics_->flush(clock_.systemNow());
+  if (trace_flush_) trace_flush_();
+  if (logs_) logs_->flush();
+  return clock_.steadyNow() - start;
+}
+
+void Daemon::keepRun(const std::shared_ptr<FlushRun>& run) {
+  // Finished runs are joined here; the one still running is kept until it ends.
+  std::lock_guard l(runs_mu_);
+  runs_.push_back(run);
+  std::erase_if(runs_, [](const std::shared_ptr<FlushRun>& r) {
+    std::lock_guard rl(r->mu);
+    if (!r->finished) return false;
+    r->thread.join();
+    return true;
+  });
+}
+
 void Daemon::triggerFlush(bool final_flush) {
   // Agent behaviour (daemon.TriggerFlush): the caller waits at most the flush timeout; a flush
   // still running then "may be continued on the next invocation" and counts as a failure.
-  auto run = std::make_shared<FlushRun>();
-  run->thread = std::thread([this, run] {
-    common::Duration took{};
-    {
-      std::lock_guard f(flush_mu_);
-      const auto start = clock_.steadyNow();
-      if (metrics_) metrics_->flush(clock_.systemNow());
-      if (trace_flush_) trace_flush_();
-      if (logs_) logs_->flush();
-      took = clock_.steadyNow() - start;
-    }
-    std::lock_guard l(run->mu);
-    run->finished = true;
-    run->took = took;
-    run->cv.notify_all();
-  });
-  bool finished = false;
+  // In virtual time nothing runs beside the loop, so the flush is done in place and judged on
+  // the virtual clock alone (a slow intake there advances the clock).
+  bool finished = true;
   common::Duration took{};
-  {
-    std::unique_lock rl(run->mu);
-    finished = run->cv.wait_for(rl, forwarder::kServerlessFlushTimeout, [&] { return run->finished; });
-    took = run->took;
-  }
-  {
-    // Finished runs are joined here; the one still running is kept until it ends.
-    std::lock_guard l(runs_mu_);
-    runs_.push_back(run);
-    std::erase_if(runs_, [](const std::shared_ptr<FlushRun>& r) {
-      std::lock_guard rl(r->mu);
-      if (!r->finished) return false;
-      r->thread.join();
-      return true;
+  if (options_.synchronous_flush) {
+    took = flushNow();
+  } else {
+    auto run = std::make_shared<FlushRun>();
+    run->thread = std::thread([this, run] {
+      const auto t = flushNow();
+      std::lock_guard l(run->mu);
+      run->finished = true;
+      run->took = t;
+      run->cv.notify_all();
     });
+    {
+      std::unique_lock rl(run->mu);
+      finished = run->cv.wait_for(rl, forwarder::kServerlessFlushTimeout, [&] { return run->finished; });
+      took = run->took;
+    }
+    keepRun(run);
   }
   std::lock_guard l(mu_);
   ++counters_.flushes;
@@ -268,6 +277,7 @@ void Daemon::onInvoke(const LambdaEvent& e) {
     }
   }
   if (done_early) onRuntimeDone(e.request_id);
+  api_.beforeRuntimeWait(e);
   // WaitForDaemon: with flush-at-end, until runtime-done; a deadline forces it.
   const auto deadline = common::SystemTime(std::chrono::milliseconds(e.deadline_ms)) - kDeadlineMargin;
   std::unique_lock l(mu_);

@@ -15,6 +15,7 @@
 #include "core/common/clock.h"
 #include "core/serverless/comm_server.h"
 #include "core/serverless/execution_state.h"
+#include "core/serverless/lambda_event_source.h"
 #include "core/serverless/extension_api.h"
 #include "core/serverless/flush_strategy.h"
 #include "core/serverless/invocation_lifecycle.h"
@@ -33,6 +34,10 @@ struct DaemonOptions {
   std::vector<std::string> extra_tags;  // DD_TAGS
   uint64_t seed = 0;                    // trace and span ids of the execution spans
   InferredSpanOptions inferred_spans;   // DD_TRACE_MANAGED_SERVICES, DD_SERVICE_MAPPING
+  // Virtual time (the virtual Lambda): a flush runs on the caller's thread and is judged by how
+  // long it took on the daemon's clock only. Off (the real process): a flush thread and a real
+  // 5 s wait, as the agent's TriggerFlush does.
+  bool synchronous_flush = false;
 };
 
 // What happened, for logs, the report and tests.
@@ -51,7 +56,7 @@ struct DaemonCounters {
 class Daemon {
  public:
   // Every pointer must outlive the daemon. `metrics` and `logs` may be null (no-op extension).
-  Daemon(DaemonOptions options, ExtensionApiClient& api, ServerlessMetricAgent* metrics, LogsSender* logs,
+  Daemon(DaemonOptions options, LambdaEventSource& api, ServerlessMetricAgent* metrics, LogsSender* logs,
          FlushPolicy policy, common::Clock& clock);
   // Joins the flushes still in flight (bounded by the senders' timeouts).
   ~Daemon();
@@ -80,6 +85,7 @@ class Daemon {
   // Flushes metrics and logs now on a flush thread (one flush at a time) and waits for it at most
   // the 5 s flush timeout (real time): a flush still running then, or one that took longer on
   // the clock, is a failure (§7.3 backoff) and goes on in the background, as the agent's does.
+  // With synchronous_flush the flush runs on the calling thread and only its clock time counts.
   void triggerFlush(bool final_flush);
   // Flushes started but not finished (they outlived the flush timeout). Thread-safe.
   size_t flushesInFlight() const;
@@ -91,22 +97,25 @@ class Daemon {
   std::string currentStrategy() const;
 
  private:
+  struct FlushRun;  // one flush thread and its completion
   void onInvoke(const LambdaEvent& e);
   void onRuntimeDone(const std::string& request_id);
   void shutdown(const LambdaEvent* e);
   void endInvocation(const std::map<std::string, std::string>& headers, const std::string& response);
+  // Runs one flush (metrics, traces, logs) under flush_mu_; returns how long it took on the clock.
+  common::Duration flushNow();
+  void keepRun(const std::shared_ptr<FlushRun>& run);
   void sendEnhanced(const std::string& name, double value, common::SystemTime t);
   std::vector<std::string> tags() const;
 
   DaemonOptions options_;
-  ExtensionApiClient& api_;
+  LambdaEventSource& api_;
   ServerlessMetricAgent* metrics_;
   LogsSender* logs_;
   common::Clock& clock_;
   common::SteadyTime init_time_;
 
   std::mutex flush_mu_;         // one flush at a time (a new one queues behind a slow one)
-  struct FlushRun;              // one flush thread and its completion
   mutable std::mutex runs_mu_;
   std::vector<std::shared_ptr<FlushRun>> runs_;  // shared with the flush thread that finishes it
   mutable std::mutex mu_;       // everything below

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/serverless/lambda_event_source.h"
 
 namespace httplib {
 class Client;
@@ -20,14 +21,6 @@ struct Registration {
   std::string account_id;
 };
 
-struct LambdaEvent {
-  std::string event_type;  // "INVOKE" or "SHUTDOWN"
-  int64_t deadline_ms = 0;
-  std::string invoked_function_arn;
-  std::string shutdown_reason;  // "spindown", "timeout", "failure"
-  std::string request_id;
-};
-
 struct TelemetrySubscription {
   std::string destination;  // http://sandbox:8124/lambda/logs in Lambda
   std::vector<std::string> types = {"platform", "function", "extension"};
@@ -36,7 +29,7 @@ struct TelemetrySubscription {
   int max_items = 1000;
 };
 
-class ExtensionApiClient {
+class ExtensionApiClient final : public LambdaEventSource {
  public:
   // `runtime_api`: host:port (AWS_LAMBDA_RUNTIME_API; Lambda's default is localhost:9001).
   explicit ExtensionApiClient(std::string runtime_api);
@@ -48,11 +41,11 @@ class ExtensionApiClient {
   common::Result<Registration> registerExtension(const std::string& name = "datadog-agent");
   // GET /2020-01-01/extension/event/next; blocks with no timeout until Lambda answers, or until
   // cancel() (then Unavailable).
-  common::Result<LambdaEvent> nextEvent();
+  common::Result<LambdaEvent> nextEvent() override;
   // PUT /2022-07-01/telemetry; any status < 300 is accepted.
   common::Status subscribeTelemetry(const TelemetrySubscription& sub);
   // Unblocks nextEvent() from another thread. Thread-safe.
-  void cancel();
+  void cancel() override;
 
   const std::string& extensionId() const { return extension_id_; }
 

@@ -2,7 +2,8 @@
 // Extensions and Telemetry APIs on loopback, freeze between invocations, a scripted function
 // runtime) and reports what the extension added to each invocation. A plan file (--plan)
 // describes the invocation pattern and expectations; flags cover the simple case and override
-// the plan. docs/lambda.md has the keys and examples.
+// the plan. docs/lambda.md has the keys and examples. With --virtual the plan runs against ddsim's
+// own extension loop in process on a virtual clock (simulator/lambda/virtual_lambda.h).
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "simulator/cli/commands.h"
 #include "simulator/lambda/lambda_runner.h"
 #include "simulator/lambda/plan_loader.h"
+#include "simulator/lambda/virtual_lambda.h"
 
 namespace ddsim::cli {
 
@@ -37,6 +39,7 @@ struct LambdaArgs {
   bool no_freeze = false;
   std::string report;
   bool quiet = false;
+  bool virtual_time = false;
 };
 
 int runLambda(const LambdaArgs& a) {
@@ -70,6 +73,8 @@ int runLambda(const LambdaArgs& a) {
   if (!a.logs.empty()) plan.runtime.logs = a.logs;
   if (!a.extension_log.empty()) plan.extension_log = a.extension_log;
   if (a.no_freeze) plan.environments.freeze = false;
+  // Virtual time runs ddsim's own extension loop in process: no command is needed.
+  if (a.virtual_time && plan.extension.empty()) plan.extension = {"(in process)"};
   if (auto st = lambda::validatePlan(plan); !st) {
     std::cerr << st.message() << "\n";
     return kExitBadInput;
@@ -78,7 +83,19 @@ int runLambda(const LambdaArgs& a) {
   // environments still get SHUTDOWN and are reaped.
   std::signal(SIGINT, onLambdaSignal);
   std::signal(SIGTERM, onLambdaSignal);
-  lambda::LambdaReport report = lambda::runPlan(plan, common::SystemClock::instance(), &g_lambda_stop);
+  lambda::LambdaReport report;
+  if (a.virtual_time) {
+    common::ManualClock clock;
+    auto run = lambda::VirtualLambda(plan, clock).run();
+    if (!run.isOk()) {
+      std::cerr << "ddsim lambda --virtual: " << run.status().message() << "\n";
+      return kExitBadInput;
+    }
+    report = std::move(run->report);
+    if (!a.quiet) std::cout << "virtual time: ddsim's extension loop in process; times are on the virtual clock\n";
+  } else {
+    report = lambda::runPlan(plan, common::SystemClock::instance(), &g_lambda_stop);
+  }
   if (!a.quiet) std::cout << lambda::consoleSummary(report);
   if (!a.report.empty()) {
     std::ofstream out(a.report);
@@ -122,6 +139,9 @@ void registerLambdaCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-freeze", args->no_freeze, "Do not SIGSTOP the extension between invocations");
   cmd->add_option("--report", args->report, "Write the JSON report here");
   cmd->add_flag("--quiet,-q", args->quiet, "No console summary");
+  cmd->add_flag("--virtual", args->virtual_time,
+                "Run ddsim's own extension loop in process on a virtual clock (the extension command is "
+                "ignored; docs/serverless.md, virtual-time mode)");
   cmd->callback([args, &exit_code] { exit_code = runLambda(*args); });
 }
 

@@ -1,6 +1,7 @@
 #include "simulator/lambda/environment.h"
 
 #include "core/serverless/execution_state.h"
+#include "simulator/lambda/platform_events.h"
 
 #include <stdlib.h>
 
@@ -41,7 +42,7 @@ Environment::~Environment() { shutdown("spindown"); }
 std::string Environment::wireTime() const { return serverless::formatRfc3339(clock_.systemNow()); }
 
 void Environment::addPlatform(const std::string& type, json record) {
-  telemetry_.add("platform", json{{"time", wireTime()}, {"type", type}, {"record", std::move(record)}});
+  telemetry_.add("platform", platformEvent(clock_.systemNow(), type, std::move(record)));
 }
 
 bool Environment::waitReady(uint64_t min_calls, common::SteadyTime deadline) {
@@ -226,12 +227,8 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
   r.status = overruns ? "timeout" : spec.out_of_memory ? "error" : spec.error ? "error" : "success";
   r.error_type = overruns ? "Sandbox.Timedout" : spec.out_of_memory ? "Runtime.OutOfMemory"
                                                   : spec.error       ? "Function.Error" : "";
-  json done{{"requestId", r.request_id},
-            {"status", r.status},
-            {"metrics", {{"durationMs", r.runtime_ms}, {"producedBytes", spec.error ? 0 : 16}}},
-            {"tracing", tracing}};
-  if (!r.error_type.empty()) done["errorType"] = r.error_type;
-  addPlatform("platform.runtimeDone", done);
+  addPlatform("platform.runtimeDone",
+              runtimeDoneRecord({r.request_id, r.status, r.error_type, r.runtime_ms, spec.error ? 0 : 16, tracing}));
 
   // The extension's post-runtime work: until it calls event/next again (or the deadline).
   r.extension_returned = !overruns && waitReady(calls_before + 1, deadline);
@@ -250,15 +247,11 @@ InvocationRecord Environment::invoke(const InvocationSpec& spec) {
     r.flushed = r.intake.requests > 0;
   }
   const double duration_ms = r.runtime_ms + r.post_runtime_ms;
-  json metrics{{"durationMs", duration_ms},
-               {"billedDurationMs", std::ceil(duration_ms)},
-               {"memorySizeMB", f.memory_mb},
-               {"maxMemoryUsedMB", spec.out_of_memory ? f.memory_mb : std::min(spec.max_memory_used_mb, f.memory_mb)}};
-  if (r.cold_start) metrics["initDurationMs"] = record_.init_ms;
-  addPlatform("platform.report", json{{"requestId", r.request_id},
-                                      {"status", r.status == "success" ? "success" : r.status},
-                                      {"metrics", metrics},
-                                      {"tracing", tracing}});
+  ReportFields report{r.request_id, r.status, duration_ms, f.memory_mb,
+                      spec.out_of_memory ? f.memory_mb : std::min(spec.max_memory_used_mb, f.memory_mb),
+                      std::nullopt, tracing};
+  if (r.cold_start) report.init_ms = record_.init_ms;
+  addPlatform("platform.report", reportRecord(report));
   if (r.status == "success" || r.status == "error") {
     if (!spec.out_of_memory) freeze();
   }

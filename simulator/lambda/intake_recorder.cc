@@ -26,8 +26,20 @@ int64_t invocationOf(const std::vector<std::string>& tags) {
   return -1;
 }
 
-// What a decoded payload carried, into `r`.
-void summarize(const fakeintake::StoredPayload& p, IntakeRequest& r) {
+// cpp-httplib's server inflates gzip and deflate bodies itself (when built with zlib) but keeps
+// the Content-Encoding header; the fakeintake handler would inflate them again. True when
+// `body` no longer starts as `encoding` says it should.
+bool alreadyInflated(std::string_view encoding, const std::string& body) {
+  const auto b0 = body.size() > 1 ? static_cast<unsigned char>(body[0]) : 0u;
+  const auto b1 = body.size() > 1 ? static_cast<unsigned char>(body[1]) : 0u;
+  if (encoding == "gzip" || encoding == "x-gzip") return !(b0 == 0x1f && b1 == 0x8b);
+  if (encoding == "deflate") return !((b0 & 0x0f) == 8 && (b0 * 256 + b1) % 31 == 0);
+  return false;
+}
+
+}  // namespace
+
+void summarizePayload(const fakeintake::StoredPayload& p, IntakeRequest& r) {
   if (!p.decoded) return;
   const auto& items = p.decoded->items;
   if (const auto* series = std::get_if<std::vector<fakeintake::DecodedSeries>>(&items)) {
@@ -60,19 +72,6 @@ void summarize(const fakeintake::StoredPayload& p, IntakeRequest& r) {
     }
   }
 }
-
-// cpp-httplib's server inflates gzip and deflate bodies itself (when built with zlib) but keeps
-// the Content-Encoding header; the fakeintake handler would inflate them again. True when
-// `body` no longer starts as `encoding` says it should.
-bool alreadyInflated(std::string_view encoding, const std::string& body) {
-  const auto b0 = body.size() > 1 ? static_cast<unsigned char>(body[0]) : 0u;
-  const auto b1 = body.size() > 1 ? static_cast<unsigned char>(body[1]) : 0u;
-  if (encoding == "gzip" || encoding == "x-gzip") return !(b0 == 0x1f && b1 == 0x8b);
-  if (encoding == "deflate") return !((b0 & 0x0f) == 8 && (b0 * 256 + b1) % 31 == 0);
-  return false;
-}
-
-}  // namespace
 
 IntakeRecorder::IntakeRecorder(common::Clock& clock)
     : clock_(clock), handler_(std::make_unique<fakeintake::IntakeHandler>(fakeintake::IntakeOptions{}, clock)) {
@@ -141,21 +140,25 @@ void IntakeRecorder::record(const std::string& method, const std::string& path,
   for (const auto& p : handler_->store().all(last_id_, clock_.systemNow())) {
     last_id_ = std::max(last_id_, p->id);
     if (!p->decode_error.empty()) ++decode_errors_;
-    summarize(*p, r);
+    summarizePayload(*p, r);
   }
   requests_.push_back(std::move(r));
 }
 
-IntakeWindow IntakeRecorder::window(common::SteadyTime from, common::SteadyTime to) const {
-  std::lock_guard lock(mu_);
+IntakeWindow intakeWindow(const std::vector<IntakeRequest>& requests, common::SteadyTime from, common::SteadyTime to) {
   IntakeWindow w;
-  for (const auto& r : requests_) {
+  for (const auto& r : requests) {
     if (r.at < from || r.at >= to) continue;
     ++w.requests;
     w.bytes += r.bytes;
     ++w.by_path[r.path];
   }
   return w;
+}
+
+IntakeWindow IntakeRecorder::window(common::SteadyTime from, common::SteadyTime to) const {
+  std::lock_guard lock(mu_);
+  return intakeWindow(requests_, from, to);
 }
 
 IntakeWindow IntakeRecorder::total() const {

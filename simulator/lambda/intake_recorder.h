@@ -20,6 +20,7 @@
 
 namespace ddsim::fakeintake {
 class IntakeHandler;
+struct StoredPayload;
 }
 
 namespace ddsim::lambda {
@@ -65,6 +66,13 @@ struct IntakeWindow {
   int64_t bytes = 0;
   std::map<std::string, int64_t> by_path;
 };
+
+// Requests of `requests` that arrived in [from, to).
+IntakeWindow intakeWindow(const std::vector<IntakeRequest>& requests, common::SteadyTime from, common::SteadyTime to);
+
+// Adds what a decoded payload carried (metric names with their invocation tag, log messages,
+// spans) to `r`. Shared with the virtual Lambda's in-process intake.
+void summarizePayload(const fakeintake::StoredPayload& p, IntakeRequest& r);
 
 class IntakeRecorder {
  public:

@@ -122,6 +122,20 @@ std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>&
   return t;
 }
 
+void addIntakeTotals(std::map<std::string, double>& totals, const IntakeSummary& intake) {
+  totals["intake_failed_requests"] = static_cast<double>(intake.failed_requests);
+  totals["intake_spans"] = static_cast<double>(intake.spans);
+  totals["intake_decode_errors"] = static_cast<double>(intake.decode_errors);
+  for (const auto& [name, n] : intake.metrics) {
+    totals["enhanced_metrics"] += name.rfind("aws.lambda.enhanced.", 0) == 0;
+    totals[std::string(kIntakeMetricPrefix) + name] = static_cast<double>(n);
+  }
+  totals["inferred_spans_linked"] = static_cast<double>(intake.inferred_spans_linked);
+  for (const auto& [name, n] : intake.spans_by_name) {
+    totals[std::string(kIntakeSpanPrefix) + name] = static_cast<double>(n);
+  }
+}
+
 std::vector<ExpectationOutcome> checkExpectations(const std::map<std::string, double>& totals,
                                                   const std::map<std::string, Bound>& expect) {
   std::vector<ExpectationOutcome> out;

@@ -60,6 +60,9 @@ struct LambdaReport {
 
 std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>& invocations,
                                             const std::vector<EnvironmentRecord>& environments, double wall_s);
+// The totals the intake's summary gives: intake_failed_requests, intake_spans,
+// intake_decode_errors, enhanced_metrics, inferred_spans_linked, intake_metric.*, intake_span.*.
+void addIntakeTotals(std::map<std::string, double>& totals, const IntakeSummary& intake);
 std::vector<ExpectationOutcome> checkExpectations(const std::map<std::string, double>& totals,
                                                   const std::map<std::string, Bound>& expect);
 

@@ -196,17 +196,7 @@ LambdaReport runPlan(const Plan& plan, common::Clock& clock, const std::atomic<b
   std::sort(report.environments.begin(), report.environments.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   report.totals = computeTotals(report.invocations, report.environments, report.wall_s);
-  report.totals["intake_failed_requests"] = static_cast<double>(report.intake.failed_requests);
-  report.totals["intake_spans"] = static_cast<double>(report.intake.spans);
-  report.totals["intake_decode_errors"] = static_cast<double>(report.intake.decode_errors);
-  for (const auto& [name, n] : report.intake.metrics) {
-    report.totals["enhanced_metrics"] += name.rfind("aws.lambda.enhanced.", 0) == 0;
-    report.totals[std::string(kIntakeMetricPrefix) + name] = static_cast<double>(n);
-  }
-  report.totals["inferred_spans_linked"] = static_cast<double>(report.intake.inferred_spans_linked);
-  for (const auto& [name, n] : report.intake.spans_by_name) {
-    report.totals[std::string(kIntakeSpanPrefix) + name] = static_cast<double>(n);
-  }
+  addIntakeTotals(report.totals, report.intake);
   for (const auto& [op, n] : aws.served()) {
     report.totals[op == "TrentService.Decrypt" ? "kms_decrypts" : "secret_reads"] += static_cast<double>(n);
   }

@@ -57,6 +57,32 @@ TEST(LambdaCommand, AFailedExpectationExitsOne) {
   std::filesystem::remove(plan);
 }
 
+// --virtual: the shipped adaptive plan against ddsim's own extension loop in process, with the
+// report and expectations of a real run (§7.3: 20 flushes at the end, then one at the start of
+// invocation 20 under periodically,20000, no final flush).
+TEST(LambdaCommand, VirtualRunsThePlanInProcess) {
+  const std::string report = tempPath("lambda-virtual-report.json");
+  ChildProcess p({DDSIM_BINARY, "lambda", "--virtual", "--plan",
+                  std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/adaptive.json", "--report", report});
+  ASSERT_TRUE(p.started());
+  ASSERT_EQ(p.wait(kHangGuard), 0) << p.out() << p.err();
+  EXPECT_NE(p.out().find("virtual time:"), std::string::npos) << p.out();
+  std::ifstream in(report);
+  const json r = json::parse(in);
+  EXPECT_EQ(r["totals"]["invocations"], 25);
+  EXPECT_EQ(r["totals"]["flushes"], 21);
+  EXPECT_EQ(r["totals"]["final_flushes"], 0);
+  EXPECT_EQ(r["environments"][0]["api_key_source"], "virtual");
+  std::filesystem::remove(report);
+}
+
+TEST(LambdaCommand, VirtualRefusesSeveralEnvironmentsAtOnce) {
+  ChildProcess p({DDSIM_BINARY, "lambda", "--virtual", "--concurrency", "2", "-n", "2"});
+  ASSERT_TRUE(p.started());
+  EXPECT_EQ(p.wait(kHangGuard), 2) << p.out() << p.err();
+  EXPECT_NE(p.err().find("environments.concurrency is 2"), std::string::npos) << p.err();
+}
+
 TEST(LambdaCommand, ABadPlanIsRejectedWithItsPath) {
   const std::string plan = tempPath("lambda-plan-bad.json");
   writeFile(plan, R"({"invocations": {"count": 0}})");

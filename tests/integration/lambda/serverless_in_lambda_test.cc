@@ -204,6 +204,26 @@ TEST_F(ServerlessInLambda, PlanAdaptiveSwitchesAfterTwentyInvocations) {
   for (int i = 21; i < 25; ++i) EXPECT_FALSE(r["invocations"][i]["flushed"].get<bool>()) << i;
 }
 
+// `ddsim lambda --virtual` runs the same extension loop in process on a virtual clock; for the
+// shipped plans it makes the same flush decisions as the real process on loopback: which
+// invocations flushed (§7.3: at the end, periodically, adaptive switching after 20) and how many
+// final flushes at SHUTDOWN.
+TEST_F(ServerlessInLambda, VirtualRunFlushesAsTheRealProcess) {
+  for (const std::string name : {"flush-at-end", "periodic", "adaptive"}) {
+    const json real = runPlan(name);
+    const json virt = run({"--virtual", "--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"});
+    ASSERT_TRUE(real.is_object()) << name;
+    ASSERT_TRUE(virt.is_object()) << name;
+    ASSERT_EQ(real["invocations"].size(), virt["invocations"].size()) << name;
+    for (size_t i = 0; i < real["invocations"].size(); ++i) {
+      EXPECT_EQ(real["invocations"][i]["flushed"], virt["invocations"][i]["flushed"]) << name << " invocation " << i;
+    }
+    for (const char* total : {"flushes", "final_flushes", "invocations", "cold_starts"}) {
+      EXPECT_EQ(real["totals"][total], virt["totals"][total]) << name << " " << total;
+    }
+  }
+}
+
 TEST_F(ServerlessInLambda, PlanIntakeOutageBacksOff) {
   const json r = runPlan("intake-outage");
   ASSERT_TRUE(r.is_object());
