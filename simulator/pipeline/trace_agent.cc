@@ -24,7 +24,10 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   so.seed = options.stats_seed;
   stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, nowNs(),
                                                   [writer = writer_.get()] { return writer->reportedLanguages(); });
-  stats_->setObserver([this](const trace::StatsPayload& p) { trace::tallyStatsPayload(stats_built_, p); });
+  stats_->setObserver([this](const trace::StatsPayload& p) {
+    trace::tallyStatsPayload(stats_built_, p);
+    if (p.client_computed) trace::tallyStatsPayload(client_stats_built_, p);
+  });
   stats_period_ = std::chrono::duration_cast<common::Duration>(
       std::chrono::nanoseconds(trace::StatsConcentratorOptions{}.bucket_ns));
   next_stats_flush_ = clock.steadyNow() + stats_period_;

@@ -54,6 +54,8 @@ class TraceAgent {
   trace::StatsWriterCounters statsWriterCounters() const { return stats_->writerCounters(); }
   // The totals of every stats payload built (sent or dropped), by service and resource.
   const trace::StatsTally& statsBuilt() const { return stats_built_; }
+  // The part of statsBuilt() that came from tracers' /v0.6/stats (the client stats aggregator).
+  const trace::StatsTally& clientStatsBuilt() const { return client_stats_built_; }
   // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.*, trace.stats_writer.* and
   // trace.client_stats.* counters.
   common::TelemetrySnapshot telemetry() const;
@@ -71,6 +73,7 @@ class TraceAgent {
   common::SteadyTime next_stats_flush_{};
   common::SteadyTime next_client_tick_{};
   trace::StatsTally stats_built_;  // the simulator drives the agent from one thread
+  trace::StatsTally client_stats_built_;
 };
 
 }  // namespace ddsim::pipeline

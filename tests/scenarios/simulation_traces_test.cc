@@ -189,5 +189,49 @@ TEST(SimulationTracesTest, UnchangedRatesAreAnsweredWithAnEmptyObject) {
   EXPECT_EQ(t["bad_rate_answers"], 0);
 }
 
+// Client-side stats (spec §8.6): the tracer counts every trace before it drops its P0s, the
+// agent runs no concentrator on its payloads, and the stats reach the intake through the client
+// stats aggregator; the dropped P0 traces are counted by reason, by design.
+TEST(SimulationTracesTest, ClientStatsSkipTheConcentratorAndTheTracerDropsP0s) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "error_ratio": 0.1, "client_stats": true,
+                   "sampling_weights": {"auto_reject": 3, "user_reject": 1, "user_keep": 1}}],
+    "expect": [{"kind": "traces", "check": "stats", "min": 6000, "max": 6000},
+               {"kind": "traces", "check": "spans_delivered"}, {"kind": "delivery", "no_loss": true}]})");
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+  const auto& t = r.report["summary"]["traces"];
+  EXPECT_EQ(t["stats"]["spans_counted"], 0);  // the agent's concentrator saw nothing
+  EXPECT_EQ(t["stats"]["intake"]["hits"], 6000);
+  EXPECT_GT(t["stats"]["intake"]["errors"].get<int64_t>(), 400);
+  const int64_t auto_rejected = t["client_dropped_p0_traces"]["auto_reject"].get<int64_t>();
+  const int64_t user_rejected = t["client_dropped_p0_traces"]["user_reject"].get<int64_t>();
+  EXPECT_GT(auto_rejected, 2000);
+  EXPECT_GT(user_rejected, 600);
+  // Only the kept traces reach the agent; none is sampled out there.
+  EXPECT_EQ(t["traces_received"].get<int64_t>(), 6000 - auto_rejected - user_rejected);
+  EXPECT_EQ(t["traces_sampled_out"].size(), 0u) << t.dump();
+  const auto& recv = stageOf(r.report, "trace_receiver");
+  EXPECT_TRUE(recv["holds"].get<bool>()) << recv.dump();
+  EXPECT_EQ(recv["dropped"]["client_dropped_p0_auto_reject"], auto_rejected);
+  EXPECT_EQ(r.report["summary"]["loss"], 0);
+  EXPECT_GE(t["client_stats_requests"].get<int64_t>(), 6);
+}
+
+// Tracer stats sent while the agent is down are lost: the stats expectation fails as incomplete
+// rather than comparing what is left.
+TEST(SimulationTracesTest, ClientStatsLostWhileTheAgentIsDownFailTheStatsExpectation) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 2, "client_stats": true,
+                   "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "restart", "at": "18s", "downtime": "15s"}],
+    "expect": [{"kind": "traces", "check": "stats"}]})");
+  EXPECT_FALSE(r.passed());
+  EXPECT_GT(r.report["summary"]["traces"]["client_stats_refused"].get<int64_t>(), 0);
+  ASSERT_EQ(r.failures.size(), 1u) << r.report["failures"].dump(2);
+  EXPECT_NE(r.failures[0].find("incomplete: stats payloads lost ("), std::string::npos) << r.failures[0];
+  EXPECT_NE(r.failures[0].find("tracer stats payloads not accepted on /v0.6/stats"), std::string::npos)
+      << r.failures[0];
+}
+
 }  // namespace
 }  // namespace ddsim::runner
