@@ -47,30 +47,21 @@ common::Result<int64_t> forEachAccepted(const IntakeData& data, std::string_view
   return n;
 }
 
+// The stats totals the intake stored with each payload it decoded (run store payload_stats): no
+// body is decompressed or decoded again here.
 common::Status readStats(const IntakeData& data, DeliveredTraces& d) {
   d.stats_incomplete = incompleteness(data, {std::string(kStatsRoute)});
-  auto n = forEachAccepted(data, kStatsRoute, [&](const common::Result<std::string>& raw) {
-    std::vector<fakeintake::DecodeNote> notes;
-    auto decoded = raw.isOk() ? fakeintake::decodeStats(*raw, notes)
-                              : common::Result<std::vector<fakeintake::DecodedStatsPayload>>(raw.status());
-    if (!decoded.isOk()) {
-      ++d.stats_undecodable;
-      return;
-    }
-    for (const auto& sp : *decoded) {
-      for (const auto& c : sp.stats) {
-        for (const auto& b : c.stats) {
-          for (const auto& g : b.stats) {
-            d.stats[{g.service, g.resource}].add(static_cast<int64_t>(g.hits), static_cast<int64_t>(g.errors),
-                                                 static_cast<int64_t>(g.top_level_hits),
-                                                 static_cast<int64_t>(g.duration));
-          }
-        }
-      }
-    }
-  });
-  if (!n.isOk()) return n.status();
-  d.stats_payloads = *n;
+  auto rows = data.store.statsTotals(data.main_intake, std::string(kStatsRoute), &d.stats_payloads,
+                                     &d.stats_undecodable);
+  if (!rows.isOk()) return rows.status();
+  for (const auto& t : *rows) {
+    trace::StatsTotals& v = d.stats[{t.service, t.resource}];
+    v.hits = t.hits;
+    v.errors = t.errors;
+    v.top_level_hits = t.top_level_hits;
+    v.duration = t.duration;
+    v.groups = t.groups;
+  }
   return common::Status::ok();
 }
 
