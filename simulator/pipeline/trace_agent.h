@@ -27,7 +27,8 @@ struct TraceAgentOptions {
   double error_tps = 10;   // apm_config.errors_per_second
   bool rare_sampler = false;  // apm_config.enable_rare_sampler
   std::string hostname = "ddsim-host";
-  std::string env = "none";  // the agent's default env
+  std::string env = "none";  // the agent's default env (apm_config.env / env), normalized as a tag here
+  double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
   std::string agent_version = "ddsim";
   uint64_t stats_seed = 0;  // the concentrator's random rounding of weighted counts (the scenario's seed)
 };

@@ -3,6 +3,13 @@
 // stats the trace agent computes (totals at the intake against what it built, losses).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/store/run_store.h"
+#include "fakeintake/core/decompress.h"
+#include "fakeintake/decoders/decoder.h"
 #include "simulator/runner/simulation.h"
 #include "simulator/scenario/scenario_loader.h"
 
@@ -231,6 +238,38 @@ TEST(SimulationTracesTest, ClientStatsLostWhileTheAgentIsDownFailTheStatsExpecta
   EXPECT_NE(r.failures[0].find("incomplete: stats payloads lost ("), std::string::npos) << r.failures[0];
   EXPECT_NE(r.failures[0].find("tracer stats payloads not accepted on /v0.6/stats"), std::string::npos)
       << r.failures[0];
+}
+
+// apm_config.env (normalized as a tag) is the AgentPayload's env (and the samplers' and stats'
+// env for spans without one); apm_config.trace_writer.flush_period_seconds sets the writer's period
+// (docs/trace-agent.md §7.7).
+TEST(SimulationTracesTest, AgentEnvAndWriterFlushPeriodFromTheAgentSettings) {
+  const auto store = std::filesystem::temp_directory_path() / ("ddsim_trace_env_" + std::to_string(::getpid()) + ".sqlite");
+  std::filesystem::remove(store);
+  auto s = scenario::parseScenarioText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.env": "Canary Env", "apm_config.trace_writer.flush_period_seconds": 1},
+    "workloads": [{"type": "traces", "rate": 20, "spans_per_trace": 1, "env": "", "sampling_weights": {"user_keep": 1}}],
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 1200}]})", "env.json");
+  ASSERT_TRUE(s.isOk()) << s.status().message();
+  RunOptions o;
+  o.store_path = store.string();
+  auto r = runScenario(*s, o);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_TRUE(r->passed()) << r->report["failures"].dump(2);
+  // One payload a second rather than one every 5 s.
+  EXPECT_GE(r->report["summary"]["traces"]["payloads_written"].get<int64_t>(), 55);
+  auto rs = store::RunStore::open(store.string()).value();
+  auto rows = rs->payloads("main", "/api/v0.2/traces", 0, 0).value();
+  ASSERT_FALSE(rows.empty());
+  std::vector<fakeintake::DecodeNote> notes;
+  auto body = fakeintake::decompress(fakeintake::parseContentEncoding(rows[0].row.encoding),
+                                     rs->body(rows[0].id).value(), 64u << 20);
+  ASSERT_TRUE(body.isOk());
+  auto decoded = fakeintake::decodeTraces(*body, notes);
+  ASSERT_TRUE(decoded.isOk()) << decoded.status().message();
+  EXPECT_EQ(decoded->at(0).env, "canary_env");
+  rs.reset();
+  std::filesystem::remove(store);
 }
 
 }  // namespace
