@@ -251,6 +251,7 @@ json AgentConfig::effective() const {
 Status applyEnvironment(AgentConfig& cfg, const EnvLookup& getenv_fn) {
   for (const auto& spec : allKeys()) {
     const std::string var = envVarName(spec.name);
+    if (var.empty()) continue;  // no environment variable for this key
     const char* v = getenv_fn ? getenv_fn(var.c_str()) : std::getenv(var.c_str());
     if (v == nullptr) continue;
     if (auto st = cfg.setFromString(spec.name, v, "environment variable " + var); !st.isOk()) return st;

@@ -96,6 +96,22 @@ std::vector<KeySpec> buildTable() {
        "the error sampler's budget of kept traces with an error per second (env DD_APM_ERROR_TPS)"},
       {"apm_config.enable_rare_sampler", K::kBool, false, "trace",
        "keep the first traces of unseen signatures (the rare sampler)"},
+      // The trace agent's default env and its writers (docs/trace-agent.md §6.1, §10): env for
+      // spans and payloads without one, apm_config.env first, then env
+      // (comp/trace/config/setup.go, GetTraceAgentDefaultEnv); the writer keys as
+      // pkg/config/setup/apm.go knows them (no environment variable of their own).
+      {"apm_config.env", K::kString, "", "trace", "the trace agent's default env (env DD_APM_ENV; empty: env, else none)"},
+      {"env", K::kString, "", "common", "the host's env; the trace agent's default env when apm_config.env is unset"},
+      {"apm_config.trace_writer.flush_period_seconds", K::kFloat, 5.0, "trace",
+       "the trace writer flushes what it holds this often", "seconds"},
+      {"apm_config.trace_writer.connection_limit", K::kInt, 0, "trace",
+       "concurrent trace payload sends (0: the agent's default; ddsim's forwarder has no per-writer limit)"},
+      {"apm_config.trace_writer.queue_size", K::kInt, 0, "trace",
+       "trace payloads queued per sender (0: the agent's default; ddsim's forwarder queue applies)", "payloads"},
+      {"apm_config.stats_writer.connection_limit", K::kInt, 0, "trace",
+       "concurrent stats payload sends (0: the agent's default; ddsim's forwarder has no per-writer limit)"},
+      {"apm_config.stats_writer.queue_size", K::kInt, 0, "trace",
+       "stats payloads queued per sender (0: the agent's default; ddsim's forwarder queue applies)", "payloads"},
       {"telemetry.enabled", K::kBool, false, "common", "internal telemetry; ddsim agent serves it on expvar_port"},
       {"expvar_port", K::kInt, 5000, "common", "loopback port of /telemetry (ddsim: 0 = any free port, printed)"},
       {"telemetry.dogstatsd_origin", K::kBool, false, "aggregator", "contexts-by-origin gauges"},
@@ -211,6 +227,8 @@ std::string envVarName(std::string_view key) {
   // Bindings whose variable is not derived from the key (pkg/config/setup/apm.go BindEnv).
   if (key == "apm_config.max_traces_per_second") return "DD_APM_MAX_TPS";
   if (key == "apm_config.errors_per_second") return "DD_APM_ERROR_TPS";
+  // Known to the agent without an environment binding (apm.go SetKnown).
+  if (key.find("_writer.") != std::string_view::npos && key.substr(0, 11) == "apm_config.") return "";
   std::string out = "DD_";
   // The agent binds its apm_config.* keys to DD_APM_* (pkg/config/setup/apm.go).
   if (constexpr std::string_view apm = "apm_config."; key.substr(0, apm.size()) == apm) {

@@ -37,7 +37,8 @@ std::span<const KeySpec> allKeys();
 // Looks a key up by its dotted name; nullptr if unknown.
 const KeySpec* findKey(std::string_view name);
 // The agent's environment-variable rule: "DD_" + upper(key) with '.' -> '_', and apm_config.*
-// as DD_APM_* (the agent's explicit bindings for its trace keys).
+// as DD_APM_* (the agent's explicit bindings for its trace keys); "" for the keys the agent knows
+// without a variable (apm_config.trace_writer.*, apm_config.stats_writer.*).
 std::string envVarName(std::string_view key);
 
 }  // namespace ddsim::config

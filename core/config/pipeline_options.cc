@@ -1,5 +1,7 @@
 #include "core/config/pipeline_options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -218,6 +220,33 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
   o.traces.target_tps = cfg.getFloat("apm_config.max_traces_per_second");
   o.traces.error_tps = cfg.getFloat("apm_config.errors_per_second");
   o.traces.rare_sampler = cfg.getBool("apm_config.enable_rare_sampler");
+  // The default env: apm_config.env when set, else env (GetTraceAgentDefaultEnv); "none" when
+  // both are unset or empty (pkg/trace/config's default).
+  for (const char* key : {"apm_config.env", "env"}) {
+    if (cfg.sourceOf(key) == "default") continue;
+    const std::string env = cfg.getString(key);
+    if (env.empty()) continue;
+    // Normalized as a tag by the trace agent; one with no letter or digit left is refused here.
+    if (std::none_of(env.begin(), env.end(), [](unsigned char c) { return std::isalnum(c) || c >= 0x80; })) {
+      return badValue(cfg, key, "must hold a letter or digit (it becomes the env tag), got \"" + env + "\"");
+    }
+    o.traces.default_env = env;
+    break;
+  }
+  const double flush = cfg.getFloat("apm_config.trace_writer.flush_period_seconds");
+  if (!std::isfinite(flush) || flush <= 0 || flush > 3600) {
+    return badValue(cfg, "apm_config.trace_writer.flush_period_seconds", "must be a number of seconds in (0, 3600]");
+  }
+  o.traces.writer_flush_period_s = flush;
+  int64_t* writer_ints[] = {&o.traces.trace_writer_connection_limit, &o.traces.trace_writer_queue_size,
+                            &o.traces.stats_writer_connection_limit, &o.traces.stats_writer_queue_size};
+  const char* writer_keys[] = {"apm_config.trace_writer.connection_limit", "apm_config.trace_writer.queue_size",
+                               "apm_config.stats_writer.connection_limit", "apm_config.stats_writer.queue_size"};
+  for (size_t i = 0; i < 4; ++i) {
+    const int64_t v = cfg.getInt(writer_keys[i]);
+    if (v < 0) return badValue(cfg, writer_keys[i], "must be >= 0 (0 = the agent's default), got " + std::to_string(v));
+    *writer_ints[i] = v;
+  }
   return o;
 }
 

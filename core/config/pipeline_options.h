@@ -12,11 +12,20 @@
 
 namespace ddsim::config {
 
-// The trace agent's samplers (apm_config.*; docs/trace-agent.md §7): the agent's defaults.
+// The trace agent's samplers, default env and writers (apm_config.*; docs/trace-agent.md §7,
+// §6.1): the agent's defaults.
 struct TraceSamplingOptions {
   double target_tps = 10;     // apm_config.max_traces_per_second
   double error_tps = 10;      // apm_config.errors_per_second
   bool rare_sampler = false;  // apm_config.enable_rare_sampler
+  // apm_config.env if set, else env, else "none" (comp/trace/config/setup.go), as written; the
+  // trace agent normalizes it as a tag.
+  std::string default_env = "none";
+  double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
+  // apm_config.{trace,stats}_writer.{connection_limit,queue_size}: read and checked (>= 0; 0 =
+  // the agent's default); ddsim's forwarder has no per-writer knob to give them to.
+  int64_t trace_writer_connection_limit = 0, trace_writer_queue_size = 0;
+  int64_t stats_writer_connection_limit = 0, stats_writer_queue_size = 0;
 };
 
 struct PipelineOptions {

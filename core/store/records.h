@@ -67,6 +67,18 @@ struct ViolationRef {
   std::string_view message;
 };
 
+// Trace stats totals of one decoded /api/v0.2/stats payload for one (service, resource): its
+// grouped stats summed, as the intake decoded them (so readers need not decode the body again).
+struct StatsTotalsRow {
+  std::string service;
+  std::string resource;
+  int64_t hits = 0;
+  int64_t errors = 0;
+  int64_t top_level_hits = 0;
+  int64_t duration = 0;  // ns
+  int64_t groups = 0;    // grouped stats summed into this row
+};
+
 // One aggregator flush (pipeline::FlushRecord).
 struct FlushRow {
   int64_t index = 0;

@@ -73,11 +73,13 @@ class RunStore {
   std::optional<std::string> meta(const std::string& key);
 
   // --- the intake ---
-  // Stores one payload with its decoded series, sketches and violations. Returns its id.
-  // `points` holds every series' points; each SeriesRef names its range.
+  // Stores one payload with its decoded series, sketches, trace stats totals and violations, in
+  // one transaction. Returns its id. `points` holds every series' points; each SeriesRef names
+  // its range.
   common::Result<int64_t> addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
                                      const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
-                                     const std::vector<ViolationRef>& violations);
+                                     const std::vector<ViolationRef>& violations,
+                                     const std::vector<StatsTotalsRow>& stats = {});
   // Deletes payloads older than newest - retention (counted as evicted "retention").
   common::Status expire(int64_t now_ns);
   // Counts payloads an intake dropped before they reached the store (e.g. its memory cap when
@@ -105,6 +107,11 @@ class RunStore {
   common::Result<std::string> body(int64_t payload_id);
   // Calls fn for every payload (with body) received at or after since_ns, oldest first.
   common::Status forEachPayload(int64_t since_ns, const std::function<void(int64_t id, const IntakePayloadRow&)>& fn);
+  // The trace stats totals stored with the payloads an intake accepted (POST, 2xx) on `route`,
+  // summed by (service, resource), sorted; `payloads` gets the number of such payloads and
+  // `undecodable` those of them the intake could not decode. Reads no body.
+  common::Result<std::vector<StatsTotalsRow>> statsTotals(const std::string& intake, const std::string& route,
+                                                          int64_t* payloads = nullptr, int64_t* undecodable = nullptr);
   // Sum of decoded items on a route of an intake (what is still stored).
   common::Result<int64_t> storedItems(const std::string& intake, const std::string& route);
   common::Result<std::vector<EvictionCount>> evictions();

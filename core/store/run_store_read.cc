@@ -193,6 +193,32 @@ Status RunStore::forEachPayload(int64_t since_ns, const std::function<void(int64
   return Status::ok();
 }
 
+Result<std::vector<StatsTotalsRow>> RunStore::statsTotals(const std::string& intake, const std::string& route,
+                                                          int64_t* payloads, int64_t* undecodable) {
+  std::lock_guard lock(mu_);
+  constexpr const char* kAccepted = "intake = ? AND route = ? AND method = 'POST' AND status BETWEEN 200 AND 299";
+  auto counts = db_.prepare(std::string("SELECT COUNT(*), COALESCE(SUM(decode_error IS NOT NULL AND decode_error != ''),0) "
+                                        "FROM payloads WHERE ") + kAccepted);
+  if (!counts.isOk()) return counts.status();
+  counts->bind(1, intake).bind(2, route);
+  if (auto row = counts->step(); !row.isOk()) return row.status();
+  if (payloads) *payloads = counts->int64(0);
+  if (undecodable) *undecodable = counts->int64(1);
+  auto q = db_.prepare(
+      "SELECT s.service, s.resource, SUM(s.hits), SUM(s.errors), SUM(s.top_level_hits), SUM(s.duration), "
+      "SUM(s.groups) FROM payload_stats s JOIN payloads p ON p.id = s.payload_id WHERE p.intake = ? AND "
+      "p.route = ? AND p.method = 'POST' AND p.status BETWEEN 200 AND 299 GROUP BY s.service, s.resource "
+      "ORDER BY s.service, s.resource");
+  if (!q.isOk()) return q.status();
+  q->bind(1, intake).bind(2, route);
+  std::vector<StatsTotalsRow> out;
+  const Status st = forEachRow(*q, [&] {
+    out.push_back({q->text(0), q->text(1), q->int64(2), q->int64(3), q->int64(4), q->int64(5), q->int64(6)});
+  });
+  if (!st.isOk()) return st;
+  return out;
+}
+
 Result<int64_t> RunStore::storedItems(const std::string& intake, const std::string& route) {
   std::lock_guard lock(mu_);
   auto q = db_.prepare("SELECT COALESCE(SUM(items),0) FROM payloads WHERE intake = ? AND route = ?");

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
+#include <utility>
 
 namespace ddsim::fakeintake {
 
@@ -18,6 +20,32 @@ int64_t decodedItemCount(const StoredPayload& p) {
         }
       },
       p.decoded->items);
+}
+
+std::vector<store::StatsTotalsRow> statsTotalsOf(const std::vector<DecodedStatsPayload>& payloads) {
+  std::map<std::pair<std::string, std::string>, store::StatsTotalsRow> by_key;
+  for (const auto& sp : payloads) {
+    for (const auto& c : sp.stats) {
+      for (const auto& b : c.stats) {
+        for (const auto& g : b.stats) {
+          store::StatsTotalsRow& t = by_key[{g.service, g.resource}];
+          t.hits += static_cast<int64_t>(g.hits);
+          t.errors += static_cast<int64_t>(g.errors);
+          t.top_level_hits += static_cast<int64_t>(g.top_level_hits);
+          t.duration += static_cast<int64_t>(g.duration);
+          ++t.groups;
+        }
+      }
+    }
+  }
+  std::vector<store::StatsTotalsRow> out;
+  out.reserve(by_key.size());
+  for (auto& [key, t] : by_key) {
+    t.service = key.first;
+    t.resource = key.second;
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
@@ -41,7 +69,11 @@ common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& 
   std::vector<store::SeriesRef> series;
   std::vector<store::SeriesPoint> points;
   std::vector<store::SketchRef> sketches;
+  std::vector<store::StatsTotalsRow> stats;
   if (p.decoded) {
+    // Trace stats: their totals by (service, resource), so the simulator's stats expectation
+    // reads what the intake decoded instead of decoding every body again.
+    if (const auto* st = std::get_if<std::vector<DecodedStatsPayload>>(&p.decoded->items)) stats = statsTotalsOf(*st);
     if (const auto* s = std::get_if<std::vector<DecodedSeries>>(&p.decoded->items)) {
       series.reserve(s->size());
       points.reserve(s->size());
@@ -66,7 +98,7 @@ common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& 
   std::vector<store::ViolationRef> violations;
   violations.reserve(p.violations.size());
   for (const auto& v : p.violations) violations.push_back({v.property, v.message});
-  return rs.addPayload(row, series, points, sketches, violations);
+  return rs.addPayload(row, series, points, sketches, violations, stats);
 }
 
 void writeToRunStoreCounted(store::RunStore& rs, const std::string& intake, const StoredPayload& p,

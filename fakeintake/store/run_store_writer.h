@@ -2,6 +2,7 @@
 // Puts what the intake stored into a run store (core/store): the payload row with its
 // compressed bytes, its decoded series and sketches by context, and its violations.
 #include <string>
+#include <vector>
 
 #include "core/common/counters.h"
 #include "core/common/status.h"
@@ -14,7 +15,11 @@ namespace ddsim::fakeintake {
 // body, 0 when it was not decoded.
 int64_t decodedItemCount(const StoredPayload& p);
 
-// Writes `p` (answered with `answered_status`) as a payload of intake `intake`.
+// A decoded /api/v0.2/stats payload's grouped stats summed by (service, resource).
+std::vector<store::StatsTotalsRow> statsTotalsOf(const std::vector<DecodedStatsPayload>& payloads);
+
+// Writes `p` (answered with `answered_status`) as a payload of intake `intake`, with the stats
+// totals of a decoded stats payload.
 common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
                                         int answered_status);
 

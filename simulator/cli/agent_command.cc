@@ -96,7 +96,8 @@ void listKeys() {
   for (const auto& k : config::allKeys()) {
     std::string def = k.default_value.is_null() ? "(unset)" : k.default_value.dump();
     if (def.size() > 30) def = def.substr(0, 27) + "...";
-    const std::string name = std::string(k.name) + " (" + config::envVarName(k.name) + ")";
+    const std::string var = config::envVarName(k.name);
+    const std::string name = std::string(k.name) + " (" + (var.empty() ? "no variable" : var) + ")";
     const std::string unit = k.unit.empty() ? "-" : std::string(k.unit);
     std::printf("%-62s %-16s %-30s %-15s %s\n", name.c_str(), std::string(config::keyTypeName(k.type)).c_str(),
                 def.c_str(), unit.c_str(), std::string(k.help).c_str());

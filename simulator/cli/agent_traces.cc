@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/trace/tag_normalizer.h"
+
 namespace ddsim::cli {
 
 common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::AgentConfig& cfg,
@@ -15,10 +17,13 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
                                                                 common::Clock& clock) {
   std::unique_ptr<AgentTraces> t(new AgentTraces());
   trace::TraceWriterOptions w;
-  // writer/trace.go flush: the agent's hostname, default env ("none") and version, the
-  // samplers' targets (apm_config.max_traces_per_second / errors_per_second, both 10 by default).
+  // writer/trace.go flush: the agent's hostname, default env (apm_config.env, else env, else
+  // "none", normalized as a tag) and version, the samplers' targets
+  // (apm_config.max_traces_per_second / errors_per_second, both 10 by default), the flush period
+  // (apm_config.trace_writer.flush_period_seconds).
   w.header.host_name = cfg.getString("hostname");
-  w.header.env = "none";
+  w.header.env = trace::normalizeTag(sampling.default_env);
+  w.flush_period = std::chrono::duration_cast<common::Duration>(std::chrono::duration<double>(sampling.writer_flush_period_s));
   w.header.agent_version = cfg.getString("ddsim.agent_version");
   w.header.target_tps = sampling.target_tps;
   w.header.error_tps = sampling.error_tps;
@@ -50,6 +55,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
     return common::invalidArgument("apm_config.receiver_port must be -1 (any free port), 0 (off) or a port");
   }
   o.receiver.agent_version = cfg.getString("ddsim.agent_version");
+  o.receiver.default_env = w.header.env;  // /info config.default_env
   o.receiver.receiver_port = o.port;
   o.receiver.receiver_socket = cfg.getString("apm_config.receiver_socket");
   o.socket_path = o.receiver.receiver_socket;  // HTTP over this Unix socket too (not with port 0)

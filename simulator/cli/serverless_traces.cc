@@ -2,14 +2,17 @@
 
 #include <utility>
 
+#include "core/trace/tag_normalizer.h"
+
 namespace ddsim::cli {
 
 ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config::TraceSamplingOptions& sampling,
                                    serializer::PayloadForwarder& forwarder, common::Clock& clock)
     : clock_(clock) {
   trace::TraceWriterOptions w;
-  // trace.go Start: the hostname is emptied; env is the agent's default.
-  w.header.env = "none";
+  // trace.go Start: the hostname is emptied; env is the agent's default (apm_config.env, else
+  // env, else "none"). The writer flushes at the extension's flush points, not on its period.
+  w.header.env = trace::normalizeTag(sampling.default_env);
   w.header.agent_version = cfg.getString("ddsim.agent_version");
   w.header.target_tps = sampling.target_tps;
   w.header.error_tps = sampling.error_tps;

@@ -47,36 +47,47 @@ common::Result<int64_t> forEachAccepted(const IntakeData& data, std::string_view
   return n;
 }
 
+// The stats totals the intake stored with each payload it decoded (run store payload_stats): no
+// body is decompressed or decoded again here.
 common::Status readStats(const IntakeData& data, DeliveredTraces& d) {
   d.stats_incomplete = incompleteness(data, {std::string(kStatsRoute)});
-  auto n = forEachAccepted(data, kStatsRoute, [&](const common::Result<std::string>& raw) {
-    std::vector<fakeintake::DecodeNote> notes;
-    auto decoded = raw.isOk() ? fakeintake::decodeStats(*raw, notes)
-                              : common::Result<std::vector<fakeintake::DecodedStatsPayload>>(raw.status());
-    if (!decoded.isOk()) {
-      ++d.stats_undecodable;
-      return;
-    }
-    for (const auto& sp : *decoded) {
-      for (const auto& c : sp.stats) {
-        for (const auto& b : c.stats) {
-          for (const auto& g : b.stats) {
-            d.stats[{g.service, g.resource}].add(static_cast<int64_t>(g.hits), static_cast<int64_t>(g.errors),
-                                                 static_cast<int64_t>(g.top_level_hits),
-                                                 static_cast<int64_t>(g.duration));
-          }
-        }
-      }
-    }
-  });
-  if (!n.isOk()) return n.status();
-  d.stats_payloads = *n;
+  auto rows = data.store.statsTotals(data.main_intake, std::string(kStatsRoute), &d.stats_payloads,
+                                     &d.stats_undecodable);
+  if (!rows.isOk()) return rows.status();
+  for (const auto& t : *rows) {
+    trace::StatsTotals& v = d.stats[{t.service, t.resource}];
+    v.hits = t.hits;
+    v.errors = t.errors;
+    v.top_level_hits = t.top_level_hits;
+    v.duration = t.duration;
+    v.groups = t.groups;
+  }
   return common::Status::ok();
 }
 
 std::string totalsText(const trace::StatsTotals& t) {
   return "hits " + std::to_string(t.hits) + ", errors " + std::to_string(t.errors) + ", top-level hits " +
          std::to_string(t.top_level_hits) + ", duration " + std::to_string(t.duration) + " ns";
+}
+
+// Every (service, resource) either side has, compared value by value (absent = zero); returns
+// how many differ and describes the first.
+int64_t differingPairs(const trace::StatsTally& a, const trace::StatsTally& b, const std::string& a_name,
+                       const std::string& b_name, std::string& first) {
+  trace::StatsTally keys = a;
+  for (const auto& [key, v] : b) keys[key];
+  int64_t differ = 0;
+  for (const auto& [key, unused] : keys) {
+    auto x = a.find(key);
+    auto y = b.find(key);
+    const trace::StatsTotals xv = x == a.end() ? trace::StatsTotals{} : x->second;
+    const trace::StatsTotals yv = y == b.end() ? trace::StatsTotals{} : y->second;
+    if (xv.sameValues(yv)) continue;
+    if (++differ == 1) {
+      first = key.first + " " + key.second + ": " + a_name + " " + totalsText(xv) + ", " + b_name + " " + totalsText(yv);
+    }
+  }
+  return differ;
 }
 
 }  // namespace
@@ -137,24 +148,28 @@ ExpectationResult checkStats(const scenario::TraceExpectation& e, const TraceFac
     return r;
   }
   const trace::StatsTotals built = trace::totalOf(*facts.stats_built), got = trace::totalOf(d->stats);
-  // Every (service, resource) either side has, compared value by value (absent = zero).
-  trace::StatsTally keys = *facts.stats_built;
-  for (const auto& [key, v] : d->stats) keys[key];
-  int64_t differ = 0;
   std::string first;
-  for (const auto& [key, unused] : keys) {
-    auto b = facts.stats_built->find(key);
-    auto g = d->stats.find(key);
-    const trace::StatsTotals bv = b == facts.stats_built->end() ? trace::StatsTotals{} : b->second;
-    const trace::StatsTotals gv = g == d->stats.end() ? trace::StatsTotals{} : g->second;
-    if (bv.sameValues(gv)) continue;
-    if (++differ == 1) first = key.first + " " + key.second + ": built " + totalsText(bv) + ", intake " + totalsText(gv);
+  const int64_t differ = differingPairs(*facts.stats_built, d->stats, "built", "intake", first);
+  // Client-side stats: what the tracers computed and the agent accepted must be what its client
+  // stats aggregator built from them.
+  int64_t client_differ = 0;
+  std::string client_first;
+  const bool client = facts.tracer_stats_present && facts.client_stats_built;
+  if (client) {
+    client_differ = differingPairs(facts.tracer_stats, *facts.client_stats_built, "tracers", "agent", client_first);
   }
   const bool in_bounds = (!e.min || got.hits >= *e.min) && (!e.max || got.hits <= *e.max);
-  r.passed = differ == 0 && in_bounds && d->stats_payloads > 0;
+  r.passed = differ == 0 && client_differ == 0 && in_bounds && d->stats_payloads > 0;
   r.detail = "the intake decoded " + totalsText(got) + " in " + std::to_string(d->stats_payloads) + " payloads (" +
              std::to_string(d->stats.size()) + " service/resource pairs); the trace agent built " + totalsText(built);
   if (differ) r.detail += "; " + std::to_string(differ) + " pairs differ, first " + first;
+  if (client) {
+    r.detail += "; tracers computed " + totalsText(trace::totalOf(facts.tracer_stats)) + " (client-side stats)";
+    if (client_differ) {
+      r.detail += ", " + std::to_string(client_differ) + " pairs differ from what the agent aggregated, first " +
+                  client_first;
+    }
+  }
   if (d->stats_payloads == 0) r.detail += "; no stats payload reached the intake";
   return r;
 }

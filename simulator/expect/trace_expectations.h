@@ -46,6 +46,12 @@ struct TraceFacts {
   // The stats totals the trace agents built (concentrator and client stats), by service and
   // resource; null when there was no trace agent.
   const trace::StatsTally* stats_built = nullptr;
+  // Client-side stats: what tracers computed and sent to /v0.6/stats, and the part
+  // of stats_built the agent's client stats aggregator built from them (equal by service and
+  // resource when nothing was lost between the two).
+  bool tracer_stats_present = false;
+  trace::StatsTally tracer_stats;
+  const trace::StatsTally* client_stats_built = nullptr;
   // Stats payloads that never reached the intake, by reason (the stats writer's and the
   // forwarder's): a comparison is then incomplete.
   std::map<std::string, int64_t> stats_lost;

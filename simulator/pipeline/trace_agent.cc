@@ -4,13 +4,17 @@
 #include <chrono>
 #include <utility>
 
+#include "core/trace/tag_normalizer.h"
+
 namespace ddsim::pipeline {
 
 TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForwarder& forwarder, common::Clock& clock)
     : clock_(clock) {
   trace::TraceWriterOptions w;
+  const std::string env = trace::normalizeTag(options.env);
   w.header.host_name = options.hostname;
-  w.header.env = options.env;
+  w.header.env = env;
+  w.flush_period = std::chrono::duration_cast<common::Duration>(std::chrono::duration<double>(options.writer_flush_period_s));
   w.header.agent_version = options.agent_version;
   w.header.target_tps = options.target_tps;
   w.header.error_tps = options.error_tps;
@@ -18,13 +22,16 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
   // payload, the random rounding seeded so that a replay repeats.
   trace::StatsPipelineOptions so;
-  so.agent_env = options.env;
+  so.agent_env = env;
   so.agent_hostname = options.hostname;
   so.agent_version = options.agent_version;
   so.seed = options.stats_seed;
   stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, nowNs(),
                                                   [writer = writer_.get()] { return writer->reportedLanguages(); });
-  stats_->setObserver([this](const trace::StatsPayload& p) { trace::tallyStatsPayload(stats_built_, p); });
+  stats_->setObserver([this](const trace::StatsPayload& p) {
+    trace::tallyStatsPayload(stats_built_, p);
+    if (p.client_computed) trace::tallyStatsPayload(client_stats_built_, p);
+  });
   stats_period_ = std::chrono::duration_cast<common::Duration>(
       std::chrono::nanoseconds(trace::StatsConcentratorOptions{}.bucket_ns));
   next_stats_flush_ = clock.steadyNow() + stats_period_;
@@ -32,12 +39,12 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
 
   processor_ = std::make_unique<trace::TraceProcessor>(
       clock, [writer = writer_.get()](trace::TracerPayload&& p) { writer->add(std::move(p)); }, options.target_tps,
-      options.env, options.error_tps);
+      env, options.error_tps);
   if (options.rare_sampler) processor_->enableRareSampler();
   processor_->setStatsSink(stats_->sink());
   trace::ReceiverOptions r;
   r.agent_version = options.agent_version;
-  r.default_env = options.env;
+  r.default_env = env;
   r.target_tps = options.target_tps;
   r.client_stats = true;
   receiver_ = std::make_unique<trace::TraceReceiver>(

@@ -27,7 +27,8 @@ struct TraceAgentOptions {
   double error_tps = 10;   // apm_config.errors_per_second
   bool rare_sampler = false;  // apm_config.enable_rare_sampler
   std::string hostname = "ddsim-host";
-  std::string env = "none";  // the agent's default env
+  std::string env = "none";  // the agent's default env (apm_config.env / env), normalized as a tag here
+  double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
   std::string agent_version = "ddsim";
   uint64_t stats_seed = 0;  // the concentrator's random rounding of weighted counts (the scenario's seed)
 };
@@ -54,6 +55,8 @@ class TraceAgent {
   trace::StatsWriterCounters statsWriterCounters() const { return stats_->writerCounters(); }
   // The totals of every stats payload built (sent or dropped), by service and resource.
   const trace::StatsTally& statsBuilt() const { return stats_built_; }
+  // The part of statsBuilt() that came from tracers' /v0.6/stats (the client stats aggregator).
+  const trace::StatsTally& clientStatsBuilt() const { return client_stats_built_; }
   // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.*, trace.stats_writer.* and
   // trace.client_stats.* counters.
   common::TelemetrySnapshot telemetry() const;
@@ -71,6 +74,7 @@ class TraceAgent {
   common::SteadyTime next_stats_flush_{};
   common::SteadyTime next_client_tick_{};
   trace::StatsTally stats_built_;  // the simulator drives the agent from one thread
+  trace::StatsTally client_stats_built_;
 };
 
 }  // namespace ddsim::pipeline

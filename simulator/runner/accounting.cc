@@ -90,7 +90,9 @@ bool isByDesignDrop(const std::string& r) {
     return r.size() >= suffix.size() && r.compare(r.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   // The trace samplers' decisions are the agent's design, not a loss.
-  return ends(".no_index") || ends(".disabled") || r.rfind("trace_processor.sampled_out_", 0) == 0;
+  // So are the P0 traces a tracer with client-side stats drops itself (spec §8.6).
+  return ends(".no_index") || ends(".disabled") || r.rfind("trace_processor.sampled_out_", 0) == 0 ||
+         r.rfind("trace_receiver.client_dropped_p0_", 0) == 0;
 }
 
 }  // namespace ddsim::runner

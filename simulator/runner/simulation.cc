@@ -163,6 +163,8 @@ common::Status Simulation::setUp() {
       t.target_tps = popts_.traces.target_tps;
       t.error_tps = popts_.traces.error_tps;
       t.rare_sampler = popts_.traces.rare_sampler;
+      t.env = popts_.traces.default_env;  // apm_config.env / env (normalized by the trace agent)
+      t.writer_flush_period_s = popts_.traces.writer_flush_period_s;
       trace_options_ = t;
     }
   }

@@ -108,6 +108,7 @@ class Simulation {
   std::unique_ptr<pipeline::Agent> agent_;
   std::optional<pipeline::TraceAgentOptions> trace_options_;  // set when the scenario has a traces workload
   trace::StatsTally past_stats_built_;  // the stats totals every trace agent of the run built
+  trace::StatsTally past_client_stats_built_;  // the part of it from tracers' /v0.6/stats
   int restarts_ = 0;
   int64_t live_faults_ = 0;
   int pending_starts_ = 0;

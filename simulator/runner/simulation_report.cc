@@ -40,6 +40,7 @@ void Simulation::absorbAgentTelemetry(pipeline::Agent& a) {
   if (a.traces()) {
     add(a.traces()->telemetry());
     for (const auto& [k, v] : a.traces()->statsBuilt()) past_stats_built_[k] += v;
+    for (const auto& [k, v] : a.traces()->clientStatsBuilt()) past_client_stats_built_[k] += v;
   }
   const auto t = a.serializerTotals();
   past_timed_.series += t.series;

@@ -21,6 +21,10 @@ Generated traceTotals(const std::vector<std::unique_ptr<WorkloadDriver>>& driver
     t.trace_spans_refused_other += g.trace_spans_refused_other;
     t.trace_bad_rate_answers += g.trace_bad_rate_answers;
     t.trace_unchanged_rate_answers += g.trace_unchanged_rate_answers;
+    for (const auto& [r, n] : g.trace_client_dropped_traces) t.trace_client_dropped_traces[r] += n;
+    for (const auto& [r, n] : g.trace_client_dropped_spans) t.trace_client_dropped_spans[r] += n;
+    t.trace_stats_requests += g.trace_stats_requests;
+    t.trace_stats_refused += g.trace_stats_refused;
   }
   return t;
 }
@@ -71,6 +75,8 @@ void Simulation::accountTraces(Accounting& acc) const {
     b.dropped["payload_too_large"] = g.trace_spans_too_large;
     b.dropped["decoding_error"] = g.trace_spans_decoding_error;
     b.dropped["refused"] = g.trace_spans_refused_other;
+    // P0 traces a tracer with client-side stats never sent (by design, as sampling is).
+    for (const auto& [reason, n] : g.trace_client_dropped_spans) b.dropped["client_dropped_p0_" + reason] = n;
     b.note = "spans counted by the tracer from the receiver's answers; out = what the processor took in";
     acc.stages.push_back(b);
   }
@@ -116,6 +122,15 @@ expect::TraceFacts Simulation::traceFacts(const expect::DeliveredTraces* deliver
   f.load_end_unix = common::toUnixSeconds(load_end_);
   f.delivered = delivered;
   f.stats_built = &past_stats_built_;
+  f.client_stats_built = &past_client_stats_built_;
+  // Tracer stats payloads the agent did not take (refused, or sent while it was down).
+  f.stats_lost["tracer stats payloads not accepted on /v0.6/stats"] = traceTotals(drivers_).trace_stats_refused;
+  for (const auto& d : drivers_) {
+    if (const trace::StatsTally* t = d->tracerStats()) {
+      for (const auto& [k, v] : *t) f.tracer_stats[k] += v;
+      f.tracer_stats_present = true;
+    }
+  }
   f.stats_lost["dropped by the stats writer (forwarder refused)"] =
       count(past_, "trace.stats_writer.payloads_dropped.forwarder");
   f.stats_lost["dropped by the stats writer (compression)"] =
@@ -153,6 +168,12 @@ nlohmann::json Simulation::tracesJson(const expect::DeliveredTraces* delivered) 
       {"payloads_retried", count(A, "forwarder.transactions.retried_by_endpoint." + kForwarderEndpoint)},
       {"bad_rate_answers", g.trace_bad_rate_answers},
       {"unchanged_rate_answers", g.trace_unchanged_rate_answers},
+      // Client-side stats: the P0 traces tracers dropped themselves, by reason, and their
+      // /v0.6/stats requests.
+      {"client_dropped_p0_traces", g.trace_client_dropped_traces},
+      {"client_dropped_p0_spans", g.trace_client_dropped_spans},
+      {"client_stats_requests", g.trace_stats_requests},
+      {"client_stats_refused", g.trace_stats_refused},
   };
   const trace::StatsTotals built = trace::totalOf(past_stats_built_);
   j["stats"] = {{"spans_counted", count(A, "trace.stats.spans_counted")},

@@ -5,9 +5,11 @@
 // Not thread-safe: the driver thread only.
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 
+#include "core/trace/stats_totals.h"
 #include "simulator/pipeline/agent.h"
 #include "simulator/runner/sample_feed.h"
 #include "simulator/scenario/scenario.h"
@@ -37,6 +39,12 @@ struct Generated {
   int64_t trace_spans_refused_other = 0;     // any other answer
   int64_t trace_bad_rate_answers = 0;        // 200 answers whose rates did not parse
   int64_t trace_unchanged_rate_answers = 0;  // "{}" answers: the tracer's rates version was current
+  // Client-side stats (client_stats): traces and spans the tracer dropped itself as priority
+  // <= 0, by reason (the decision: "auto_reject", "user_reject"), and its /v0.6/stats requests.
+  std::map<std::string, int64_t> trace_client_dropped_traces;
+  std::map<std::string, int64_t> trace_client_dropped_spans;
+  int64_t trace_stats_requests = 0;
+  int64_t trace_stats_refused = 0;  // /v0.6/stats answered other than 200 (or agent down)
 };
 
 struct TickContext {
@@ -63,6 +71,9 @@ class WorkloadDriver {
   virtual void setContextScale(double /*fraction*/) {}
   // The workload talks to the agent's trace agent (the simulated agent then runs one).
   virtual bool sendsTraces() const { return false; }
+  // The stats totals a tracer computed itself and sent to /v0.6/stats (client_stats), by service
+  // and resource; null for workloads that compute none.
+  virtual const trace::StatsTally* tracerStats() const { return nullptr; }
 };
 
 // Items due in [t0, t1) of a rate profile active in [start, stop): the difference of the

@@ -133,6 +133,11 @@ struct TraceWorkload {
          weight_user_keep = 0;
   std::string env = "sim";
   std::string language = "cpp";  // Datadog-Meta-Lang
+  // The tracer computes stats itself (client-side stats): it sends them to /v0.6/stats, marks
+  // its trace requests Datadog-Client-Computed-Stats/-Top-Level and, when the agent's /info says
+  // client_drop_p0s, drops priority <= 0 traces itself, telling the agent how many in
+  // Datadog-Client-Dropped-P0-Traces/-Spans (docs/scenarios.md "traces").
+  bool client_stats = false;
   double start = 0;
   std::optional<double> stop;
 };

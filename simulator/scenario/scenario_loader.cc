@@ -243,6 +243,7 @@ TraceWorkload readTraces(ObjectReader& r, ErrorList& errors) {
   }
   w.env = r.string("env").value_or(w.env);
   w.language = r.string("language").value_or(w.language);
+  w.client_stats = r.boolean("client_stats").value_or(w.client_stats);
   readWindow(r, w.start, w.stop);
   return w;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/store/run_store.h"
+#include "core/trace/stats_payload.h"
 #include "fakeintake/handler/intake_handler.h"
 
 namespace ddsim::fakeintake {
@@ -197,6 +198,42 @@ TEST_F(RunStoreIntake, DetachingWritesWhatIsQueuedFirst) {
   h.attachRunStore(nullptr);
   EXPECT_EQ(h.runStoreQueue(), nullptr);
   EXPECT_EQ(rs->storedItems("main", "/api/v1/series").value(), 20);
+}
+
+// A stats payload's totals by (service, resource) are stored with it, as the intake decoded them
+// (what the simulator's stats expectation reads instead of decoding the body again).
+TEST_F(RunStoreIntake, StatsPayloadsAreStoredWithTheirTotals) {
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  auto rs = store::RunStore::open(path_).value();
+  h.attachRunStore(rs.get());
+  // Two groups of the same (service, resource): (service, name, resource, status, type, db type,
+  // hits, errors, duration, ok and error sketches, synthetics, top-level hits).
+  const trace::GroupedStats a{"api", "http.request", "GET /", 0, "", "", 5, 1, 700, "", "", false, 5};
+  const trace::GroupedStats b{"api", "http.other", "GET /", 0, "", "", 2, 1, 700, "", "", false, 5};
+  trace::StatsPayload p;
+  p.stats.push_back({});
+  p.stats[0].stats.push_back({1'700'000'000'000'000'000, 10'000'000'000, {a, b}, 0});
+  IntakeRequest r;
+  r.method = "POST";
+  r.path = "/api/v0.2/stats";
+  r.headers.add("Content-Type", "application/msgpack");
+  r.body = trace::encodeStatsPayloadMsgpack(p);
+  ASSERT_EQ(h.handle(IntakeRequest(r)).status, 200);
+  r.body = "\xc1";  // not msgpack: answered 400, stored without totals
+  h.handle(std::move(r));
+  int64_t payloads = 0, undecodable = 0;
+  auto totals = rs->statsTotals("main", "/api/v0.2/stats", &payloads, &undecodable).value();
+  EXPECT_EQ(payloads, 1);
+  EXPECT_EQ(undecodable, 0);
+  ASSERT_EQ(totals.size(), 1u);
+  EXPECT_EQ(totals[0].service, "api");
+  EXPECT_EQ(totals[0].resource, "GET /");
+  EXPECT_EQ(totals[0].hits, 7);
+  EXPECT_EQ(totals[0].errors, 2);
+  EXPECT_EQ(totals[0].top_level_hits, 10);
+  EXPECT_EQ(totals[0].duration, 1400);
+  EXPECT_EQ(totals[0].groups, 2);
 }
 
 }  // namespace

@@ -3,6 +3,13 @@
 // stats the trace agent computes (totals at the intake against what it built, losses).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/store/run_store.h"
+#include "fakeintake/core/decompress.h"
+#include "fakeintake/decoders/decoder.h"
 #include "simulator/runner/simulation.h"
 #include "simulator/scenario/scenario_loader.h"
 
@@ -187,6 +194,82 @@ TEST(SimulationTracesTest, UnchangedRatesAreAnsweredWithAnEmptyObject) {
   EXPECT_GE(unchanged, requests - 13) << "at most one change per 5 s bucket, plus the first answer";
   EXPECT_LT(unchanged, requests);
   EXPECT_EQ(t["bad_rate_answers"], 0);
+}
+
+// Client-side stats (spec §8.6): the tracer counts every trace before it drops its P0s, the
+// agent runs no concentrator on its payloads, and the stats reach the intake through the client
+// stats aggregator; the dropped P0 traces are counted by reason, by design.
+TEST(SimulationTracesTest, ClientStatsSkipTheConcentratorAndTheTracerDropsP0s) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 100, "spans_per_trace": 1, "error_ratio": 0.1, "client_stats": true,
+                   "sampling_weights": {"auto_reject": 3, "user_reject": 1, "user_keep": 1}}],
+    "expect": [{"kind": "traces", "check": "stats", "min": 6000, "max": 6000},
+               {"kind": "traces", "check": "spans_delivered"}, {"kind": "delivery", "no_loss": true}]})");
+  EXPECT_TRUE(r.passed()) << r.report["failures"].dump(2);
+  const auto& t = r.report["summary"]["traces"];
+  EXPECT_EQ(t["stats"]["spans_counted"], 0);  // the agent's concentrator saw nothing
+  EXPECT_EQ(t["stats"]["intake"]["hits"], 6000);
+  EXPECT_GT(t["stats"]["intake"]["errors"].get<int64_t>(), 400);
+  const int64_t auto_rejected = t["client_dropped_p0_traces"]["auto_reject"].get<int64_t>();
+  const int64_t user_rejected = t["client_dropped_p0_traces"]["user_reject"].get<int64_t>();
+  EXPECT_GT(auto_rejected, 2000);
+  EXPECT_GT(user_rejected, 600);
+  // Only the kept traces reach the agent; none is sampled out there.
+  EXPECT_EQ(t["traces_received"].get<int64_t>(), 6000 - auto_rejected - user_rejected);
+  EXPECT_EQ(t["traces_sampled_out"].size(), 0u) << t.dump();
+  const auto& recv = stageOf(r.report, "trace_receiver");
+  EXPECT_TRUE(recv["holds"].get<bool>()) << recv.dump();
+  EXPECT_EQ(recv["dropped"]["client_dropped_p0_auto_reject"], auto_rejected);
+  EXPECT_EQ(r.report["summary"]["loss"], 0);
+  EXPECT_GE(t["client_stats_requests"].get<int64_t>(), 6);
+}
+
+// Tracer stats sent while the agent is down are lost: the stats expectation fails as incomplete
+// rather than comparing what is left.
+TEST(SimulationTracesTest, ClientStatsLostWhileTheAgentIsDownFailTheStatsExpectation) {
+  RunResult r = runText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 2, "client_stats": true,
+                   "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "restart", "at": "18s", "downtime": "15s"}],
+    "expect": [{"kind": "traces", "check": "stats"}]})");
+  EXPECT_FALSE(r.passed());
+  EXPECT_GT(r.report["summary"]["traces"]["client_stats_refused"].get<int64_t>(), 0);
+  ASSERT_EQ(r.failures.size(), 1u) << r.report["failures"].dump(2);
+  EXPECT_NE(r.failures[0].find("incomplete: stats payloads lost ("), std::string::npos) << r.failures[0];
+  EXPECT_NE(r.failures[0].find("tracer stats payloads not accepted on /v0.6/stats"), std::string::npos)
+      << r.failures[0];
+}
+
+// apm_config.env (normalized as a tag) is the AgentPayload's env (and the samplers' and stats'
+// env for spans without one); apm_config.trace_writer.flush_period_seconds sets the writer's period
+// (docs/trace-agent.md §7.7).
+TEST(SimulationTracesTest, AgentEnvAndWriterFlushPeriodFromTheAgentSettings) {
+  const auto store = std::filesystem::temp_directory_path() / ("ddsim_trace_env_" + std::to_string(::getpid()) + ".sqlite");
+  std::filesystem::remove(store);
+  auto s = scenario::parseScenarioText(R"({"name": "t", "duration": "1m", "intake": "inprocess",
+    "agent": {"apm_config.env": "Canary Env", "apm_config.trace_writer.flush_period_seconds": 1},
+    "workloads": [{"type": "traces", "rate": 20, "spans_per_trace": 1, "env": "", "sampling_weights": {"user_keep": 1}}],
+    "expect": [{"kind": "traces", "check": "spans_delivered", "value": 1200}]})", "env.json");
+  ASSERT_TRUE(s.isOk()) << s.status().message();
+  RunOptions o;
+  o.store_path = store.string();
+  auto r = runScenario(*s, o);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_TRUE(r->passed()) << r->report["failures"].dump(2);
+  // One payload a second rather than one every 5 s.
+  EXPECT_GE(r->report["summary"]["traces"]["payloads_written"].get<int64_t>(), 55);
+  auto rs = store::RunStore::open(store.string()).value();
+  auto rows = rs->payloads("main", "/api/v0.2/traces", 0, 0).value();
+  ASSERT_FALSE(rows.empty());
+  std::vector<fakeintake::DecodeNote> notes;
+  auto body = fakeintake::decompress(fakeintake::parseContentEncoding(rows[0].row.encoding),
+                                     rs->body(rows[0].id).value(), 64u << 20);
+  ASSERT_TRUE(body.isOk());
+  auto decoded = fakeintake::decodeTraces(*body, notes);
+  ASSERT_TRUE(decoded.isOk()) << decoded.status().message();
+  EXPECT_EQ(decoded->at(0).env, "canary_env");
+  rs.reset();
+  std::filesystem::remove(store);
 }
 
 }  // namespace

@@ -108,6 +108,9 @@ TEST(ConfigKeysTest, EnvironmentVariableNamesFollowTheAgentsRule) {
   EXPECT_EQ(envVarName("apm_config.max_traces_per_second"), "DD_APM_MAX_TPS");
   EXPECT_EQ(envVarName("apm_config.errors_per_second"), "DD_APM_ERROR_TPS");
   EXPECT_EQ(envVarName("apm_config.enable_rare_sampler"), "DD_APM_ENABLE_RARE_SAMPLER");
+  EXPECT_EQ(envVarName("apm_config.env"), "DD_APM_ENV");
+  EXPECT_EQ(envVarName("env"), "DD_ENV");
+  EXPECT_EQ(envVarName("apm_config.trace_writer.queue_size"), "");  // apm.go: SetKnown, no binding
 }
 
 }  // namespace

@@ -106,6 +106,20 @@ TEST(PipelineOptionsTest, APortOutsideSixteenBitsIsRejectedNotTruncated) {
   }
 }
 
+// Options from a datadog.yaml text ("" = none) and an environment.
+common::Result<PipelineOptions> optionsFrom(const char* yaml, const std::map<std::string, std::string>& env) {
+  AgentConfig cfg;
+  if (*yaml) {
+    if (auto st = loadYamlString(cfg, yaml, "datadog.yaml"); !st.isOk()) return st;
+  }
+  auto st = applyEnvironment(cfg, [&](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+  if (!st.isOk()) return st;
+  return pipelineOptions(cfg);
+}
+
 // Issue 14: the trace agent's sampler keys, as the agent names them in datadog.yaml and in the
 // environment (pkg/config/setup/apm.go binds apm_config.max_traces_per_second to DD_APM_MAX_TPS
 // and errors_per_second to DD_APM_ERROR_TPS; enable_rare_sampler follows the DD_APM_ rule).
@@ -128,13 +142,7 @@ TEST(PipelineOptionsTest, TraceSamplerKeysFromYamlAndTheAgentsEnvironmentVariabl
       {"", {{"DD_APM_MAX_TRACES_PER_SECOND", "1"}, {"DD_APM_ERRORS_PER_SECOND", "1"}}, 10, 10, false},
   };
   for (const auto& c : cases) {
-    AgentConfig cfg;
-    if (*c.yaml) ASSERT_TRUE(loadYamlString(cfg, c.yaml, "datadog.yaml").isOk()) << c.yaml;
-    ASSERT_TRUE(applyEnvironment(cfg, [&](const char* name) -> const char* {
-                  auto it = c.env.find(name);
-                  return it == c.env.end() ? nullptr : it->second.c_str();
-                }).isOk());
-    auto r = pipelineOptions(cfg);
+    auto r = optionsFrom(c.yaml, c.env);
     ASSERT_TRUE(r.isOk()) << r.status().message();
     EXPECT_EQ(r->traces.target_tps, c.target_tps) << c.yaml;
     EXPECT_EQ(r->traces.error_tps, c.error_tps) << c.yaml;
@@ -156,6 +164,74 @@ TEST(PipelineOptionsTest, ANegativeTraceBudgetNamesTheKeyAndItsSource) {
   });
   ASSERT_FALSE(st.isOk());
   EXPECT_NE(st.message().find("DD_APM_MAX_TPS"), std::string::npos) << st.message();
+}
+
+// Issue 14: the trace agent's default env (comp/trace/config/setup.go and
+// GetTraceAgentDefaultEnv: apm_config.env when set, else env, else pkg/trace/config's "none";
+// DD_APM_ENV and DD_ENV by the agent's binding rule) and the writer keys pkg/config/setup/apm.go
+// knows (apm_config.trace_writer.*/stats_writer.* connection_limit and queue_size, no environment
+// variable; trace_writer.flush_period_seconds, 5 s by default).
+TEST(PipelineOptionsTest, TraceDefaultEnvAndWriterKeys) {
+  struct Case {
+    const char* yaml;
+    std::map<std::string, std::string> env;
+    std::string default_env;
+    double flush_s;
+    int64_t trace_conns, trace_queue, stats_conns, stats_queue;
+  };
+  const Case cases[] = {
+      {"", {}, "none", 5, 0, 0, 0, 0},
+      {"env: staging\n", {}, "staging", 5, 0, 0, 0, 0},
+      {"env: staging\napm_config:\n  env: prod\n", {}, "prod", 5, 0, 0, 0, 0},  // apm_config.env first
+      {"env: staging\n", {{"DD_APM_ENV", "canary"}}, "canary", 5, 0, 0, 0, 0},
+      {"", {{"DD_ENV", "dev"}}, "dev", 5, 0, 0, 0, 0},
+      {"apm_config:\n  env: \"\"\n", {{"DD_ENV", "dev"}}, "dev", 5, 0, 0, 0, 0},  // empty: the next source
+      {"apm_config:\n  trace_writer:\n    flush_period_seconds: 0.5\n    connection_limit: 4\n    queue_size: 8\n"
+       "  stats_writer:\n    connection_limit: 2\n    queue_size: 3\n",
+       {}, "none", 0.5, 4, 8, 2, 3},
+      // No environment variable for the writer keys: the rule's names are ignored.
+      {"", {{"DD_APM_TRACE_WRITER_CONNECTION_LIMIT", "9"}, {"DD_APM_STATS_WRITER_QUEUE_SIZE", "9"}}, "none", 5, 0, 0, 0,
+       0},
+  };
+  for (const auto& c : cases) {
+    auto r = optionsFrom(c.yaml, c.env);
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    EXPECT_EQ(r->traces.default_env, c.default_env) << c.yaml;
+    EXPECT_EQ(r->traces.writer_flush_period_s, c.flush_s) << c.yaml;
+    EXPECT_EQ(r->traces.trace_writer_connection_limit, c.trace_conns) << c.yaml;
+    EXPECT_EQ(r->traces.trace_writer_queue_size, c.trace_queue) << c.yaml;
+    EXPECT_EQ(r->traces.stats_writer_connection_limit, c.stats_conns) << c.yaml;
+    EXPECT_EQ(r->traces.stats_writer_queue_size, c.stats_queue) << c.yaml;
+  }
+}
+
+TEST(PipelineOptionsTest, BadTraceEnvAndWriterValuesNameTheKeyAndItsSource) {
+  struct Case {
+    const char* key;
+    nlohmann::json value;
+    const char* source;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"apm_config.env", "!!!", "environment variable DD_APM_ENV",
+       "environment variable DD_APM_ENV: apm_config.env: must hold a letter or digit (it becomes the env tag), got "
+       "\"!!!\""},
+      {"env", "  ", "datadog.yaml",
+       "datadog.yaml: env: must hold a letter or digit (it becomes the env tag), got \"  \""},
+      {"apm_config.trace_writer.flush_period_seconds", 0, "datadog.yaml",
+       "datadog.yaml: apm_config.trace_writer.flush_period_seconds: must be a number of seconds in (0, 3600]"},
+      {"apm_config.trace_writer.connection_limit", -1, "datadog.yaml",
+       "datadog.yaml: apm_config.trace_writer.connection_limit: must be >= 0 (0 = the agent's default), got -1"},
+      {"apm_config.stats_writer.queue_size", -5, "scenario agent settings",
+       "scenario agent settings: apm_config.stats_writer.queue_size: must be >= 0 (0 = the agent's default), got -5"},
+  };
+  for (const auto& c : cases) {
+    AgentConfig cfg;
+    ASSERT_TRUE(cfg.set(c.key, c.value, c.source).isOk()) << c.key;
+    auto r = pipelineOptions(cfg);
+    ASSERT_FALSE(r.isOk()) << c.key;
+    EXPECT_EQ(r.status().message(), c.message);
+  }
 }
 
 }  // namespace

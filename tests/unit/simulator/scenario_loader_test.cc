@@ -127,7 +127,7 @@ TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
       {"type": "traces", "name": "api", "protocol": "v0.5", "rate": {"kind": "constant", "per_second": 50},
        "traces_per_payload": [2, 4], "spans_per_trace": 3, "depth": 2, "services": 7, "operations": 8,
        "resources": 9, "tags_per_span": [1, 2], "metrics_per_span": 0, "duration_ms": [5, 10], "error_ratio": 0.25,
-       "invalid_ratio": 0.5, "sampling_weights": {"auto": 3, "user_keep": 1}, "env": "prod", "language": "go", "start": "5s", "stop": "50s"}],
+       "invalid_ratio": 0.5, "sampling_weights": {"auto": 3, "user_keep": 1}, "env": "prod", "language": "go", "client_stats": true, "start": "5s", "stop": "50s"}],
     "expect": [{"kind": "traces", "check": "spans_delivered", "value": 12},
                {"kind": "traces", "check": "sampled_out", "reason": "priority_sampler", "min": 1, "max": 9},
                {"kind": "traces", "check": "kept_rate", "value": 10, "tolerance": 0.2, "after": "30s"}]})",
@@ -151,6 +151,7 @@ TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
   EXPECT_EQ(w.weight_none, 0);
   EXPECT_EQ(w.env, "prod");
   EXPECT_EQ(w.language, "go");
+  EXPECT_TRUE(w.client_stats);
   EXPECT_EQ(w.start, 5);
   EXPECT_EQ(w.stop, 50);
   const auto& e0 = std::get<TraceExpectation>(r->expectations.at(0));
@@ -176,6 +177,8 @@ TEST(ScenarioLoaderTest, ReadsATracesWorkloadAndItsExpectations) {
        "bad.json: $.workloads[0].sampling_weights: at least one weight must be > 0"},
       {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "sampling_weights": {"keep": 1}}]})",
        "bad.json: $.workloads[0].sampling_weights.keep: unknown key"},
+      {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces", "rate": 1, "client_stats": "yes"}]})",
+       "bad.json: $.workloads[0].client_stats: expected true or false, got "},
       {R"({"name": "x", "duration": 10, "workloads": [{"type": "traces"}]})", "bad.json: $.workloads[0].rate: is required"},
       {R"({"name": "x", "duration": 10, "expect": [{"kind": "traces", "check": "kept_rate"}]})",
        "bad.json: $.expect[0].value: is required"},
