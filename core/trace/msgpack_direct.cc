@@ -146,7 +146,12 @@ class Decoder {
       std::string k;
       typename Map::mapped_type value{};
       if (!readKey(where.key(), k) || !readValue(where.entryOf(k), value)) return false;
-      out.insert_or_assign(std::move(k), std::move(value));
+      // Tracers often send keys in order: then the new entry goes at the end without a search.
+      if (out.empty() || out.rbegin()->first < k) {
+        out.emplace_hint(out.end(), std::move(k), std::move(value));
+      } else {
+        out.insert_or_assign(std::move(k), std::move(value));
+      }
     }
     return true;
   }
