@@ -26,8 +26,10 @@ constexpr uint32_t kHostName = 1, kEnv = 2, kTracerPayloads = 5, kTags = 6, kAge
 }
 constexpr uint32_t kTracerPayloadsField = agent_f::kTracerPayloads;
 
-// A map<string, string> entry is an embedded message {key = 1, value = 2}.
-void stringMap(ProtoWriter& w, uint32_t field, const std::map<std::string, std::string>& m) {
+// A map<string, string> entry is an embedded message {key = 1, value = 2} (chunk and payload
+// tags are a std::map, span meta a SpanMap).
+template <typename Map>
+void stringMap(ProtoWriter& w, uint32_t field, const Map& m) {
   for (const auto& [k, v] : m) {
     const auto mark = w.beginEmbedded(field);
     w.string(1, k);

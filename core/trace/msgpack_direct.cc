@@ -135,18 +135,24 @@ class Decoder {
   }
 
   // A map field read entry by entry with `readKey`/`readValue`; nil is an empty map. The last of
-  // two equal keys wins.
+  // two equal keys wins. `spare`: room reserved for entries the pipeline adds later.
   template <typename Map, typename ReadKey, typename ReadValue>
-  bool readMap(const Where& where, Map& out, ReadKey readKey, ReadValue readValue) {
+  bool readMap(const Where& where, Map& out, ReadKey readKey, ReadValue readValue, size_t spare = 0) {
     MsgValue v;
     if (!next(v)) return false;
     if (v.kind == MsgKind::kNil) return true;
     if (v.kind != MsgKind::kMap) return failType(where, "a map", v);
+    if constexpr (requires { out.reserve(size_t{}); }) out.reserve(out.size() + std::min<uint64_t>(v.u, kMaxReserve) + spare);
     for (uint64_t j = 0; j < v.u; ++j) {
       std::string k;
       typename Map::mapped_type value{};
       if (!readKey(where.key(), k) || !readValue(where.entryOf(k), value)) return false;
-      out.insert_or_assign(std::move(k), std::move(value));
+      // Tracers often send keys in order: then the new entry goes at the end without a search.
+      if (out.empty() || out.rbegin()->first < k) {
+        out.emplace_hint(out.end(), std::move(k), std::move(value));
+      } else {
+        out.insert_or_assign(std::move(k), std::move(value));
+      }
     }
     return true;
   }
@@ -186,6 +192,8 @@ class Decoder {
 // (payload map, chunks array, chunk map, spans array, span map).
 constexpr size_t kV04SpanLevel = 3;
 constexpr size_t kV07SpanLevel = 5;
+// Metrics the processor adds to a span: _top_level, and a sampler's rate on a root.
+constexpr size_t kMetricsAdded = 2;
 
 // A span map as the agent's lenient span decoder reads it (v0.4 and the spans of v0.7).
 bool decodeSpanMap(Decoder& d, const Where& where, Span& span, size_t level) {
@@ -216,7 +224,7 @@ bool decodeSpanMap(Decoder& d, const Where& where, Span& span, size_t level) {
       case 7:
         if (key == "service") ok = d.readString(w, span.service);
         else if (key == "span_id") ok = d.readUint64(w, span.span_id);
-        else if (key == "metrics") ok = d.readMap(w, span.metrics, readStr, readF64);
+        else if (key == "metrics") ok = d.readMap(w, span.metrics, readStr, readF64, kMetricsAdded);
         else goto unknown;
         break;
       case 8:
@@ -301,7 +309,8 @@ bool decodeSpanArrayV05(Decoder& d, const StringTable& table, const Where& where
          d.readUint64(where.at("span_id"), span.span_id) && d.readUint64(where.at("parent_id"), span.parent_id) &&
          d.readInt64(where.at("start"), span.start) && d.readInt64(where.at("duration"), span.duration) &&
          d.readInt32(where.at("error"), span.error) && d.readMap(where.at("meta"), span.meta, lookup, lookup) &&
-         d.readMap(where.at("metrics"), span.metrics, lookup, readF64) && table.lookup(d, where.at("type"), span.type);
+         d.readMap(where.at("metrics"), span.metrics, lookup, readF64, kMetricsAdded) &&
+         table.lookup(d, where.at("type"), span.type);
 }
 
 // ---- v0.7 -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "core/trace/normalizer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <set>
@@ -22,33 +23,39 @@ void countFix(ReasonCounts& counts, FixReason reason, const char* prefix) {
   }
 }
 
+std::string truncatedKey(const std::string& key) { return std::string(truncateUtf8(key, kMaxMetaKeyLen)) + "..."; }
+
 // Agent behaviour (truncator.go): the shortened key gets "..." and is added beside the long one,
 // which stays (the agent never deletes it).
 template <typename Map>
 void truncateKeys(Map& map, bool values_too) {
   std::vector<std::pair<std::string, typename Map::mapped_type>> added;
   for (auto& [key, value] : map) {
-    bool modified = false;
-    std::string k = key;
-    if (k.size() > kMaxMetaKeyLen) {
-      k = std::string(truncateUtf8(k, kMaxMetaKeyLen)) + "...";
-      modified = true;
-    }
+    const bool key_too_long = key.size() > kMaxMetaKeyLen;
     if constexpr (std::is_same_v<typename Map::mapped_type, std::string>) {
       if (values_too && value.size() > kMaxMetaValueLen) {
         std::string v = std::string(truncateUtf8(value, kMaxMetaValueLen)) + "...";
-        if (k == key) {
+        if (!key_too_long) {
           value = std::move(v);
           continue;
         }
-        added.emplace_back(std::move(k), std::move(v));
+        added.emplace_back(truncatedKey(key), std::move(v));
         continue;
       }
     }
-    if (modified) added.emplace_back(std::move(k), value);
+    if (key_too_long) added.emplace_back(truncatedKey(key), value);
   }
   for (auto& [k, v] : added) map[k] = std::move(v);
 }
+
+// Keys as std::string once: a key built per lookup is heap-allocated past 15 bytes.
+const std::string kPeerServiceKey = "peer.service";
+const std::string kBaseServiceKey = "_dd.base_service";
+const std::string kEnvKey = "env";
+const std::string kStatusCodeKey = "http.status_code";
+
+// Up to this many spans, duplicate span ids are found by a scan rather than a set.
+constexpr size_t kLinearScanSpans = 16;
 
 }  // namespace
 
@@ -133,9 +140,9 @@ common::Status normalizeSpan(Span& span, std::string_view lang, int64_t now_nano
   countFix(counts, service.reason, "service");
   span.service = std::move(service.value);
 
-  for (const auto& [key, prefix] : {std::pair{"peer.service", "peer_service"},
-                                    std::pair{"_dd.base_service", "base_service"}}) {
-    auto it = span.meta.find(key);
+  for (const auto& [key, prefix] : {std::pair{&kPeerServiceKey, "peer_service"},
+                                    std::pair{&kBaseServiceKey, "base_service"}}) {
+    auto it = span.meta.find(*key);
     if (it == span.meta.end() || it->second.empty()) continue;
     Normalized peer = normalizePeerService(it->second);
     countFix(counts, peer.reason, prefix);
@@ -162,10 +169,10 @@ common::Status normalizeSpan(Span& span, std::string_view lang, int64_t now_nano
     count(counts, "type_truncate");
     span.type = std::string(truncateUtf8(span.type, kMaxTypeLen));
   }
-  if (auto env = span.meta.find("env"); env != span.meta.end() && !env->second.empty()) {
+  if (auto env = span.meta.find(kEnvKey); env != span.meta.end() && !env->second.empty()) {
     env->second = normalizeTagValue(env->second);
   }
-  if (auto sc = span.meta.find("http.status_code"); sc != span.meta.end() && !isValidStatusCode(sc->second)) {
+  if (auto sc = span.meta.find(kStatusCodeKey); sc != span.meta.end() && !isValidStatusCode(sc->second)) {
     count(counts, "invalid_http_status_code");
     span.meta.erase(sc);
   }
@@ -178,15 +185,20 @@ common::Status normalizeTrace(Trace& trace, std::string_view lang, int64_t now_n
     return common::invalidArgument("trace is empty (reason:empty_trace)");
   }
   const uint64_t trace_id = trace.front().trace_id;
+  const bool scan = trace.size() <= kLinearScanSpans;
   std::set<uint64_t> span_ids;
-  for (Span& span : trace) {
+  for (size_t i = 0; i < trace.size(); ++i) {
+    Span& span = trace[i];
     if (span.trace_id != trace_id) {
       count(counts, "foreign_span");
       return common::invalidArgument("trace has foreign span (reason:foreign_span): span " +
                                      std::to_string(span.span_id));
     }
     if (common::Status s = normalizeSpan(span, lang, now_nanos, counts); !s.isOk()) return s;
-    if (!span_ids.insert(span.span_id).second) count(counts, "duplicate_span_id");
+    const bool seen = scan ? std::any_of(trace.begin(), trace.begin() + static_cast<ptrdiff_t>(i),
+                                         [&span](const Span& s) { return s.span_id == span.span_id; })
+                           : !span_ids.insert(span.span_id).second;
+    if (seen) count(counts, "duplicate_span_id");
   }
   return common::Status::ok();
 }

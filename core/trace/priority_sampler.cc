@@ -27,13 +27,30 @@ float zeroAndGetMax(Buckets& buckets, int64_t previous, int64_t next) {
   return max;
 }
 
-// sampler/signature.go ServiceSignature.String.
-std::string serviceKey(const std::string& service, const std::string& env) {
-  return "service:" + service + ",env:" + env;
+// sampler/signature.go ServiceSignature.String, written into `out` (a buffer reused per chunk).
+void serviceKeyInto(std::string& out, const std::string& service, const std::string& env) {
+  out.assign("service:");
+  out += service;
+  out += ",env:";
+  out += env;
 }
 
+std::string serviceKey(const std::string& service, const std::string& env) {
+  std::string out;
+  serviceKeyInto(out, service, env);
+  return out;
+}
+
+// Metric keys as std::string once: the span maps take std::string keys, and a key built per
+// lookup (heap-allocated past 15 bytes) showed in the benchmark.
+const std::string kSampleRateKey = "_sample_rate";
+const std::string kPreSampleRateKey = "_dd1.sr.rapre";
+const std::string kAgentRateKey = "_dd.agent_psr";
+const std::string kRuleRateKey = "_dd.rule_psr";
+const std::string kPriorityRateKey = "_sampling_priority_rate_v1";
+
 // A root's rate metric when it is in (0, 1], else 1.
-double rateMetric(const Span& root, const char* key) {
+double rateMetric(const Span& root, const std::string& key) {
   auto it = root.metrics.find(key);
   return it == root.metrics.end() || it->second <= 0 || it->second > 1 ? 1.0 : it->second;
 }
@@ -41,7 +58,7 @@ double rateMetric(const Span& root, const char* key) {
 }  // namespace
 
 float rootWeight(const Span& root) {
-  return static_cast<float>(1.0 / (rateMetric(root, "_sample_rate") * rateMetric(root, "_dd1.sr.rapre")));
+  return static_cast<float>(1.0 / (rateMetric(root, kSampleRateKey) * rateMetric(root, kPreSampleRateKey)));
 }
 
 double tpsPerSignature(double target_tps, std::vector<double> seen_tps) {
@@ -119,9 +136,10 @@ bool PrioritySampler::sample(int64_t now_s, TraceChunk& chunk, size_t root_index
   // Only the tracer's automatic decisions (0, 1) feed the rates it is sent back.
   if (chunk.priority < 0 || chunk.priority > 1) return sampled;
   Span& root = chunk.spans[root_index];
-  const std::string env = tracer_env.empty() ? agent_env_ : tracer_env;
-  const std::string sig = serviceKey(root.service, env);
-  catalog_.emplace(sig, std::make_pair(root.service, env));
+  const std::string& env = tracer_env.empty() ? agent_env_ : tracer_env;
+  std::string& sig = signature_;
+  serviceKeyInto(sig, root.service, env);
+  if (catalog_.find(sig) == catalog_.end()) catalog_.emplace(sig, std::make_pair(root.service, env));
   if (core_.countWeighted(now_s, sig, rootWeight(root) + static_cast<float>(client_dropped_p0_weight))) {
     auto rates = ratesByService();
     if (rates != published_) {
@@ -130,9 +148,9 @@ bool PrioritySampler::sample(int64_t now_s, TraceChunk& chunk, size_t root_index
     }
   }
   // applyRate: a kept root without any rate metric gets the signature's rate.
-  if (sampled && root.parent_id == 0 && !root.metrics.count("_dd.agent_psr") && !root.metrics.count("_dd.rule_psr") &&
-      !root.metrics.count("_sampling_priority_rate_v1")) {
-    root.metrics["_sampling_priority_rate_v1"] = core_.signatureRate(sig);
+  if (sampled && root.parent_id == 0 && !root.metrics.count(kAgentRateKey) && !root.metrics.count(kRuleRateKey) &&
+      !root.metrics.count(kPriorityRateKey)) {
+    root.metrics.emplace(kPriorityRateKey, core_.signatureRate(sig));
   }
   return sampled;
 }

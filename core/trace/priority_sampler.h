@@ -84,6 +84,8 @@ class PrioritySampler {
   std::map<std::string, std::pair<std::string, std::string>> catalog_;  // signature -> (service, env)
   std::map<std::string, double> published_;
   uint64_t version_ = 0;
+  std::string signature_;  // the current chunk's signature, a buffer kept to spare an allocation
+
 };
 
 }  // namespace ddsim::trace

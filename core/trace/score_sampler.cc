@@ -14,6 +14,11 @@ constexpr uint32_t kFnvPrime = 16777619u;
 // scoresampler.go shrinkCardinality: past half of it, new signatures share 100 buckets.
 constexpr size_t kShrinkCardinality = 200;
 
+// Keys as std::string once: a key built per lookup is heap-allocated past 15 bytes.
+const std::string kStatusCodeKey = "http.status_code";
+const std::string kErrorTypeKey = "error.type";
+const std::string kSampleRateKey = "_sample_rate";
+
 void fnv(uint32_t& h, std::string_view data) {
   for (unsigned char c : data) {
     h ^= c;
@@ -31,8 +36,8 @@ uint32_t spanHash(const Span& s, const std::string& env, bool with_resource) {
   h ^= static_cast<uint8_t>(s.error);
   h *= kFnvPrime;
   if (with_resource) fnv(h, s.resource);
-  if (auto it = s.meta.find("http.status_code"); it != s.meta.end()) fnv(h, it->second);
-  if (auto it = s.meta.find("error.type"); it != s.meta.end()) fnv(h, it->second);
+  if (auto it = s.meta.find(kStatusCodeKey); it != s.meta.end()) fnv(h, it->second);
+  if (auto it = s.meta.find(kErrorTypeKey); it != s.meta.end()) fnv(h, it->second);
   return h;
 }
 
@@ -80,7 +85,7 @@ bool ScoreSampler::sample(int64_t now_s, TraceChunk& chunk, size_t root_index, c
   core_.countWeighted(now_s, sig, rootWeight(root));
   const double rate = core_.signatureRate(sig);
   // applySampleRate: the trace's client rate (GetGlobalRate, 1 when absent) times this one.
-  auto client = root.metrics.find("_sample_rate");
+  auto client = root.metrics.find(kSampleRateKey);
   const double client_rate = client == root.metrics.end() ? 1.0 : client->second;
   if (!sampleByRate(root.trace_id, client_rate * rate)) return false;
   root.metrics[rate_key_] = rate;

@@ -1,9 +1,10 @@
 #pragma once
 // The trace agent's span model (docs/trace-agent.md §2, from the agent's span.proto).
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
+
+#include "core/trace/span_map.h"
 
 namespace ddsim::trace {
 
@@ -17,8 +18,8 @@ struct Span {
   int64_t start = 0;       // nanoseconds since the Unix epoch
   int64_t duration = 0;    // nanoseconds
   int32_t error = 0;
-  std::map<std::string, std::string> meta;
-  std::map<std::string, double> metrics;
+  SpanMap<std::string> meta;  // sorted by key, as the agent's encoders and ddsim's comparisons expect
+  SpanMap<double> metrics;
   std::string type;
 
   bool operator==(const Span&) const = default;

@@ -45,6 +45,9 @@ std::string rootOrFirstMeta(const TraceChunk& chunk, const Span& root, const std
   return {};
 }
 
+const std::string kEnvKey = "env";
+const std::string kVersionKey = "version";
+
 }  // namespace
 
 SampleDecision runSamplers(int64_t now_s, TraceChunk& chunk, size_t root, const std::string& env, double p0_weight,
@@ -95,6 +98,10 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
   tp.language_name = payload.lang;
   tp.language_version = payload.lang_version;
   tp.tracer_version = payload.tracer_version;
+  // The stats context of the payload's chunks; env and app version change only from empty to set.
+  StatsChunkContext ctx;
+  const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
+                           static_cast<double>(payload.traces.size());
   {
     std::lock_guard lock(mu_);
     for (Trace& trace : payload.traces) {
@@ -111,20 +118,17 @@ void TraceProcessor::process(ReceivedPayload&& payload) {
       setChunkAttributes(chunk, chunk.spans[root]);
       for (Span& s : chunk.spans) truncateSpan(s);
       if (!payload.client_computed_top_level) computeTopLevel(chunk.spans);
-      if (tp.env.empty()) tp.env = rootOrFirstMeta(chunk, chunk.spans[root], "env");
+      if (tp.env.empty()) tp.env = rootOrFirstMeta(chunk, chunk.spans[root], kEnvKey);
       // agent.go Process: the payload's app version, from the first chunk that has one
       // (traceutil.GetAppVersion); the stats take it from there.
-      if (tp.app_version.empty()) tp.app_version = rootOrFirstMeta(chunk, chunk.spans[root], "version");
+      if (tp.app_version.empty()) tp.app_version = rootOrFirstMeta(chunk, chunk.spans[root], kVersionKey);
       // agent.go Process: stats from every chunk, before sampling, unless the tracer computed them.
       if (stats_ && !payload.client_computed_stats) {
-        StatsChunkContext ctx;
-        ctx.tracer_env = tp.env;
-        ctx.tracer_hostname = tp.hostname;
-        ctx.app_version = tp.app_version;
+        if (ctx.tracer_env != tp.env) ctx.tracer_env = tp.env;
+        if (ctx.tracer_hostname != tp.hostname) ctx.tracer_hostname = tp.hostname;
+        if (ctx.app_version != tp.app_version) ctx.app_version = tp.app_version;
         stats_(chunk, root, ctx);
       }
-      const double p0_weight = static_cast<double>(payload.client_dropped_p0_traces) /
-                               static_cast<double>(payload.traces.size());
       const SampleDecision d = runSamplers(now / 1'000'000'000, chunk, root, tp.env, p0_weight, samplers_, now);
       if (d != SampleDecision::kKeep) {
         ++counters_.traces_sampled_out[std::string(sampleDecisionName(d))];

@@ -47,6 +47,13 @@ inline Span sampleSpan(uint64_t trace_id, uint64_t span_id, uint64_t parent_id) 
 
 inline std::string bufferString(const msgpack::sbuffer& b) { return std::string(b.data(), b.size()); }
 
+// A span's meta or metrics as a msgpack map, in key order.
+template <typename Map>
+void packSpanMap(Packer& p, const Map& m) {
+  p.pack_map(static_cast<uint32_t>(m.size()));
+  for (const auto& [k, v] : m) p.pack(k), p.pack(v);
+}
+
 // One span as a v0.4 map of its 12 fields.
 inline void packSpanV04(Packer& p, const Span& s) {
   p.pack_map(12);
@@ -54,8 +61,8 @@ inline void packSpanV04(Packer& p, const Span& s) {
   p.pack("resource"), p.pack(s.resource), p.pack("trace_id"), p.pack(s.trace_id);
   p.pack("span_id"), p.pack(s.span_id), p.pack("parent_id"), p.pack(s.parent_id);
   p.pack("start"), p.pack(s.start), p.pack("duration"), p.pack(s.duration);
-  p.pack("error"), p.pack(s.error), p.pack("meta"), p.pack(s.meta);
-  p.pack("metrics"), p.pack(s.metrics), p.pack("type"), p.pack(s.type);
+  p.pack("error"), p.pack(s.error), p.pack("meta"), packSpanMap(p, s.meta);
+  p.pack("metrics"), packSpanMap(p, s.metrics), p.pack("type"), p.pack(s.type);
 }
 
 inline std::string packV04(const Traces& traces) {
