@@ -25,6 +25,20 @@ inline uint64_t load64(const unsigned char* p) {
   return v;
 }
 
+// The n (0..8) bytes at p as a little-endian word, high bytes zero. Overlapping loads: the
+// bytes two loads share are the same, so OR-ing them changes nothing.
+inline uint64_t loadUpTo8(const unsigned char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t lo;
+    uint32_t hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return uint64_t{lo} | (uint64_t{hi} << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  return uint64_t{p[0]} | (uint64_t{p[n / 2]} << (8 * (n / 2))) | (uint64_t{p[n - 1]} << (8 * (n - 1)));
+}
+
 }  // namespace
 
 Hash128 murmur3x64_128(std::string_view data, uint64_t seed1, uint64_t seed2) {
@@ -43,32 +57,17 @@ Hash128 murmur3x64_128(std::string_view data, uint64_t seed1, uint64_t seed2) {
     h2 = rotl(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
   }
 
+  // The tail (0..15 bytes) as two little-endian words, read with at most four loads instead
+  // of one load per byte; the words are the same as the reference's byte-by-byte assembly.
   const unsigned char* tail = p + nblocks * 16;
-  uint64_t k1 = 0;
-  uint64_t k2 = 0;
-  switch (len & 15) {
-    case 15: k2 ^= uint64_t(tail[14]) << 48; [[fallthrough]];
-    case 14: k2 ^= uint64_t(tail[13]) << 40; [[fallthrough]];
-    case 13: k2 ^= uint64_t(tail[12]) << 32; [[fallthrough]];
-    case 12: k2 ^= uint64_t(tail[11]) << 24; [[fallthrough]];
-    case 11: k2 ^= uint64_t(tail[10]) << 16; [[fallthrough]];
-    case 10: k2 ^= uint64_t(tail[9]) << 8; [[fallthrough]];
-    case 9:
-      k2 ^= uint64_t(tail[8]);
-      k2 *= kC2; k2 = rotl(k2, 33); k2 *= kC1; h2 ^= k2;
-      [[fallthrough]];
-    case 8: k1 ^= uint64_t(tail[7]) << 56; [[fallthrough]];
-    case 7: k1 ^= uint64_t(tail[6]) << 48; [[fallthrough]];
-    case 6: k1 ^= uint64_t(tail[5]) << 40; [[fallthrough]];
-    case 5: k1 ^= uint64_t(tail[4]) << 32; [[fallthrough]];
-    case 4: k1 ^= uint64_t(tail[3]) << 24; [[fallthrough]];
-    case 3: k1 ^= uint64_t(tail[2]) << 16; [[fallthrough]];
-    case 2: k1 ^= uint64_t(tail[1]) << 8; [[fallthrough]];
-    case 1:
-      k1 ^= uint64_t(tail[0]);
-      k1 *= kC1; k1 = rotl(k1, 31); k1 *= kC2; h1 ^= k1;
-      break;
-    default: break;
+  const size_t rest = len & 15;
+  if (rest > 8) {
+    uint64_t k2 = loadUpTo8(tail + 8, rest - 8);
+    k2 *= kC2; k2 = rotl(k2, 33); k2 *= kC1; h2 ^= k2;
+  }
+  if (rest > 0) {
+    uint64_t k1 = rest >= 8 ? load64(tail) : loadUpTo8(tail, rest);
+    k1 *= kC1; k1 = rotl(k1, 31); k1 *= kC2; h1 ^= k1;
   }
 
   h1 ^= len;
