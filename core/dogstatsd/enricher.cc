@@ -70,8 +70,7 @@ size_t Enricher::extractTagsMetadata(std::span<std::string_view> tags, TagMetada
   return n;
 }
 
-std::string_view Enricher::metricName(std::string_view name, StringInterner& interner) const {
-  if (namespace_.empty()) return name;
+std::string_view Enricher::namespacedName(std::string_view name, StringInterner& interner) const {
   for (const auto& prefix : options_.namespace_blacklist) {
     if (name.starts_with(prefix)) return name;
   }

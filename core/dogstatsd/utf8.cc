@@ -16,6 +16,13 @@ bool isAscii(std::string_view s) {
     p += 8;
     n -= 8;
   }
+  if (n > 0 && s.size() >= 8) {
+    // The last 8 bytes in one load (overlapping bytes already seen changes nothing).
+    uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, 8);
+    acc |= w;
+    n = 0;
+  }
   while (n > 0) {
     acc |= static_cast<unsigned char>(*p);
     ++p;
