@@ -35,7 +35,7 @@ class KeyGenerator {
   // with the same hash (so no duplicates). Then de-duplication would change nothing and the
   // key is the XOR of every tag's hash; no buffer is written. Returns false, leaving `key`
   // alone, when the sample is not of that kind: the caller then uses generate2.
-  static constexpr size_t kFastTags = 8;
+  static constexpr size_t kFastTags = 16;
   static bool fastKey(std::string_view name, std::string_view host,
                       std::span<const std::string_view> tagger,
                       std::span<const std::string_view> metric, ContextKey* key);
