@@ -27,6 +27,14 @@ uint32_t ContextResolver::allocSlot() {
 }
 
 ContextKey ContextResolver::track(const metrics::MetricSample& s, int64_t stamp) {
+  // A known context with a few distinct tags (most samples): key and lookup, no tag buffers.
+  ContextKey fast = 0;
+  if (metrics::KeyGenerator::fastKey(s.name, s.host, s.tagger_tags, s.tags, &fast)) {
+    if (uint32_t* known = index_.find(fast)) {
+      slot(*known).last_seen = stamp;
+      return fast;
+    }
+  }
   tagger_buf_.clear();
   metric_buf_.clear();
   tagger_buf_.appendAll(s.tagger_tags);

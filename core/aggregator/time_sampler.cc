@@ -223,6 +223,11 @@ void TimeSampler::appendOriginTelemetry(double ts, std::vector<metrics::Serie>& 
 }
 
 void TimeSampler::countSample(int64_t start) {
+  // Nearly every sample lands in the newest open bucket.
+  if (!samples_by_bucket_.empty() && samples_by_bucket_.back().first == start) {
+    ++samples_by_bucket_.back().second;
+    return;
+  }
   auto it = std::lower_bound(samples_by_bucket_.begin(), samples_by_bucket_.end(), start,
                              [](const std::pair<int64_t, int64_t>& p, int64_t s) { return p.first < s; });
   if (it == samples_by_bucket_.end() || it->first != start) it = samples_by_bucket_.insert(it, {start, 0});

@@ -20,8 +20,7 @@ Blocklist::Blocklist(std::vector<std::string> names, bool match_prefix)
   }
 }
 
-bool Blocklist::blocked(std::string_view name) const {
-  if (names_.empty()) return false;
+bool Blocklist::search(std::string_view name) const {
   auto it = std::lower_bound(names_.begin(), names_.end(), name,
                              [](const std::string& a, std::string_view b) { return a < b; });
   if (it != names_.end() && *it == name) return true;

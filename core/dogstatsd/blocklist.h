@@ -11,11 +11,13 @@ class Blocklist {
  public:
   Blocklist() = default;
   Blocklist(std::vector<std::string> names, bool match_prefix);
-  // True when `name` is blocked. O(log n).
-  bool blocked(std::string_view name) const;
+  // True when `name` is blocked. O(log n); inline for the usual empty list.
+  bool blocked(std::string_view name) const { return !names_.empty() && search(name); }
   bool empty() const { return names_.empty(); }
 
  private:
+  bool search(std::string_view name) const;
+
   std::vector<std::string> names_;  // sorted; with match_prefix, no entry prefixes another
   bool match_prefix_ = false;
 };

@@ -38,40 +38,50 @@ Enricher::Enricher(EnrichOptions options)
   extra_tag_views_.assign(extra_tags_.begin(), extra_tags_.end());
 }
 
+namespace {
+
+// A tag starting with 'h' or 'd': true (and `meta` updated) when it is one of the special tags.
+bool takeSpecialTag(std::string_view tag, TagMetadata& meta) {
+  if (tag.starts_with(kHostPrefix)) {
+    meta.host = tag.substr(kHostPrefix.size());
+    return true;
+  }
+  if (!tag.starts_with("dd.internal.")) return false;
+  if (tag.starts_with(kEntityIdPrefix)) {
+    meta.entity_id = tag.substr(kEntityIdPrefix.size());
+    return true;
+  }
+  if (tag.starts_with(kCardinalityPrefix)) {
+    meta.cardinality = tag.substr(kCardinalityPrefix.size());
+    return true;
+  }
+  if (tag.starts_with(kJmxCheckNamePrefix)) {
+    // agent behaviour (comp/dogstatsd/server/enrich.go): the check name picks the source
+    // through JMXCheckNameToMetricSource (a JMX integration's own, else JMX custom).
+    meta.source = metrics::jmxCheckNameToMetricSource(tag.substr(kJmxCheckNamePrefix.size()));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 size_t Enricher::extractTagsMetadata(std::span<std::string_view> tags, TagMetadata& meta) const {
   meta = TagMetadata{};
   meta.host = options_.default_hostname;
+  // Once per line over every tag: only a tag starting with 'h' or 'd' can be special, and a
+  // tag is moved only after one was taken out.
   size_t n = 0;
-  for (std::string_view tag : tags) {
-    if (!tag.empty() && (tag[0] == 'h' || tag[0] == 'd')) {
-      if (tag.starts_with(kHostPrefix)) {
-        meta.host = tag.substr(kHostPrefix.size());
-        continue;
-      }
-      if (tag.starts_with("dd.internal.")) {
-        if (tag.starts_with(kEntityIdPrefix)) {
-          meta.entity_id = tag.substr(kEntityIdPrefix.size());
-          continue;
-        }
-        if (tag.starts_with(kCardinalityPrefix)) {
-          meta.cardinality = tag.substr(kCardinalityPrefix.size());
-          continue;
-        }
-        if (tag.starts_with(kJmxCheckNamePrefix)) {
-          // agent behaviour (comp/dogstatsd/server/enrich.go): the check name picks the source
-          // through JMXCheckNameToMetricSource (a JMX integration's own, else JMX custom).
-          meta.source = metrics::jmxCheckNameToMetricSource(tag.substr(kJmxCheckNamePrefix.size()));
-          continue;
-        }
-      }
-    }
-    tags[n++] = tag;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    const std::string_view tag = tags[i];
+    if (!tag.empty() && (tag[0] == 'h' || tag[0] == 'd') && takeSpecialTag(tag, meta)) continue;
+    if (n != i) tags[n] = tag;
+    ++n;
   }
   return n;
 }
 
-std::string_view Enricher::metricName(std::string_view name, StringInterner& interner) const {
-  if (namespace_.empty()) return name;
+std::string_view Enricher::namespacedName(std::string_view name, StringInterner& interner) const {
   for (const auto& prefix : options_.namespace_blacklist) {
     if (name.starts_with(prefix)) return name;
   }

@@ -35,7 +35,10 @@ class Enricher {
   // remain (they are the first ones of the span).
   size_t extractTagsMetadata(std::span<std::string_view> tags, TagMetadata& meta) const;
   // The metric name after the namespace (interned when one is applied).
-  std::string_view metricName(std::string_view name, StringInterner& interner) const;
+  // Inline for the usual case of no namespace.
+  std::string_view metricName(std::string_view name, StringInterner& interner) const {
+    return namespace_.empty() ? name : namespacedName(name, interner);
+  }
   bool blocked(std::string_view final_name) const { return blocklist_.blocked(final_name); }
   // dogstatsd_tags, sorted and deduplicated; views into this Enricher.
   std::span<const std::string_view> extraTags() const { return extra_tag_views_; }
@@ -57,6 +60,8 @@ class Enricher {
   const EnrichOptions& options() const { return options_; }
 
  private:
+  std::string_view namespacedName(std::string_view name, StringInterner& interner) const;
+
   EnrichOptions options_;
   std::string namespace_;  // with its trailing '.'
   Blocklist blocklist_;

@@ -1,6 +1,7 @@
 #include "core/dogstatsd/number_parse.h"
 
 #include <cerrno>
+#include <cstddef>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -44,33 +45,26 @@ constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8
 // and at most 22 fraction digits, mantissa / 10^k is one correctly rounded division, the same
 // double any correct parser returns. Returns false to fall back to the general parser.
 bool parseSimpleDecimal(std::string_view s, double* out) {
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
+  const char* p = s.data();
+  const char* end = p + s.size();
+  const bool negative = *p == '-';
+  if (*p == '+' || *p == '-') ++p;
+  auto digit = [](char c) { return static_cast<unsigned>(c - '0') < 10; };
   uint64_t mantissa = 0;
-  int digits = 0;
-  int fraction = 0;
-  bool dot = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      if (digits == 19) return false;
-      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      if (mantissa != 0 || dot) ++digits;  // leading integer zeros do not count
-      if (dot) ++fraction;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      return false;  // exponent, hex, inf/nan, garbage: the general parser decides
-    }
+  const char* int_start = p;
+  while (p < end && digit(*p)) mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+  const ptrdiff_t int_digits = p - int_start;
+  ptrdiff_t fraction = 0;
+  if (p < end && *p == '.') {
+    const char* frac_start = ++p;
+    while (p < end && digit(*p)) mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+    fraction = p - frac_start;
   }
-  const size_t body = s.size() - ((s[0] == '+' || s[0] == '-') ? 1 : 0);
-  if (body == 0 || (dot && body == 1)) return false;  // "", "+", "." -> general path rejects
+  // Anything else (exponent, hex, inf/nan, garbage, "", "+", "."), more digits than a
+  // uint64_t surely holds, or a mantissa or scale past exact doubles: the general parser.
+  if (p != end || int_digits + fraction == 0 || int_digits + fraction > 19) return false;
   if (mantissa > (uint64_t{1} << 53) || fraction > 22) return false;
-  double v = static_cast<double>(mantissa) / kPow10[fraction];
+  const double v = static_cast<double>(mantissa) / kPow10[fraction];
   *out = negative ? -v : v;
   return true;
 }

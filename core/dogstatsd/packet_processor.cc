@@ -82,9 +82,7 @@ void PacketProcessor::process(std::string_view packet, Transport transport, doub
   }
 }
 
-void PacketProcessor::ensureTagRoom(size_t message_size) {
-  const size_t need = message_size + 1 + enricher_.extraTags().size();
-  if (arena_.remaining() >= need) return;
+void PacketProcessor::makeTagRoom(size_t need) {
   // Everything referencing the arena goes to the sink first.
   flushSamples();
   flushSamplesWithTimestamp();

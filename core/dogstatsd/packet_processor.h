@@ -56,8 +56,13 @@ class PacketProcessor {
   // A fresh sample at the end of the right batch (the batch is handed over first when full).
   metrics::MetricSample& nextSample(bool timestamped);
   void copyToDistribution(const metrics::MetricSample& s);
-  // Makes room for the tags of a message of `message_size` bytes.
-  void ensureTagRoom(size_t message_size);
+  // Makes room for the tags of a message of `message_size` bytes (inline: once per line, and
+  // there is almost always room).
+  void ensureTagRoom(size_t message_size) {
+    const size_t need = message_size + 1 + enricher_.extraTags().size();
+    if (arena_.remaining() < need) makeTagRoom(need);
+  }
+  void makeTagRoom(size_t need);
   void flushSamples();
   void flushSamplesWithTimestamp();
   bool eolRequired(Transport t) const { return eol_required_[static_cast<size_t>(t)]; }

@@ -74,10 +74,12 @@ ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedM
 
   if (out.type == DsdMetricType::kSet) {
     out.raw_value = raw_value;  // sets are never split
-  } else if (raw_value.find(':') == std::string_view::npos) {
-    if (!parseGoFloat(raw_value, &out.value)) return ParseError::kMetricValue;
-  } else {
-    if (!parseValueList(raw_value, values_)) return ParseError::kMetricValue;
+  } else if (!parseGoFloat(raw_value, &out.value)) {
+    // Not one number: a protocol 1.1 value list when it has a ':' (a float never does).
+    if (raw_value.find(':') == std::string_view::npos || !parseValueList(raw_value, values_)) {
+      return ParseError::kMetricValue;
+    }
+    out.value = 0;
     out.values = std::span<const double>(values_.data(), values_.size());
   }
 

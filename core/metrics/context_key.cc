@@ -24,4 +24,24 @@ GeneratedKeys KeyGenerator::generate2(std::string_view name, std::string_view ho
   return k;
 }
 
+bool KeyGenerator::fastKey(std::string_view name, std::string_view host,
+                           std::span<const std::string_view> tagger,
+                           std::span<const std::string_view> metric, ContextKey* key) {
+  const size_t n = tagger.size() + metric.size();
+  if (n > kFastTags) return false;
+  uint64_t h[kFastTags];
+  size_t i = 0;
+  for (std::string_view t : tagger) h[i++] = murmur3Sum64(t);
+  for (std::string_view t : metric) h[i++] = murmur3Sum64(t);
+  uint64_t tags_hash = 0;
+  for (i = 0; i < n; ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (h[i] == h[j]) return false;  // a duplicate (or a collision): generate2 decides
+    }
+    tags_hash ^= h[i];
+  }
+  *key = combineContextKey(name, host, tags_hash);
+  return true;
+}
+
 }  // namespace ddsim::metrics

@@ -2,6 +2,7 @@
 // Context keys (spec §2.2): MurmurHash3 x64_128 of the name seeded with the tag-set hash,
 // chained into the host. Tag order and duplicates do not change the key.
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "core/metrics/tag_hashing.h"
@@ -29,6 +30,15 @@ class KeyGenerator {
   // and each buffer's hash (GenerateWithTags2).
   GeneratedKeys generate2(std::string_view name, std::string_view host, HashedTags& tagger,
                           HashedTags& metric);
+
+  // The hot path of generate2 for the common sample: at most kFastTags tags in all, no two
+  // with the same hash (so no duplicates). Then de-duplication would change nothing and the
+  // key is the XOR of every tag's hash; no buffer is written. Returns false, leaving `key`
+  // alone, when the sample is not of that kind: the caller then uses generate2.
+  static constexpr size_t kFastTags = 16;
+  static bool fastKey(std::string_view name, std::string_view host,
+                      std::span<const std::string_view> tagger,
+                      std::span<const std::string_view> metric, ContextKey* key);
 
  private:
   TagDeduper dedup_;

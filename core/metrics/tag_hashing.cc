@@ -8,17 +8,6 @@
 
 namespace ddsim::metrics {
 
-void HashedTags::append(std::string_view tag) {
-  tags_.push_back(tag);
-  hashes_.push_back(murmur3Sum64(tag));
-}
-
-uint64_t HashedTags::xorHash() const {
-  uint64_t h = 0;
-  for (uint64_t x : hashes_) h ^= x;
-  return h;
-}
-
 void HashedTags::sortUniq() {
   const size_t n = tags_.size();
   if (n < 2) return;
@@ -94,8 +83,22 @@ uint64_t TagDeduper::dedupAndHash(HashedTags& buf) {
   return buf.xorHash();
 }
 
+bool TagDeduper::allHashesDistinct(const HashedTags& l, const HashedTags& r) {
+  uint64_t h[kPairwiseSize];
+  size_t n = 0;
+  for (uint64_t x : l.hashes()) h[n++] = x;
+  for (uint64_t x : r.hashes()) h[n++] = x;
+  for (size_t i = 1; i < n; ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (h[i] == h[j]) return false;
+    }
+  }
+  return true;
+}
+
 void TagDeduper::dedup2(HashedTags& l, HashedTags& r) {
   const size_t total = l.size() + r.size();
+  if (total <= kPairwiseSize && allHashesDistinct(l, r)) return;
   if (total > kHashSetSize) {
     l.sortUniq();
     r.sortUniq();

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/metrics/murmur3.h"
+
 namespace ddsim::metrics {
 
 // A list of tags with their murmur3 hashes (the agent's HashingTagsAccumulator). Non-owning:
@@ -13,7 +15,11 @@ namespace ddsim::metrics {
 // Not thread-safe.
 class HashedTags {
  public:
-  void append(std::string_view tag);
+  // Inline: called once per tag of every sample.
+  void append(std::string_view tag) {
+    tags_.push_back(tag);
+    hashes_.push_back(murmur3Sum64(tag));
+  }
   template <typename Range>
   void appendAll(const Range& tags) {
     for (const auto& t : tags) append(std::string_view(t));
@@ -33,7 +39,11 @@ class HashedTags {
   std::vector<std::string_view>& mutableTags() { return tags_; }
   std::vector<uint64_t>& mutableHashes() { return hashes_; }
   // XOR of the per-tag hashes of the current content (spec §2.2).
-  uint64_t xorHash() const;
+  uint64_t xorHash() const {
+    uint64_t h = 0;
+    for (uint64_t x : hashes_) h ^= x;
+    return h;
+  }
   // Sorts by (hash, string) and removes duplicates (the agent's SortUniq).
   void sortUniq();
   // Removes from this (sorted, unique) buffer every tag present in `other` (sorted, unique),
@@ -56,10 +66,14 @@ class TagDeduper {
   void dedup2(HashedTags& l, HashedTags& r);
 
  private:
+  // Up to this many tags in both buffers, all-distinct hashes are checked pairwise first: then
+  // nothing can be a duplicate and every strategy below would leave both buffers as they are.
+  static constexpr size_t kPairwiseSize = 8;
   static constexpr size_t kHashSetSize = 512;
   static constexpr size_t kBruteForceSize = 4;
   static constexpr int16_t kBlank = -1;
   size_t hashSetSizeFor(size_t n) const;
+  static bool allHashesDistinct(const HashedTags& l, const HashedTags& r);
 
   std::array<uint64_t, kHashSetSize> seen_{};
   std::array<int16_t, kHashSetSize> seen_idx_{};

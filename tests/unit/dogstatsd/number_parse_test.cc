@@ -34,6 +34,11 @@ TEST(DsdNumberParseTest, GoParseFloatSyntax) {
       {"1_000", false, 0},     {" 1", false, 0},       {"1 ", false, 0},
       {"infin", false, 0},     {"-nan", false, 0},     {"nan(1)", false, 0},
       {"abc", false, 0},       {".", false, 0},        {"1.2.3", false, 0},
+      // Shapes at the fast path's edges: more than 19 digits (leading zeros included), 22
+      // and 23 fraction digits, a value list, a sign and a dot alone.
+      {"0000000000000000000012.5", true, 12.5}, {"12345678901234567890", true, 12345678901234567890.0},
+      {"1.0000000000000000000000", true, 1},      {"1.00000000000000000000000", true, 1},
+      {"1:2", false, 0},       {"-.", false, 0},       {"+.5", true, 0.5},
   };
   for (const auto& c : cases) {
     auto v = parseGoFloat(c.in);

@@ -2,11 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "core/metrics/murmur3.h"
 
 namespace ddsim::metrics {
 namespace {
@@ -41,6 +46,58 @@ TEST(ContextKeyTest, TagSetHashVector) {
   HashedTags buf;
   buf.appendAll(tags);
   EXPECT_EQ(buf.xorHash(), 0x437b13a371a1c7d3ULL);  // spec §2.2
+}
+
+// The key from its definition (spec §2.2): the XOR of the distinct tags' hashes, chained
+// through the name and the host. Independent of how KeyGenerator de-duplicates.
+ContextKey keyFromDefinition(std::string_view name, std::string_view host,
+                             const std::vector<std::string>& tagger, const std::vector<std::string>& metric) {
+  std::set<std::string> distinct(tagger.begin(), tagger.end());
+  distinct.insert(metric.begin(), metric.end());
+  uint64_t h = 0;
+  for (const auto& t : distinct) h ^= murmur3Sum64(t);
+  return combineContextKey(name, host, h);
+}
+
+TEST(ContextKeyTest, Generate2MatchesDefinitionOnRandomTagSets) {
+  // Random sets over a small pool (duplicates within and across the two buffers), shuffled
+  // orders, every size from 0 to 20 tags, names and hosts of every tail length.
+  std::mt19937 rng(42);
+  std::vector<std::string> pool;
+  for (int i = 0; i < 10; ++i) pool.push_back("k" + std::to_string(i) + ":" + std::string(i, 'x'));
+  KeyGenerator gen;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> tagger(rng() % 4), metric(rng() % 17);
+    for (auto& t : tagger) t = pool[rng() % pool.size()];
+    for (auto& t : metric) t = pool[rng() % pool.size()];
+    const std::string name = "metric." + std::string(rng() % 20, 'n');
+    const std::string host = std::string(rng() % 18, 'h');
+    const ContextKey want = keyFromDefinition(name, host, tagger, metric);
+    for (int perm = 0; perm < 2; ++perm) {
+      std::shuffle(metric.begin(), metric.end(), rng);
+      HashedTags l, r;
+      l.appendAll(tagger);
+      r.appendAll(metric);
+      const GeneratedKeys k = gen.generate2(name, host, l, r);
+      ASSERT_EQ(k.context, want) << round;
+      uint64_t tagger_hash = 0;
+      for (const auto& t : std::set<std::string>(tagger.begin(), tagger.end())) tagger_hash ^= murmur3Sum64(t);
+      ASSERT_EQ(k.tagger, tagger_hash) << round;
+      if (tagger.empty()) ASSERT_EQ(keyOf(name, host, metric), want) << round;
+      // The fast path gives the same key whenever it answers, and answers for every small
+      // set without duplicates.
+      const std::vector<std::string_view> tv(tagger.begin(), tagger.end());
+      const std::vector<std::string_view> mv(metric.begin(), metric.end());
+      ContextKey fast = 0;
+      const bool answered = KeyGenerator::fastKey(name, host, tv, mv, &fast);
+      std::set<std::string> all(tagger.begin(), tagger.end());
+      all.insert(metric.begin(), metric.end());
+      const bool small_distinct = tagger.size() + metric.size() <= KeyGenerator::kFastTags &&
+                                  all.size() == tagger.size() + metric.size();
+      ASSERT_EQ(answered, small_distinct) << round;
+      if (answered) ASSERT_EQ(fast, want) << round;
+    }
+  }
 }
 
 TEST(ContextKeyTest, OrderAndDuplicatesDoNotMatter) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -46,6 +47,54 @@ TEST(TagHashingTest, Dedup2Order) {
     // Hashes stay aligned with their tags.
     for (size_t i = 0; i < l.size(); ++i) EXPECT_EQ(l.hashes()[i], murmur3Sum64(l.tags()[i]));
     for (size_t i = 0; i < r.size(); ++i) EXPECT_EQ(r.hashes()[i], murmur3Sum64(r.tags()[i]));
+  }
+}
+
+// The order the agent's Dedup2 leaves for up to 512 tags, by string equality alone: walk each
+// buffer, a tag already kept (in l, or earlier in r) is replaced by the buffer's last one and
+// its slot examined again.
+void referenceDedup2(Tags& l, Tags& r) {
+  auto walk = [](Tags& buf, const Tags* before) {
+    size_t n = buf.size();
+    for (size_t i = 0; i < n;) {
+      bool dup = std::find(buf.begin(), buf.begin() + static_cast<long>(i), buf[i]) !=
+                 buf.begin() + static_cast<long>(i);
+      if (before != nullptr) dup = dup || std::find(before->begin(), before->end(), buf[i]) != before->end();
+      if (dup) {
+        buf[i] = buf[n - 1];
+        --n;
+      } else {
+        ++i;
+      }
+    }
+    buf.resize(n);
+  };
+  walk(l, nullptr);
+  walk(r, &l);
+}
+
+TEST(TagHashingTest, Dedup2MatchesReferenceOnRandomSets) {
+  // Small sets (the pairwise fast path), mid sizes (brute force and hash set), drawn from a
+  // small pool so duplicates within and across buffers are common; every permutation order.
+  std::mt19937 rng(11);
+  std::vector<std::string> pool;
+  for (int i = 0; i < 12; ++i) pool.push_back("tag" + std::to_string(i) + ":v" + std::to_string(i * 7));
+  TagDeduper d;
+  for (int round = 0; round < 4000; ++round) {
+    const size_t max = round % 4 == 0 ? 24 : 6;
+    Tags l(rng() % (max + 1)), r(rng() % (max + 1));
+    for (auto& t : l) t = pool[rng() % (round % 3 == 0 ? 4 : pool.size())];
+    for (auto& t : r) t = pool[rng() % (round % 3 == 0 ? 4 : pool.size())];
+    HashedTags hl, hr;
+    hl.appendAll(l);
+    hr.appendAll(r);
+    d.dedup2(hl, hr);
+    Tags want_l = l, want_r = r;
+    referenceDedup2(want_l, want_r);
+    ASSERT_EQ(toTags(hl), want_l) << round;
+    ASSERT_EQ(toTags(hr), want_r) << round;
+    for (size_t i = 0; i < hl.size(); ++i) ASSERT_EQ(hl.hashes()[i], murmur3Sum64(hl.tags()[i]));
+    for (size_t i = 0; i < hr.size(); ++i) ASSERT_EQ(hr.hashes()[i], murmur3Sum64(hr.tags()[i]));
   }
 }
 
