@@ -183,8 +183,10 @@ struct UdpRig {
   // Waits until every datagram sent was read or dropped by the kernel, and parsed.
   void drain(uint64_t sent) {
     const auto& st = server.stats();
+    // Every datagram sent is read or dropped by the kernel, and every one read is processed or
+    // dropped at the full packet queue (an overloaded open-loop run waited forever without it).
     while (st.get(NetStat::kUdpPackets) + st.get(NetStat::kKernelDrops) < sent ||
-           st.get(Stat::kPackets) < st.get(NetStat::kUdpPackets)) {
+           st.get(Stat::kPackets) + st.get(NetStat::kQueueFullPackets) < st.get(NetStat::kUdpPackets)) {
       std::this_thread::sleep_for(std::chrono::microseconds(20));
     }
   }

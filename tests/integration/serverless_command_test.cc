@@ -107,6 +107,11 @@ class ServerlessCommandTest : public AgentIntakeTest {
     auto res = c.Post("/lambda/logs", body, "application/json");
     return res ? res->status : -1;
   }
+  // The extension's log so far (stderr is read only when waited on), for failure messages.
+  static std::string logOf(ChildProcess& p) {
+    p.waitForErrorOutput([](const std::string&) { return false; }, std::chrono::milliseconds(200));
+    return p.err();
+  }
   // Waits until the extension has logged (stderr) the port `parse` finds; 0 if it never does.
   static int loggedPort(ChildProcess& p, int (*parse)(const std::string&)) {
     pollUntil([&] {
@@ -254,8 +259,10 @@ TEST_F(ServerlessCommandTest, PeriodicFlushesAtStartAndNotAtShutdown) {
   for (int i = 1; i <= 3; ++i) {
     lambda_.push(invokeEvent("p-" + std::to_string(i)));
     // No telemetry is posted: a periodic extension goes back to event/next at once.
-    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i + 1; })) << p.err();
-    ASSERT_TRUE(pollUntil([&] { return count("/api/v1/series") >= static_cast<size_t>(i); })) << p.err();
+    ASSERT_TRUE(pollUntil([&] { return lambda_.nextCalls() >= i + 1; })) << logOf(p);
+    // (It hung once for the 180 s guard under load 8; the log says which flush did not come.)
+    ASSERT_TRUE(pollUntil([&] { return count("/api/v1/series") >= static_cast<size_t>(i); }))
+        << "invocation " << i << ", series payloads " << count("/api/v1/series") << "\n" << logOf(p);
   }
   const size_t before_shutdown = count("/api/v1/series");
   lambda_.push(R"({"eventType":"SHUTDOWN","shutdownReason":"spindown"})");
