@@ -62,7 +62,8 @@ IntakeSummary summarizeIntake(const std::vector<IntakeRequest>& requests, int64_
 }
 
 bool LambdaReport::passed() const {
-  return std::all_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.passed; });
+  return std::all_of(expectations.begin(), expectations.end(),
+                     [](const auto& e) { return e.passed || !e.skipped.empty(); });
 }
 
 std::map<std::string, double> computeTotals(const std::vector<InvocationRecord>& invocations,
@@ -228,7 +229,9 @@ json reportToJson(const LambdaReport& report) {
     json b = json::object();
     if (x.bound.min) b["min"] = *x.bound.min;
     if (x.bound.max) b["max"] = *x.bound.max;
-    expectations.push_back(json{{"name", x.name}, {"bound", b}, {"actual", x.actual}, {"passed", x.passed}});
+    json o{{"name", x.name}, {"bound", b}, {"actual", x.actual}, {"passed", x.passed}};
+    if (!x.skipped.empty()) o["skipped"] = x.skipped;
+    expectations.push_back(std::move(o));
   }
   return json{{"name", report.name},
               {"source", report.source},
@@ -307,6 +310,10 @@ std::string consoleSummary(const LambdaReport& report) {
     s += "\n";
   }
   for (const auto& x : report.expectations) {
+    if (!x.skipped.empty()) {
+      s += "  SKIP " + x.name + " " + boundText(x.bound) + ": " + x.skipped + "\n";
+      continue;
+    }
     std::snprintf(buf, sizeof buf, "  %s %s %s: got %g\n", x.passed ? "PASS" : "FAIL", x.name.c_str(),
                   boundText(x.bound).c_str(), x.actual);
     s += buf;
