@@ -23,6 +23,8 @@ using common::Status;
 
 // Spans reserved ahead of a trace's header count: a lying header costs nothing until its spans arrive.
 constexpr uint64_t kMaxReserve = 256;
+// Maps with more entries than this are built by appending and sorting once (SpanMap).
+constexpr uint64_t kSortedInsertMax = 64;
 
 Status typeError(const std::string& where, const char* expected, const MsgValue& v) {
   return common::invalidArgument(where + ": expected " + expected + ", got " + msgKindName(v.kind));
@@ -143,6 +145,23 @@ class Decoder {
     if (v.kind == MsgKind::kNil) return true;
     if (v.kind != MsgKind::kMap) return failType(where, "a map", v);
     if constexpr (requires { out.reserve(size_t{}); }) out.reserve(out.size() + std::min<uint64_t>(v.u, kMaxReserve) + spare);
+    if constexpr (requires { out.finishAppends(); }) {
+      // Many entries: appended as they come and sorted once (keys in reverse order would make
+      // inserting each in place quadratic: a 25 MB body of one span's tags would not finish).
+      if (v.u > kSortedInsertMax) {
+        for (uint64_t j = 0; j < v.u; ++j) {
+          std::string k;
+          typename Map::mapped_type value{};
+          if (!readKey(where.key(), k) || !readValue(where.entryOf(k), value)) {
+            out.finishAppends();  // searchable again, though the payload is refused
+            return false;
+          }
+          out.appendUnordered(std::move(k), std::move(value));
+        }
+        out.finishAppends();
+        return true;
+      }
+    }
     for (uint64_t j = 0; j < v.u; ++j) {
       std::string k;
       typename Map::mapped_type value{};

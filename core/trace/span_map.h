@@ -102,6 +102,26 @@ class SpanMap {
     return {it, inserted};
   }
 
+  // Bulk building in any key order (a decoder's large map): append each entry, then call
+  // finishAppends() once, which sorts by key and keeps, of equal keys, the one appended last (as
+  // insert_or_assign in that order would). n log n, where inserting in place is quadratic for keys
+  // that arrive in reverse order. Between the two calls the map must not be searched.
+  template <typename K, typename M>
+  void appendUnordered(K&& key, M&& value) {
+    items_.emplace_back(std::forward<K>(key), std::forward<M>(value));
+  }
+  void finishAppends() {
+    std::stable_sort(items_.begin(), items_.end(),
+                     [](const value_type& a, const value_type& b) { return a.first < b.first; });
+    size_t out = 0;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (i + 1 < items_.size() && items_[i + 1].first == items_[i].first) continue;  // a later one wins
+      if (out != i) items_[out] = std::move(items_[i]);
+      ++out;
+    }
+    items_.resize(out);
+  }
+
   iterator erase(const_iterator it) { return items_.erase(it); }
   size_t erase(std::string_view key) {
     const size_t i = indexOf(key);

@@ -5,6 +5,7 @@
 // both must give the same spans or both refuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -293,6 +294,38 @@ TEST(MsgpackDirectTest, SameAsTreeOnGeneratedAndMutatedPayloads) {
   // The generator must exercise both outcomes, or the comparison proves little.
   EXPECT_GT(accepted, 1000u);
   EXPECT_GT(refused, 1000u);
+}
+
+// One span whose meta has 100,000 keys in reverse order and a repeated key: the direct decoder
+// sorts large maps once (inserting each key in place was quadratic: such a body did not finish),
+// and still gives what the tree decoder gives (the later value of a repeated key wins).
+TEST(MsgpackDirectTest, AHugeMetaMapInReverseOrderDecodesAsTheTreeDoes) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  constexpr int kKeys = 100'000;
+  pk.pack_array(1);
+  pk.pack_array(1);
+  pk.pack_map(3);
+  pk.pack(std::string("service"));
+  pk.pack(std::string("svc"));
+  pk.pack(std::string("span_id"));
+  pk.pack(uint64_t{7});
+  pk.pack(std::string("meta"));
+  pk.pack_map(kKeys + 1);
+  for (int i = kKeys - 1; i >= 0; --i) {
+    pk.pack("k" + std::to_string(1'000'000 + i));
+    pk.pack("v" + std::to_string(i));
+  }
+  pk.pack(std::string("k1000005"));  // repeated: this value must win
+  pk.pack(std::string("last"));
+  const std::string body(buf.data(), buf.size());
+  expectSame(body, false, "huge meta");
+  const auto traces = decodeV04(body);
+  ASSERT_TRUE(traces.isOk()) << traces.status().toString();
+  const auto& meta = (*traces)[0][0].meta;
+  EXPECT_EQ(meta.size(), static_cast<size_t>(kKeys));
+  EXPECT_EQ(meta.at("k1000005"), "last");
+  EXPECT_TRUE(std::is_sorted(meta.begin(), meta.end(), [](const auto& x, const auto& y) { return x.first < y.first; }));
 }
 
 // Nesting: a container at level 16 is accepted, one at level 17 refused, by both.

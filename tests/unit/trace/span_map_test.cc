@@ -69,5 +69,24 @@ TEST(SpanMapTest, InitializerListKeepsTheFirstOfEqualKeysAndSorts) {
   EXPECT_THROW(static_cast<void>(m.at("c")), std::out_of_range);
 }
 
+// Bulk building (a decoder's large map): entries appended in any order with repeats, then one
+// finishAppends(), equal insert_or_assign of the same entries in the same order.
+TEST(SpanMapTest, AppendsThenFinishEqualInsertOrAssignInOrder) {
+  common::Random rng(15);
+  for (int round = 0; round < 100; ++round) {
+    SpanMap<std::string> got = {{"k3", "before"}};
+    std::map<std::string, std::string> want = {{"k3", "before"}};
+    const int64_t n = rng.uniformInt(0, 200);
+    for (int64_t i = 0; i < n; ++i) {
+      const std::string k = "k" + std::to_string(rng.uniformInt(0, 50));
+      const std::string v = "v" + std::to_string(i);
+      got.appendUnordered(k, v);
+      want.insert_or_assign(k, v);
+    }
+    got.finishAppends();
+    expectSame(got, want, "round " + std::to_string(round));
+  }
+}
+
 }  // namespace
 }  // namespace ddsim::trace
