@@ -138,13 +138,20 @@ template <typename Map, typename ReadKey, typename ReadValue>
 Status readMap(const object& o, const Where& where, Map& out, ReadKey readKey, ReadValue readValue) {
   if (o.type == mt::NIL) return Status::ok();
   if (Status s = expect(o, mt::MAP, where, "a map"); !s.isOk()) return s;
+  // Appended and sorted once (SpanMap): inserting each key in place is quadratic when keys come
+  // in reverse order; the result is the same (a repeated key's later value wins).
   for (uint32_t j = 0; j < o.via.map.size; ++j) {
     std::string k;
     typename Map::mapped_type v{};
-    if (Status s = readKey(o.via.map.ptr[j].key, where.key(), k); !s.isOk()) return s;
-    if (Status s = readValue(o.via.map.ptr[j].val, where.entryOf(k), v); !s.isOk()) return s;
-    out.insert_or_assign(std::move(k), std::move(v));
+    Status s = readKey(o.via.map.ptr[j].key, where.key(), k);
+    if (s.isOk()) s = readValue(o.via.map.ptr[j].val, where.entryOf(k), v);
+    if (!s.isOk()) {
+      out.finishAppends();
+      return s;
+    }
+    out.appendUnordered(std::move(k), std::move(v));
   }
+  out.finishAppends();
   return Status::ok();
 }
 
