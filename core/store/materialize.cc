@@ -1,0 +1,80 @@
+// finalize()'s expansion of the packed points (payload_points) into the SQL-friendly `points`
+// and `sketch_points` tables with their indexes by context (docs/run-store.md).
+#include "core/store/batch_insert.h"
+#include "core/store/packed_points.h"
+#include "core/store/run_store.h"
+#include "core/store/run_store_internal.h"
+#include "core/store/schema.h"
+
+namespace ddsim::store {
+
+using common::Status;
+
+Status RunStore::materializeLocked() {
+  int64_t total = 0;
+  {
+    // Finished before the DROP INDEX below (an open read statement would lock the table).
+    auto n = db_.prepare("SELECT COALESCE(SUM(points),0) FROM payloads");
+    if (!n.isOk()) return n.status();
+    (void)n->step();
+    total = n->int64(0);
+  }
+  if (total > options_.materialize_max_points) {
+    return st_->set_meta.bind(1, std::string("points_table")).bind(2, "skipped: " + std::to_string(total) +
+                                                                          " points, over the limit of " +
+                                                                          std::to_string(options_.materialize_max_points)).run();
+  }
+  if (auto s = db_.exec(finalizeSql()); !s.isOk()) return s;
+  return inTransaction([&]() -> Status {
+    // Rebuilt from scratch: the indexes go first so that the rows are not indexed one by one.
+    if (auto s = db_.exec("DROP INDEX IF EXISTS points_by_context; DROP INDEX IF EXISTS sketch_points_by_context;"
+                          "DELETE FROM points; DELETE FROM sketch_points;");
+        !s.isOk()) {
+      return s;
+    }
+    auto ins_p = BatchInsert::prepare(db_, "points", "context_id,payload_id,ts,value,interval", 5);
+    auto ins_s = BatchInsert::prepare(db_, "sketch_points", "context_id,payload_id,ts,count,min,max,sum,avg,bins", 9);
+    auto q = db_.prepare("SELECT payload_id, series, sketches FROM payload_points ORDER BY payload_id");
+    if (!ins_p.isOk()) return ins_p.status();
+    if (!ins_s.isOk()) return ins_s.status();
+    if (!q.isOk()) return q.status();
+    Status inner = Status::ok();
+    while (true) {
+      auto row = q->step();
+      if (!row.isOk()) return row.status();
+      if (!*row) break;
+      const int64_t pid = q->int64(0);
+      const std::string series = q->blob(1);
+      const std::string sketches = q->blob(2);
+      auto s1 = forEachSeriesPoint(series, [&](const PackedSeriesPoint& p) {
+        if (!inner.isOk()) return;
+        ins_p->add(p.context_id);
+        ins_p->add(pid);
+        ins_p->add(p.ts);
+        ins_p->add(p.value);
+        ins_p->add(p.interval);
+        inner = ins_p->endRow();
+      });
+      auto s2 = forEachSketchEntry(sketches, [&](const SketchPointRow& r) {
+        if (!inner.isOk()) return;
+        ins_s->add(r.context_id);
+        ins_s->add(pid);
+        ins_s->add(r.ts);
+        ins_s->add(r.count);
+        for (double v : {r.min, r.max, r.sum, r.avg}) ins_s->add(v);
+        ins_s->add(static_cast<int64_t>(r.keys.size()));
+        inner = ins_s->endRow();
+      });
+      if (!s1.isOk()) return s1;
+      if (!s2.isOk()) return s2;
+      if (!inner.isOk()) return inner;
+    }
+    if (auto s = ins_p->finish(); !s.isOk()) return s;
+    if (auto s = ins_s->finish(); !s.isOk()) return s;
+    return db_.exec(
+        "CREATE INDEX IF NOT EXISTS points_by_context ON points(context_id, ts);"
+        "CREATE INDEX IF NOT EXISTS sketch_points_by_context ON sketch_points(context_id, ts);");
+  });
+}
+
+}  // namespace ddsim::store
