@@ -95,12 +95,13 @@ void BM_RunStore_Finalize(benchmark::State& state) {
     auto s = t->store->finalize("complete");
     if (!s.isOk()) state.SkipWithError(s.message().c_str());
     state.PauseTiming();
+    state.counters["payloads_stored"] = static_cast<double>(t->store->payloadCountsByRoute("main").value()["/api/v2/series"]);
     t.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0) * 2000);
 }
-BENCHMARK(BM_RunStore_Finalize)->ArgNames({"payloads"})->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RunStore_Finalize)->ArgNames({"payloads"})->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace ddsim::store

@@ -114,7 +114,7 @@ Status RunStore::loadKnownContexts() {
     auto row = q->step();
     if (!row.isOk()) return row.status();
     if (!*row) break;
-    known_contexts_.insert(q->int64(0));
+    known_contexts_.findOrInsert(static_cast<uint64_t>(q->int64(0)));
   }
   return Status::ok();
 }
@@ -148,7 +148,9 @@ std::optional<std::string> RunStore::meta(const std::string& key) {
 Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name, std::string_view host,
                                     const std::vector<std::string>* tags, std::string_view type, int64_t payload_id) {
   const int64_t id = contextHash(kind, name, host, tags, type);
-  if (known_contexts_.insert(id).second) {
+  bool added = false;
+  known_contexts_.findOrInsert(static_cast<uint64_t>(id), &added);
+  if (added) {
     auto st = st_->insert_context.bind(1, id)
                   .bind(2, kind)
                   .bind(3, name)
@@ -158,7 +160,7 @@ Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name
                   .bind(7, payload_id)
                   .run();
     if (!st.isOk()) {
-      known_contexts_.erase(id);
+      known_contexts_.erase(static_cast<uint64_t>(id));
       return st;
     }
   }
@@ -224,7 +226,7 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
     return Status::ok();
   });
   if (!st.isOk()) {
-    for (int64_t c : added_contexts) known_contexts_.erase(c);  // rolled back with the payload
+    for (int64_t c : added_contexts) known_contexts_.erase(static_cast<uint64_t>(c));  // rolled back with the payload
     return st;
   }
   if (options_.max_disk_bytes > 0 && ++writes_since_cap_check_ >= 16) {
