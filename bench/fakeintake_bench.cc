@@ -104,7 +104,7 @@ struct TempRunStore {
     remove();
   }
   void remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
   }
   std::string path;
   std::unique_ptr<store::RunStore> store;
