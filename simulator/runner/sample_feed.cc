@@ -22,7 +22,39 @@ int64_t countMessages(std::string_view packet) {
   return n;
 }
 
+void addCounters(const dogstatsd::ProcessorCounters& c, dogstatsd::ProcessorCounters& into) {
+  for (size_t i = 0; i < c.stats.size(); ++i) into.stats[i] += c.stats[i];
+  for (size_t i = 0; i < c.rejected.size(); ++i) into.rejected[i] += c.rejected[i];
+}
+
 }  // namespace
+
+BatchParser::BatchParser(const dogstatsd::ProcessorOptions& options, const common::Clock& clock)
+    : clock_(clock), processor_(options, target_) {}
+
+void BatchParser::parse(std::string_view packet, SampleBatch& into) {
+  target_.batch = &into;
+  ++into.packets;
+  into.messages += countMessages(packet);
+  processor_.process(packet, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock_.systemNow()));
+  processor_.flush();  // the batch holds copies: the packet may die now
+  addCounters(processor_.takeCounters(), into.counters);
+}
+
+std::unique_ptr<BatchParser> SampleFeed::makeBatchParser() const {
+  return std::make_unique<BatchParser>(options_.processor, clock_);
+}
+
+void SampleFeed::deliver(SampleBatch& batch) {
+  packets_sent_ += batch.packets;
+  messages_sent_ += batch.messages;
+  if (!inproc_) {
+    send_errors_.add("inproc_not_open", batch.packets);
+    return;
+  }
+  batch.replayInto(sink_);
+  addCounters(batch.counters, inproc_counters_);
+}
 
 SampleFeed::SampleFeed(const dogstatsd::ServerOptions& options, const common::Clock& clock, SwitchableSink& sink,
                        bool deterministic)
@@ -91,9 +123,7 @@ void SampleFeed::send(scenario::SampleTransport transport, std::string_view pack
     inproc_->process(packet, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock_.systemNow()));
     // The processor keeps views into the packet until flush(): the packet dies with this call.
     inproc_->flush();
-    auto c = inproc_->takeCounters();
-    for (size_t i = 0; i < c.stats.size(); ++i) inproc_counters_.stats[i] += c.stats[i];
-    for (size_t i = 0; i < c.rejected.size(); ++i) inproc_counters_.rejected[i] += c.rejected[i];
+    addCounters(inproc_->takeCounters(), inproc_counters_);
     return;
   }
   dogstatsd::ReplayTarget* target = transport == T::kUdp ? udp_.get() : transport == T::kUds ? uds_.get() : uds_stream_.get();

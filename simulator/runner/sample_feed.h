@@ -16,10 +16,37 @@
 #include "core/dogstatsd/packet_processor.h"
 #include "core/dogstatsd/replay.h"
 #include "core/dogstatsd/server.h"
+#include "simulator/runner/sample_batch.h"
 #include "simulator/runner/switchable_sink.h"
 #include "simulator/scenario/scenario.h"
 
 namespace ddsim::runner {
+
+// Parses in-process packets on a producer thread, into SampleBatches that SampleFeed::deliver()
+// hands to the agent on the driver thread: the agent gets the calls send() would make, in the
+// same order, while the parsing runs beside the aggregation. One per producer; not thread-safe.
+class BatchParser {
+ public:
+  BatchParser(const dogstatsd::ProcessorOptions& options, const common::Clock& clock);
+  // Parses one packet (received now) into `into`, and counts it there.
+  void parse(std::string_view packet, SampleBatch& into);
+
+ private:
+  // The processor's sink: the batch being filled.
+  class Target final : public metrics::SampleSink {
+   public:
+    SampleBatch* batch = nullptr;
+    void addSamples(std::span<const metrics::MetricSample> s, double now) override { batch->addSamples(s, now); }
+    void addSamplesWithoutAggregation(std::span<const metrics::MetricSample> s) override {
+      batch->addSamplesWithoutAggregation(s);
+    }
+    void addEvents(std::vector<metrics::Event>&& e) override { batch->addEvents(std::move(e)); }
+    void addServiceChecks(std::vector<metrics::ServiceCheck>&& c) override { batch->addServiceChecks(std::move(c)); }
+  };
+  const common::Clock& clock_;
+  Target target_;
+  dogstatsd::PacketProcessor processor_;
+};
 
 class SampleFeed {
  public:
@@ -33,6 +60,10 @@ class SampleFeed {
   common::Status open(const std::set<scenario::SampleTransport>& transports);
   // Sends one packet (one or more messages separated by '\n').
   void send(scenario::SampleTransport transport, std::string_view packet);
+  // A parser for in-process packets on another thread, and the hand-over of what it parsed
+  // (the same accounting and sink calls as send() of those packets on this thread).
+  std::unique_ptr<BatchParser> makeBatchParser() const;
+  void deliver(SampleBatch& batch);
   // Hands buffered in-process samples to the sink and waits until the listeners have parsed
   // every packet sent (at most `max_wait` real time). Returns false on a timeout.
   bool sync(common::Duration max_wait = std::chrono::seconds(10));

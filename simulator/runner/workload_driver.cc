@@ -10,6 +10,8 @@
 #include "core/dogstatsd/capture_file.h"
 #include "core/serializer/collector_messages.h"
 #include "core/trace/trace_capture.h"
+#include "simulator/runner/sample_feed.h"
+#include "simulator/workload/ordered_pipe.h"
 #include "simulator/workload/packet_pipe.h"
 #include "simulator/workload/dogstatsd_generator.h"
 #include "simulator/workload/text_generators.h"
@@ -53,7 +55,27 @@ class DogStatsDDriver final : public WorkloadDriver {
     const auto now = static_cast<int64_t>(ctx.now_unix);
     if (n < kPipeFromLines) {
       gen_.generate(n, now, send);
-    } else {  // generate on a second thread while this one parses: same packets, same order
+    } else if (w_.transport == scenario::SampleTransport::kInProcess) {
+      // Generate and parse on a second thread while this one aggregates: the agent gets the
+      // same calls in the same order as parsing here would make.
+      if (!parser_) parser_ = ctx.feed.makeBatchParser();
+      batch_pipe_.run(
+          [&](workload::OrderedPipe<SampleBatch>::Producer& out) {
+            SampleBatch batch = out.fresh();
+            gen_.generate(n, now, [&](std::string_view packet) {
+              parser_->parse(packet, batch);
+              if (batch.sampleCount() >= kBatchSamples) {
+                out.emit(std::move(batch));
+                batch = out.fresh();
+              }
+            });
+            if (!batch.empty()) out.emit(std::move(batch));
+          },
+          [&](SampleBatch& batch) {
+            g_.packets += batch.packets;
+            ctx.feed.deliver(batch);
+          });
+    } else {  // generate on a second thread while this one sends: same packets, same order
       pipe_.run([&](const std::function<void(std::string_view)>& emit) { gen_.generate(n, now, emit); }, send);
     }
     const auto& t = gen_.tally();
@@ -77,9 +99,13 @@ class DogStatsDDriver final : public WorkloadDriver {
  private:
   // Below this many lines in a tick, a thread would cost more than it saves.
   static constexpr int64_t kPipeFromLines = 2048;
+  // Samples per parsed batch handed from the producer thread.
+  static constexpr size_t kBatchSamples = 4096;
   scenario::DogStatsDWorkload w_;
   workload::DogStatsDGenerator gen_;
   workload::PacketPipe pipe_;
+  workload::OrderedPipe<SampleBatch> batch_pipe_{4};
+  std::unique_ptr<BatchParser> parser_;
   double stop_;
   Generated g_;
   double rate_scale_ = 1.0;

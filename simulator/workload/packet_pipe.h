@@ -1,17 +1,16 @@
 #pragma once
 // Hands generated DogStatsD packets from a generator thread to the driver thread, in order, with
-// a bound on what is in flight. A tick of a DogStatsD workload generates its packets on a
-// producer thread while the driver thread parses the ones already made, so generation and
-// parsing overlap instead of running one after the other; the packets and their order are the
-// same as without the pipe (a test compares them byte for byte).
-#include <condition_variable>
+// a bound on what is in flight (an OrderedPipe of packet batches). A tick of a DogStatsD
+// workload generates its packets on a producer thread while the driver thread parses the ones
+// already made; the packets and their order are the same as without the pipe (a test compares
+// them byte for byte).
 #include <cstddef>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "simulator/workload/ordered_pipe.h"
 
 namespace ddsim::workload {
 
@@ -28,16 +27,8 @@ class PacketPipe {
 
  private:
   using Batch = std::vector<std::string>;
-  void push(Batch&& b);
-  bool pop(Batch& out);  // false once the producer has closed and nothing is left
-  void close();
-
   const size_t batch_packets_;
-  const size_t max_batches_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<Batch> batches_;
-  bool closed_ = false;
+  OrderedPipe<Batch> pipe_;
 };
 
 }  // namespace ddsim::workload

@@ -1,0 +1,91 @@
+#include "simulator/runner/sample_batch.h"
+
+#include <cstring>
+
+namespace ddsim::runner {
+
+void* SampleBatch::allocate(size_t bytes, size_t align) {
+  while (true) {
+    if (block_ < blocks_.size()) {
+      Block& b = blocks_[block_];
+      const size_t at = (used_ + align - 1) / align * align;
+      if (at + bytes <= b.size) {
+        used_ = at + bytes;
+        return b.data.get() + at;
+      }
+      ++block_;
+      used_ = 0;
+      continue;
+    }
+    const size_t size = bytes + align > kBlockBytes ? bytes + align : kBlockBytes;
+    blocks_.push_back({std::make_unique<char[]>(size), size});
+  }
+}
+
+std::string_view SampleBatch::copy(std::string_view s) {
+  if (s.empty()) return {};
+  auto* p = static_cast<char*>(allocate(s.size(), 1));
+  std::memcpy(p, s.data(), s.size());
+  return {p, s.size()};
+}
+
+void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
+  for (const auto& s : samples) {
+    metrics::MetricSample& c = samples_.emplace_back(s);
+    c.name = copy(s.name);
+    c.raw_value = copy(s.raw_value);
+    c.host = copy(s.host);
+    for (auto* tags : {&c.tags, &c.tagger_tags}) {
+      const auto src = *tags;
+      if (src.empty()) continue;
+      auto* out = static_cast<std::string_view*>(allocate(src.size() * sizeof(std::string_view), alignof(std::string_view)));
+      for (size_t i = 0; i < src.size(); ++i) new (out + i) std::string_view(copy(src[i]));
+      *tags = {out, src.size()};
+    }
+  }
+}
+
+void SampleBatch::addSamples(std::span<const metrics::MetricSample> samples, double now) {
+  calls_.push_back({Kind::kSamples, samples_.size(), samples.size(), now});
+  copySamples(samples);
+}
+
+void SampleBatch::addSamplesWithoutAggregation(std::span<const metrics::MetricSample> samples) {
+  calls_.push_back({Kind::kWithoutAggregation, samples_.size(), samples.size(), 0});
+  copySamples(samples);
+}
+
+void SampleBatch::addEvents(std::vector<metrics::Event>&& events) {
+  calls_.push_back({Kind::kEvents, events_.size(), 1, 0});
+  events_.push_back(std::move(events));
+}
+
+void SampleBatch::addServiceChecks(std::vector<metrics::ServiceCheck>&& checks) {
+  calls_.push_back({Kind::kServiceChecks, checks_.size(), 1, 0});
+  checks_.push_back(std::move(checks));
+}
+
+void SampleBatch::replayInto(metrics::SampleSink& to) {
+  for (const Call& c : calls_) {
+    switch (c.kind) {
+      case Kind::kSamples: to.addSamples(std::span(samples_).subspan(c.first, c.count), c.now); break;
+      case Kind::kWithoutAggregation: to.addSamplesWithoutAggregation(std::span(samples_).subspan(c.first, c.count)); break;
+      case Kind::kEvents: to.addEvents(std::move(events_[c.first])); break;
+      case Kind::kServiceChecks: to.addServiceChecks(std::move(checks_[c.first])); break;
+    }
+  }
+}
+
+void SampleBatch::clear() {
+  calls_.clear();
+  samples_.clear();
+  events_.clear();
+  checks_.clear();
+  block_ = 0;
+  used_ = 0;
+  packets = 0;
+  messages = 0;
+  counters.clear();
+}
+
+}  // namespace ddsim::runner

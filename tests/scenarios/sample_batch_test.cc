@@ -1,0 +1,125 @@
+// Parsing on a producer thread into SampleBatches, then replaying them on the driver thread,
+// must give the agent the calls that parsing in place gives: the same samples (names, values,
+// tags, hosts, timestamps), batched the same way, with events and service checks between them
+// in the same order, and the same parser counters.
+#include "simulator/runner/sample_batch.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/common/clock.h"
+#include "core/dogstatsd/packet_processor.h"
+#include "simulator/runner/sample_feed.h"
+
+namespace ddsim::runner {
+namespace {
+
+// Writes every call it gets as text, so that two call sequences compare as strings.
+class Transcript final : public metrics::SampleSink {
+ public:
+  std::vector<std::string> lines;
+  void addSamples(std::span<const metrics::MetricSample> s, double now) override {
+    lines.push_back("samples@" + std::to_string(now) + " n=" + std::to_string(s.size()));
+    for (const auto& x : s) lines.push_back(describe(x));
+  }
+  void addSamplesWithoutAggregation(std::span<const metrics::MetricSample> s) override {
+    lines.push_back("timestamped n=" + std::to_string(s.size()));
+    for (const auto& x : s) lines.push_back(describe(x));
+  }
+  void addEvents(std::vector<metrics::Event>&& e) override {
+    for (const auto& x : e) lines.push_back("event " + x.title + "|" + x.text + "|" + x.host);
+  }
+  void addServiceChecks(std::vector<metrics::ServiceCheck>&& c) override {
+    for (const auto& x : c) lines.push_back("check " + x.check_name + "|" + x.message);
+  }
+
+ private:
+  static std::string describe(const metrics::MetricSample& s) {
+    std::string out = std::string(s.name) + "=" + std::to_string(s.value) + "/" + std::string(s.raw_value) + " t" +
+                      std::to_string(static_cast<int>(s.mtype)) + " @" + std::to_string(s.sample_rate) + " ts" +
+                      std::to_string(s.timestamp) + " host=" + std::string(s.host) + " tags=";
+    for (auto t : s.tags) out += std::string(t) + ",";
+    out += " tagger=";
+    for (auto t : s.tagger_tags) out += std::string(t) + ",";
+    return out;
+  }
+};
+
+std::vector<std::string> packets() {
+  std::vector<std::string> out;
+  for (int p = 0; p < 40; ++p) {
+    std::string packet;
+    for (int i = 0; i < 50; ++i) {
+      const std::string n = std::to_string(p * 50 + i);
+      packet += "app.m" + std::to_string(i % 7) + ":" + n + "|" + (i % 5 == 0 ? "h" : i % 5 == 1 ? "c|@0.5" : "g") +
+                "|#env:test,k" + std::to_string(i % 3) + ":v" + n + (i % 4 == 0 ? ",host:h" + n : "") + "\n";
+      if (i % 11 == 0) packet += "app.s:user" + n + "|s\n";
+      if (i % 13 == 0) packet += "app.ts:1|c|T1700000000\n";
+      if (i % 17 == 0) packet += "bad line without a type\n";
+    }
+    if (p % 9 == 0) packet += "_e{5,4}:title|text|h:eh\n_sc|svc|1|m:oops\n";
+    out.push_back(std::move(packet));
+  }
+  return out;
+}
+
+TEST(SampleBatchTest, ReplayedBatchesMakeTheCallsParsingInPlaceMakes) {
+  dogstatsd::ProcessorOptions options;
+  common::ManualClock clock;
+
+  Transcript direct;
+  dogstatsd::PacketProcessor processor(options, direct);
+  for (const auto& p : packets()) {
+    processor.process(p, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock.systemNow()));
+    processor.flush();
+  }
+  const auto want_counters = processor.takeCounters();
+
+  Transcript replayed;
+  BatchParser parser(options, clock);
+  std::vector<SampleBatch> batches(3);
+  {
+    const auto ps = packets();  // the packets die before the batches are replayed
+    for (size_t i = 0; i < ps.size(); ++i) parser.parse(ps[i], batches[i * batches.size() / ps.size()]);
+  }
+  dogstatsd::ProcessorCounters got_counters;
+  int64_t got_packets = 0;
+  for (auto& b : batches) {
+    b.replayInto(replayed);
+    got_packets += b.packets;
+    for (size_t i = 0; i < b.counters.stats.size(); ++i) got_counters.stats[i] += b.counters.stats[i];
+    for (size_t i = 0; i < b.counters.rejected.size(); ++i) got_counters.rejected[i] += b.counters.rejected[i];
+  }
+  ASSERT_GT(direct.lines.size(), 2000u);
+  EXPECT_EQ(replayed.lines, direct.lines);
+  EXPECT_EQ(got_packets, 40);
+  EXPECT_EQ(got_counters.stats, want_counters.stats);
+  EXPECT_EQ(got_counters.rejected, want_counters.rejected);
+  uint64_t rejected = 0;
+  for (auto r : got_counters.rejected) rejected += r;
+  EXPECT_GT(rejected, 0u);  // the bad lines were counted, not lost with the batch
+}
+
+TEST(SampleBatchTest, AClearedBatchIsEmptyAndRefillsTheSame) {
+  dogstatsd::ProcessorOptions options;
+  common::ManualClock clock;
+  BatchParser parser(options, clock);
+  SampleBatch batch;
+  const auto ps = packets();
+  parser.parse(ps[0], batch);
+  Transcript first;
+  batch.replayInto(first);
+  batch.clear();
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(batch.sampleCount(), 0u);
+  parser.parse(ps[0], batch);  // reuses the blocks the first fill allocated
+  Transcript second;
+  batch.replayInto(second);
+  EXPECT_FALSE(first.lines.empty());
+  EXPECT_EQ(second.lines, first.lines);
+}
+
+}  // namespace
+}  // namespace ddsim::runner
