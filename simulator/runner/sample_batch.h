@@ -53,7 +53,7 @@ class SampleBatch final : public metrics::SampleSink {
   std::vector<std::vector<metrics::Event>> events_;
   std::vector<std::vector<metrics::ServiceCheck>> checks_;
   // Text and tag arrays live in blocks that never move while the batch is filled.
-  static constexpr size_t kBlockBytes = 256 << 10;
+  static constexpr size_t kBlockBytes = 64 << 10;
   struct Block {
     std::unique_ptr<char[]> data;
     size_t size = 0;

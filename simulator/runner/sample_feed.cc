@@ -33,10 +33,14 @@ BatchParser::BatchParser(const dogstatsd::ProcessorOptions& options, const commo
     : clock_(clock), processor_(options, target_) {}
 
 void BatchParser::parse(std::string_view packet, SampleBatch& into) {
+  parse(packet, common::toUnixSeconds(clock_.systemNow()), into);
+}
+
+void BatchParser::parse(std::string_view packet, double now, SampleBatch& into) {
   target_.batch = &into;
   ++into.packets;
   into.messages += countMessages(packet);
-  processor_.process(packet, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock_.systemNow()));
+  processor_.process(packet, dogstatsd::Transport::kInproc, now);
   processor_.flush();  // the batch holds copies: the packet may die now
   addCounters(processor_.takeCounters(), into.counters);
 }

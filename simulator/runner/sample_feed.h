@@ -28,8 +28,10 @@ namespace ddsim::runner {
 class BatchParser {
  public:
   BatchParser(const dogstatsd::ProcessorOptions& options, const common::Clock& clock);
-  // Parses one packet (received now) into `into`, and counts it there.
+  // Parses one packet received at `now` (Unix seconds; the clock's time without it) into
+  // `into`, and counts it there.
   void parse(std::string_view packet, SampleBatch& into);
+  void parse(std::string_view packet, double now, SampleBatch& into);
 
  private:
   // The processor's sink: the batch being filled.

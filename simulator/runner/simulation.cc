@@ -321,6 +321,10 @@ void Simulation::restartAgent(double downtime, const std::string& why) {
 
 void Simulation::runVirtual() {
   auto& clock = *manual_;
+  // Without live changes the ticks are known now: workloads may prepare theirs ahead.
+  if (!o_.control) {
+    for (auto& d : drivers_) d->planTicks({tick_seconds_, s_.duration, t0_});
+  }
   // Workload ticks until the load ends.
   std::function<void(int64_t)> schedule_tick = [&](int64_t k) {
     const double a = static_cast<double>(k) * tick_seconds_;

@@ -10,10 +10,7 @@
 #include "core/dogstatsd/capture_file.h"
 #include "core/serializer/collector_messages.h"
 #include "core/trace/trace_capture.h"
-#include "simulator/runner/sample_feed.h"
-#include "simulator/workload/ordered_pipe.h"
-#include "simulator/workload/packet_pipe.h"
-#include "simulator/workload/dogstatsd_generator.h"
+#include "simulator/runner/dogstatsd_driver.h"
 #include "simulator/workload/text_generators.h"
 #include "simulator/runner/trace_driver.h"
 #include "simulator/runner/trace_replay_driver.h"
@@ -38,79 +35,6 @@ int64_t scaledCount(int64_t n, double factor, double& carry) {
 double stopOr(const std::optional<double>& stop, double load_end) { return stop ? std::min(*stop, load_end) : load_end; }
 
 namespace {
-
-class DogStatsDDriver final : public WorkloadDriver {
- public:
-  DogStatsDDriver(const scenario::DogStatsDWorkload& w, uint64_t seed, double load_end)
-      : w_(w), gen_(w, seed), stop_(stopOr(w.stop, load_end)) {}
-  const std::string& name() const override { return w_.name; }
-  std::string_view type() const override { return "dogstatsd"; }
-  void tick(TickContext& ctx) override {
-    const int64_t n = scaledCount(dueCount(w_.rate, w_.start, stop_, ctx.scenario_time, ctx.tick_end), rate_scale_, carry_);
-    if (n <= 0) return;
-    const auto send = [&](std::string_view packet) {
-      ctx.feed.send(w_.transport, packet);
-      ++g_.packets;
-    };
-    const auto now = static_cast<int64_t>(ctx.now_unix);
-    if (n < kPipeFromLines) {
-      gen_.generate(n, now, send);
-    } else if (w_.transport == scenario::SampleTransport::kInProcess) {
-      // Generate and parse on a second thread while this one aggregates: the agent gets the
-      // same calls in the same order as parsing here would make.
-      if (!parser_) parser_ = ctx.feed.makeBatchParser();
-      batch_pipe_.run(
-          [&](workload::OrderedPipe<SampleBatch>::Producer& out) {
-            SampleBatch batch = out.fresh();
-            gen_.generate(n, now, [&](std::string_view packet) {
-              parser_->parse(packet, batch);
-              if (batch.sampleCount() >= kBatchSamples) {
-                out.emit(std::move(batch));
-                batch = out.fresh();
-              }
-            });
-            if (!batch.empty()) out.emit(std::move(batch));
-          },
-          [&](SampleBatch& batch) {
-            g_.packets += batch.packets;
-            ctx.feed.deliver(batch);
-          });
-    } else {  // generate on a second thread while this one sends: same packets, same order
-      pipe_.run([&](const std::function<void(std::string_view)>& emit) { gen_.generate(n, now, emit); }, send);
-    }
-    const auto& t = gen_.tally();
-    g_.timestamped_samples = t.timestamped;
-    g_.metric_samples = t.samples - t.timestamped;
-  }
-  const Generated& generated() const override { return g_; }
-  void setRateScale(double factor) override { rate_scale_ = factor < 0 ? 0 : factor; }
-  void setContextScale(double fraction) override {
-    const double f = std::clamp(fraction, 0.0, 1.0);
-    gen_.setActiveContexts(static_cast<size_t>(std::ceil(f * static_cast<double>(gen_.contextCount()))));
-  }
-  nlohmann::json details() const override {
-    const auto& t = gen_.tally();
-    return {{"contexts", gen_.contextCount()}, {"lines", t.lines},     {"packets", t.packets},
-            {"bytes", t.bytes},                {"samples", t.samples}, {"counts", t.counts},
-            {"gauges", t.gauges},              {"timers", t.timers},   {"distributions", t.distributions},
-            {"sets", t.sets},                  {"histograms", t.histograms}, {"timestamped", t.timestamped}};
-  }
-
- private:
-  // Below this many lines in a tick, a thread would cost more than it saves.
-  static constexpr int64_t kPipeFromLines = 2048;
-  // Samples per parsed batch handed from the producer thread.
-  static constexpr size_t kBatchSamples = 4096;
-  scenario::DogStatsDWorkload w_;
-  workload::DogStatsDGenerator gen_;
-  workload::PacketPipe pipe_;
-  workload::OrderedPipe<SampleBatch> batch_pipe_{4};
-  std::unique_ptr<BatchParser> parser_;
-  double stop_;
-  Generated g_;
-  double rate_scale_ = 1.0;
-  double carry_ = 0;
-};
 
 // Events and service checks travel as DogStatsD text, one message per line, packed into
 // packets of at most 8 KiB.
@@ -395,7 +319,7 @@ class ReplayDriver final : public WorkloadDriver {
 common::Result<std::unique_ptr<WorkloadDriver>> makeWorkloadDriver(const scenario::Workload& w, uint64_t seed,
                                                                    double load_end, const std::string& base_dir) {
   if (auto* d = std::get_if<scenario::DogStatsDWorkload>(&w)) {
-    return std::unique_ptr<WorkloadDriver>(new DogStatsDDriver(*d, seed, load_end));
+    return makeDogStatsDDriver(*d, seed, load_end);
   }
   if (auto* e = std::get_if<scenario::EventWorkload>(&w)) {
     return std::unique_ptr<WorkloadDriver>(

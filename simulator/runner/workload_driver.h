@@ -55,6 +55,15 @@ struct TickContext {
   double now_unix;         // wall/virtual Unix time at the start of the tick
 };
 
+// Virtual time without live changes: the ticks are known before the run. Tick k covers
+// [k·tick_seconds, min(duration, (k+1)·tick_seconds)) and runs when the clock reads
+// start + k·tick_seconds, until k·tick_seconds reaches the duration.
+struct TickPlan {
+  double tick_seconds = 1;
+  double duration = 0;
+  common::SystemTime start;
+};
+
 class WorkloadDriver {
  public:
   virtual ~WorkloadDriver() = default;
@@ -69,6 +78,10 @@ class WorkloadDriver {
   // share of the workload's contexts in use (0 < f <= 1). Workloads without such knobs ignore them.
   virtual void setRateScale(double /*factor*/) {}
   virtual void setContextScale(double /*fraction*/) {}
+  // Called before the first tick when the ticks follow `plan` and no live change will come: a
+  // workload may then prepare ticks ahead of time, on a thread of its own, provided tick() emits
+  // exactly what it would have without the plan.
+  virtual void planTicks(const TickPlan& /*plan*/) {}
   // The workload talks to the agent's trace agent (the simulated agent then runs one).
   virtual bool sendsTraces() const { return false; }
   // The stats totals a tracer computed itself and sent to /v0.6/stats (client_stats), by service

@@ -1,10 +1,12 @@
 #pragma once
 // Hands items from a producer thread to the calling thread, in order, with a bound on what
-// waits. A tick of a workload makes its items (packets, parsed sample batches) on a thread of
-// its own while the calling thread consumes the ones already made, so the two overlap instead
-// of running one after the other; what is consumed, and its order, is what the producer made.
+// waits. A workload makes its items (packets, parsed sample batches) on a thread of its own
+// while the calling thread consumes the ones already made, so the two overlap instead of
+// running one after the other; what is consumed, and its order, is what the producer made.
 // Consumed items go back to the producer (fresh()) so that their memory is reused.
-// One run() at a time; the pipe may be reused for the next tick.
+// Two ways to use it: run() for one tick (returns when the producer is done), or start() a
+// producer that runs ahead across ticks, next()/done() on the consumer side, and cancel()
+// (or the destructor) to end it early. One producer at a time.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -19,56 +21,92 @@ namespace ddsim::workload {
 template <typename Item>
 class OrderedPipe {
  public:
-  // What the producer is given: emit() hands an item on (waits while `max_waiting` wait);
-  // fresh() returns an emptied item to fill, one the consumer is done with when there is one.
+  // What the producer is given: emit() hands an item on (waits while `max_waiting` wait; false
+  // once the pipe is cancelled, the item is then dropped); fresh() returns an emptied item to
+  // fill, one the consumer is done with when there is one.
   class Producer {
    public:
     explicit Producer(OrderedPipe& pipe) : pipe_(pipe) {}
-    void emit(Item&& item) { pipe_.push(std::move(item)); }
+    bool emit(Item&& item) { return pipe_.push(std::move(item)); }
     Item fresh() { return pipe_.takeSpare(); }
+    bool cancelled() {
+      std::lock_guard lock(pipe_.mu_);
+      return pipe_.cancelled_;
+    }
 
    private:
     OrderedPipe& pipe_;
   };
 
   explicit OrderedPipe(size_t max_waiting = 16) : max_waiting_(max_waiting < 1 ? 1 : max_waiting) {}
+  ~OrderedPipe() { cancel(); }
+  OrderedPipe(const OrderedPipe&) = delete;
+  OrderedPipe& operator=(const OrderedPipe&) = delete;
 
   // Runs `produce` on a thread of its own and calls `consume` on the calling thread for every
   // item emitted, in order. Returns when both are done. `produce` must not throw.
   void run(const std::function<void(Producer&)>& produce, const std::function<void(Item&)>& consume) {
+    start(produce);
+    Item item;
+    while (next(item)) {
+      consume(item);
+      done(std::move(item));
+      item = Item();
+    }
+    join();
+  }
+
+  // Starts `produce` on a thread of its own (it must not throw; it must outlive the thread).
+  void start(std::function<void(Producer&)> produce) {
+    join();
     {
       std::lock_guard lock(mu_);
       waiting_.clear();
       closed_ = false;
+      cancelled_ = false;
     }
-    std::thread producer([&] {
+    producer_ = std::thread([this, produce = std::move(produce)] {
       Producer p(*this);
       produce(p);
       close();
     });
-    Item item;
-    while (pop(item)) {
-      consume(item);
-      giveBack(std::move(item));
-      item = Item();
-    }
-    producer.join();
   }
-
- private:
-  void push(Item&& item) {
-    std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] { return waiting_.size() < max_waiting_; });
-    waiting_.push_back(std::move(item));
-    lock.unlock();
-    changed_.notify_all();
-  }
-  bool pop(Item& out) {
+  // The next item, in order; false once the producer has ended and nothing is left.
+  bool next(Item& out) {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return closed_ || !waiting_.empty(); });
     if (waiting_.empty()) return false;
     out = std::move(waiting_.front());
     waiting_.pop_front();
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+  }
+  // Gives a consumed item back for reuse (Item::clear() empties it).
+  void done(Item&& item) {
+    item.clear();
+    std::lock_guard lock(mu_);
+    if (spare_.size() < kMaxSpare) spare_.push_back(std::move(item));
+  }
+  // Ends a producer early: what it emits from now on is dropped; waits for its thread.
+  void cancel() {
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+    }
+    changed_.notify_all();
+    join();
+  }
+
+ private:
+  void join() {
+    if (producer_.joinable()) producer_.join();
+  }
+  bool push(Item&& item) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return cancelled_ || waiting_.size() < max_waiting_; });
+    if (cancelled_) return false;
+    waiting_.push_back(std::move(item));
     lock.unlock();
     changed_.notify_all();
     return true;
@@ -80,11 +118,6 @@ class OrderedPipe {
     }
     changed_.notify_all();
   }
-  void giveBack(Item&& item) {
-    item.clear();
-    std::lock_guard lock(mu_);
-    if (spare_.size() < max_waiting_ + 2) spare_.push_back(std::move(item));
-  }
   Item takeSpare() {
     std::lock_guard lock(mu_);
     if (spare_.empty()) return Item();
@@ -93,12 +126,17 @@ class OrderedPipe {
     return item;
   }
 
+  // Items kept for reuse: enough for a consumer that keeps up, few enough that a producer far
+  // ahead does not hold twice the memory.
+  static constexpr size_t kMaxSpare = 8;
   const size_t max_waiting_;
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<Item> waiting_;
   std::vector<Item> spare_;
   bool closed_ = false;
+  bool cancelled_ = false;
+  std::thread producer_;
 };
 
 }  // namespace ddsim::workload

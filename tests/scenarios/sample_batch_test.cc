@@ -11,41 +11,11 @@
 
 #include "core/common/clock.h"
 #include "core/dogstatsd/packet_processor.h"
+#include "tests/scenarios/sink_transcript.h"
 #include "simulator/runner/sample_feed.h"
 
 namespace ddsim::runner {
 namespace {
-
-// Writes every call it gets as text, so that two call sequences compare as strings.
-class Transcript final : public metrics::SampleSink {
- public:
-  std::vector<std::string> lines;
-  void addSamples(std::span<const metrics::MetricSample> s, double now) override {
-    lines.push_back("samples@" + std::to_string(now) + " n=" + std::to_string(s.size()));
-    for (const auto& x : s) lines.push_back(describe(x));
-  }
-  void addSamplesWithoutAggregation(std::span<const metrics::MetricSample> s) override {
-    lines.push_back("timestamped n=" + std::to_string(s.size()));
-    for (const auto& x : s) lines.push_back(describe(x));
-  }
-  void addEvents(std::vector<metrics::Event>&& e) override {
-    for (const auto& x : e) lines.push_back("event " + x.title + "|" + x.text + "|" + x.host);
-  }
-  void addServiceChecks(std::vector<metrics::ServiceCheck>&& c) override {
-    for (const auto& x : c) lines.push_back("check " + x.check_name + "|" + x.message);
-  }
-
- private:
-  static std::string describe(const metrics::MetricSample& s) {
-    std::string out = std::string(s.name) + "=" + std::to_string(s.value) + "/" + std::string(s.raw_value) + " t" +
-                      std::to_string(static_cast<int>(s.mtype)) + " @" + std::to_string(s.sample_rate) + " ts" +
-                      std::to_string(s.timestamp) + " host=" + std::string(s.host) + " tags=";
-    for (auto t : s.tags) out += std::string(t) + ",";
-    out += " tagger=";
-    for (auto t : s.tagger_tags) out += std::string(t) + ",";
-    return out;
-  }
-};
 
 std::vector<std::string> packets() {
   std::vector<std::string> out;
@@ -69,7 +39,7 @@ TEST(SampleBatchTest, ReplayedBatchesMakeTheCallsParsingInPlaceMakes) {
   dogstatsd::ProcessorOptions options;
   common::ManualClock clock;
 
-  Transcript direct;
+  SinkTranscript direct;
   dogstatsd::PacketProcessor processor(options, direct);
   for (const auto& p : packets()) {
     processor.process(p, dogstatsd::Transport::kInproc, common::toUnixSeconds(clock.systemNow()));
@@ -77,7 +47,7 @@ TEST(SampleBatchTest, ReplayedBatchesMakeTheCallsParsingInPlaceMakes) {
   }
   const auto want_counters = processor.takeCounters();
 
-  Transcript replayed;
+  SinkTranscript replayed;
   BatchParser parser(options, clock);
   std::vector<SampleBatch> batches(3);
   {
@@ -109,13 +79,13 @@ TEST(SampleBatchTest, AClearedBatchIsEmptyAndRefillsTheSame) {
   SampleBatch batch;
   const auto ps = packets();
   parser.parse(ps[0], batch);
-  Transcript first;
+  SinkTranscript first;
   batch.replayInto(first);
   batch.clear();
   EXPECT_TRUE(batch.empty());
   EXPECT_EQ(batch.sampleCount(), 0u);
   parser.parse(ps[0], batch);  // reuses the blocks the first fill allocated
-  Transcript second;
+  SinkTranscript second;
   batch.replayInto(second);
   EXPECT_FALSE(first.lines.empty());
   EXPECT_EQ(second.lines, first.lines);
