@@ -1,5 +1,7 @@
 #include "core/aggregator/context_resolver.h"
 
+#include <cassert>
+
 namespace ddsim::aggregator {
 
 ContextResolver::ContextResolver(TagStore* store, StringInterner* interner)
@@ -28,8 +30,12 @@ uint32_t ContextResolver::allocSlot() {
 
 ContextKey ContextResolver::track(const metrics::MetricSample& s, int64_t stamp) {
   // A known context with a few distinct tags (most samples): key and lookup, no tag buffers.
-  ContextKey fast = 0;
-  if (metrics::KeyGenerator::fastKey(s.name, s.host, s.tagger_tags, s.tags, &fast)) {
+  ContextKey fast = s.context_key;  // computed ahead (SampleBatch) or not at all
+  assert(fast == 0 || [&] {
+    ContextKey check = 0;
+    return metrics::KeyGenerator::fastKey(s.name, s.host, s.tagger_tags, s.tags, &check) && check == fast;
+  }());
+  if (fast != 0 || metrics::KeyGenerator::fastKey(s.name, s.host, s.tagger_tags, s.tags, &fast)) {
     if (uint32_t* known = index_.find(fast)) {
       slot(*known).last_seen = stamp;
       return fast;

@@ -24,6 +24,10 @@ struct MetricSample {
   bool flush_first_value = false;
   bool no_index = false;
   MetricSource source = MetricSource::kUnknown;
+  // The context key KeyGenerator::fastKey gives (name, host, tagger_tags, tags), when whoever
+  // built the sample computed it ahead on another thread (0: not computed; the aggregator
+  // computes it). Whoever changes the name, host or tags of a sample afterwards resets it.
+  uint64_t context_key = 0;
 };
 
 }  // namespace ddsim::metrics

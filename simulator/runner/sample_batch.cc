@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/metrics/context_key.h"
+
 namespace ddsim::runner {
 
 void* SampleBatch::allocate(size_t bytes, size_t align) {
@@ -42,6 +44,9 @@ void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
       for (size_t i = 0; i < src.size(); ++i) new (out + i) std::string_view(copy(src[i]));
       *tags = {out, src.size()};
     }
+    // The context key, here on the parsing thread rather than in the aggregator.
+    metrics::ContextKey key = 0;
+    if (metrics::KeyGenerator::fastKey(c.name, c.host, c.tagger_tags, c.tags, &key)) c.context_key = key;
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/common/clock.h"
 #include "core/dogstatsd/packet_processor.h"
+#include "core/metrics/context_key.h"
 #include "tests/scenarios/sink_transcript.h"
 #include "simulator/runner/sample_feed.h"
 
@@ -89,6 +90,31 @@ TEST(SampleBatchTest, AClearedBatchIsEmptyAndRefillsTheSame) {
   batch.replayInto(second);
   EXPECT_FALSE(first.lines.empty());
   EXPECT_EQ(second.lines, first.lines);
+}
+
+// The batch computes each sample's context key on the parsing thread, as the aggregator would.
+TEST(SampleBatchTest, SamplesCarryTheirContextKey) {
+  struct Keys final : metrics::SampleSink {
+    std::vector<std::pair<metrics::ContextKey, metrics::ContextKey>> got;  // carried, recomputed
+    void addSamples(std::span<const metrics::MetricSample> s, double) override {
+      for (const auto& x : s) {
+        metrics::ContextKey k = 0;
+        EXPECT_TRUE(metrics::KeyGenerator::fastKey(x.name, x.host, x.tagger_tags, x.tags, &k));
+        got.emplace_back(x.context_key, k);
+      }
+    }
+    void addSamplesWithoutAggregation(std::span<const metrics::MetricSample>) override {}
+    void addEvents(std::vector<metrics::Event>&&) override {}
+    void addServiceChecks(std::vector<metrics::ServiceCheck>&&) override {}
+  } keys;
+  common::ManualClock clock;
+  BatchParser parser(dogstatsd::ProcessorOptions{}, clock);
+  SampleBatch batch;
+  parser.parse("a.b:1|c|#x:1,y:2\na.b:2|g|#y:2,x:1\nc.d:3|h\n", batch);
+  batch.replayInto(keys);
+  ASSERT_EQ(keys.got.size(), 3u);
+  for (const auto& [carried, recomputed] : keys.got) EXPECT_EQ(carried, recomputed);
+  EXPECT_NE(keys.got[0].first, 0u);
 }
 
 }  // namespace

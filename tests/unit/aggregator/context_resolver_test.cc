@@ -37,6 +37,32 @@ TEST(ContextResolverTest, TracksAndReleases) {
   EXPECT_EQ(interner.size(), 0u);
 }
 
+// A sample whose key was computed ahead (SampleBatch on the parsing thread) resolves to the
+// context the aggregator's own key gives, new or known.
+TEST(ContextResolverTest, AKeyComputedAheadFindsTheSameContext) {
+  TagStore store;
+  StringInterner interner;
+  ContextResolver r(&store, &interner);
+  auto plain = gauge("m", 1, {"a", "b"});
+  const ContextKey k = r.track(plain.view(), 10);
+  auto ahead = gauge("m", 2, {"b", "a"});
+  auto view = ahead.view();
+  ASSERT_TRUE(metrics::KeyGenerator::fastKey(view.name, view.host, view.tagger_tags, view.tags, &view.context_key));
+  EXPECT_EQ(view.context_key, k);
+  EXPECT_EQ(r.track(view, 20), k);
+  EXPECT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.get(k)->last_seen, 20);
+
+  auto fresh = gauge("n", 1, {"c"});  // a new context, key given: created as without it
+  auto fv = fresh.view();
+  ContextResolver r2(&store, &interner);
+  const ContextKey want = r2.track(fv, 5);
+  ASSERT_TRUE(metrics::KeyGenerator::fastKey(fv.name, fv.host, fv.tagger_tags, fv.tags, &fv.context_key));
+  EXPECT_EQ(r.track(fv, 30), want);
+  EXPECT_EQ(r.size(), 2u);
+  EXPECT_EQ(r.get(want)->nameView(), "n");
+}
+
 // Spec §3.3: a context is dropped on the 2nd commit in which it was not seen.
 TEST(ContextResolverTest, CountBasedExpiry) {
   TagStore store;
