@@ -96,9 +96,9 @@ class DogStatsDDriver final : public WorkloadDriver {
   // Below this many lines in a tick, a thread would cost more than it saves.
   static constexpr int64_t kPipeFromLines = 2048;
   // Samples per parsed batch handed from the generator thread, and batches that may wait: a
-  // thread that runs ahead gets up to 24,576 samples (about 5 MB) ahead of the driver.
+  // thread that runs ahead gets up to 8,192 samples (about 2 MB) ahead of the driver.
   static constexpr size_t kBatchSamples = 512;
-  static constexpr size_t kBatchesAhead = 48;
+  static constexpr size_t kBatchesAhead = 16;
 
   void deliver(TickContext& ctx, SampleBatch& b) {
     g_.packets += b.packets;
