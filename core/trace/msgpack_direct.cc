@@ -52,9 +52,15 @@ bool isAscii(std::string_view s) {
 
 void assignString(std::string_view raw, std::string& out) {
   if (isAscii(raw) || isValidUtf8(raw)) {
-    // A fresh span's strings are empty: constructing costs less than assign's general replace.
+    // A fresh span's strings are empty: appending (up to 15 bytes, libstdc++'s in-place capacity)
+    // or constructing (longer ones: the exact size, where append would double the capacity) costs
+    // less than assign's general replace.
     if (out.empty()) {
-      out.append(raw);
+      if (raw.size() <= 15) {
+        out.append(raw);
+      } else {
+        out = std::string(raw);
+      }
     } else {
       out.assign(raw);
     }
