@@ -50,10 +50,13 @@ common::Status cut(const char* what, size_t at) {
 }  // namespace
 
 void appendSeriesPoint(std::string& out, int64_t context_id, int64_t ts, double value, int64_t interval) {
-  put(out, context_id);
-  put(out, ts);
-  put(out, value);
-  put(out, interval);
+  // One 32-byte append per point (the same bytes as four put() calls, a quarter of the appends).
+  char b[32];
+  std::memcpy(b, &context_id, 8);
+  std::memcpy(b + 8, &ts, 8);
+  std::memcpy(b + 16, &value, 8);
+  std::memcpy(b + 24, &interval, 8);
+  out.append(b, sizeof(b));
 }
 
 void appendSketchEntry(std::string& out, int64_t context_id, const SketchEntry& e) {

@@ -1,9 +1,9 @@
 #include "core/store/run_store.h"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 
+#include "core/store/context_hash.h"
 #include "core/store/packed_points.h"
 #include "core/store/run_store_internal.h"
 #include "core/store/schema.h"
@@ -24,50 +24,6 @@ std::string joinTags(const std::vector<std::string>& tags) {
   return out;
 }
 
-namespace {
-
-uint64_t mix64(uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
-
-// Our own 64-bit hash, eight bytes per step with a splitmix64 finish: stable across builds and
-// versions (context ids are kept in files) and cheap for the short strings of a context.
-uint64_t hashBytes(std::string_view s, uint64_t seed) {
-  uint64_t h = (seed + s.size()) * 0x9e3779b97f4a7c15ULL;
-  const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-  }
-  if (n > 0) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
-  }
-  return mix64(h);
-}
-
-// The context id: name, host, the tag set (a sum of per-tag hashes, so order does not matter),
-// kind and type (a series and a sketch of the same name stay apart). Kept positive for
-// SQLite's INTEGER PRIMARY KEY.
-int64_t contextHash(std::string_view kind, std::string_view name, std::string_view host,
-                    const std::vector<std::string>* tags, std::string_view type) {
-  uint64_t tags_hash = 0;
-  if (tags) {
-    for (const auto& t : *tags) tags_hash += hashBytes(t, 3);
-  }
-  uint64_t key = hashBytes(name, 1) ^ (hashBytes(host, 2) * 31) ^ tags_hash ^ (hashBytes(kind, 4) + hashBytes(type, 5));
-  return static_cast<int64_t>(mix64(key) & 0x7fff'ffff'ffff'ffffULL);
-}
-
-}  // namespace
 
 RunStore::RunStore(std::string path, RunStoreOptions options, Database db)
     : path_(std::move(path)), options_(options), db_(std::move(db)) {}
@@ -159,7 +115,7 @@ Status RunStore::loadKnownContexts() {
     auto row = q->step();
     if (!row.isOk()) return row.status();
     if (!*row) break;
-    known_contexts_.insert(q->int64(0));
+    known_contexts_.findOrInsert(static_cast<uint64_t>(q->int64(0)));
   }
   return Status::ok();
 }
@@ -193,7 +149,9 @@ std::optional<std::string> RunStore::meta(const std::string& key) {
 Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name, std::string_view host,
                                     const std::vector<std::string>* tags, std::string_view type, int64_t payload_id) {
   const int64_t id = contextHash(kind, name, host, tags, type);
-  if (known_contexts_.insert(id).second) {
+  bool added = false;
+  known_contexts_.findOrInsert(static_cast<uint64_t>(id), &added);
+  if (added) {
     auto st = st_->insert_context.bind(1, id)
                   .bind(2, kind)
                   .bind(3, name)
@@ -203,7 +161,7 @@ Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name
                   .bind(7, payload_id)
                   .run();
     if (!st.isOk()) {
-      known_contexts_.erase(id);
+      known_contexts_.erase(static_cast<uint64_t>(id));
       return st;
     }
   }
@@ -272,7 +230,7 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
     return Status::ok();
   });
   if (!st.isOk()) {
-    for (int64_t c : added_contexts) known_contexts_.erase(c);  // rolled back with the payload
+    for (int64_t c : added_contexts) known_contexts_.erase(static_cast<uint64_t>(c));  // rolled back with the payload
     return st;
   }
   if (options_.max_disk_bytes > 0 && ++writes_since_cap_check_ >= 16) {
@@ -389,53 +347,6 @@ Status RunStore::addTelemetry(double at, const std::map<std::string, double>& va
 Status RunStore::addMarker(const MarkerRow& m) {
   std::lock_guard lock(mu_);
   return st_->insert_marker.bind(1, m.at).bind(2, m.kind).bind(3, m.label).bind(4, m.detail).run();
-}
-
-Status RunStore::materializeLocked() {
-  auto n = db_.prepare("SELECT COALESCE(SUM(points),0) FROM payloads");
-  if (!n.isOk()) return n.status();
-  (void)n->step();
-  const int64_t total = n->int64(0);
-  if (total > options_.materialize_max_points) {
-    return st_->set_meta.bind(1, std::string("points_table")).bind(2, "skipped: " + std::to_string(total) +
-                                                                          " points, over the limit of " +
-                                                                          std::to_string(options_.materialize_max_points)).run();
-  }
-  if (auto s = db_.exec(finalizeSql()); !s.isOk()) return s;
-  return inTransaction([&]() -> Status {
-    if (auto s = db_.exec("DELETE FROM points; DELETE FROM sketch_points;"); !s.isOk()) return s;
-    auto ins_p = db_.prepare("INSERT INTO points(context_id,payload_id,ts,value,interval) VALUES(?,?,?,?,?)");
-    auto ins_s = db_.prepare(
-        "INSERT INTO sketch_points(context_id,payload_id,ts,count,min,max,sum,avg,bins) VALUES(?,?,?,?,?,?,?,?,?)");
-    auto q = db_.prepare("SELECT payload_id, series, sketches FROM payload_points ORDER BY payload_id");
-    if (!ins_p.isOk()) return ins_p.status();
-    if (!ins_s.isOk()) return ins_s.status();
-    if (!q.isOk()) return q.status();
-    Status inner = Status::ok();
-    while (true) {
-      auto row = q->step();
-      if (!row.isOk()) return row.status();
-      if (!*row) break;
-      const int64_t pid = q->int64(0);
-      const std::string series = q->blob(1);
-      const std::string sketches = q->blob(2);
-      auto s1 = forEachSeriesPoint(series, [&](const PackedSeriesPoint& p) {
-        if (inner.isOk()) inner = ins_p->bind(1, p.context_id).bind(2, pid).bind(3, p.ts).bind(4, p.value).bind(5, p.interval).run();
-      });
-      auto s2 = forEachSketchEntry(sketches, [&](const SketchPointRow& r) {
-        if (inner.isOk()) {
-          inner = ins_s->bind(1, r.context_id).bind(2, pid).bind(3, r.ts).bind(4, r.count).bind(5, r.min).bind(6, r.max)
-                      .bind(7, r.sum).bind(8, r.avg).bind(9, static_cast<int64_t>(r.keys.size())).run();
-        }
-      });
-      if (!s1.isOk()) return s1;
-      if (!s2.isOk()) return s2;
-      if (!inner.isOk()) return inner;
-    }
-    return db_.exec(
-        "CREATE INDEX IF NOT EXISTS points_by_context ON points(context_id, ts);"
-        "CREATE INDEX IF NOT EXISTS sketch_points_by_context ON sketch_points(context_id, ts);");
-  });
 }
 
 Status RunStore::finalize(const std::string& status) {

@@ -16,10 +16,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/metrics/key_map.h"
 #include "core/store/records.h"
 #include "core/store/sqlite_db.h"
 
@@ -158,7 +158,9 @@ class RunStore {
   Database db_;
   struct Statements;
   std::unique_ptr<Statements> st_;
-  std::unordered_set<int64_t> known_contexts_;
+  // Context ids already in `contexts`: a flat table, one probe per series of a payload (a
+  // node-based set missed the cache on nearly every lookup beside the decoded payload).
+  metrics::KeyMap<uint8_t> known_contexts_;
   int64_t writes_since_cap_check_ = 0;
 };
 

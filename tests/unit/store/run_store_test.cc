@@ -2,13 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 namespace ddsim::store {
 namespace {
 
 namespace fs = std::filesystem;
+
+using SeriesKey = std::tuple<int64_t, int64_t, double, int64_t>;  // context, ts, value, interval
+using SketchKey = std::tuple<int64_t, int64_t, int64_t, double, double, double, double, int64_t>;
 
 // Series of one payload: refs into one shared point list, as the intake hands them over.
 struct Batch {
@@ -217,6 +222,88 @@ TEST_F(RunStoreTest, AStoreOfAnotherSchemaVersionIsRefused) {
   auto s = RunStore::open(file());
   ASSERT_FALSE(s.isOk());
   EXPECT_NE(s.status().message().find("version 99"), std::string::npos) << s.status().message();
+}
+
+// finalize() writes the SQL tables in many-row batches: every packed point must come out as
+// exactly one row with its values, whatever the batch boundaries.
+TEST_F(RunStoreTest, EveryPackedPointBecomesOneRowAcrossBatchBoundariesAndAgain) {
+  auto s = RunStore::open(file()).value();
+  // 3 payloads of 131 series x (1 or 2 points): 131 and 262 are not multiples of the batch.
+  std::vector<std::vector<std::string>> tags;
+  std::vector<std::string> names;
+  for (int i = 0; i < 131; ++i) {
+    tags.push_back({"env:prod", "i:" + std::to_string(i)});
+    names.push_back("m" + std::to_string(i % 7));
+  }
+  std::vector<int64_t> points_per_payload;
+  for (int pl = 0; pl < 3; ++pl) {
+    std::vector<SeriesRef> series;
+    std::vector<SeriesPoint> points;
+    for (int i = 0; i < 131; ++i) {
+      const uint32_t n = pl == 1 ? 2 : 1;
+      series.push_back({names[i], "h", &tags[i], i % 2 ? "count" : "gauge", i % 2 ? 10 : 0,
+                        static_cast<uint32_t>(points.size()), n});
+      for (uint32_t k = 0; k < n; ++k) points.push_back({1000 + pl * 10 + k, i * 0.5 + pl + k});
+    }
+    points_per_payload.push_back(static_cast<int64_t>(points.size()));
+    ASSERT_TRUE(s->addPayload(payload("/api/v2/series", pl, static_cast<int64_t>(points.size()), "body"), series, points, {}, {}).isOk());
+  }
+  std::vector<int32_t> keys = {1300, 1310, 1320};
+  std::vector<uint32_t> counts = {3, 4, 5};
+  std::vector<SketchRef> sketches;
+  for (int i = 0; i < 140; ++i) {
+    sketches.push_back({names[i % 131], "h", &tags[i % 131],
+                        {{2000 + i, 12, -1.0 * i, 9.0 + i, 30.5, 2.5, &keys, &counts}}});
+  }
+  ASSERT_TRUE(s->addPayload(payload("/api/beta/sketches", 9, 140, "body"), {}, {}, sketches, {}).isOk());
+
+  // What the readers decode from the packed form: the expected rows.
+  std::vector<SeriesKey> want;
+  std::vector<SketchKey> want_sketches;
+  for (int i = 0; i < 7; ++i) {
+    PointQuery q;
+    q.name = "m" + std::to_string(i);
+    for (const auto& p : s->seriesPoints(q).value()) want.emplace_back(p.context_id, p.ts, p.value, p.interval);
+    for (const auto& p : s->sketchPoints(q).value()) {
+      want_sketches.emplace_back(p.context_id, p.ts, p.count, p.min, p.max, p.sum, p.avg,
+                                 static_cast<int64_t>(p.keys.size()));
+    }
+  }
+  ASSERT_EQ(want.size(), 131u * 4);
+  ASSERT_EQ(want_sketches.size(), 140u);
+  std::sort(want.begin(), want.end());
+  std::sort(want_sketches.begin(), want_sketches.end());
+
+  for (int round = 0; round < 2; ++round) {  // a second finalize rebuilds, never duplicates
+    const auto st = s->finalize("complete");
+    ASSERT_TRUE(st.isOk()) << "round " << round << ": " << st.message();
+    auto db = Database::open(file(), false, true).value();
+    std::vector<SeriesKey> got;
+    auto q = db.prepare("SELECT context_id, ts, value, interval FROM points").value();
+    while (q.step().value()) got.emplace_back(q.int64(0), q.int64(1), q.real(2), q.int64(3));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << "round " << round;
+
+    auto per_payload = db.prepare("SELECT payload_id, COUNT(*) FROM points GROUP BY payload_id ORDER BY payload_id").value();
+    for (int64_t n : points_per_payload) {
+      ASSERT_TRUE(per_payload.step().value());
+      EXPECT_EQ(per_payload.int64(1), n);
+    }
+    EXPECT_FALSE(per_payload.step().value());
+
+    std::vector<SketchKey> got_sketches;
+    auto k = db.prepare("SELECT context_id, ts, count, min, max, sum, avg, bins FROM sketch_points").value();
+    while (k.step().value()) {
+      got_sketches.emplace_back(k.int64(0), k.int64(1), k.int64(2), k.real(3), k.real(4), k.real(5), k.real(6), k.int64(7));
+    }
+    std::sort(got_sketches.begin(), got_sketches.end());
+    EXPECT_EQ(got_sketches, want_sketches) << "round " << round;
+
+    auto idx = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name IN "
+                          "('points_by_context','sketch_points_by_context')").value();
+    ASSERT_TRUE(idx.step().value());
+    EXPECT_EQ(idx.int64(0), 2);
+  }
 }
 
 }  // namespace
