@@ -23,7 +23,8 @@ struct TraceSamplingOptions {
   std::string default_env = "none";
   double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
   // apm_config.{trace,stats}_writer.{connection_limit,queue_size}: read and checked (>= 0; 0 =
-  // the agent's default); ddsim's forwarder has no per-writer knob to give them to.
+  // the agent's default); the trace writer's go to its sender (core/trace/writer_sender.h), the
+  // stats writer's are not applied yet.
   int64_t trace_writer_connection_limit = 0, trace_writer_queue_size = 0;
   int64_t stats_writer_connection_limit = 0, stats_writer_queue_size = 0;
 };

@@ -79,6 +79,15 @@ struct StatsTotalsRow {
   int64_t groups = 0;    // grouped stats summed into this row
 };
 
+// Trace totals of one decoded /api/v0.2/traces payload (or, from the reader, of many summed):
+// its spans, its chunks (one trace each) and when each chunk's trace finished (its latest span
+// end, Unix ns, in the order the chunks came), so readers need not decode the body again.
+struct TraceTotalsRow {
+  int64_t spans = 0;
+  int64_t chunks = 0;
+  std::vector<int64_t> chunk_ends;
+};
+
 // One aggregator flush (pipeline::FlushRecord).
 struct FlushRow {
   int64_t index = 0;

@@ -80,6 +80,7 @@ Status RunStore::prepareStatements() {
       {&st_->insert_stats,
        "INSERT INTO payload_stats(payload_id,service,resource,hits,errors,top_level_hits,duration,groups) "
        "VALUES(?,?,?,?,?,?,?,?)"},
+      {&st_->insert_traces, "INSERT INTO payload_traces(payload_id,spans,chunks,chunk_ends) VALUES(?,?,?,?)"},
       {&st_->insert_violation, "INSERT INTO violations(payload_id,property,message) VALUES(?,?,?)"},
       {&st_->insert_flush,
        "INSERT OR REPLACE INTO flushes(idx,at_s,aggregate_s,serialize_s,aggregate_cpu_s,serialize_cpu_s,series,"
@@ -170,7 +171,7 @@ Result<int64_t> RunStore::contextId(std::string_view kind, std::string_view name
 Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
                                      const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
                                      const std::vector<ViolationRef>& violations,
-                                     const std::vector<StatsTotalsRow>& stats) {
+                                     const std::vector<StatsTotalsRow>& stats, const TraceTotalsRow* traces) {
   std::lock_guard lock(mu_);
   int64_t id = 0;
   std::vector<int64_t> added_contexts;
@@ -220,6 +221,9 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
       ins_stats.bind(6, t.top_level_hits).bind(7, t.duration).bind(8, t.groups);
       if (auto s = ins_stats.run(); !s.isOk()) return s;
     }
+    if (traces) {
+      if (auto s = insertTraceTotals(id, *traces); !s.isOk()) return s;
+    }
     for (const auto& v : violations) {
       if (auto s = st_->insert_violation.bind(1, id).bind(2, v.property).bind(3, v.message).run(); !s.isOk()) return s;
     }
@@ -265,7 +269,8 @@ Status RunStore::evictOldestLocked(const std::string& reason, int64_t before_ns,
     // the cutoff (the selection is the first ones in id order).
     const std::string chosen = "SELECT id FROM payloads WHERE id <= " + std::to_string(ids.back()) +
                                " AND received_ns < " + std::to_string(before_ns);
-    for (const char* table : {"payload_points WHERE payload_id", "payload_stats WHERE payload_id", "violations WHERE payload_id",
+    for (const char* table : {"payload_points WHERE payload_id", "payload_stats WHERE payload_id",
+                              "payload_traces WHERE payload_id", "violations WHERE payload_id",
                               "payloads WHERE id"}) {
       if (auto s = db_.exec(std::string("DELETE FROM ") + table + " IN (" + chosen + ")"); !s.isOk()) return s;
     }

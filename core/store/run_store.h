@@ -73,13 +73,15 @@ class RunStore {
   std::optional<std::string> meta(const std::string& key);
 
   // --- the intake ---
-  // Stores one payload with its decoded series, sketches, trace stats totals and violations, in
+  // Stores one payload with its decoded series, sketches, trace stats totals, trace totals
+  // (`traces`, for a decoded trace payload; null otherwise) and violations, in
   // one transaction. Returns its id. `points` holds every series' points; each SeriesRef names
   // its range.
   common::Result<int64_t> addPayload(const IntakePayloadRow& p, const std::vector<SeriesRef>& series,
                                      const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
                                      const std::vector<ViolationRef>& violations,
-                                     const std::vector<StatsTotalsRow>& stats = {});
+                                     const std::vector<StatsTotalsRow>& stats = {},
+                                     const TraceTotalsRow* traces = nullptr);
   // Deletes payloads older than newest - retention (counted as evicted "retention").
   common::Status expire(int64_t now_ns);
   // Counts payloads an intake dropped before they reached the store (e.g. its memory cap when
@@ -112,6 +114,11 @@ class RunStore {
   // `undecodable` those of them the intake could not decode. Reads no body.
   common::Result<std::vector<StatsTotalsRow>> statsTotals(const std::string& intake, const std::string& route,
                                                           int64_t* payloads = nullptr, int64_t* undecodable = nullptr);
+  // The trace totals stored with the payloads an intake accepted (POST, 2xx) on `route`, summed
+  // (chunk ends in payload order); `payloads` gets the number of such payloads and `undecodable`
+  // those of them stored without trace totals (the intake could not decode them). Reads no body.
+  common::Result<TraceTotalsRow> traceTotals(const std::string& intake, const std::string& route,
+                                             int64_t* payloads = nullptr, int64_t* undecodable = nullptr);
   // Sum of decoded items on a route of an intake (what is still stored).
   common::Result<int64_t> storedItems(const std::string& intake, const std::string& route);
   common::Result<std::vector<EvictionCount>> evictions();
@@ -138,6 +145,8 @@ class RunStore {
                                     const std::vector<std::string>* tags, std::string_view type, int64_t payload_id);
   common::Status evictOldestLocked(const std::string& reason, int64_t before_ns, size_t max_payloads);
   common::Status enforceDiskCapLocked();
+  // Inside addPayload's transaction: the trace totals row of payload `id`.
+  common::Status insertTraceTotals(int64_t id, const TraceTotalsRow& t);
   common::Status materializeLocked();
   common::Status inTransaction(const std::function<common::Status()>& body);
   common::Result<std::vector<std::pair<int64_t, std::vector<std::string>>>> matchingContexts(

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS payload_stats(
   payload_id INTEGER NOT NULL, service TEXT NOT NULL, resource TEXT NOT NULL, hits INTEGER NOT NULL,
   errors INTEGER NOT NULL, top_level_hits INTEGER NOT NULL, duration INTEGER NOT NULL, groups INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS payload_stats_by_payload ON payload_stats(payload_id);
+CREATE TABLE IF NOT EXISTS payload_traces(
+  payload_id INTEGER PRIMARY KEY, spans INTEGER NOT NULL, chunks INTEGER NOT NULL, chunk_ends BLOB);
 CREATE TABLE IF NOT EXISTS violations(
   payload_id INTEGER NOT NULL, property TEXT NOT NULL, message TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS evictions(

@@ -32,11 +32,17 @@ Status typeError(const std::string& where, const char* expected, const MsgValue&
 
 // Tracers send ASCII nearly always: test 8 bytes at a time before the full UTF-8 check.
 bool isAscii(std::string_view s) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   size_t i = 0;
+  uint64_t word = 0;
   for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word = 0;
     std::memcpy(&word, s.data() + i, 8);
-    if ((word & 0x8080808080808080ULL) != 0) return false;
+    if ((word & kHighBits) != 0) return false;
+  }
+  if (i == s.size()) return true;
+  if (s.size() >= 8) {  // the tail as the last eight bytes, overlapping what was checked
+    std::memcpy(&word, s.data() + s.size() - 8, 8);
+    return (word & kHighBits) == 0;
   }
   for (; i < s.size(); ++i) {
     if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
@@ -46,7 +52,18 @@ bool isAscii(std::string_view s) {
 
 void assignString(std::string_view raw, std::string& out) {
   if (isAscii(raw) || isValidUtf8(raw)) {
-    out.assign(raw);
+    // A fresh span's strings are empty: appending (up to 15 bytes, libstdc++'s in-place capacity)
+    // or constructing (longer ones: the exact size, where append would double the capacity) costs
+    // less than assign's general replace.
+    if (out.empty()) {
+      if (raw.size() <= 15) {
+        out.append(raw);
+      } else {
+        out = std::string(raw);
+      }
+    } else {
+      out.assign(raw);
+    }
   } else {
     out = repairUtf8(raw);
   }
@@ -162,6 +179,18 @@ class Decoder {
         return true;
       }
     }
+    if constexpr (requires { out.settleLast(); }) {
+      // Read in place at the end of the map, no temporary key and value to move.
+      for (uint64_t j = 0; j < v.u; ++j) {
+        auto& e = out.appendEmpty();
+        if (!readKey(where.key(), e.first) || !readValue(where.entryOf(e.first), e.second)) {
+          out.dropLast();
+          return false;
+        }
+        out.settleLast();
+      }
+      return true;
+    }
     for (uint64_t j = 0; j < v.u; ++j) {
       std::string k;
       typename Map::mapped_type value{};
@@ -214,6 +243,13 @@ constexpr size_t kV07SpanLevel = 5;
 // Metrics the processor adds to a span: _top_level, and a sampler's rate on a root.
 constexpr size_t kMetricsAdded = 2;
 
+// `key` (whose length the caller has checked is N - 1) spells `literal`: a fixed-size compare the
+// compiler turns into a few integer compares (a string_view == was an out-of-line call per key).
+template <size_t N>
+bool spells(std::string_view key, const char (&literal)[N]) {
+  return std::memcmp(key.data(), literal, N - 1) == 0;
+}
+
 // A span map as the agent's lenient span decoder reads it (v0.4 and the spans of v0.7).
 bool decodeSpanMap(Decoder& d, const Where& where, Span& span, size_t level) {
   MsgValue m;
@@ -230,30 +266,30 @@ bool decodeSpanMap(Decoder& d, const Where& where, Span& span, size_t level) {
     bool ok = false;
     switch (key.size()) {  // dispatch on length first: one comparison per key on the hot path
       case 4:
-        if (key == "name") ok = d.readString(w, span.name);
-        else if (key == "meta") ok = d.readMap(w, span.meta, readStr, readStr);
-        else if (key == "type") ok = d.readString(w, span.type);
+        if (spells(key, "name")) ok = d.readString(w, span.name);
+        else if (spells(key, "meta")) ok = d.readMap(w, span.meta, readStr, readStr);
+        else if (spells(key, "type")) ok = d.readString(w, span.type);
         else goto unknown;
         break;
       case 5:
-        if (key == "start") ok = d.readInt64(w, span.start);
-        else if (key == "error") ok = d.readInt32(w, span.error);
+        if (spells(key, "start")) ok = d.readInt64(w, span.start);
+        else if (spells(key, "error")) ok = d.readInt32(w, span.error);
         else goto unknown;
         break;
       case 7:
-        if (key == "service") ok = d.readString(w, span.service);
-        else if (key == "span_id") ok = d.readUint64(w, span.span_id);
-        else if (key == "metrics") ok = d.readMap(w, span.metrics, readStr, readF64, kMetricsAdded);
+        if (spells(key, "service")) ok = d.readString(w, span.service);
+        else if (spells(key, "span_id")) ok = d.readUint64(w, span.span_id);
+        else if (spells(key, "metrics")) ok = d.readMap(w, span.metrics, readStr, readF64, kMetricsAdded);
         else goto unknown;
         break;
       case 8:
-        if (key == "resource") ok = d.readString(w, span.resource);
-        else if (key == "trace_id") ok = d.readUint64(w, span.trace_id);
-        else if (key == "duration") ok = d.readInt64(w, span.duration);
+        if (spells(key, "resource")) ok = d.readString(w, span.resource);
+        else if (spells(key, "trace_id")) ok = d.readUint64(w, span.trace_id);
+        else if (spells(key, "duration")) ok = d.readInt64(w, span.duration);
         else goto unknown;
         break;
       case 9:
-        if (key == "parent_id") ok = d.readUint64(w, span.parent_id);
+        if (spells(key, "parent_id")) ok = d.readUint64(w, span.parent_id);
         else goto unknown;
         break;
       default:

@@ -4,8 +4,10 @@
 // elements than could follow (docs/trace-agent.md §4). Values are classified as msgpack-cxx
 // classifies them (a signed encoding of a non-negative number is kUint), so the direct decoder
 // and the reference decoder agree on types. Allocation-free; internal to core/trace.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -44,6 +46,31 @@ class MsgpackReader {
       if (b >= 0xa0 && b <= 0xbf && body_.size() - pos_ > size_t{b & 0x1fu}) {
         v.kind = MsgKind::kStr, v.bytes = body_.substr(pos_ + 1, b & 0x1fu);
         pos_ += 1 + (b & 0x1fu);
+        return true;
+      }
+      // fixmap / fixarray whose elements can still follow (span maps, traces): nextSlow checks
+      // and words the error otherwise.
+      if (b >= 0x80 && b <= 0x9f) {
+        const size_t count = b & 0x0fu;
+        const size_t elements = b <= 0x8f ? 2 * count : count;
+        if (elements <= body_.size() - pos_ - 1) {
+          ++pos_;
+          v.kind = b <= 0x8f ? MsgKind::kMap : MsgKind::kArray, v.u = count;
+          return true;
+        }
+      }
+      // uint64 and float64 (ids, times, metrics) with their 8 bytes present.
+      if (std::endian::native == std::endian::little && (b == 0xcf || b == 0xcb) && body_.size() - pos_ > 8) {
+        uint64_t raw;
+        std::memcpy(&raw, body_.data() + pos_ + 1, 8);
+        raw = __builtin_bswap64(raw);  // big-endian on the wire
+        pos_ += 9;
+        if (b == 0xcf) {
+          v.kind = MsgKind::kUint, v.u = raw;
+        } else {
+          v.kind = MsgKind::kFloat64;
+          std::memcpy(&v.f, &raw, 8);
+        }
         return true;
       }
     }

@@ -136,9 +136,13 @@ common::Status normalizeSpan(Span& span, std::string_view lang, int64_t now_nano
     count(counts, "span_id_zero");
     return common::invalidArgument("SpanID is zero (reason:span_id_zero)");
   }
-  Normalized service = normalizeService(span.service, lang);
-  countFix(counts, service.reason, "service");
-  span.service = std::move(service.value);
+  // Strings that are already normal (the common case) are kept as they are, without building
+  // the normalized copy; isNormal* agree with the full normalizers (normalizer_test.cc).
+  if (span.service.empty() || span.service.size() > kMaxServiceLen || !isNormalTagValue(span.service)) {
+    Normalized service = normalizeService(span.service, lang);
+    countFix(counts, service.reason, "service");
+    span.service = std::move(service.value);
+  }
 
   for (const auto& [key, prefix] : {std::pair{&kPeerServiceKey, "peer_service"},
                                     std::pair{&kBaseServiceKey, "base_service"}}) {
@@ -149,9 +153,11 @@ common::Status normalizeSpan(Span& span, std::string_view lang, int64_t now_nano
     it->second = std::move(peer.value);
   }
 
-  Normalized name = normalizeName(span.name);
-  countFix(counts, name.reason, "span_name");
-  span.name = std::move(name.value);
+  if (span.name.size() > kMaxNameLen || !isNormalMetricName(span.name)) {
+    Normalized name = normalizeName(span.name);
+    countFix(counts, name.reason, "span_name");
+    span.name = std::move(name.value);
+  }
 
   if (span.resource.empty()) {
     count(counts, "resource_empty");
@@ -169,7 +175,7 @@ common::Status normalizeSpan(Span& span, std::string_view lang, int64_t now_nano
     count(counts, "type_truncate");
     span.type = std::string(truncateUtf8(span.type, kMaxTypeLen));
   }
-  if (auto env = span.meta.find(kEnvKey); env != span.meta.end() && !env->second.empty()) {
+  if (auto env = span.meta.find(kEnvKey); env != span.meta.end() && !isNormalTagValue(env->second)) {
     env->second = normalizeTagValue(env->second);
   }
   if (auto sc = span.meta.find(kStatusCodeKey); sc != span.meta.end() && !isValidStatusCode(sc->second)) {

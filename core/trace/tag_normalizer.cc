@@ -138,6 +138,12 @@ bool isValidMetricName(std::string_view name) {
 }  // namespace
 
 std::string normalizeTagValue(std::string_view v) { return normalizeImpl(v, false); }
+bool isNormalTagValue(std::string_view v) { return isNormalizedAscii(v, false); }
+
+bool isNormalMetricName(std::string_view name) {
+  // normalizeMetricName's first exit: no leading non-letter to skip, valid, no trailing '_'.
+  return !name.empty() && name.size() <= kMaxNameLen && isValidMetricName(name) && name.back() != '_';
+}
 std::string normalizeTag(std::string_view v) { return normalizeImpl(v, true); }
 
 std::optional<std::string> normalizeMetricName(std::string_view name) {

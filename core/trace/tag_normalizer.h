@@ -16,6 +16,13 @@ std::string normalizeTagValue(std::string_view v);
 // A full "key:value" tag: as normalizeTagValue, and leading non-letters are trimmed too.
 std::string normalizeTag(std::string_view v);
 
+// True when normalizeTagValue(v) == v: the cheap check of the common case (short ASCII,
+// lower-case, valid characters), so callers can keep the string without building a new one.
+bool isNormalTagValue(std::string_view v);
+
+// True when normalizeMetricName(name) == name.
+bool isNormalMetricName(std::string_view name);
+
 // The metric-name rules the agent applies to span names. nullopt when `name` is empty, longer
 // than 100 bytes, or has no ASCII letter.
 std::optional<std::string> normalizeMetricName(std::string_view name);

@@ -1,5 +1,6 @@
 #include "core/trace/trace_writer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace ddsim::trace {
@@ -7,7 +8,14 @@ namespace ddsim::trace {
 TraceWriter::TraceWriter(TraceWriterOptions options, serializer::PayloadForwarder& forwarder)
     : options_(std::move(options)),
       forwarder_(&forwarder),
-      gzip_(serializer::makeCompressor(serializer::CompressorKind::kGzip, options_.gzip_level)) {}
+      gzip_(serializer::makeCompressor(serializer::CompressorKind::kGzip, options_.gzip_level)),
+      sender_(options_.sender, forwarder) {}
+
+namespace {
+// ddsim: how often a tick looks for a free connection while payloads wait (the agent's sender
+// goroutines take the next payload as soon as they finish one).
+constexpr common::Duration kSenderPoll = std::chrono::milliseconds(100);
+}  // namespace
 
 void TraceWriter::add(TracerPayload&& payload) {
   if (payload.chunks.empty()) {
@@ -36,6 +44,8 @@ void TraceWriter::add(TracerPayload&& payload) {
 
 void TraceWriter::tick(common::SteadyTime now) {
   std::lock_guard lock(mu_);
+  last_tick_ = now;
+  sender_.pump();
   if (!started_) {
     started_ = true;
     next_flush_ = now + options_.flush_period;
@@ -48,12 +58,14 @@ void TraceWriter::tick(common::SteadyTime now) {
 
 common::SteadyTime TraceWriter::nextDeadline() const {
   std::lock_guard lock(mu_);
+  if (sender_.waiting() > 0) return std::min(next_flush_, last_tick_ + kSenderPoll);
   return next_flush_;
 }
 
 void TraceWriter::flush() {
   std::lock_guard lock(mu_);
   flushLocked();
+  sender_.drain();
 }
 
 void TraceWriter::flushLocked() {
@@ -91,17 +103,28 @@ void TraceWriter::flushLocked() {
                {"X-Datadog-Reported-Languages", languages}};
   const size_t bytes = payload->bytes.size();
   s.payloads.push_back(std::move(payload));
-  if (!forwarder_->submit(std::move(s)).isOk()) {
-    ++counters_.payloads_dropped_forwarder;
-    counters_.traces_dropped_forwarder += traces;
-    return;
-  }
-  ++counters_.payloads;
-  counters_.tracer_payloads += payloads.size();
-  counters_.traces += traces;
-  counters_.spans += spans;
-  counters_.bytes += bytes;
-  counters_.bytes_uncompressed += raw.size();
+  // Counted when the sender settles it (now, or later from its queue), under mu_ either way.
+  auto done = [this, traces, spans, bytes, raw_size = raw.size(), tracer_payloads = payloads.size()](
+                  WriterSender::Outcome outcome) {
+    switch (outcome) {
+      case WriterSender::Outcome::kRefused:
+        ++counters_.payloads_dropped_forwarder;
+        counters_.traces_dropped_forwarder += traces;
+        return;
+      case WriterSender::Outcome::kDroppedQueueFull:
+        ++counters_.payloads_dropped_queue_full;
+        counters_.traces_dropped_queue_full += traces;
+        return;
+      case WriterSender::Outcome::kHanded: break;
+    }
+    ++counters_.payloads;
+    counters_.tracer_payloads += tracer_payloads;
+    counters_.traces += traces;
+    counters_.spans += spans;
+    counters_.bytes += bytes;
+    counters_.bytes_uncompressed += raw_size;
+  };
+  sender_.push({std::move(s), std::move(done)});
 }
 
 std::string TraceWriter::languagesLocked() const {
@@ -117,7 +140,9 @@ std::string TraceWriter::reportedLanguages() const {
 
 TraceWriterCounters TraceWriter::counters() const {
   std::lock_guard lock(mu_);
-  return counters_;
+  TraceWriterCounters c = counters_;
+  c.payloads_waiting = sender_.waiting();
+  return c;
 }
 
 common::TelemetrySnapshot TraceWriter::telemetry() const {
@@ -135,6 +160,9 @@ common::TelemetrySnapshot TraceWriter::telemetry() const {
       {"trace.writer.traces_dropped.forwarder", d(c.traces_dropped_forwarder)},
       {"trace.writer.payloads_dropped.compression", d(c.payloads_dropped_compression)},
       {"trace.writer.traces_dropped.compression", d(c.traces_dropped_compression)},
+      {"trace.writer.payloads_dropped.sender_queue_full", d(c.payloads_dropped_queue_full)},
+      {"trace.writer.traces_dropped.sender_queue_full", d(c.traces_dropped_queue_full)},
+      {"trace.writer.payloads_waiting", d(c.payloads_waiting)},
   };
 }
 

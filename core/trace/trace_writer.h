@@ -18,6 +18,7 @@
 #include "core/serializer/compression.h"
 #include "core/serializer/forwarder_interface.h"
 #include "core/trace/agent_payload.h"
+#include "core/trace/writer_sender.h"
 
 namespace ddsim::trace {
 
@@ -30,6 +31,8 @@ struct TraceWriterOptions {
   int gzip_level = 1;
   // hostname, env (apm_config.env / the default "none"), agent version, the samplers' TPS.
   AgentPayloadHeader header;
+  // apm_config.trace_writer.{connection_limit,queue_size} (writer/sender.go; §6.1.1).
+  WriterSenderOptions sender = traceWriterSenderOptions(0, 0);
 };
 
 struct TraceWriterCounters {
@@ -45,6 +48,10 @@ struct TraceWriterCounters {
   uint64_t traces_dropped_forwarder = 0;
   uint64_t payloads_dropped_compression = 0;
   uint64_t traces_dropped_compression = 0;
+  // Dropped from the sender's full queue (the oldest waiting payload makes room, §6.1.1).
+  uint64_t payloads_dropped_queue_full = 0;
+  uint64_t traces_dropped_queue_full = 0;
+  uint64_t payloads_waiting = 0;  // in the sender's queue now (gauge)
 };
 
 class TraceWriter {
@@ -56,10 +63,11 @@ class TraceWriter {
   // when it would push the buffered size past max_payload_size.
   void add(TracerPayload&& payload);
   // Flushes when the flush period has passed since the last periodic flush (the first call
-  // starts the period).
+  // starts the period); hands waiting payloads over as the sender's connections free up.
   void tick(common::SteadyTime now);
   common::SteadyTime nextDeadline() const;
-  // Sends whatever is buffered (also on stop, before the forwarder stops).
+  // Sends whatever is buffered and whatever waits in the sender (also on stop, before the
+  // forwarder stops).
   void flush();
 
   TraceWriterCounters counters() const;
@@ -86,6 +94,8 @@ class TraceWriter {
   bool started_ = false;
   common::SteadyTime next_flush_{};
   TraceWriterCounters counters_;
+  WriterSender sender_;
+  common::SteadyTime last_tick_{};
 };
 
 }  // namespace ddsim::trace

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace ddsim::fakeintake {
@@ -48,6 +51,22 @@ std::vector<store::StatsTotalsRow> statsTotalsOf(const std::vector<DecodedStatsP
   return out;
 }
 
+store::TraceTotalsRow traceTotalsOf(const std::vector<DecodedAgentPayload>& payloads) {
+  store::TraceTotalsRow t;
+  for (const auto& ap : payloads) {
+    for (const auto& tp : ap.tracer_payloads) {
+      for (const auto& c : tp.chunks) {
+        ++t.chunks;
+        t.spans += static_cast<int64_t>(c.spans.size());
+        int64_t end = std::numeric_limits<int64_t>::min();
+        for (const auto& s : c.spans) end = std::max(end, s.start + s.duration);
+        t.chunk_ends.push_back(end);
+      }
+    }
+  }
+  return t;
+}
+
 common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
                                         int answered_status) {
   store::IntakePayloadRow row;
@@ -70,7 +89,10 @@ common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& 
   std::vector<store::SeriesPoint> points;
   std::vector<store::SketchRef> sketches;
   std::vector<store::StatsTotalsRow> stats;
+  std::optional<store::TraceTotalsRow> traces;
   if (p.decoded) {
+    // Traces: spans, chunks and chunk ends, for the simulator's trace expectations likewise.
+    if (const auto* t = std::get_if<std::vector<DecodedAgentPayload>>(&p.decoded->items)) traces = traceTotalsOf(*t);
     // Trace stats: their totals by (service, resource), so the simulator's stats expectation
     // reads what the intake decoded instead of decoding every body again.
     if (const auto* st = std::get_if<std::vector<DecodedStatsPayload>>(&p.decoded->items)) stats = statsTotalsOf(*st);
@@ -98,7 +120,7 @@ common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& 
   std::vector<store::ViolationRef> violations;
   violations.reserve(p.violations.size());
   for (const auto& v : p.violations) violations.push_back({v.property, v.message});
-  return rs.addPayload(row, series, points, sketches, violations, stats);
+  return rs.addPayload(row, series, points, sketches, violations, stats, traces ? &*traces : nullptr);
 }
 
 void writeToRunStoreCounted(store::RunStore& rs, const std::string& intake, const StoredPayload& p,

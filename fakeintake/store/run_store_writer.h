@@ -18,8 +18,11 @@ int64_t decodedItemCount(const StoredPayload& p);
 // A decoded /api/v0.2/stats payload's grouped stats summed by (service, resource).
 std::vector<store::StatsTotalsRow> statsTotalsOf(const std::vector<DecodedStatsPayload>& payloads);
 
+// A decoded /api/v0.2/traces payload's spans, chunks and chunk end times (latest span end).
+store::TraceTotalsRow traceTotalsOf(const std::vector<DecodedAgentPayload>& payloads);
+
 // Writes `p` (answered with `answered_status`) as a payload of intake `intake`, with the stats
-// totals of a decoded stats payload.
+// totals of a decoded stats payload and the trace totals of a decoded trace payload.
 common::Result<int64_t> writeToRunStore(store::RunStore& rs, const std::string& intake, const StoredPayload& p,
                                         int answered_status);
 

@@ -27,6 +27,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   w.header.agent_version = cfg.getString("ddsim.agent_version");
   w.header.target_tps = sampling.target_tps;
   w.header.error_tps = sampling.error_tps;
+  w.sender = trace::traceWriterSenderOptions(sampling.trace_writer_connection_limit, sampling.trace_writer_queue_size);
   t->clock_ = &clock;
   t->writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   t->processor_ = std::make_unique<trace::TraceProcessor>(
@@ -154,7 +155,8 @@ std::string AgentTraces::summary() const {
                 static_cast<unsigned long long>(refused), static_cast<unsigned long long>(sampled_out),
                 static_cast<unsigned long long>(w.traces), static_cast<unsigned long long>(w.payloads),
                 static_cast<unsigned long long>(w.spans),
-                static_cast<unsigned long long>(w.traces_dropped_forwarder + w.traces_dropped_compression),
+                static_cast<unsigned long long>(w.traces_dropped_forwarder + w.traces_dropped_compression +
+                                                w.traces_dropped_queue_full),
                 static_cast<unsigned long long>(sc.spans_counted), static_cast<unsigned long long>(sw.stats_entries),
                 static_cast<unsigned long long>(sw.payloads),
                 static_cast<unsigned long long>(sw.entries_dropped_forwarder + sw.entries_dropped_compression));

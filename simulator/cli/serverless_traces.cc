@@ -16,6 +16,7 @@ ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config:
   w.header.agent_version = cfg.getString("ddsim.agent_version");
   w.header.target_tps = sampling.target_tps;
   w.header.error_tps = sampling.error_tps;
+  w.sender = trace::traceWriterSenderOptions(sampling.trace_writer_connection_limit, sampling.trace_writer_queue_size);
   writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   trace::StatsPipelineOptions so;
   so.agent_env = w.header.env;

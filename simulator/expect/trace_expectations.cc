@@ -2,12 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <limits>
 #include <sstream>
 
-#include "fakeintake/core/decompress.h"
-#include "fakeintake/decoders/decoder.h"
 #include "simulator/expect/expectations.h"
 
 namespace ddsim::expect {
@@ -16,7 +12,6 @@ namespace {
 
 constexpr std::string_view kRoute = "/api/v0.2/traces";
 constexpr std::string_view kStatsRoute = "/api/v0.2/stats";
-constexpr size_t kMaxDecompressed = 64u << 20;
 
 std::string num(double v) {
   std::ostringstream o;
@@ -30,21 +25,16 @@ std::string bounds(const std::optional<int64_t>& min, const std::optional<int64_
          (max ? " <= " + std::to_string(*max) : "");
 }
 
-// Calls `each` with the decompressed body of every POST the main intake accepted on `route`
-// (an error when the body could not be decompressed); returns the number of payloads.
-common::Result<int64_t> forEachAccepted(const IntakeData& data, std::string_view route,
-                                        const std::function<void(const common::Result<std::string>&)>& each) {
-  auto rows = data.store.payloads(data.main_intake, std::string(route), 0, 0);
-  if (!rows.isOk()) return rows.status();
-  int64_t n = 0;
-  for (const auto& p : *rows) {
-    if (p.row.method != "POST" || p.row.status < 200 || p.row.status >= 300) continue;
-    ++n;
-    auto body = data.store.body(p.id);
-    if (!body.isOk()) return body.status();
-    each(fakeintake::decompress(fakeintake::parseContentEncoding(p.row.encoding), *body, kMaxDecompressed));
-  }
-  return n;
+// The trace totals the intake stored with each payload it decoded (run store payload_traces): no
+// body is decompressed or decoded again here.
+common::Status readTraces(const IntakeData& data, DeliveredTraces& d) {
+  d.incomplete = incompleteness(data, {std::string(kRoute)});
+  auto t = data.store.traceTotals(data.main_intake, std::string(kRoute), &d.payloads, &d.undecodable);
+  if (!t.isOk()) return t.status();
+  d.spans = t->spans;
+  d.chunks = t->chunks;
+  d.chunk_ends = std::move(t->chunk_ends);
+  return common::Status::ok();
 }
 
 // The stats totals the intake stored with each payload it decoded (run store payload_stats): no
@@ -94,29 +84,7 @@ int64_t differingPairs(const trace::StatsTally& a, const trace::StatsTally& b, c
 
 common::Result<DeliveredTraces> deliveredTraces(const IntakeData& data) {
   DeliveredTraces d;
-  d.incomplete = incompleteness(data, {std::string(kRoute)});
-  auto n = forEachAccepted(data, kRoute, [&](const common::Result<std::string>& raw) {
-    std::vector<fakeintake::DecodeNote> notes;
-    auto decoded = raw.isOk() ? fakeintake::decodeTraces(*raw, notes)
-                              : common::Result<std::vector<fakeintake::DecodedAgentPayload>>(raw.status());
-    if (!decoded.isOk()) {
-      ++d.undecodable;
-      return;
-    }
-    for (const auto& ap : *decoded) {
-      for (const auto& tp : ap.tracer_payloads) {
-        for (const auto& c : tp.chunks) {
-          ++d.chunks;
-          d.spans += static_cast<int64_t>(c.spans.size());
-          int64_t end = std::numeric_limits<int64_t>::min();
-          for (const auto& s : c.spans) end = std::max(end, s.start + s.duration);
-          d.chunk_ends.push_back(end);
-        }
-      }
-    }
-  });
-  if (!n.isOk()) return n.status();
-  d.payloads = *n;
+  if (auto st = readTraces(data, d); !st.isOk()) return st;
   if (auto st = readStats(data, d); !st.isOk()) return st;
   return d;
 }

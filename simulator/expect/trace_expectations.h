@@ -24,7 +24,7 @@ struct DeliveredTraces {
   int64_t payloads = 0;
   int64_t chunks = 0;
   int64_t spans = 0;
-  int64_t undecodable = 0;           // stored payloads that did not decode (counted, not read)
+  int64_t undecodable = 0;           // accepted payloads stored without trace totals (did not decode)
   std::vector<int64_t> chunk_ends;    // when each chunk's trace finished: its latest span end (Unix ns)
   std::string incomplete;            // what the run store evicted of the route ("" = nothing)
   // /api/v0.2/stats, summed by (service, resource).

@@ -18,6 +18,7 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   w.header.agent_version = options.agent_version;
   w.header.target_tps = options.target_tps;
   w.header.error_tps = options.error_tps;
+  w.sender = trace::traceWriterSenderOptions(options.writer_connection_limit, options.writer_queue_size);
   writer_ = std::make_unique<trace::TraceWriter>(w, forwarder);
   // Stats (concentrator.go NewConcentrator): the agent's hostname, env and version on every
   // payload, the random rounding seeded so that a replay repeats.

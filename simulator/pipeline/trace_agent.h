@@ -29,6 +29,8 @@ struct TraceAgentOptions {
   std::string hostname = "ddsim-host";
   std::string env = "none";  // the agent's default env (apm_config.env / env), normalized as a tag here
   double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
+  // apm_config.trace_writer.{connection_limit,queue_size} (0 = the agent's default)
+  int64_t writer_connection_limit = 0, writer_queue_size = 0;
   std::string agent_version = "ddsim";
   uint64_t stats_seed = 0;  // the concentrator's random rounding of weighted counts (the scenario's seed)
 };

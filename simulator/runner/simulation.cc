@@ -165,6 +165,8 @@ common::Status Simulation::setUp() {
       t.rare_sampler = popts_.traces.rare_sampler;
       t.env = popts_.traces.default_env;  // apm_config.env / env (normalized by the trace agent)
       t.writer_flush_period_s = popts_.traces.writer_flush_period_s;
+      t.writer_connection_limit = popts_.traces.trace_writer_connection_limit;
+      t.writer_queue_size = popts_.traces.trace_writer_queue_size;
       trace_options_ = t;
     }
   }

@@ -96,6 +96,7 @@ void Simulation::accountTraces(Accounting& acc) const {
     b.out = count(A, "trace.writer.traces");
     b.dropped["forwarder_refused"] = count(A, "trace.writer.traces_dropped.forwarder");
     b.dropped["compression"] = count(A, "trace.writer.traces_dropped.compression");
+    b.dropped["sender_queue_full"] = count(A, "trace.writer.traces_dropped.sender_queue_full");
     acc.stages.push_back(b);
   }
   acc.stages.push_back(forwarderStage(A, "trace_forwarder", "trace.writer.payloads", kForwarderEndpoint));

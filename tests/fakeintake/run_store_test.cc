@@ -8,6 +8,7 @@
 #include "core/store/run_store.h"
 #include "core/trace/stats_payload.h"
 #include "fakeintake/handler/intake_handler.h"
+#include "proto/trace.pb.h"
 
 namespace ddsim::fakeintake {
 namespace {
@@ -234,6 +235,45 @@ TEST_F(RunStoreIntake, StatsPayloadsAreStoredWithTheirTotals) {
   EXPECT_EQ(totals[0].top_level_hits, 10);
   EXPECT_EQ(totals[0].duration, 1400);
   EXPECT_EQ(totals[0].groups, 2);
+}
+
+// A trace payload's spans, chunks and chunk ends (latest span end) are stored with it, as the
+// intake decoded them (what the simulator's spans_delivered and kept_rate read instead of
+// decoding the body again).
+TEST_F(RunStoreIntake, TracePayloadsAreStoredWithTheirTotals) {
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  auto rs = store::RunStore::open(path_).value();
+  h.attachRunStore(rs.get());
+  datadog::trace::AgentPayload p;
+  auto* tp = p.add_tracerpayloads();
+  constexpr int64_t kStart = 1'700'000'000'000'000'000;
+  for (int chunk = 0; chunk < 2; ++chunk) {
+    auto* c = tp->add_chunks();
+    for (int i = 0; i < 3 - chunk; ++i) {
+      auto* s = c->add_spans();
+      s->set_service("api");
+      s->set_name("http.request");
+      s->set_resource("GET /");
+      s->set_traceid(10 + chunk);
+      s->set_spanid(100 + i);
+      s->set_start(kStart + chunk * 1000 + i);
+      s->set_duration(500 - 100 * i);  // the first span ends last: 500, 401, 302 after kStart
+    }
+  }
+  IntakeRequest r;
+  r.method = "POST";
+  r.path = "/api/v0.2/traces";
+  r.headers.add("Content-Type", "application/x-protobuf");
+  r.body = p.SerializeAsString();
+  ASSERT_EQ(h.handle(std::move(r)).status, 200);
+  int64_t payloads = 0, undecodable = 0;
+  const store::TraceTotalsRow t = rs->traceTotals("main", "/api/v0.2/traces", &payloads, &undecodable).value();
+  EXPECT_EQ(payloads, 1);
+  EXPECT_EQ(undecodable, 0);
+  EXPECT_EQ(t.spans, 5);
+  EXPECT_EQ(t.chunks, 2);
+  EXPECT_EQ(t.chunk_ends, (std::vector<int64_t>{kStart + 500, kStart + 1500}));
 }
 
 }  // namespace

@@ -122,6 +122,26 @@ TEST(SimulationTracesTest, StatsCountEveryTopLevelSpanBeforeSamplingAndReachTheI
   EXPECT_EQ(stageOf(r.report, "trace_stats_writer")["in"], st["groups_built"]);
 }
 
+// apm_config.trace_writer.connection_limit / queue_size (docs/trace-agent.md §6.1.1): during an
+// outage one payload is out (retried by the forwarder), two wait, and every further payload
+// pushes the oldest waiting one out, counted as sender_queue_full; what was handed over is
+// delivered once the intake recovers.
+TEST(SimulationTracesTest, TheTraceWritersSenderQueueDropsTheOldestWaitingPayloadsDuringAnOutage) {
+  RunResult r = runText(R"({"name": "t", "duration": "2m", "drain": "30s", "intake": "inprocess",
+    "agent": {"apm_config.trace_writer.connection_limit": 1, "apm_config.trace_writer.queue_size": 2},
+    "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 2, "sampling_weights": {"user_keep": 1}}],
+    "faults": [{"kind": "intake", "at": "20s", "until": "80s", "route": "/api/v0.2/traces", "rule": {"status": 503}}],
+    "expect": [{"kind": "traces", "check": "spans_delivered"}]})");
+  EXPECT_TRUE(r.accounting_holds) << r.report["accounting"].dump(2);
+  const auto& writer = stageOf(r.report, "trace_writer");
+  const int64_t dropped = writer["dropped"]["sender_queue_full"].get<int64_t>();
+  // 60 s of outage at one payload per 5 s: about 12 payloads, 1 out and 2 waiting kept.
+  EXPECT_GT(dropped, 8 * 50 * 5 / 2) << writer.dump();
+  EXPECT_TRUE(writer["holds"].get<bool>()) << writer.dump();
+  EXPECT_EQ(r.report["summary"]["drops"]["trace_writer.sender_queue_full"].get<int64_t>(), dropped);
+  EXPECT_TRUE(r.expectations_passed) << r.report["failures"].dump(2);
+}
+
 TEST(SimulationTracesTest, StatsPayloadsLostToAnOutageMakeTheStatsExpectationIncomplete) {
   RunResult r = runText(R"({"name": "t", "duration": "1m", "drain": "5s", "intake": "inprocess",
     "workloads": [{"type": "traces", "rate": 50, "spans_per_trace": 2, "sampling_weights": {"user_keep": 1}}],

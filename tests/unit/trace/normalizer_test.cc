@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
+
+#include "core/trace/tag_normalizer.h"
 
 namespace ddsim::trace {
 namespace {
@@ -200,6 +204,64 @@ TEST(NormalizerTest, Truncation) {
   EXPECT_EQ(s.meta.count(long_key), 1u);  // agent quirk: the long key is not deleted
   EXPECT_EQ(s.metrics.at(cut_key), 1.5);
   EXPECT_EQ(s.metrics.at("ok"), 2);
+}
+
+// The fast checks normalizeSpan uses to keep strings that are already normal must agree with the
+// full normalizers: whenever they say "normal", normalizing gives the same string, unchanged
+// (differential, on a table and on seeded random strings).
+void expectFastChecksAgree(const std::string& v) {
+  if (isNormalTagValue(v)) {
+    EXPECT_EQ(normalizeTagValue(v), v) << v;
+    if (!v.empty() && v.size() <= kMaxServiceLen) {
+      const Normalized n = normalizeService(v, "go");
+      EXPECT_EQ(n.value, v) << v;
+      EXPECT_EQ(n.reason, FixReason::kNone) << v;
+    }
+  }
+  if (isNormalMetricName(v)) {
+    EXPECT_EQ(normalizeMetricName(v), v) << v;
+    const Normalized n = normalizeName(v);
+    EXPECT_EQ(n.value, v) << v;
+    EXPECT_EQ(n.reason, FixReason::kNone) << v;
+  }
+}
+
+TEST(NormalizerFastPath, AgreesWithTheFullNormalizersOnATable) {
+  const std::vector<std::pair<std::string, bool>> services = {
+      {"web", true}, {"checkout-1", true}, {"a.b/c-d:e", true}, {"my_service", true}, {"", true},
+      {"Web", false}, {"my__service", false}, {"trailing_", false}, {"sp ace", false}, {"caf\xc3\xa9", false},
+      {std::string(201, 'a'), false}, {"_lead", true}};
+  for (const auto& [v, normal] : services) {
+    EXPECT_EQ(isNormalTagValue(v), normal) << v;
+    expectFastChecksAgree(v);
+  }
+  const std::vector<std::pair<std::string, bool>> names = {
+      {"http.request", true}, {"postgres.query", true}, {"a_b.c9", true}, {"Http.Request", true},
+      {"", false}, {"1abc", false}, {"_abc", false}, {"abc_", false}, {"a__b", false}, {"a-b", false},
+      {"a._b", true}, {"a_.b", false}, {std::string(101, 'a'), false}, {std::string(100, 'a'), true}};
+  for (const auto& [v, normal] : names) {
+    EXPECT_EQ(isNormalMetricName(v), normal) << v;
+    expectFastChecksAgree(v);
+  }
+}
+
+TEST(NormalizerFastPath, AgreesWithTheFullNormalizersOnRandomStrings) {
+  std::mt19937 rng(14);
+  const std::string alphabet = "abcxyzABZ0129._-:/ _\xc3\xa9";
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<size_t> length(0, 24);
+  int normal_tags = 0, normal_names = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string v;
+    const size_t n = i % 500 == 0 ? 95 + length(rng) * 5 : length(rng);  // a few past the limits
+    for (size_t j = 0; j < n; ++j) v.push_back(alphabet[pick(rng)]);
+    normal_tags += isNormalTagValue(v);
+    normal_names += isNormalMetricName(v);
+    expectFastChecksAgree(v);
+  }
+  // The random strings exercise both answers of both checks.
+  EXPECT_GT(normal_tags, 100);
+  EXPECT_GT(normal_names, 100);
 }
 
 }  // namespace

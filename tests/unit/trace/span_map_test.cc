@@ -88,5 +88,33 @@ TEST(SpanMapTest, AppendsThenFinishEqualInsertOrAssignInOrder) {
   }
 }
 
+// The decoder's in-place path: each entry read into appendEmpty() and settled with settleLast()
+// leaves what insert_or_assign would, whether keys come in order, out of order or repeated
+// (and with bytes past 0x7f, which std::string orders as unsigned).
+TEST(SpanMapTest, ReadingInPlaceThenSettlingEqualsInsertOrAssign) {
+  common::Random rng(16);
+  for (int round = 0; round < 200; ++round) {
+    SpanMap<std::string> got = {{"k3", "before"}};
+    std::map<std::string, std::string> want = {{"k3", "before"}};
+    const bool in_order = round % 2 == 0;
+    const int64_t n = rng.uniformInt(0, 20);
+    for (int64_t i = 0; i < n; ++i) {
+      std::string k = "k" + std::to_string(in_order ? i : rng.uniformInt(0, 12));
+      if (rng.uniformInt(0, 5) == 0) k += "\xc3\xa9";
+      const std::string v = "v" + std::to_string(i);
+      auto& e = got.appendEmpty();
+      e.first = k;
+      e.second = v;
+      got.settleLast();
+      want.insert_or_assign(k, v);
+    }
+    // A failed read leaves the map as it was.
+    got.appendEmpty().first = "half-read";
+    got.dropLast();
+    expectSame(got, want, "round " + std::to_string(round));
+    for (const auto& [k, v] : want) EXPECT_EQ(got.at(k), v);
+  }
+}
+
 }  // namespace
 }  // namespace ddsim::trace

@@ -240,5 +240,67 @@ TEST(TraceWriter, RefusedSubmissionIsCountedAsDroppedWithItsTraces) {
   EXPECT_EQ(w.telemetry().at("trace.writer.traces_dropped.forwarder"), 2);
 }
 
+// The trace id of the one chunk of the one tracer payload in a submission.
+uint64_t traceIdOf(const serializer::Submission& s) { return decode(s).tracerpayloads(0).chunks(0).spans(0).traceid(); }
+
+// apm_config.trace_writer.{connection_limit,queue_size} (§6.1.1, writer/sender.go): the
+// forwarder here is a slow intake that holds every payload until the test releases it.
+TEST(TraceWriterSender, AQueueOfNHoldsNAndTheOldestWaitingPayloadsAreDropped) {
+  RecordingForwarder fwd;
+  common::ManualClock clock;
+  TraceWriterOptions o;
+  const size_t one = encodedTracerPayloadSize(tracerPayload(1, 2));
+  o.max_payload_size = one + one / 2;  // each add sends the payload before it
+  o.sender = traceWriterSenderOptions(2, 3);
+  TraceWriter w(o, fwd);
+  w.tick(clock.steadyNow());
+  for (uint64_t i = 1; i <= 8; ++i) w.add(tracerPayload(i, 2));  // 1..7 leave the buffer, 8 stays
+  // Two out (the connection limit), three waiting (the queue), the two oldest waiting dropped.
+  ASSERT_EQ(fwd.submissions.size(), 2u);
+  EXPECT_EQ(traceIdOf(fwd.submissions[0]), 1u);
+  EXPECT_EQ(traceIdOf(fwd.submissions[1]), 2u);
+  TraceWriterCounters c = w.counters();
+  EXPECT_EQ(c.payloads, 2u);
+  EXPECT_EQ(c.payloads_waiting, 3u);
+  EXPECT_EQ(c.payloads_dropped_queue_full, 2u);
+  EXPECT_EQ(c.traces_dropped_queue_full, 2u);
+  EXPECT_EQ(w.telemetry().at("trace.writer.traces_dropped.sender_queue_full"), 2);
+  // While payloads wait, the writer looks for a free connection soon, not at the next flush.
+  EXPECT_EQ(w.nextDeadline(), clock.steadyNow() + std::chrono::milliseconds(100));
+  // Nothing frees up: a tick hands nothing over.
+  clock.advance(std::chrono::milliseconds(100));
+  w.tick(clock.steadyNow());
+  EXPECT_EQ(fwd.submissions.size(), 2u);
+  // The intake answers one: its connection goes to the oldest waiting payload (5; 3 and 4 were
+  // dropped).
+  fwd.submissions.erase(fwd.submissions.begin());
+  clock.advance(std::chrono::milliseconds(100));
+  w.tick(clock.steadyNow());
+  ASSERT_EQ(fwd.submissions.size(), 2u);
+  EXPECT_EQ(traceIdOf(fwd.submissions[1]), 5u);
+  EXPECT_EQ(w.counters().payloads_waiting, 2u);
+  // Stop: the buffered payload and every waiting one are handed over, whatever is out.
+  w.flush();
+  ASSERT_EQ(fwd.submissions.size(), 5u);
+  std::vector<uint64_t> ids;
+  for (const auto& sub : fwd.submissions) ids.push_back(traceIdOf(sub));
+  EXPECT_EQ(ids, (std::vector<uint64_t>{2, 5, 6, 7, 8}));
+  c = w.counters();
+  EXPECT_EQ(c.payloads, 6u);
+  EXPECT_EQ(c.traces, 6u);
+  EXPECT_EQ(c.payloads_waiting, 0u);
+  EXPECT_EQ(c.payloads_dropped_queue_full, 2u);
+  EXPECT_EQ(w.nextDeadline(), clock.steadyNow() - std::chrono::milliseconds(200) + o.flush_period);
+}
+
+TEST(TraceWriterSender, DefaultsAreTheAgents) {
+  const WriterSenderOptions d = traceWriterSenderOptions(0, 0);
+  EXPECT_EQ(d.connection_limit, 200u);
+  EXPECT_EQ(d.queue_size, 163u);  // 500 MB / 3.2 MB
+  const WriterSenderOptions set = traceWriterSenderOptions(4, 9);
+  EXPECT_EQ(set.connection_limit, 4u);
+  EXPECT_EQ(set.queue_size, 9u);
+}
+
 }  // namespace
 }  // namespace ddsim::trace
