@@ -35,11 +35,20 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path, RunSto
   if (!db.isOk()) return db.status();
   std::unique_ptr<RunStore> s(new RunStore(path, options, std::move(db).value()));
   if (options.read_only) {
-    if (auto st = s->prepareStatements(); !st.isOk()) return common::ioError(path + " is not a ddsim run store: " + st.message());
-    if (auto version = s->meta("schema_version"); !version || *version != std::to_string(kSchemaVersion)) {
+    // The version first: a store of another version may lack tables the statements need, and
+    // "no such table" would not tell the user why.
+    auto q = s->db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!q.isOk()) return common::ioError(path + " is not a ddsim run store: " + q.status().message());
+    auto row = q.value().step();
+    const std::optional<std::string> version =
+        row.isOk() && *row ? std::optional<std::string>(q.value().text(0)) : std::nullopt;
+    if (!version || *version != std::to_string(kSchemaVersion)) {
       return common::failedPrecondition(path + " holds run store schema version " + version.value_or("(none)") +
-                                        "; this ddsim reads version " + std::to_string(kSchemaVersion));
+                                        "; this ddsim reads version " + std::to_string(kSchemaVersion) +
+                                        " (re-run the scenario with this ddsim to compare or replay it)");
     }
+    q.value().reset();
+    if (auto st = s->prepareStatements(); !st.isOk()) return common::ioError(path + " is not a ddsim run store: " + st.message());
     if (auto st = s->loadKnownContexts(); !st.isOk()) return st;
     return s;
   }

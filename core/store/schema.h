@@ -4,7 +4,8 @@
 
 namespace ddsim::store {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: payload_stats and payload_traces (the trace intake's per-payload totals).
+inline constexpr int kSchemaVersion = 2;
 
 // CREATE TABLE IF NOT EXISTS ... for every table and the indexes needed while writing.
 std::string_view schemaSql();

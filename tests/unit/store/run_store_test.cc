@@ -1,4 +1,6 @@
 #include "core/store/run_store.h"
+#include "core/store/schema.h"
+#include "core/store/sqlite_db.h"
 
 #include <gtest/gtest.h>
 
@@ -222,6 +224,26 @@ TEST_F(RunStoreTest, AStoreOfAnotherSchemaVersionIsRefused) {
   auto s = RunStore::open(file());
   ASSERT_FALSE(s.isOk());
   EXPECT_NE(s.status().message().find("version 99"), std::string::npos) << s.status().message();
+}
+
+// A store written by an older ddsim (schema 1 had no payload_traces) is refused read-only with
+// both versions named, not with SQLite's "no such table".
+TEST_F(RunStoreTest, AnOlderStoreOpenedReadOnlyNamesItsVersion) {
+  {
+    auto s = RunStore::open(file()).value();
+    ASSERT_TRUE(s->setMeta("schema_version", "1").isOk());
+  }
+  {
+    auto db = Database::open(file(), false).value();
+    ASSERT_TRUE(db.exec("DROP TABLE payload_traces").isOk());
+  }
+  RunStoreOptions ro;
+  ro.read_only = true;
+  auto s = RunStore::open(file(), ro);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.status().message().find("schema version 1; this ddsim reads version " + std::to_string(kSchemaVersion)),
+            std::string::npos)
+      << s.status().message();
 }
 
 // finalize() writes the SQL tables in many-row batches: every packed point must come out as
