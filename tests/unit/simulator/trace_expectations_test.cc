@@ -43,7 +43,8 @@ class TraceStatsExpectation : public ::testing::Test {
     row.method = "POST";
     row.status = status;
     row.decode_error = std::move(decode_error);
-    row.body = "not a payload of " + route;
+    const std::string body = "not a payload of " + route;  // row.body is a view: keep it alive
+    row.body = body;
     ASSERT_TRUE(store_->addPayload(row, {}, {}, {}, {}, stats, traces).isOk());
   }
   // A trace payload row as the intake stores it: `totals` decoded (null: it did not decode), a
