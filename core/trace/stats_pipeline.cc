@@ -7,7 +7,9 @@ namespace ddsim::trace {
 StatsPipeline::StatsPipeline(const StatsPipelineOptions& options, serializer::PayloadForwarder& forwarder,
                              int64_t now_ns, Languages languages)
     : env_(options.agent_env), languages_(std::move(languages)) {
-  writer_ = std::make_unique<StatsWriter>(StatsWriterOptions{}, forwarder);
+  StatsWriterOptions wo;
+  wo.sender = options.writer_sender;
+  writer_ = std::make_unique<StatsWriter>(wo, forwarder);
   StatsConcentratorOptions so;
   so.agent_env = options.agent_env;
   so.agent_hostname = options.agent_hostname;
@@ -37,9 +39,18 @@ void StatsPipeline::flushConcentrator(int64_t now_ns) { write(concentrator_->flu
 
 void StatsPipeline::tickClientStats(int64_t now_ns) { client_->tick(now_ns); }
 
+void StatsPipeline::pumpWriter() { writer_->pump(); }
+
+void StatsPipeline::drainWriter() { writer_->drain(); }
+
+size_t StatsPipeline::writerWaiting() const { return writer_->waiting(); }
+
+int64_t StatsPipeline::writerPending() const { return writer_->pending(); }
+
 void StatsPipeline::flushAll(int64_t now_ns) {
   write(concentrator_->flush(now_ns, true));
   client_->flushAll();
+  writer_->drain();
 }
 
 void StatsPipeline::write(StatsPayload&& p) {

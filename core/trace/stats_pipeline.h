@@ -25,6 +25,8 @@ struct StatsPipelineOptions {
   std::string agent_hostname;
   std::string agent_version;
   uint64_t seed = 0;  // the concentrator's random rounding of weighted counts
+  // apm_config.stats_writer.{connection_limit,queue_size} (§8.3.1).
+  WriterSenderOptions writer_sender = statsWriterSenderOptions(0, 0);
 };
 
 class StatsPipeline {
@@ -45,7 +47,14 @@ class StatsPipeline {
   void flushConcentrator(int64_t now_ns);
   // The client stats aggregator's 1 s ticker.
   void tickClientStats(int64_t now_ns);
-  // At stop: every bucket of both.
+  // The writer's sender: waiting payloads go out as connections free up (each driver tick).
+  void pumpWriter();
+  // Hands every waiting payload over, whatever is out (a serverless flush point).
+  void drainWriter();
+  size_t writerWaiting() const;
+  // Payloads the writer holds or the forwarder has not let go of (what a stop waits for).
+  int64_t writerPending() const;
+  // At stop: every bucket of both, and every payload waiting in the writer's sender.
   void flushAll(int64_t now_ns);
   void setObserver(Observer o) { observer_ = std::move(o); }
 

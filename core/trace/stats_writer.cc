@@ -88,8 +88,8 @@ std::vector<StatsPayload> buildStatsPayloads(const StatsPayload& in, size_t max_
 
 StatsWriter::StatsWriter(StatsWriterOptions options, serializer::PayloadForwarder& forwarder)
     : options_(options),
-      forwarder_(&forwarder),
-      gzip_(serializer::makeCompressor(serializer::CompressorKind::kGzip, options_.gzip_level)) {}
+      gzip_(serializer::makeCompressor(serializer::CompressorKind::kGzip, options_.gzip_level)),
+      sender_(options_.sender, forwarder) {}
 
 void StatsWriter::write(const StatsPayload& payload, const std::string& languages) {
   const std::vector<StatsPayload> payloads = buildStatsPayloads(payload, options_.max_entries_per_payload);
@@ -111,31 +111,66 @@ void StatsWriter::write(const StatsPayload& payload, const std::string& language
     out->point_count = static_cast<int64_t>(entries);
     serializer::Submission s;
     s.endpoint = serializer::Endpoint::kStats;
-    // As the trace writer: high priority, so that the forwarder's stop still sends the last
-    // flush (docs/trace-agent.md §6.1).
+    // As the trace writer: high priority, so that a payload the forwarder has queued but not
+    // started when it stops is still sent (docs/trace-agent.md §6.1, §8.3.1).
     s.priority = serializer::TransactionPriority::kHigh;
     s.headers = {{"Content-Type", "application/msgpack"},
                  {"Content-Encoding", std::string(gzip_->contentEncoding())},
                  {"X-Datadog-Reported-Languages", languages}};
     const size_t bytes = out->bytes.size();
     s.payloads.push_back(std::move(out));
-    if (!forwarder_->submit(std::move(s)).isOk()) {
-      ++counters_.payloads_dropped_forwarder;
-      counters_.entries_dropped_forwarder += entries;
-      continue;
-    }
-    ++counters_.payloads;
-    counters_.client_payloads += p.stats.size();
-    for (const ClientStatsPayload& c : p.stats) counters_.stats_buckets += c.stats.size();
-    counters_.stats_entries += entries;
-    counters_.bytes += bytes;
-    counters_.bytes_uncompressed += raw.size();
+    size_t buckets = 0;
+    for (const ClientStatsPayload& c : p.stats) buckets += c.stats.size();
+    // Counted when the sender settles it (now, or later from its queue), under mu_ either way.
+    auto done = [this, entries, bytes, buckets, raw_size = raw.size(), clients = p.stats.size()](
+                    WriterSender::Outcome outcome) {
+      switch (outcome) {
+        case WriterSender::Outcome::kRefused:
+          ++counters_.payloads_dropped_forwarder;
+          counters_.entries_dropped_forwarder += entries;
+          return;
+        case WriterSender::Outcome::kDroppedQueueFull:
+          ++counters_.payloads_dropped_queue_full;
+          counters_.entries_dropped_queue_full += entries;
+          return;
+        case WriterSender::Outcome::kHanded: break;
+      }
+      ++counters_.payloads;
+      counters_.client_payloads += clients;
+      counters_.stats_buckets += buckets;
+      counters_.stats_entries += entries;
+      counters_.bytes += bytes;
+      counters_.bytes_uncompressed += raw_size;
+    };
+    sender_.push({std::move(s), std::move(done)});
   }
+}
+
+void StatsWriter::pump() {
+  std::lock_guard lock(mu_);
+  sender_.pump();
+}
+
+void StatsWriter::drain() {
+  std::lock_guard lock(mu_);
+  sender_.drain();
+}
+
+size_t StatsWriter::waiting() const {
+  std::lock_guard lock(mu_);
+  return sender_.waiting();
+}
+
+int64_t StatsWriter::pending() const {
+  std::lock_guard lock(mu_);
+  return sender_.pending();
 }
 
 StatsWriterCounters StatsWriter::counters() const {
   std::lock_guard lock(mu_);
-  return counters_;
+  StatsWriterCounters c = counters_;
+  c.payloads_waiting = sender_.waiting();
+  return c;
 }
 
 common::TelemetrySnapshot StatsWriter::telemetry() const {
@@ -153,6 +188,9 @@ common::TelemetrySnapshot StatsWriter::telemetry() const {
       {"trace.stats_writer.entries_dropped.forwarder", d(c.entries_dropped_forwarder)},
       {"trace.stats_writer.payloads_dropped.compression", d(c.payloads_dropped_compression)},
       {"trace.stats_writer.entries_dropped.compression", d(c.entries_dropped_compression)},
+      {"trace.stats_writer.payloads_dropped.sender_queue_full", d(c.payloads_dropped_queue_full)},
+      {"trace.stats_writer.entries_dropped.sender_queue_full", d(c.entries_dropped_queue_full)},
+      {"trace.stats_writer.payloads_waiting", d(c.payloads_waiting)},
   };
 }
 

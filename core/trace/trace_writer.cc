@@ -68,6 +68,11 @@ void TraceWriter::flush() {
   sender_.drain();
 }
 
+int64_t TraceWriter::pending() const {
+  std::lock_guard lock(mu_);
+  return sender_.pending();
+}
+
 void TraceWriter::flushLocked() {
   if (buffered_.empty()) return;
   std::vector<std::string> payloads = std::move(buffered_);

@@ -69,6 +69,9 @@ class TraceWriter {
   // Sends whatever is buffered and whatever waits in the sender (also on stop, before the
   // forwarder stops).
   void flush();
+  // Payloads waiting in the sender or not yet let go of by the forwarder (sender.go `inflight`,
+  // what the agent's Stop waits for).
+  int64_t pending() const;
 
   TraceWriterCounters counters() const;
   // Every tracer language seen, sorted and joined by "|" (X-Datadog-Reported-Languages; the

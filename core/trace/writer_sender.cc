@@ -17,6 +17,18 @@ WriterSenderOptions traceWriterSenderOptions(int64_t connection_limit, int64_t q
   return o;
 }
 
+WriterSenderOptions statsWriterSenderOptions(int64_t connection_limit, int64_t queue_size) {
+  // writer/stats.go NewStatsWriter: 5 connections; queue = max(1, (250 MB when max_memory is
+  // unset) / (maxEntriesPerPayload 4000 x bytesPerEntry 375)).
+  constexpr int64_t kDefaultConnections = 5;
+  constexpr int64_t kQuarterDefaultMemory = 250LL * 1024 * 1024;
+  constexpr int64_t kPayloadSize = 4000 * 375;
+  WriterSenderOptions o;
+  o.connection_limit = static_cast<size_t>(connection_limit > 0 ? connection_limit : kDefaultConnections);
+  o.queue_size = static_cast<size_t>(queue_size > 0 ? queue_size : std::max<int64_t>(1, kQuarterDefaultMemory / kPayloadSize));
+  return o;
+}
+
 WriterSender::WriterSender(WriterSenderOptions options, serializer::PayloadForwarder& forwarder)
     : options_(options), forwarder_(&forwarder) {
   options_.connection_limit = std::max<size_t>(1, options_.connection_limit);

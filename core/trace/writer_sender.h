@@ -30,6 +30,10 @@ struct WriterSenderOptions {
 // of apm_config.max_memory over the largest payload (3.2 MB); with max_memory unset the agent
 // takes 500 MB (not halved), and ddsim reads no max_memory: 163.
 WriterSenderOptions traceWriterSenderOptions(int64_t connection_limit, int64_t queue_size);
+// The stats writer's, from apm_config.stats_writer.{connection_limit,queue_size}, with the
+// agent's defaults for 0 (writer/stats.go NewStatsWriter): 5 payloads out, and a queue of a
+// quarter of apm_config.max_memory (250 MB when unset) over 4000 entries x 375 bytes: 174.
+WriterSenderOptions statsWriterSenderOptions(int64_t connection_limit, int64_t queue_size);
 
 class WriterSender {
  public:
@@ -55,6 +59,9 @@ class WriterSender {
 
   size_t waiting() const { return queue_.size(); }
   int64_t out() const { return out_->load(); }
+  // Waiting or out: what the agent's sender counts as in flight (sender.go `inflight`, from Push
+  // until the payload is released), and what its Stop waits for.
+  int64_t pending() const { return out_->load() + static_cast<int64_t>(queue_.size()); }
   const WriterSenderOptions& options() const { return options_; }
 
  private:

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/trace/tag_normalizer.h"
+#include "simulator/cli/trace_senders.h"
 
 namespace ddsim::cli {
 
@@ -41,6 +42,7 @@ common::Result<std::unique_ptr<AgentTraces>> AgentTraces::start(const config::Ag
   so.agent_env = w.header.env;
   so.agent_hostname = w.header.host_name;
   so.agent_version = w.header.agent_version;
+  so.writer_sender = trace::statsWriterSenderOptions(sampling.stats_writer_connection_limit, sampling.stats_writer_queue_size);
   t->stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, t->nowNs(),
                                                      [writer = t->writer_.get()] { return writer->reportedLanguages(); });
   t->processor_->setStatsSink(t->stats_->sink());
@@ -96,6 +98,7 @@ int64_t AgentTraces::nowNs() const {
 
 void AgentTraces::tick(common::SteadyTime now) {
   writer_->tick(now);
+  stats_->pumpWriter();
   stats_->tickClientStats(nowNs());  // the aggregator's 1 s ticker
   // concentrator.go Run: a flush every bucket period (10 s).
   if (now >= next_stats_flush_) {
@@ -119,6 +122,12 @@ void AgentTraces::stop() {
   }
   writer_->flush();
   stats_->flushAll(nowNs());
+  // The senders' Stop: what the writers handed out finishes before the forwarder stops.
+  const int64_t left = waitForTraceSenders([this] { return writer_->pending() + stats_->writerPending(); });
+  if (left > 0) {
+    spdlog::warn("trace agent: {} payload(s) still out after {} s; the forwarder's stop decides their fate", left,
+                 kTraceSendersStopBudget.count() / 1000);
+  }
 }
 
 common::TelemetrySnapshot AgentTraces::telemetry() const {

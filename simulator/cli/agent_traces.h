@@ -39,7 +39,8 @@ class AgentTraces {
   // answers (the agent publishes them when its buckets turn, every 5 s at most).
   void tick(common::SteadyTime now);
   // Stops the receiver (answers in flight finish), then flushes what the writer holds and every
-  // stats bucket (the agent's forced flush on exit).
+  // stats bucket (the agent's forced flush on exit), and waits up to 5 s for the writers'
+  // payloads to be let go of (the senders' Stop, trace_senders.h).
   void stop();
 
   // trace.receiver.*, trace.processor.*, trace.writer.*, trace.stats.* and

@@ -2,7 +2,10 @@
 
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "core/trace/tag_normalizer.h"
+#include "simulator/cli/trace_senders.h"
 
 namespace ddsim::cli {
 
@@ -21,6 +24,7 @@ ServerlessTraces::ServerlessTraces(const config::AgentConfig& cfg, const config:
   trace::StatsPipelineOptions so;
   so.agent_env = w.header.env;
   so.agent_version = w.header.agent_version;
+  so.writer_sender = trace::statsWriterSenderOptions(sampling.stats_writer_connection_limit, sampling.stats_writer_queue_size);
   stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, trace::unixNanos(clock_.systemNow()),
                                                   [writer = writer_.get()] { return writer->reportedLanguages(); });
   processor_ = std::make_unique<trace::TraceProcessor>(
@@ -39,9 +43,18 @@ void ServerlessTraces::flush() {
   const int64_t now = trace::unixNanos(clock_.systemNow());
   stats_->flushConcentrator(now);
   stats_->tickClientStats(now);
+  stats_->drainWriter();
   writer_->flush();
 }
 
-void ServerlessTraces::stop() { stats_->flushAll(trace::unixNanos(clock_.systemNow())); }
+void ServerlessTraces::stop() {
+  stats_->flushAll(trace::unixNanos(clock_.systemNow()));
+  writer_->flush();
+  // The senders' Stop: what the writers handed out finishes before the forwarder stops.
+  if (const int64_t left = waitForTraceSenders([this] { return writer_->pending() + stats_->writerPending(); });
+      left > 0) {
+    spdlog::warn("trace agent: {} payload(s) still out after {} s", left, kTraceSendersStopBudget.count() / 1000);
+  }
+}
 
 }  // namespace ddsim::cli

@@ -27,6 +27,7 @@ TraceAgent::TraceAgent(const TraceAgentOptions& options, serializer::PayloadForw
   so.agent_hostname = options.hostname;
   so.agent_version = options.agent_version;
   so.seed = options.stats_seed;
+  so.writer_sender = trace::statsWriterSenderOptions(options.stats_writer_connection_limit, options.stats_writer_queue_size);
   stats_ = std::make_unique<trace::StatsPipeline>(so, forwarder, nowNs(),
                                                   [writer = writer_.get()] { return writer->reportedLanguages(); });
   stats_->setObserver([this](const trace::StatsPayload& p) {
@@ -77,6 +78,8 @@ trace::ReceiverResponse TraceAgent::handle(const trace::ReceiverRequest& request
 
 void TraceAgent::tick(common::SteadyTime now) {
   writer_->tick(now);
+  last_tick_ = now;
+  stats_->pumpWriter();
   if (now >= next_client_tick_) {
     next_client_tick_ = now + std::chrono::seconds(1);
     stats_->tickClientStats(nowNs());
@@ -89,7 +92,11 @@ void TraceAgent::tick(common::SteadyTime now) {
 }
 
 common::SteadyTime TraceAgent::nextDeadline() const {
-  return std::min({writer_->nextDeadline(), next_stats_flush_, next_client_tick_});
+  // Stats payloads waiting for one of the stats writer's connections: look again soon, as the
+  // trace writer does for its own (§6.1.1).
+  const common::SteadyTime stats_sender =
+      stats_->writerWaiting() > 0 ? last_tick_ + std::chrono::milliseconds(100) : common::SteadyTime::max();
+  return std::min({writer_->nextDeadline(), next_stats_flush_, next_client_tick_, stats_sender});
 }
 
 void TraceAgent::stop() {

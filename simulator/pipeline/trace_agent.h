@@ -31,6 +31,8 @@ struct TraceAgentOptions {
   double writer_flush_period_s = 5;  // apm_config.trace_writer.flush_period_seconds
   // apm_config.trace_writer.{connection_limit,queue_size} (0 = the agent's default)
   int64_t writer_connection_limit = 0, writer_queue_size = 0;
+  // apm_config.stats_writer.{connection_limit,queue_size} (0: the agent's defaults).
+  int64_t stats_writer_connection_limit = 0, stats_writer_queue_size = 0;
   std::string agent_version = "ddsim";
   uint64_t stats_seed = 0;  // the concentrator's random rounding of weighted counts (the scenario's seed)
 };
@@ -75,6 +77,7 @@ class TraceAgent {
   common::Duration stats_period_{};
   common::SteadyTime next_stats_flush_{};
   common::SteadyTime next_client_tick_{};
+  common::SteadyTime last_tick_{};  // for the stats sender's poll
   trace::StatsTally stats_built_;  // the simulator drives the agent from one thread
   trace::StatsTally client_stats_built_;
 };

@@ -167,6 +167,8 @@ common::Status Simulation::setUp() {
       t.writer_flush_period_s = popts_.traces.writer_flush_period_s;
       t.writer_connection_limit = popts_.traces.trace_writer_connection_limit;
       t.writer_queue_size = popts_.traces.trace_writer_queue_size;
+      t.stats_writer_connection_limit = popts_.traces.stats_writer_connection_limit;
+      t.stats_writer_queue_size = popts_.traces.stats_writer_queue_size;
       trace_options_ = t;
     }
   }

@@ -104,10 +104,12 @@ void Simulation::accountTraces(Accounting& acc) const {
      // payloads handed to the forwarder.
     StageBalance b{"trace_stats_writer", "stats groups"};
     b.in = count(A, "trace.stats_writer.stats_entries") + count(A, "trace.stats_writer.entries_dropped.forwarder") +
-           count(A, "trace.stats_writer.entries_dropped.compression");
+           count(A, "trace.stats_writer.entries_dropped.compression") +
+           count(A, "trace.stats_writer.entries_dropped.sender_queue_full");
     b.out = count(A, "trace.stats_writer.stats_entries");
     b.dropped["forwarder_refused"] = count(A, "trace.stats_writer.entries_dropped.forwarder");
     b.dropped["compression"] = count(A, "trace.stats_writer.entries_dropped.compression");
+    b.dropped["sender_queue_full"] = count(A, "trace.stats_writer.entries_dropped.sender_queue_full");
     b.note = "in = every group built (trace.stats.groups_flushed counts the concentrator's alone)";
     acc.stages.push_back(b);
   }

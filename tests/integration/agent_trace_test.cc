@@ -323,6 +323,7 @@ TEST_P(AgentTracerTest, DdTraceJsSpansAreReceived) {
   // _sample_rate). The child db.query has the root's service: counted only if dd-trace marks it
   // measured or gives it a span.kind.
   auto stats = statsTotals();
+  ASSERT_FALSE(stats.empty()) << out << agent_->err();
   for (const char* key : {"ddsim-node|web.request|GET /users", "ddsim-node|web.request|GET /fail",
                           "ddsim-node|job.run|keep", "ddsim-node|job.run|drop"}) {
     EXPECT_EQ(stats[key].hits, 1u) << key;
@@ -439,6 +440,31 @@ TEST_F(AgentTraceTest, StatsOfPostedTracesReachTheIntake) {
   EXPECT_EQ(stats["db|postgres.query|postgres.query"].top_level_hits, 1u);
 }
 
+// The trace agent's senders finish what they hold before it exits (§6.1.2, writer/sender.go
+// Stop, up to 5 s): with every trace-route answer taking 800 ms, the last traces and stats
+// payloads are still out when SIGTERM comes; the forwarder's own stop (agent mode) would cancel
+// the one in flight and lose it with the retry queue. Both reach the intake, nothing dropped.
+TEST_F(AgentTraceTest, PayloadsOutAtStopAreWaitedForAsTheTraceAgentsSendersDo) {
+  fakeintake::FaultRule slow;
+  slow.route = "/api/v0.2/*";
+  slow.latency = fakeintake::LatencySpec{};
+  slow.latency->ms = 800;
+  addFault(slow);
+  ASSERT_NO_FATAL_FAILURE(startAgent());
+  httplib::Client cli("127.0.0.1", port_);
+  auto r = cli.Put("/v0.4/traces", trace::testing::packV04(webTraces(70)), "application/msgpack");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  waitSnapshot([](const nlohmann::json& j) { return j.value("trace.stats.spans_counted", 0.0) >= 3; });
+  const std::string out = stopAgent();
+  const std::string err = agent_->err();
+  EXPECT_EQ(sentSpans().size(), 3u) << out << err;
+  EXPECT_EQ(statsTotals()["web|http.request|http.request"].hits, 2u) << out << err;
+  EXPECT_EQ(err.find("to traces_v02:"), std::string::npos) << err;
+  EXPECT_EQ(err.find("to stats_v02:"), std::string::npos) << err;
+  EXPECT_EQ(err.find("still out after"), std::string::npos) << err;
+}
+
 // /v0.6/stats (docs/trace-agent.md §8.6): a tracer's own stats pass through the client stats
 // aggregator (a lone payload in its bucket goes out as sent) to /api/v0.2/stats, marked
 // clientComputed, with the tracer's language filled in.
@@ -466,7 +492,7 @@ TEST_F(AgentTraceTest, ClientComputedStatsReachTheIntake) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   waitSnapshot([](const nlohmann::json& j) { return j.value("trace.receiver.stats_payloads", 0.0) >= 1; });
-  stopAgent();
+  const std::string out = stopAgent();
   bool found = false;
   for (const auto& stored : handler_->store().all(0, common::SystemClock::instance().systemNow())) {
     if (stored->route != "/api/v0.2/stats" || !stored->decoded) continue;
@@ -481,7 +507,7 @@ TEST_F(AgentTraceTest, ClientComputedStatsReachTheIntake) {
       found = true;
     }
   }
-  EXPECT_TRUE(found);
+  EXPECT_TRUE(found) << out << agent_->err();
 }
 
 // Without apm_config.enabled (ddsim's default) no trace port is bound.

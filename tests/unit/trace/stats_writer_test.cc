@@ -200,5 +200,66 @@ TEST(StatsWriter, SubmitsGzippedMsgpackToStatsWithTheAgentsHeaders) {
   EXPECT_EQ(w.telemetry().at("trace.stats_writer.entries_dropped.forwarder"), 2);
 }
 
+// apm_config.stats_writer.{connection_limit,queue_size} (§8.3.1, writer/stats.go and sender.go):
+// the forwarder here is a slow intake that holds every payload until the test releases it.
+TEST(StatsWriterSender, AQueueOfNHoldsNAndTheOldestWaitingPayloadsAreDropped) {
+  serializer::testing::RecordingForwarder fwd;
+  StatsWriterOptions o;
+  o.sender = statsWriterSenderOptions(1, 2);
+  StatsWriter w(o, fwd);
+  auto resourceOf = [](const serializer::Submission& s) {
+    auto gzip = serializer::makeCompressor(serializer::CompressorKind::kGzip);
+    auto back = decodeStatsPayloadMsgpack(serializer::testing::decompress(*gzip, s.payloads.at(0)->bytes));
+    EXPECT_TRUE(back.isOk());
+    return back.isOk() ? back->stats.at(0).stats.at(0).stats.at(0).resource : std::string("?");
+  };
+  // Four writes of one group each (resources r0, r1000... by bucket index): one out, two waiting,
+  // the oldest waiting (the second write) dropped to make room for the fourth.
+  for (int i = 0; i < 4; ++i) {
+    ClientStatsPayload c = client("e", 1, 1);
+    c.stats[0].stats[0].resource = "w" + std::to_string(i);
+    w.write(payload({c}));
+  }
+  ASSERT_EQ(fwd.submissions.size(), 1u);
+  EXPECT_EQ(resourceOf(fwd.submissions[0]), "w0");
+  StatsWriterCounters c = w.counters();
+  EXPECT_EQ(c.payloads, 1u);
+  EXPECT_EQ(c.payloads_waiting, 2u);
+  EXPECT_EQ(c.payloads_dropped_queue_full, 1u);
+  EXPECT_EQ(c.entries_dropped_queue_full, 1u);
+  EXPECT_EQ(w.pending(), 3);  // one out, two waiting
+  EXPECT_EQ(w.telemetry().at("trace.stats_writer.entries_dropped.sender_queue_full"), 1);
+  // Nothing answered: pumping hands nothing over.
+  w.pump();
+  EXPECT_EQ(fwd.submissions.size(), 1u);
+  // The intake answers the first: its connection goes to the oldest waiting payload.
+  fwd.submissions.clear();
+  EXPECT_EQ(w.pending(), 2);
+  w.pump();
+  ASSERT_EQ(fwd.submissions.size(), 1u);
+  EXPECT_EQ(resourceOf(fwd.submissions[0]), "w2");
+  // Stop: every waiting payload is handed over, whatever is out; pending counts them until the
+  // forwarder lets go.
+  w.drain();
+  ASSERT_EQ(fwd.submissions.size(), 2u);
+  EXPECT_EQ(resourceOf(fwd.submissions[1]), "w3");
+  EXPECT_EQ(w.pending(), 2);
+  fwd.submissions.clear();
+  EXPECT_EQ(w.pending(), 0);
+  c = w.counters();
+  EXPECT_EQ(c.payloads, 3u);
+  EXPECT_EQ(c.stats_entries, 3u);
+  EXPECT_EQ(c.payloads_waiting, 0u);
+}
+
+TEST(StatsWriterSender, DefaultsAreTheAgents) {
+  const WriterSenderOptions d = statsWriterSenderOptions(0, 0);
+  EXPECT_EQ(d.connection_limit, 5u);
+  EXPECT_EQ(d.queue_size, 174u);  // 250 MiB / (4000 entries x 375 bytes)
+  const WriterSenderOptions set = statsWriterSenderOptions(2, 7);
+  EXPECT_EQ(set.connection_limit, 2u);
+  EXPECT_EQ(set.queue_size, 7u);
+}
+
 }  // namespace
 }  // namespace ddsim::trace
