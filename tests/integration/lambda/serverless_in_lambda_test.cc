@@ -31,6 +31,7 @@ class ServerlessInLambda : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs `ddsim lambda` with the real extension; returns the report (null when none was written).
+  // `expected_code` < 0: any exit code (the report is what the caller checks).
   json run(std::vector<std::string> args, int expected_code = 0) {
     const std::string report = (dir_ / "report.json").string();
     std::vector<std::string> argv = {DDSIM_BINARY, "lambda", "--extension", DDSIM_BINARY, "--report", report};
@@ -46,13 +47,13 @@ class ServerlessInLambda : public ::testing::Test {
     ChildProcess p(argv);
     EXPECT_TRUE(p.started());
     const auto code = p.wait(kHangGuard);
-    EXPECT_EQ(code, expected_code) << p.out() << p.err();
+    if (expected_code >= 0) EXPECT_EQ(code, expected_code) << p.out() << p.err();
     output_ = p.out();
     std::ifstream in(report);
     return in ? json::parse(in, nullptr, false) : json();
   }
-  json runPlan(const std::string& name) {
-    return run({"--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"});
+  json runPlan(const std::string& name, int expected_code = 0) {
+    return run({"--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"}, expected_code);
   }
 
   // Writes `plan` into the test's directory; its path.
@@ -207,10 +208,13 @@ TEST_F(ServerlessInLambda, PlanAdaptiveSwitchesAfterTwentyInvocations) {
 // `ddsim lambda --virtual` runs the same extension loop in process on a virtual clock; for the
 // shipped plans it makes the same flush decisions as the real process on loopback: which
 // invocations flushed (§7.3: at the end, periodically, adaptive switching after 20) and how many
-// final flushes at SHUTDOWN.
+// final flushes at SHUTDOWN. The real run's own expectations are not this test's business: under
+// heavy load a runtime's last datagrams can still be unread when its invocation's flush runs (the
+// agent's ServerlessFlush does not drain the socket either), so `metrics_in_invocation` may come
+// out short and the plan exit 1 (seen once at load 7); the flush decisions must still match.
 TEST_F(ServerlessInLambda, VirtualRunFlushesAsTheRealProcess) {
   for (const std::string name : {"flush-at-end", "periodic", "adaptive"}) {
-    const json real = runPlan(name);
+    const json real = runPlan(name, /*expected_code=*/-1);
     const json virt = run({"--virtual", "--plan", std::string(DDSIM_SOURCE_DIR) + "/scenarios/lambda/" + name + ".json"});
     ASSERT_TRUE(real.is_object()) << name;
     ASSERT_TRUE(virt.is_object()) << name;
