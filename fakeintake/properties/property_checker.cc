@@ -67,9 +67,14 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
+// Built once per series of every payload: digits by to_chars and one sized string (no
+// temporary from to_string; "series[1234]" stays within the short-string buffer).
 std::string indexed(std::string_view base, size_t i) {
-  std::string s(base);
-  s.append(1, '[').append(std::to_string(i)).append(1, ']');
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string s;
+  s.reserve(base.size() + static_cast<size_t>(end - digits) + 2);
+  s.append(base).append(1, '[').append(digits, static_cast<size_t>(end - digits)).append(1, ']');
   return s;
 }
 
