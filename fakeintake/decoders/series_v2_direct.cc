@@ -68,9 +68,11 @@ bool utf8(std::string_view s) {
   return true;
 }
 
+bool text(Reader& r, uint32_t wire, std::string_view& out) { return wire == kLen && r.bytes(out) && utf8(out); }
+
 bool str(Reader& r, uint32_t wire, std::string& out) {
   std::string_view v;
-  if (wire != kLen || !r.bytes(v) || !utf8(v)) return false;
+  if (!text(r, wire, v)) return false;
   out.assign(v.data(), v.size());
   return true;
 }
@@ -183,8 +185,9 @@ bool series(std::string_view bytes, DecodedSeries& out) {
       case 2:
         if (!str(r, wire, out.metric)) return false;
         break;
-      case 3:
-        if (!str(r, wire, out.tags.emplace_back())) return false;
+      case 3:  // the bulk of a payload's strings: built in place, not assigned
+        if (!text(r, wire, m)) return false;
+        out.tags.emplace_back(m.data(), m.size());
         break;
       case 4:
         if (wire != kLen || !r.bytes(m) || !point(m, out.points.emplace_back())) return false;
