@@ -163,7 +163,7 @@ void PropertyChecker::checkTags(const std::string& where, const std::vector<std:
       add(out, "Pyld23", indexed(where + ".tags", i) + ": tag is " + std::to_string(t.size()) +
                              " bytes (limit " + std::to_string(limits_.max_tag_bytes) + ")");
     }
-    if (series && (t.rfind("device:", 0) == 0 || t.rfind("dd.internal.resource:", 0) == 0)) {
+    if (series && (t.starts_with("device:") || t.starts_with("dd.internal.resource:"))) {
       add(out, "Pyld14", indexed(where + ".tags", i) + ": reserved tag prefix in " + quoted(t));
     }
   }
