@@ -29,6 +29,10 @@ common::Result<std::string> decodeMultipart(std::string_view body, std::string_v
 // The individual decoders (spec sections in decoded.h). `notes` collects tolerated oddities.
 common::Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
                                                                   std::vector<DecodeNote>& notes);
+// The same with libprotobuf alone (decodeSeriesV2Protobuf's path for bodies the direct decoder
+// leaves to it; tests compare the two).
+common::Result<std::vector<DecodedSeries>> decodeSeriesV2WithLibprotobuf(std::string_view body,
+                                                                         std::vector<DecodeNote>& notes);
 common::Result<std::vector<DecodedSeries>> decodeSeriesV2Json(std::string_view body,
                                                               std::vector<DecodeNote>& notes);
 common::Result<std::vector<DecodedSeries>> decodeSeriesV1Json(std::string_view body,

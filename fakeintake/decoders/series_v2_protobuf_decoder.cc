@@ -5,6 +5,7 @@
 
 #include "fakeintake/decoders/decoder.h"
 #include "fakeintake/decoders/proto_wire.h"
+#include "fakeintake/decoders/series_v2_direct.h"
 #include "proto/metrics.pb.h"
 
 namespace ddsim::fakeintake {
@@ -25,6 +26,16 @@ Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
   using datadog::agentpayload::MetricPayload;
   // agent fakeintake behaviour: a body of exactly "{}" means "no series".
   if (body == "{}") return std::vector<DecodedSeries>{};
+  // A plainly valid body (what agents send) is decoded without libprotobuf; anything else goes
+  // the libprotobuf way, which explains errors and coerces invalid UTF-8.
+  std::vector<DecodedSeries> direct;
+  if (decodeSeriesV2Direct(body, direct)) return direct;
+  return decodeSeriesV2WithLibprotobuf(body, notes);
+}
+
+Result<std::vector<DecodedSeries>> decodeSeriesV2WithLibprotobuf(std::string_view body,
+                                                                 std::vector<DecodeNote>& notes) {
+  using datadog::agentpayload::MetricPayload;
   // An arena makes the message's own objects a few block allocations instead of one malloc
   // each; strings are then moved out of it (their buffers are not arena memory).
   google::protobuf::ArenaOptions arena_options;

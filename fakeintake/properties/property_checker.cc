@@ -67,11 +67,17 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
+// Digits by to_chars and one sized string (no temporary from to_string).
 std::string indexed(std::string_view base, size_t i) {
-  std::string s(base);
-  s.append(1, '[').append(std::to_string(i)).append(1, ']');
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string s;
+  s.reserve(base.size() + static_cast<size_t>(end - digits) + 2);
+  s.append(base).append(1, '[').append(digits, static_cast<size_t>(end - digits)).append(1, ']');
   return s;
 }
+
+std::string operator+(const PropertyChecker::Where& w, const char* tail) { return indexed(w.base, w.index) + tail; }
 
 }  // namespace
 
@@ -129,7 +135,7 @@ void PropertyChecker::checkEnvelope(RouteKind kind, const IntakeRequest& req,
   }
 }
 
-void PropertyChecker::checkName(const std::string& where, std::string_view name,
+void PropertyChecker::checkName(const Where& where, std::string_view name,
                                 std::vector<Violation>& out) const {
   if (name.empty()) {
     add(out, "Pyld09", where + ": metric name is empty");
@@ -144,7 +150,7 @@ void PropertyChecker::checkName(const std::string& where, std::string_view name,
   }
 }
 
-void PropertyChecker::checkTags(const std::string& where, const std::vector<std::string>& tags,
+void PropertyChecker::checkTags(const Where& where, const std::vector<std::string>& tags,
                                 bool series, std::vector<Violation>& out) const {
   if (tags.size() > limits_.max_tags) {
     add(out, "Pyld13", where + ": " + std::to_string(tags.size()) + " tags (limit " +
@@ -158,7 +164,7 @@ void PropertyChecker::checkTags(const std::string& where, const std::vector<std:
       add(out, "Pyld23", indexed(where + ".tags", i) + ": tag is " + std::to_string(t.size()) +
                              " bytes (limit " + std::to_string(limits_.max_tag_bytes) + ")");
     }
-    if (series && (t.rfind("device:", 0) == 0 || t.rfind("dd.internal.resource:", 0) == 0)) {
+    if (series && (t.starts_with("device:") || t.starts_with("dd.internal.resource:"))) {
       add(out, "Pyld14", indexed(where + ".tags", i) + ": reserved tag prefix in " + quoted(t));
     }
   }
@@ -173,7 +179,7 @@ void PropertyChecker::checkSeries(RouteKind kind, const std::vector<DecodedSerie
   size_t total_points = 0;
   for (size_t i = 0; i < series.size(); ++i) {
     const DecodedSeries& s = series[i];
-    const std::string where = indexed("series", i);
+    const Where where{"series", i};
     checkName(where, s.metric, out);
     if (s.type < 1 || s.type > 3) {
       add(out, "Pyld12", where + " " + quoted(s.metric) + ": type " + std::to_string(s.type) +
@@ -225,7 +231,7 @@ void PropertyChecker::checkSketches(const std::vector<DecodedSketch>& sketches, 
                                     std::vector<Violation>& out) const {
   for (size_t i = 0; i < sketches.size(); ++i) {
     const DecodedSketch& s = sketches[i];
-    const std::string where = indexed("sketches", i);
+    const Where where{"sketches", i};
     checkName(where, s.metric, out);
     checkTags(where, s.tags, false, out);
     if (s.host.size() > limits_.max_host_name_bytes) {
@@ -253,7 +259,7 @@ void PropertyChecker::checkSketches(const std::vector<DecodedSketch>& sketches, 
   }
 }
 
-void PropertyChecker::checkItem(const std::string& where, std::string_view label, int64_t ts,
+void PropertyChecker::checkItem(const Where& where, std::string_view label, int64_t ts,
                                 std::string_view host, const std::vector<std::string>& tags,
                                 int64_t now_s, std::vector<Violation>& out) const {
   if (ts > now_s + limits_.max_future_seconds) {
@@ -272,7 +278,7 @@ void PropertyChecker::checkCheckRuns(const std::vector<DecodedCheckRun>& runs, i
                                      std::vector<Violation>& out) const {
   for (size_t i = 0; i < runs.size(); ++i) {
     const DecodedCheckRun& c = runs[i];
-    const std::string where = indexed("check_runs", i);
+    const Where where{"check_runs", i};
     if (c.check.empty()) add(out, "Pyld09", where + ": check name is empty");
     if (c.status < 0 || c.status > 3) {
       add(out, "DdCheckStatus", where + " " + quoted(c.check) + ": status " + std::to_string(c.status));
@@ -285,7 +291,7 @@ void PropertyChecker::checkEvents(const std::vector<DecodedEvent>& events, int64
                                   std::vector<Violation>& out) const {
   for (size_t i = 0; i < events.size(); ++i) {
     const DecodedEvent& e = events[i];
-    const std::string where = indexed("events", i);
+    const Where where{"events", i};
     if (e.title.empty() && e.text.empty()) add(out, "DdEventTitle", where + ": msg_title and msg_text are empty");
     checkItem(where, e.title, e.timestamp, e.host, e.tags, now_s, out);
   }

@@ -36,6 +36,13 @@ class PropertyChecker {
   void checkDecoded(RouteKind kind, const DecodedPayload& payload, common::SystemTime now,
                     std::vector<Violation>& out) const;
 
+  // Where a violation is, e.g. series[12]: spelled (`where + "..."`) only when a violation
+  // needs it, not once per item of every payload.
+  struct Where {
+    std::string_view base;
+    size_t index = 0;
+  };
+
  private:
   bool enabled(std::string_view id) const;
   void add(std::vector<Violation>& out, std::string_view id, std::string message) const;
@@ -51,12 +58,12 @@ class PropertyChecker {
   void checkTraces(const std::vector<DecodedAgentPayload>& payloads, std::vector<Violation>& out) const;
   // stats_properties.cc
   void checkStats(const std::vector<DecodedStatsPayload>& payloads, std::vector<Violation>& out) const;
-  void checkTags(const std::string& where, const std::vector<std::string>& tags, bool series,
+  void checkTags(const Where& where, const std::vector<std::string>& tags, bool series,
                  std::vector<Violation>& out) const;
   // Future timestamp, host length and tags of one check run / event.
-  void checkItem(const std::string& where, std::string_view label, int64_t ts, std::string_view host,
+  void checkItem(const Where& where, std::string_view label, int64_t ts, std::string_view host,
                  const std::vector<std::string>& tags, int64_t now_s, std::vector<Violation>& out) const;
-  void checkName(const std::string& where, std::string_view name, std::vector<Violation>& out) const;
+  void checkName(const Where& where, std::string_view name, std::vector<Violation>& out) const;
 
   const bool enabled_all_;
   const std::set<std::string> disabled_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -120,6 +121,28 @@ TEST(Properties, TheAgentsOwnStartupEventHasNone) {
   auto stored = h.store().all(0, clock.systemNow());
   ASSERT_EQ(stored.size(), 1u);
   for (const auto& v : stored[0]->violations) ADD_FAILURE() << v.property << ": " << v.message;
+}
+
+// Locations are spelled only when a violation needs one; they must still name the item, the tag
+// and the point exactly.
+TEST(Properties, LocationsNameTheSeriesTagAndPoint) {
+  common::ManualClock clock;
+  IntakeHandler h(IntakeOptions{}, clock);
+  SeriesSpec reserved = ok("m.reserved");
+  reserved.tags = {"env:test", "team:a", "device:sda"};
+  SeriesSpec nan = ok("m.nan");
+  nan.points = {{kNow, 1}, {kNow, std::nan("")}};
+  std::vector<SeriesSpec> series(11, ok());
+  series[3] = reserved;
+  series[10] = nan;
+  send(h, {.body = v2(series)});
+  auto stored = h.store().all(0, clock.systemNow());
+  ASSERT_EQ(stored.size(), 1u);
+  std::map<std::string, std::string> by_property;
+  for (const auto& v : stored[0]->violations) by_property[v.property] = v.message;
+  ASSERT_EQ(by_property.size(), 2u);
+  EXPECT_EQ(by_property["Pyld14"].rfind("series[3].tags[2]: ", 0), 0u) << by_property["Pyld14"];
+  EXPECT_EQ(by_property["Pyld20"].rfind("series[10].points[1] of \"m.nan\"", 0), 0u) << by_property["Pyld20"];
 }
 
 TEST(Properties, MessagesSayWhatAndWhere) {
