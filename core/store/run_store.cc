@@ -28,7 +28,9 @@ std::string joinTags(const std::vector<std::string>& tags) {
 RunStore::RunStore(std::string path, RunStoreOptions options, Database db)
     : path_(std::move(path)), options_(options), db_(std::move(db)) {}
 
-RunStore::~RunStore() = default;
+RunStore::~RunStore() {
+  const auto lock = connection();  // timeline rows still waiting are written
+}
 
 Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path, RunStoreOptions options) {
   auto db = Database::open(path, !options.read_only, options.read_only);
@@ -140,12 +142,12 @@ Status RunStore::inTransaction(const std::function<Status()>& body) {
 }
 
 Status RunStore::setMeta(const std::string& key, const std::string& value) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   return st_->set_meta.bind(1, key).bind(2, value).run();
 }
 
 std::optional<std::string> RunStore::meta(const std::string& key) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto& q = st_->get_meta;
   q.bind(1, key);
   auto row = q.step();
@@ -181,7 +183,7 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
                                      const std::vector<SeriesPoint>& points, const std::vector<SketchRef>& sketches,
                                      const std::vector<ViolationRef>& violations,
                                      const std::vector<StatsTotalsRow>& stats, const TraceTotalsRow* traces) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   int64_t id = 0;
   std::vector<int64_t> added_contexts;
   Status st = inTransaction([&]() -> Status {
@@ -251,7 +253,7 @@ Result<int64_t> RunStore::addPayload(const IntakePayloadRow& p, const std::vecto
 
 Status RunStore::countEviction(const std::string& intake, const std::string& route, const std::string& reason,
                                int64_t payloads, int64_t items) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   return st_->upsert_eviction.bind(1, intake).bind(2, route).bind(3, reason).bind(4, payloads).bind(5, items).run();
 }
 
@@ -293,7 +295,7 @@ Status RunStore::evictOldestLocked(const std::string& reason, int64_t before_ns,
 
 Status RunStore::expire(int64_t now_ns) {
   if (options_.retention.count() <= 0) return Status::ok();
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   return evictOldestLocked("retention", now_ns - options_.retention.count(), std::numeric_limits<int32_t>::max());
 }
 
@@ -319,47 +321,8 @@ Status RunStore::enforceDiskCapLocked() {
   return Status::ok();
 }
 
-Status RunStore::addFlush(const FlushRow& f) {
-  std::lock_guard lock(mu_);
-  auto& s = st_->insert_flush;
-  s.bind(1, f.index).bind(2, f.at).bind(3, f.aggregate_seconds).bind(4, f.serialize_seconds);
-  s.bind(5, f.aggregate_cpu_seconds).bind(6, f.serialize_cpu_seconds).bind(7, f.series).bind(8, f.sketches);
-  s.bind(9, f.service_checks).bind(10, f.events).bind(11, f.contexts);
-  return s.run();
-}
-
-Status RunStore::addSentPayload(const SentPayloadRow& p) {
-  std::lock_guard lock(mu_);
-  auto& s = st_->insert_sent;
-  s.bind(1, p.at).bind(2, p.flush_index).bind(3, p.route).bind(4, p.compressed_bytes);
-  s.bind(5, p.uncompressed_bytes).bind(6, p.items).bind(7, p.points);
-  return s.run();
-}
-
-Status RunStore::addAttempt(const AttemptRow& a) {
-  std::lock_guard lock(mu_);
-  auto& s = st_->insert_attempt;
-  s.bind(1, a.at).bind(2, a.route).bind(3, a.status).bind(4, a.error).bind(5, a.bytes).bind(6, a.seconds);
-  return s.run();
-}
-
-Status RunStore::addTelemetry(double at, const std::map<std::string, double>& values) {
-  std::lock_guard lock(mu_);
-  return inTransaction([&]() -> Status {
-    for (const auto& [name, value] : values) {
-      if (auto s = st_->insert_telemetry.bind(1, at).bind(2, name).bind(3, value).run(); !s.isOk()) return s;
-    }
-    return Status::ok();
-  });
-}
-
-Status RunStore::addMarker(const MarkerRow& m) {
-  std::lock_guard lock(mu_);
-  return st_->insert_marker.bind(1, m.at).bind(2, m.kind).bind(3, m.label).bind(4, m.detail).run();
-}
-
 Status RunStore::finalize(const std::string& status) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   if (auto s = materializeLocked(); !s.isOk()) return s;
   if (auto s = st_->set_meta.bind(1, std::string("status")).bind(2, status).run(); !s.isOk()) return s;
   return Status::ok();

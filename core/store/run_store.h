@@ -7,7 +7,11 @@
 //
 // Thread-safe: one mutex serializes the connection. Each write is its own transaction (rollback
 // journal, synchronous=OFF), so what was written survives a crash of the writing process, not
-// of the machine (docs/run-store.md says why).
+// of the machine (docs/run-store.md says why). A timeline row (flush, sent payload, attempt,
+// telemetry, marker) added while another thread holds the connection (an intake's payload
+// transaction) is not waited for: it is queued and written, in the order rows were added, by
+// the next call that takes the connection (reader, writer, finalize or the destructor), so the
+// pipeline's thread never waits behind a payload write.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -90,11 +94,15 @@ class RunStore {
                                int64_t payloads, int64_t items);
 
   // --- the pipeline's timeline (seconds since the run started) ---
+  // An error of a queued row (see above) is not returned by its add*; deferredWriteStatus() has it.
   common::Status addFlush(const FlushRow& f);
   common::Status addSentPayload(const SentPayloadRow& p);
   common::Status addAttempt(const AttemptRow& a);
   common::Status addTelemetry(double at, const std::map<std::string, double>& values);
   common::Status addMarker(const MarkerRow& m);
+
+  // Errors of timeline rows written after their add* returned: ok, or the count and the first.
+  common::Status deferredWriteStatus();
 
   // Ends writing: builds the SQL-friendly points tables and indexes, records `status`
   // ("complete", "interrupted") in meta. The store stays readable.
@@ -148,6 +156,11 @@ class RunStore {
   // Inside addPayload's transaction: the trace totals row of payload `id`.
   common::Status insertTraceTotals(int64_t id, const TraceTotalsRow& t);
   common::Status materializeLocked();
+  // Takes the connection, then writes the timeline rows queued while others held it.
+  std::unique_lock<std::mutex> connection();
+  void writePendingLocked();
+  // Queues `write` when the connection is busy (returns ok); otherwise takes it and writes.
+  common::Status writeTimeline(const std::function<common::Status()>& write);
   common::Status inTransaction(const std::function<common::Status()>& body);
   common::Result<std::vector<std::pair<int64_t, std::vector<std::string>>>> matchingContexts(
       std::string_view kind, const PointQuery& q, std::map<int64_t, std::pair<std::string, std::string>>& info);
@@ -162,6 +175,10 @@ class RunStore {
   // node-based set missed the cache on nearly every lookup beside the decoded payload).
   metrics::KeyMap<uint8_t> known_contexts_;
   int64_t writes_since_cap_check_ = 0;
+  std::mutex pending_mu_;  // guards the three below; taken after mu_, never before
+  std::vector<std::function<common::Status()>> pending_;
+  int64_t deferred_errors_ = 0;
+  std::string first_deferred_error_;
 };
 
 // Sorted, comma-joined tags: how the contexts table spells a tag set.

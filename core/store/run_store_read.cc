@@ -76,7 +76,7 @@ Result<std::vector<std::pair<int64_t, std::vector<std::string>>>> RunStore::matc
 }
 
 Result<std::vector<PointRow>> RunStore::seriesPoints(const PointQuery& q) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   std::map<int64_t, std::pair<std::string, std::string>> info;
   auto ctxs = matchingContexts("series", q, info);
   if (!ctxs.isOk()) return ctxs.status();
@@ -97,7 +97,7 @@ Result<std::vector<PointRow>> RunStore::seriesPoints(const PointQuery& q) {
 }
 
 Result<std::vector<SketchPointRow>> RunStore::sketchPoints(const PointQuery& q) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   std::map<int64_t, std::pair<std::string, std::string>> info;
   PointQuery any_type = q;
   any_type.type.reset();
@@ -148,7 +148,7 @@ constexpr const char* kPayloadColumns =
 
 Result<std::vector<PayloadSummary>> RunStore::payloads(const std::string& intake, const std::string& route,
                                                        int64_t after_id, size_t limit) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   std::string sql = std::string("SELECT ") + kPayloadColumns + " FROM payloads WHERE id > ?1";
   if (!intake.empty()) sql += " AND intake = ?2";
   if (!route.empty()) sql += " AND route = ?3";
@@ -167,7 +167,7 @@ Result<std::vector<PayloadSummary>> RunStore::payloads(const std::string& intake
 }
 
 Result<std::string> RunStore::body(int64_t payload_id) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT body FROM payloads WHERE id = ?");
   if (!q.isOk()) return q.status();
   q->bind(1, payload_id);
@@ -178,7 +178,7 @@ Result<std::string> RunStore::body(int64_t payload_id) {
 }
 
 Status RunStore::forEachPayload(int64_t since_ns, const std::function<void(int64_t, const IntakePayloadRow&)>& fn) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q =
       db_.prepare(std::string("SELECT ") + kPayloadColumns + ",body FROM payloads WHERE received_ns >= ? ORDER BY id");
   if (!q.isOk()) return q.status();
@@ -195,7 +195,7 @@ Status RunStore::forEachPayload(int64_t since_ns, const std::function<void(int64
 
 Result<std::vector<StatsTotalsRow>> RunStore::statsTotals(const std::string& intake, const std::string& route,
                                                           int64_t* payloads, int64_t* undecodable) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   constexpr const char* kAccepted = "intake = ? AND route = ? AND method = 'POST' AND status BETWEEN 200 AND 299";
   auto counts = db_.prepare(std::string("SELECT COUNT(*), COALESCE(SUM(decode_error IS NOT NULL AND decode_error != ''),0) "
                                         "FROM payloads WHERE ") + kAccepted);
@@ -220,7 +220,7 @@ Result<std::vector<StatsTotalsRow>> RunStore::statsTotals(const std::string& int
 }
 
 Result<int64_t> RunStore::storedItems(const std::string& intake, const std::string& route) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT COALESCE(SUM(items),0) FROM payloads WHERE intake = ? AND route = ?");
   if (!q.isOk()) return q.status();
   q->bind(1, intake).bind(2, route);
@@ -230,7 +230,7 @@ Result<int64_t> RunStore::storedItems(const std::string& intake, const std::stri
 }
 
 Result<std::vector<EvictionCount>> RunStore::evictions() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT intake, route, reason, payloads, items FROM evictions ORDER BY intake, route, reason");
   if (!q.isOk()) return q.status();
   std::vector<EvictionCount> out;
@@ -242,7 +242,7 @@ Result<std::vector<EvictionCount>> RunStore::evictions() {
 }
 
 Result<std::map<std::string, int64_t>> RunStore::payloadCountsByRoute(const std::string& intake) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT route, COUNT(*) FROM payloads WHERE intake = ? GROUP BY route");
   if (!q.isOk()) return q.status();
   q->bind(1, intake);
@@ -254,7 +254,7 @@ Result<std::map<std::string, int64_t>> RunStore::payloadCountsByRoute(const std:
 }
 
 Result<std::vector<FlushRow>> RunStore::flushes() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare(
       "SELECT idx,at_s,aggregate_s,serialize_s,aggregate_cpu_s,serialize_cpu_s,series,sketches,service_checks,events,"
       "contexts FROM flushes ORDER BY idx");
@@ -269,7 +269,7 @@ Result<std::vector<FlushRow>> RunStore::flushes() {
 }
 
 Result<std::vector<MarkerRow>> RunStore::markers() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT at_s, kind, label, detail FROM markers ORDER BY at_s, rowid");
   if (!q.isOk()) return q.status();
   std::vector<MarkerRow> out;
@@ -280,7 +280,7 @@ Result<std::vector<MarkerRow>> RunStore::markers() {
 }
 
 Result<std::vector<SentPayloadRow>> RunStore::sentPayloads() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare(
       "SELECT at_s, flush_idx, route, compressed_bytes, uncompressed_bytes, items, points FROM sent_payloads "
       "ORDER BY at_s, rowid");
@@ -294,7 +294,7 @@ Result<std::vector<SentPayloadRow>> RunStore::sentPayloads() {
 }
 
 Result<std::vector<AttemptRow>> RunStore::attempts() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT at_s, route, status, error, bytes, seconds FROM attempts ORDER BY at_s, rowid");
   if (!q.isOk()) return q.status();
   std::vector<AttemptRow> out;
@@ -306,7 +306,7 @@ Result<std::vector<AttemptRow>> RunStore::attempts() {
 }
 
 Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const std::string& name) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT at_s, value FROM telemetry WHERE name = ? ORDER BY at_s");
   if (!q.isOk()) return q.status();
   q->bind(1, name);
@@ -318,7 +318,7 @@ Result<std::vector<std::pair<double, double>>> RunStore::telemetrySeries(const s
 }
 
 Result<std::vector<std::string>> RunStore::telemetryNames() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare("SELECT DISTINCT name FROM telemetry ORDER BY name");
   if (!q.isOk()) return q.status();
   std::vector<std::string> out;
@@ -327,7 +327,7 @@ Result<std::vector<std::string>> RunStore::telemetryNames() {
 }
 
 int64_t RunStore::maxPayloadId() {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   // The highest id ever given (ids are never reused, even after every payload was evicted).
   auto q = db_.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'payloads'), 0)");
   if (!q.isOk()) return 0;

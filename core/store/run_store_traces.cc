@@ -36,7 +36,7 @@ Status RunStore::insertTraceTotals(int64_t id, const TraceTotalsRow& t) {
 
 Result<TraceTotalsRow> RunStore::traceTotals(const std::string& intake, const std::string& route, int64_t* payloads,
                                              int64_t* undecodable) {
-  std::lock_guard lock(mu_);
+  const auto lock = connection();
   auto q = db_.prepare(
       "SELECT t.payload_id IS NULL, t.spans, t.chunks, t.chunk_ends FROM payloads p LEFT JOIN payload_traces t "
       "ON t.payload_id = p.id WHERE p.intake = ? AND p.route = ? AND p.method = 'POST' AND p.status BETWEEN 200 "

@@ -468,6 +468,9 @@ common::Result<RunResult> Simulation::run() {
   if (auto st = store_->finalize(rr.interrupted ? "interrupted" : "complete"); !st.isOk()) {
     rr.failures.push_back("run store " + store_path_ + ": " + st.message());
   }
+  if (auto st = store_->deferredWriteStatus(); !st.isOk()) {
+    rr.failures.push_back("run store " + store_path_ + ": " + st.message());
+  }
   if (recorder_->writeErrors() > 0) {
     rr.failures.push_back("run store " + store_path_ + ": " + std::to_string(recorder_->writeErrors()) +
                           " records could not be written (the first is in the log)");

@@ -41,21 +41,25 @@ DogStatsDGenerator::DogStatsDGenerator(const scenario::DogStatsDWorkload& worklo
     static_suffix_ += ',';
     static_suffix_ += t;
   }
-  cacheTagSuffixes(tag_cache_bytes);
+  cacheLineText(tag_cache_bytes);
 }
 
-void DogStatsDGenerator::cacheTagSuffixes(size_t max_bytes) {
+void DogStatsDGenerator::cacheLineText(size_t max_bytes) {
   size_t bytes = 0;
   for (const auto& c : contexts_) {
-    bytes += sizeof(std::string) + 2 + static_suffix_.size();
+    bytes += sizeof(Slot) + names_[c.name].size() + 2 + static_suffix_.size();
     for (auto t : c.tags) bytes += tag_pool_[t].size() + 1;
     if (bytes > max_bytes) return;
   }
-  tag_suffix_.reserve(contexts_.size());
-  for (const auto& c : contexts_) {
-    std::string s;
-    appendTags(s, c);
-    tag_suffix_.push_back(std::move(s));
+  line_text_.reserve(bytes);
+  slots_.reserve(order_.size());
+  for (uint32_t idx : order_) {
+    const Context& c = contexts_[idx];
+    Slot slot{line_text_.size(), static_cast<uint32_t>(names_[c.name].size()), 0, c.kind};
+    line_text_ += names_[c.name];
+    appendTags(line_text_, c);
+    slot.tags_len = static_cast<uint32_t>(line_text_.size() - slot.offset - slot.name_len);
+    slots_.push_back(slot);
   }
 }
 
@@ -175,36 +179,37 @@ void DogStatsDGenerator::appendValue(std::string& out, Kind kind) {
   }
 }
 
-void DogStatsDGenerator::appendLine(std::string& out, const Context& c, int64_t now_unix) {
-  out += names_[c.name];
+void DogStatsDGenerator::appendLine(std::string& out, size_t pos, int64_t now_unix) {
+  const Slot* slot = slots_.empty() ? nullptr : &slots_[pos];
+  const Context* ctx = slot ? nullptr : &contexts_[order_[pos]];
+  const Kind kind = slot ? slot->kind : ctx->kind;
+  if (slot) out.append(line_text_, slot->offset, slot->name_len);
+  else out += names_[ctx->name];
   out += ':';
   int64_t values = 1;
-  if (c.kind != Kind::kSet && w_.multivalue_probability > 0 && rng_.bernoulli(w_.multivalue_probability)) {
+  if (kind != Kind::kSet && w_.multivalue_probability > 0 && rng_.bernoulli(w_.multivalue_probability)) {
     values = std::max<int64_t>(1, drawLength(rng_, w_.multivalue_count));
   }
   for (int64_t v = 0; v < values; ++v) {
     if (v) out += ':';
-    appendValue(out, c.kind);
+    appendValue(out, kind);
   }
   static constexpr std::string_view kTypes[] = {"|c", "|g", "|ms", "|d", "|s", "|h"};
-  out += kTypes[static_cast<size_t>(c.kind)];
+  out += kTypes[static_cast<size_t>(kind)];
   if (w_.sampling_probability > 0 && rng_.bernoulli(w_.sampling_probability)) {
     out += "|@";
     appendDouble(out, std::round(rng_.uniform(w_.sampling_range.first, w_.sampling_range.second) * 100.0) / 100.0);
   }
-  if (!tag_suffix_.empty()) {
-    out += tag_suffix_[static_cast<size_t>(&c - contexts_.data())];
-  } else {
-    appendTags(out, c);
-  }
-  const bool timestampable = c.kind == Kind::kCount || c.kind == Kind::kGauge;
+  if (slot) out.append(line_text_, slot->offset + slot->name_len, slot->tags_len);
+  else appendTags(out, *ctx);
+  const bool timestampable = kind == Kind::kCount || kind == Kind::kGauge;
   if (timestampable && w_.timestamp_probability > 0 && rng_.bernoulli(w_.timestamp_probability)) {
     out += "|T";
     appendInt(out, now_unix);
     tally_.timestamped += values;
   }
   tally_.samples += values;
-  switch (c.kind) {
+  switch (kind) {
     case Kind::kCount: tally_.counts += values; break;
     case Kind::kGauge: tally_.gauges += values; break;
     case Kind::kTimer: tally_.timers += values; break;
@@ -227,7 +232,7 @@ void DogStatsDGenerator::generate(int64_t lines, int64_t now_unix, const std::fu
     // long, the packet without it is sent and the line moves to the front.
     const size_t start = packet_.size();
     if (start) packet_ += '\n';
-    appendLine(packet_, contexts_[order_[cursor_]], now_unix);
+    appendLine(packet_, cursor_, now_unix);
     if (++cursor_ >= active_) cursor_ = 0;
     ++tally_.lines;
     if (start && packet_.size() > limit) {

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <tuple>
+
+#include "tests/support/poll.h"
 
 namespace ddsim::store {
 namespace {
@@ -326,6 +330,67 @@ TEST_F(RunStoreTest, EveryPackedPointBecomesOneRowAcrossBatchBoundariesAndAgain)
     ASSERT_TRUE(idx.step().value());
     EXPECT_EQ(idx.int64(0), 2);
   }
+}
+
+// A timeline row added while another thread holds the connection (here, a reader inside
+// forEachPayload's callback) does not wait for it; it is written, in the order rows were added,
+// by the next call that takes the connection.
+TEST_F(RunStoreTest, ATimelineRowAddedWhileTheConnectionIsBusyDoesNotWaitAndKeepsItsOrder) {
+  auto s = RunStore::open(file()).value();
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 0, "x"), {}, {}, {}, {}).isOk());
+  auto attempt = [](const std::string& route) {
+    AttemptRow a;
+    a.at = 5.0;  // one time for all: only the insertion order tells them apart
+    a.route = route;
+    a.status = 202;
+    return a;
+  };
+  ASSERT_TRUE(s->addAttempt(attempt("before")).isOk());
+  std::atomic<bool> added{false};
+  std::thread adder;
+  ASSERT_TRUE(s->forEachPayload(0, [&](int64_t, const IntakePayloadRow&) {
+                 adder = std::thread([&] {
+                   EXPECT_TRUE(s->addAttempt(attempt("while busy")).isOk());
+                   EXPECT_TRUE(s->addMarker({5.0, "fault", "while busy", ""}).isOk());
+                   added = true;
+                 });
+                 EXPECT_TRUE(ddsim::testing::pollUntil([&] { return added.load(); }))
+                     << "addAttempt waited for the connection";
+               }).isOk());
+  adder.join();
+  ASSERT_TRUE(s->addAttempt(attempt("after")).isOk());
+  auto rows = s->attempts().value();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].route, "before");
+  EXPECT_EQ(rows[1].route, "while busy");
+  EXPECT_EQ(rows[2].route, "after");
+  auto markers = s->markers().value();
+  ASSERT_EQ(markers.size(), 1u);
+  EXPECT_EQ(markers[0].label, "while busy");
+  EXPECT_TRUE(s->deferredWriteStatus().isOk());
+}
+
+// A queued row the store then refuses is counted, not lost silently.
+TEST_F(RunStoreTest, AQueuedTimelineRowThatCannotBeWrittenIsCounted) {
+  auto s = RunStore::open(file()).value();
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 0, "x"), {}, {}, {}, {}).isOk());
+  {
+    auto db = Database::open(file(), false, false).value();
+    ASSERT_TRUE(db.exec("DROP TABLE attempts").isOk());
+  }
+  std::atomic<bool> added{false};
+  std::thread adder;
+  ASSERT_TRUE(s->forEachPayload(0, [&](int64_t, const IntakePayloadRow&) {
+                 adder = std::thread([&] {
+                   EXPECT_TRUE(s->addAttempt({1.0, "/api/v2/series", 500, "", 10, 0.1}).isOk());
+                   added = true;
+                 });
+                 EXPECT_TRUE(ddsim::testing::pollUntil([&] { return added.load(); }));
+               }).isOk());
+  adder.join();
+  auto st = s->deferredWriteStatus();
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("1 timeline rows could not be written"), std::string::npos) << st.message();
 }
 
 }  // namespace
