@@ -1,0 +1,159 @@
+#include "core/dogstatsd/context_cache.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+namespace ddsim::dogstatsd {
+namespace {
+
+constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Eight bytes at a time, one multiply each; a final avalanche so the low bits index well.
+// Speed over quality: a hit is always confirmed byte for byte.
+inline uint64_t hashBytes(const char* p, size_t n, uint64_t h) {
+  h ^= n * kMul;
+  while (n >= 8) {
+    h = (h ^ load8(p)) * kMul;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+inline uint64_t finish(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  return h;
+}
+
+constexpr size_t kAlign = alignof(std::string_view);
+inline size_t alignUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+}  // namespace
+
+struct ContextCache::Entry {
+  CachedContext c;
+  const char* raw = nullptr;  // raw name then raw tags
+  uint32_t name_len = 0;
+  uint32_t tags_len = 0;
+};
+
+ContextCache::ContextCache(size_t max_bytes) {
+  if (max_bytes < 4096) return;  // too small to hold anything useful: disabled
+  // An eighth of the budget for the index (kept at most half full), the rest for entry blocks.
+  const size_t slots = std::bit_floor(max_bytes / 8 / sizeof(Slot));
+  slots_.resize(slots);
+  slot_mask_ = slots - 1;
+  max_entries_ = slots / 2;
+  block_bytes_ = std::min(kBlockBytes, max_bytes - slots * sizeof(Slot));
+  max_blocks_ = (max_bytes - slots * sizeof(Slot)) / block_bytes_;
+}
+
+ContextCache::~ContextCache() = default;
+
+uint64_t ContextCache::hashOf(std::string_view raw_name, std::string_view raw_tags) {
+  const uint64_t h = hashBytes(raw_name.data(), raw_name.size(), 0);
+  return finish(hashBytes(raw_tags.data(), raw_tags.size(), h ^ 0x5bd1e995ull));
+}
+
+const CachedContext* ContextCache::find(uint64_t hash, std::string_view raw_name,
+                                        std::string_view raw_tags) const {
+  if (size_ == 0) return nullptr;
+  for (size_t i = hash & slot_mask_;; i = (i + 1) & slot_mask_) {
+    const Slot& s = slots_[i];
+    if (s.entry == nullptr) return nullptr;
+    if (s.hash != hash) continue;
+    const Entry& e = *s.entry;
+    if (e.name_len == raw_name.size() && e.tags_len == raw_tags.size() &&
+        std::memcmp(e.raw, raw_name.data(), raw_name.size()) == 0 &&
+        std::memcmp(e.raw + e.name_len, raw_tags.data(), raw_tags.size()) == 0) {
+      return &e.c;
+    }
+  }
+}
+
+char* ContextCache::allocate(size_t bytes) {
+  bytes = alignUp(bytes);
+  if (bytes > block_bytes_) return nullptr;
+  if (block_ < blocks_.size() && block_used_ + bytes > block_bytes_) {
+    ++block_;
+    block_used_ = 0;
+  }
+  if (block_ == blocks_.size()) {
+    if (blocks_.size() == max_blocks_) return nullptr;
+    blocks_.push_back(std::make_unique<char[]>(block_bytes_));
+  }
+  char* p = blocks_[block_].get() + block_used_;
+  block_used_ += bytes;
+  return p;
+}
+
+bool ContextCache::insert(uint64_t hash, std::string_view raw_name, std::string_view raw_tags,
+                          const CachedContext& c, double now) {
+  if (!enabled() || size_ >= max_entries_) return false;
+  const size_t tags_bytes = c.tags.size() * sizeof(std::string_view);
+  const size_t text = raw_name.size() + raw_tags.size() + c.name.size() + c.host.size();
+  char* p = allocate(alignUp(sizeof(Entry)) + tags_bytes + text);
+  if (p == nullptr) return false;
+  auto* e = new (p) Entry;
+  auto* tags = reinterpret_cast<std::string_view*>(p + alignUp(sizeof(Entry)));
+  char* bytes = p + alignUp(sizeof(Entry)) + tags_bytes;
+  const auto copy = [&](std::string_view s) {
+    if (!s.empty()) std::memcpy(bytes, s.data(), s.size());
+    std::string_view out(bytes, s.size());
+    bytes += s.size();
+    return out;
+  };
+  e->raw = bytes;
+  e->name_len = static_cast<uint32_t>(raw_name.size());
+  e->tags_len = static_cast<uint32_t>(raw_tags.size());
+  copy(raw_name);
+  const std::string_view tags_copy = copy(raw_tags);
+  const char* tags_begin = raw_tags.data();
+  const char* tags_end = tags_begin + raw_tags.size();
+  for (size_t i = 0; i < c.tags.size(); ++i) {
+    const std::string_view t = c.tags[i];
+    const bool inside = !raw_tags.empty() && t.data() >= tags_begin && t.data() + t.size() <= tags_end;
+    new (&tags[i]) std::string_view(
+        inside ? std::string_view(tags_copy.data() + (t.data() - tags_begin), t.size()) : t);
+  }
+  e->c.name = copy(c.name);
+  e->c.host = copy(c.host);
+  e->c.tags = std::span<const std::string_view>(tags, c.tags.size());
+  e->c.source = c.source;
+  e->c.context_key = c.context_key;
+  size_t i = hash & slot_mask_;
+  while (slots_[i].entry != nullptr) i = (i + 1) & slot_mask_;
+  slots_[i] = Slot{hash, e};
+  if (size_++ == 0) born_ = now;
+  return true;
+}
+
+void ContextCache::clear() {
+  if (size_ == 0) return;
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  block_ = 0;
+  block_used_ = 0;
+  size_ = 0;
+}
+
+size_t ContextCache::memoryBytes() const {
+  return slots_.size() * sizeof(Slot) + blocks_.size() * block_bytes_;
+}
+
+}  // namespace ddsim::dogstatsd
