@@ -245,13 +245,14 @@ TEST(DsdContextCacheTest, TableDrivenLinesGiveTheSameSamplesAndContexts) {
 
 // A random line built from parts that each change the context in their own way.
 std::string randomLine(std::mt19937_64& rng) {
-  static const char* kNames[] = {"m", "app.req", "raw.m", "blocked", "blob.x", "ns.m", "m.2"};
+  static const char* kNames[] = {"m", "app.req", "raw.m", "blocked", "blob.x", "ns.m", "m.2", "m\xc3", "\xe2\x82\xac"};
   static const char* kValues[] = {"1", "0.5", "-3", "1e3", "1:2", "1::2", "abc", "", "+Inf"};
   static const char* kTypes[] = {"g", "c", "h", "d", "s", "ms", "x", ""};
   static const char* kTags[] = {"a", "b", "a:1", "a:2", "env:prod", "", "host:h1", "host:h2", "host:",
                                 "dd.internal.entity_id:e1", "dd.internal.card:low",
-                                "dd.internal.jmx_check_name:kafka", "zone:b", "team:x", "h", "d"};
-  static const char* kFields[] = {"@0.5", "@1", "@3", "@", "T1700000000", "T-1", "c:abc", "e:x", "q", ""};
+                                "dd.internal.jmx_check_name:kafka", "zone:b", "team:x", "h", "d",
+                                "\xc3\xa9t\xc3\xa9", "bad\xc3", "\x80x"};
+  static const char* kFields[] = {"@0.5", "@1", "@3", "@", "T1700000000", "T-1", "c:abc", "e:x", "q", "", "q\xff", "\xa9"};
   auto pick = [&](auto& arr) { return std::string(arr[rng() % std::size(arr)]); };
   std::string line = pick(kNames) + ":" + pick(kValues) + "|" + pick(kTypes);
   const int nfields = static_cast<int>(rng() % 4);
