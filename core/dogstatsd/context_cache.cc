@@ -113,7 +113,8 @@ char* ContextCache::allocate(size_t bytes) {
   }
   if (block_ == blocks_.size()) {
     if (blocks_.size() == max_blocks_) return nullptr;
-    blocks_.push_back(std::make_unique<char[]>(block_bytes_));
+    // No memset: a block's pages are touched only as entries fill them.
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_bytes_));
   }
   char* p = blocks_[block_].get() + block_used_;
   block_used_ += bytes;
