@@ -73,10 +73,11 @@ struct ContextCache::Entry {
 ContextCache::ContextCache(size_t max_bytes) {
   if (max_bytes < 4096) return;  // too small to hold anything useful: disabled
   // An eighth of the budget for the index (kept at most half full), the rest for entry blocks.
+  // The index starts small and doubles as entries arrive, up to `slots`.
   const size_t slots = std::bit_floor(max_bytes / 8 / sizeof(Slot));
-  slots_.resize(slots);
-  slot_mask_ = slots - 1;
   max_entries_ = slots / 2;
+  slots_.resize(std::min<size_t>(slots, 256));
+  slot_mask_ = slots_.size() - 1;
   block_bytes_ = std::min(kBlockBytes, max_bytes - slots * sizeof(Slot));
   max_blocks_ = (max_bytes - slots * sizeof(Slot)) / block_bytes_;
 }
@@ -96,9 +97,10 @@ const CachedContext* ContextCache::find(uint64_t hash, std::string_view raw_name
     if (s.entry == nullptr) return nullptr;
     if (s.hash != hash) continue;
     const Entry& e = *s.entry;
+    // (An empty view may hold a null pointer, which memcmp must not be given.)
     if (e.name_len == raw_name.size() && e.tags_len == raw_tags.size() &&
-        std::memcmp(e.raw, raw_name.data(), raw_name.size()) == 0 &&
-        std::memcmp(e.raw + e.name_len, raw_tags.data(), raw_tags.size()) == 0) {
+        (raw_name.empty() || std::memcmp(e.raw, raw_name.data(), raw_name.size()) == 0) &&
+        (raw_tags.empty() || std::memcmp(e.raw + e.name_len, raw_tags.data(), raw_tags.size()) == 0)) {
       return &e.c;
     }
   }
@@ -124,6 +126,7 @@ char* ContextCache::allocate(size_t bytes) {
 bool ContextCache::insert(uint64_t hash, std::string_view raw_name, std::string_view raw_tags,
                           const CachedContext& c, double now) {
   if (!enabled() || size_ >= max_entries_) return false;
+  if ((size_ + 1) * 2 > slots_.size()) grow();
   const size_t tags_bytes = c.tags.size() * sizeof(std::string_view);
   const size_t text = raw_name.size() + raw_tags.size() + c.name.size() + c.host.size();
   char* p = allocate(alignUp(sizeof(Entry)) + tags_bytes + text);
@@ -162,6 +165,19 @@ bool ContextCache::insert(uint64_t hash, std::string_view raw_name, std::string_
   return true;
 }
 
+void ContextCache::grow() {
+  std::vector<Slot> bigger(slots_.size() * 2);
+  const size_t mask = bigger.size() - 1;
+  for (const Slot& s : slots_) {
+    if (s.entry == nullptr) continue;
+    size_t i = s.hash & mask;
+    while (bigger[i].entry != nullptr) i = (i + 1) & mask;
+    bigger[i] = s;
+  }
+  slots_ = std::move(bigger);
+  slot_mask_ = mask;
+}
+
 void ContextCache::clear() {
   if (size_ == 0) return;
   std::fill(slots_.begin(), slots_.end(), Slot{});
@@ -171,7 +187,7 @@ void ContextCache::clear() {
 }
 
 size_t ContextCache::memoryBytes() const {
-  return slots_.size() * sizeof(Slot) + blocks_.size() * block_bytes_;
+  return slots_.capacity() * sizeof(Slot) + blocks_.size() * block_bytes_;
 }
 
 }  // namespace ddsim::dogstatsd

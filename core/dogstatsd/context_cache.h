@@ -57,7 +57,8 @@ class ContextCache {
   size_t size() const { return size_; }
   // When the oldest entry was inserted (the `now` of the first insert after clear()).
   double born() const { return born_; }
-  // Bytes held: the index plus the entry blocks allocated so far (at most max_bytes).
+  // Bytes held: the index plus the entry blocks allocated so far (at most max_bytes; the index
+  // grows with the entries, up to an eighth of max_bytes).
   size_t memoryBytes() const;
 
  private:
@@ -68,6 +69,7 @@ class ContextCache {
   };
   static constexpr size_t kBlockBytes = size_t{64} << 10;
   char* allocate(size_t bytes);
+  void grow();  // doubles the index; entries do not move
 
   std::vector<Slot> slots_;
   size_t slot_mask_ = 0;
