@@ -64,10 +64,10 @@ inline size_t alignUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 }  // namespace
 
 struct ContextCache::Entry {
-  CachedContext c;
-  const char* raw = nullptr;  // raw name then raw tags
+  const char* raw = nullptr;  // raw name then raw tags, right after the entry
   uint32_t name_len = 0;
   uint32_t tags_len = 0;
+  CachedContext c;
 };
 
 ContextCache::ContextCache(size_t max_bytes) {
@@ -127,13 +127,16 @@ bool ContextCache::insert(uint64_t hash, std::string_view raw_name, std::string_
                           const CachedContext& c, double now) {
   if (!enabled() || size_ >= max_entries_) return false;
   if ((size_ + 1) * 2 > slots_.size()) grow();
+  // Laid out in the order a hit reads it: header, raw bytes (compared), then what only the
+  // aggregator reads on a new context (tag views, name, host). A hit then touches about three
+  // cache lines.
+  const size_t head = alignUp(sizeof(Entry));
+  const size_t raw_bytes = alignUp(raw_name.size() + raw_tags.size());
   const size_t tags_bytes = c.tags.size() * sizeof(std::string_view);
-  const size_t text = raw_name.size() + raw_tags.size() + c.name.size() + c.host.size();
-  char* p = allocate(alignUp(sizeof(Entry)) + tags_bytes + text);
+  char* p = allocate(head + raw_bytes + tags_bytes + c.name.size() + c.host.size());
   if (p == nullptr) return false;
   auto* e = new (p) Entry;
-  auto* tags = reinterpret_cast<std::string_view*>(p + alignUp(sizeof(Entry)));
-  char* bytes = p + alignUp(sizeof(Entry)) + tags_bytes;
+  char* bytes = p + head;
   const auto copy = [&](std::string_view s) {
     if (!s.empty()) std::memcpy(bytes, s.data(), s.size());
     std::string_view out(bytes, s.size());
@@ -145,6 +148,8 @@ bool ContextCache::insert(uint64_t hash, std::string_view raw_name, std::string_
   e->tags_len = static_cast<uint32_t>(raw_tags.size());
   copy(raw_name);
   const std::string_view tags_copy = copy(raw_tags);
+  auto* tags = reinterpret_cast<std::string_view*>(p + head + raw_bytes);
+  bytes = p + head + raw_bytes + tags_bytes;
   const char* tags_begin = raw_tags.data();
   const char* tags_end = tags_begin + raw_tags.size();
   for (size_t i = 0; i < c.tags.size(); ++i) {
