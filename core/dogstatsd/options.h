@@ -63,6 +63,12 @@ struct ProcessorOptions {
   size_t string_interner_size = 4096;
   // Samples handed to the sink per call (the agent's MetricSamplePoolBatchSize, spec §3.1).
   size_t sample_batch_size = 32;
+  // ddsim (issue 15): bytes of the worker's context cache (raw name and tags -> resolved
+  // context, see context_cache.h); 0 turns it off. Everything it holds is forgotten every
+  // context_cache_max_age_seconds (the aggregator's dogstatsd_context_expiry_seconds), so it
+  // never keeps contexts the aggregator has expired for longer than that.
+  size_t context_cache_bytes = size_t{8} << 20;
+  double context_cache_max_age_seconds = 20;
 };
 
 // What to do with a batch of packets when the queue to the workers is full.

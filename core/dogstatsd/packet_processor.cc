@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/metrics/context_key.h"
+
 namespace ddsim::dogstatsd {
 namespace {
 
@@ -34,6 +36,8 @@ PacketProcessor::PacketProcessor(const ProcessorOptions& options, metrics::Sampl
       parser_(options.parser),
       enricher_(options.enrich),
       interner_(options.string_interner_size),
+      cache_(options.context_cache_bytes),
+      cache_max_age_(options.context_cache_max_age_seconds),
       batch_size_(options.sample_batch_size == 0 ? 1 : options.sample_batch_size) {
   for (const auto& t : options.eol_required) {
     if (t == "udp") eol_required_[static_cast<size_t>(Transport::kUdp)] = true;
@@ -91,10 +95,8 @@ void PacketProcessor::makeTagRoom(size_t need) {
 }
 
 void PacketProcessor::processMetric(std::string_view line, Transport transport, size_t line_no) {
-  ensureTagRoom(line.size());
-  const size_t arena_mark = arena_.used();
   ParsedMetric& m = parsed_metric_;  // reused: constructing one per line costs a memset
-  ParseError err = parser_.parseMetric(line, arena_, m);
+  ParseError err = parser_.parseMetricFields(line, m);
   if (err != ParseError::kNone) {
     counters_.add(Stat::kMetricParseErrors);
     reject(err, line, transport, line_no);
@@ -104,6 +106,27 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
   if (m.absurd_timestamp) counters_.add(Stat::kObservedAbsurdTimestamp);
   if (m.invalid_utf8) counters_.add(Stat::kObservedInvalidUtf8);
 
+  // Origin detection fields could give the same bytes another context: those lines bypass it.
+  const bool cacheable = cache_.enabled() && m.container_id.empty() && m.external_data.empty();
+  uint64_t hash = 0;
+  if (cacheable) {
+    hash = ContextCache::hashOf(m.name, m.raw_tags);
+    if (const CachedContext* c = cache_.find(hash, m.name, m.raw_tags)) {
+      emitSamples(m, *c);
+      return;
+    }
+  }
+
+  ensureTagRoom(line.size());
+  const size_t arena_mark = arena_.used();
+  // Never short of slots: ensureTagRoom reserved one more than the line has bytes.
+  const int split = splitTags(m.raw_tags, arena_.cursor(), arena_.remaining());
+  if (split < 0) {
+    counters_.add(Stat::kMetricParseErrors);
+    reject(ParseError::kTooManyTags, line, transport, line_no);
+    return;
+  }
+  m.tags = arena_.commit(static_cast<size_t>(split));
   TagMetadata meta;
   const size_t kept = enricher_.extractTagsMetadata(m.tags, meta);
   std::string_view name = enricher_.metricName(m.name, interner_);
@@ -119,23 +142,36 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
   std::string_view* tags = arena_.slotsFrom(arena_mark);
   for (size_t i = 0; i < extra.size(); ++i) tags[kept + i] = extra[i];
 
-  const std::span<const std::string_view> sample_tags(tags, total);
-  const std::string_view host = enricher_.sampleHost(meta);
+  CachedContext c;
+  c.name = name;
+  c.host = enricher_.sampleHost(meta);
+  c.tags = std::span<const std::string_view>(tags, total);
+  c.source = meta.source;
+  if (cacheable) {
+    // The key the aggregator would compute; with it the cache also spares the aggregator.
+    metrics::KeyGenerator::fastKey(c.name, c.host, {}, c.tags, &c.context_key);
+    if (!cache_.insert(hash, m.name, m.raw_tags, c, now_)) counters_.add(Stat::kContextCacheFull);
+  }
+  emitSamples(m, c);
+}
+
+void PacketProcessor::emitSamples(const ParsedMetric& m, const CachedContext& c) {
   const metrics::MetricType mtype = Enricher::metricType(m.type);
   const double* values = m.values.empty() ? &m.value : m.values.data();
   const size_t count = m.values.empty() ? 1 : m.values.size();
   for (size_t i = 0; i < count; ++i) {
     // Built in place: copying a freshly written sample costs store-forwarding stalls.
     metrics::MetricSample& s = nextSample(m.timestamp > 0);
-    s.name = name;
+    s.name = c.name;
     s.value = values[i];
     s.raw_value = m.raw_value;
     s.mtype = mtype;
-    s.tags = sample_tags;
-    s.host = host;
+    s.tags = c.tags;
+    s.host = c.host;
     s.sample_rate = m.sample_rate;
     s.timestamp = static_cast<double>(m.timestamp);
-    s.source = meta.source;
+    s.source = c.source;
+    s.context_key = c.context_key;
     if (mtype == metrics::MetricType::kHistogram && enricher_.copyHistogramsToDistributions()) {
       copyToDistribution(s);
     }
@@ -159,6 +195,7 @@ void PacketProcessor::copyToDistribution(const metrics::MetricSample& s) {
   std::string_view prefix = enricher_.histogramCopyPrefix();
   copy.name = prefix.empty() ? s.name : interner_.intern(prefix, s.name);
   copy.mtype = metrics::MetricType::kDistribution;
+  copy.context_key = 0;  // another name: the aggregator computes its key
   if (samples_.size() >= batch_size_) flushSamples();
   samples_.push_back(copy);
   counters_.add(Stat::kHistogramCopies);
@@ -241,6 +278,11 @@ void PacketProcessor::flush() {
     service_checks_ = {};
   }
   arena_.reset();
+  // Forgotten once per context expiry: a long run with changing contexts keeps no stale entry.
+  if (cache_.size() > 0 && now_ - cache_.born() >= cache_max_age_) {
+    cache_.clear();
+    counters_.add(Stat::kContextCacheResets);
+  }
   if (interner_.full()) {
     interner_.clear();
     counters_.add(Stat::kInternerResets);

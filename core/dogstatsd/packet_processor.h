@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/dogstatsd/context_cache.h"
 #include "core/dogstatsd/enricher.h"
 #include "core/dogstatsd/options.h"
 #include "core/dogstatsd/parser.h"
@@ -55,6 +56,8 @@ class PacketProcessor {
   void reject(ParseError e, std::string_view line, Transport transport, size_t line_no);
   // A fresh sample at the end of the right batch (the batch is handed over first when full).
   metrics::MetricSample& nextSample(bool timestamped);
+  // The samples of one parsed line with its resolved name, host, tags, source and key.
+  void emitSamples(const ParsedMetric& m, const CachedContext& c);
   void copyToDistribution(const metrics::MetricSample& s);
   // Makes room for the tags of a message of `message_size` bytes (inline: once per line, and
   // there is almost always room).
@@ -72,6 +75,8 @@ class PacketProcessor {
   Enricher enricher_;
   StringInterner interner_;
   TagArena arena_;
+  ContextCache cache_;
+  double cache_max_age_;
   size_t batch_size_;
   bool eol_required_[5] = {false, false, false, false, false};
   double now_ = 0;

@@ -52,6 +52,16 @@ bool parseValueList(std::string_view raw, std::vector<double>& values) {
 }  // namespace
 
 ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedMetric& out) {
+  const ParseError err = parseMetricFields(message, out);
+  if (err != ParseError::kNone) return err;
+  // Only the last tag field counts (spec §8.2), so it is the only one split.
+  const int n = splitTags(out.raw_tags, tags.cursor(), tags.remaining());
+  if (n < 0) return ParseError::kTooManyTags;
+  out.tags = tags.commit(static_cast<size_t>(n));
+  return ParseError::kNone;
+}
+
+ParseError Parser::parseMetricFields(std::string_view message, ParsedMetric& out) {
   FieldScanner fields(message);
   std::string_view name_value = fields.next();
   if (!fields.hasMore()) return ParseError::kMetricFormat;  // no '|' at all
@@ -68,6 +78,8 @@ ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedM
   out.timestamp = 0;
   out.container_id = {};
   out.external_data = {};
+  out.tags = {};
+  out.raw_tags = {};
   std::string_view raw_value = name_value.substr(colon + 1);
 
   if (!parseType(fields.next(), out.type)) return ParseError::kMetricType;
@@ -83,20 +95,12 @@ ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedM
     out.values = std::span<const double>(values_.data(), values_.size());
   }
 
-  std::string_view* tag_slots = tags.cursor();
-  const size_t tag_room = tags.remaining();
-  size_t tag_count = 0;
   // Unknown fields are ignored; for repeated ones the last wins (spec §8.2).
   while (fields.hasMore()) {
     std::string_view f = fields.next();
     if (f.empty()) continue;
     switch (f[0]) {
-      case '#': {
-        int n = splitTags(f.substr(1), tag_slots, tag_room);
-        if (n < 0) return ParseError::kTooManyTags;
-        tag_count = static_cast<size_t>(n);
-        break;
-      }
+      case '#': out.raw_tags = f.substr(1); break;
       case '@': {
         if (!parseGoFloat(f.substr(1), &out.sample_rate)) return ParseError::kMetricSampleRate;
         break;
@@ -131,7 +135,6 @@ ParseError Parser::parseMetric(std::string_view message, TagArena& tags, ParsedM
     if (out.absurd_timestamp) return ParseError::kMetricAbsurdTimestamp;
     if (out.invalid_utf8) return ParseError::kMetricInvalidUtf8;
   }
-  out.tags = tags.commit(tag_count);
   return ParseError::kNone;
 }
 

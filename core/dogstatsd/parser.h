@@ -60,6 +60,7 @@ struct ParsedMetric {
   double sample_rate = 1;
   int64_t timestamp = 0;            // `T<ts>` when read, else 0
   std::span<std::string_view> tags; // in the TagArena; the Enricher edits them in place
+  std::string_view raw_tags;        // the last `#` field without its '#' (not yet split)
   std::string_view container_id;    // from `c:` (origin detection client only)
   std::string_view external_data;   // from `e:` (origin detection client only)
   bool absurd_sample_rate = false;  // accepted, but not in (0, 1]
@@ -109,6 +110,9 @@ class Parser {
   // hold); it commits the tags it found. On error, `out` is unspecified and nothing is
   // committed. The views in `out` live as long as the message and the arena's commit.
   ParseError parseMetric(std::string_view message, TagArena& tags, ParsedMetric& out);
+  // parseMetric without splitting the tags: `out.tags` is left empty and `out.raw_tags` holds
+  // the tag field; splitTags(out.raw_tags, ...) then gives what parseMetric would have.
+  ParseError parseMetricFields(std::string_view message, ParsedMetric& out);
   ParseError parseEvent(std::string_view message, TagArena& tags, ParsedEvent& out);
   ParseError parseServiceCheck(std::string_view message, TagArena& tags, ParsedServiceCheck& out);
 

@@ -25,6 +25,8 @@ constexpr std::string_view kStatNames[kNumStats] = {
     "dogstatsd.observed.absurd_timestamp",
     "dogstatsd.observed.invalid_utf8",
     "dogstatsd.string_interner_resets",
+    "dogstatsd.context_cache_resets",
+    "dogstatsd.observed.context_cache_full",
 };
 
 constexpr std::string_view kNetStatNames[kNumNetStats] = {

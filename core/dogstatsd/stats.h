@@ -35,6 +35,8 @@ enum class Stat : uint8_t {
   kObservedAbsurdTimestamp,        // accepted timestamp after year 3000
   kObservedInvalidUtf8,            // accepted message that is not UTF-8
   kInternerResets,                 // the string interner was emptied
+  kContextCacheResets,             // the context cache was emptied (its age reached the expiry)
+  kContextCacheFull,               // a line not cached because the cache's budget was used up
   kCount_,
 };
 inline constexpr int kNumStats = static_cast<int>(Stat::kCount_);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/dogstatsd/number_parse.h"
 #include "core/dogstatsd/packet_processor.h"
@@ -92,19 +93,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t selector = data[0];
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
 
-  TouchingSink sink;
-  dogstatsd::PacketProcessor processor(optionsFor(selector), sink);
-  // The whole input as one packet, then split at NUL bytes into several packets of one batch.
-  processor.process(input, dogstatsd::Transport::kUdp, 1700000000);
-  processor.flush();
-  size_t start = 0;
-  while (start <= input.size()) {
-    size_t end = input.find('\0', start);
-    if (end == std::string_view::npos) end = input.size();
-    processor.process(input.substr(start, end - start), dogstatsd::Transport::kUds, 1700000001);
-    start = end + 1;
-  }
-  processor.flush();
+  // The worker with its context cache and without must see the same samples (issue 15).
+  const auto run = [&](size_t cache_bytes) {
+    TouchingSink sink;
+    dogstatsd::ProcessorOptions o = optionsFor(selector);
+    o.context_cache_bytes = cache_bytes;
+    dogstatsd::PacketProcessor processor(o, sink);
+    // The whole input as one packet, then split at NUL bytes into several packets of one batch.
+    processor.process(input, dogstatsd::Transport::kUdp, 1700000000);
+    processor.flush();
+    size_t start = 0;
+    while (start <= input.size()) {
+      size_t end = input.find('\0', start);
+      if (end == std::string_view::npos) end = input.size();
+      processor.process(input.substr(start, end - start), dogstatsd::Transport::kUds, 1700000001);
+      start = end + 1;
+    }
+    processor.flush();
+    return std::make_pair(sink.sum, processor.counters().get(dogstatsd::Stat::kMetricPackets));
+  };
+  if (run(dogstatsd::ProcessorOptions{}.context_cache_bytes) != run(0)) std::abort();
 
   // The parser on its own: every error has a name; accepted metrics have a name.
   dogstatsd::Parser parser(optionsFor(selector).parser);
