@@ -99,9 +99,9 @@ void TraceWriter::flushLocked() {
   const std::string languages = languagesLocked();
   serializer::Submission s;
   s.endpoint = serializer::Endpoint::kTraces;
-  // ddsim: high priority, so that the forwarder's stop still sends the writer's last payload
-  // (the agent's trace writer flushes, then stops its own senders, trace.go Stop; how they
-  // treat a queued payload was not read: docs/trace-agent.md §6.1).
+  // ddsim: high priority, so that a payload the forwarder has queued but not started when it
+  // stops is still sent; one already in flight is waited for by the live commands before the
+  // forwarder stops, as the agent's senders' Stop waits (docs/trace-agent.md §6.1.2).
   s.priority = serializer::TransactionPriority::kHigh;
   s.headers = {{"Content-Type", "application/x-protobuf"},
                {"Content-Encoding", std::string(gzip_->contentEncoding())},
