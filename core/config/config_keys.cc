@@ -188,6 +188,9 @@ std::vector<KeySpec> buildTable() {
        "realtime: datagram readers preempt other threads (SCHED_FIFO 1 or a short slice); normal"},
       {"ddsim.dogstatsd_read_coalesce", K::kDuration, 0.0001, "dogstatsd",
        "a datagram reader that emptied its socket waits up to this long before reading again", "seconds"},
+      {"ddsim.dogstatsd_queue_full_pause", K::kDuration, 0.001, "dogstatsd",
+       "a datagram reader that dropped a batch on a full worker queue stops reading this long (the kernel drops meanwhile)",
+       "seconds"},
   };
   std::sort(t.begin(), t.end(), [](const KeySpec& a, const KeySpec& b) { return a.name < b.name; });
   return t;

@@ -61,6 +61,11 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
     return badValue(cfg, "ddsim.dogstatsd_read_coalesce", "must be between 0 and 0.1 s");
   }
   d.read_coalesce_us = static_cast<int>(coalesce * 1e6 + 0.5);
+  const double full_pause = cfg.getDurationSeconds("ddsim.dogstatsd_queue_full_pause");
+  if (full_pause < 0 || full_pause > 0.1) {
+    return badValue(cfg, "ddsim.dogstatsd_queue_full_pause", "must be between 0 and 0.1 s");
+  }
+  d.queue_full_pause_us = static_cast<int>(full_pause * 1e6 + 0.5);
   d.pipeline_count = static_cast<int>(cfg.getInt("dogstatsd_pipeline_count"));
   d.origin_detection = cfg.getBool("dogstatsd_origin_detection");
   auto& p = d.processor;

@@ -79,6 +79,7 @@ DatagramListener::DatagramListener(Fd fd, Transport transport, const ServerOptio
       description_(std::move(description)),
       priority_(o.listener_priority),
       coalesce_us_(o.read_coalesce_us),
+      queue_full_pause_us_(o.queue_full_pause_us),
       buffer_size_(std::max<size_t>(1, o.buffer_size)) {
   batch_ = ctx_.pool->acquire();
   batch_->transport = transport_;
@@ -159,7 +160,7 @@ int DatagramListener::readBatch() {
   }
   ctx_.stats->add(packets_stat, static_cast<uint64_t>(got));
   ctx_.stats->add(bytes_stat, bytes);
-  ctx_.deliver(batch_);
+  dropped_ = !ctx_.deliver(batch_);
   return got;
 }
 
@@ -206,6 +207,10 @@ void DatagramListener::run() {
     waitWhilePaused();
     int got = readBatch();
     if (got > 0) {
+      if (dropped_ && !stopping) {
+        pause(queue_full_pause_us_);
+        continue;
+      }
       // The socket had less than a batch: let more arrive before the next read, so a busy
       // socket costs one wake-up per many datagrams. The fuller the read, the shorter the
       // wait: a burst (a sender catching up) is read back to back.

@@ -62,6 +62,8 @@ class DatagramListener final : public Listener {
   std::unique_ptr<PacketBatch> batch_;
   ListenerPriority priority_;
   int coalesce_us_;
+  int queue_full_pause_us_;
+  bool dropped_ = false;  // the last readBatch's batch was dropped (queue full)
   size_t buffer_size_;
   std::vector<char> buffers_;  // packet_buffer_size slots of buffer_size bytes
   std::vector<mmsghdr> headers_;

@@ -27,8 +27,8 @@ void logQueueFull(const IntakeStats& stats) {
 
 }  // namespace
 
-void ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
-  if (!b || b->empty()) return;
+bool ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
+  if (!b || b->empty()) return true;
   const size_t packets = b->size();
   const size_t bytes = b->bytes();
   const Transport t = b->transport;
@@ -36,13 +36,14 @@ void ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
   if (r == BatchQueue::PushResult::kOk) {
     b = pool->acquire();
     b->transport = t;
-    return;
+    return true;
   }
   b->clear();
   // Overload is a number, never a hidden backlog.
   stats->add(NetStat::kQueueFullPackets, packets);
   stats->add(NetStat::kQueueFullBytes, bytes);
   logQueueFull(*stats);
+  return false;
 }
 
 }  // namespace ddsim::dogstatsd

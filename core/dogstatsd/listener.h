@@ -37,8 +37,9 @@ struct ListenerContext {
 
   // Hands a non-empty batch to the workers and leaves `b` empty (a fresh batch, or the same
   // one cleared when it had to be dropped: queue full under kDrop, or queue closed). Drops are
-  // counted as queue_full (packets and bytes) and logged, at most once per 10 s.
-  void deliver(std::unique_ptr<PacketBatch>& b) const;
+  // counted as queue_full (packets and bytes) and logged, at most once per 10 s. Returns false
+  // when the batch was dropped.
+  bool deliver(std::unique_ptr<PacketBatch>& b) const;
   std::shared_ptr<PacketTap> currentTap() const {
     return tap ? tap->load(std::memory_order_acquire) : nullptr;
   }

@@ -56,7 +56,7 @@ void SampleFeed::deliver(SampleBatch& batch) {
     send_errors_.add("inproc_not_open", batch.packets);
     return;
   }
-  batch.replayInto(sink_);
+  batch.replayInto(held_ ? static_cast<metrics::SampleSink&>(*held_) : sink_);
   addCounters(batch.counters, inproc_counters_);
 }
 
@@ -68,10 +68,16 @@ SampleFeed::~SampleFeed() { close(); }
 
 common::Status SampleFeed::open(const std::set<scenario::SampleTransport>& transports) {
   using T = scenario::SampleTransport;
-  if (transports.count(T::kInProcess)) {
-    inproc_ = std::make_unique<dogstatsd::PacketProcessor>(options_.processor, sink_);
-  }
   const bool need_server = transports.count(T::kUdp) || transports.count(T::kUds) || transports.count(T::kUdsStream);
+  if (transports.count(T::kInProcess)) {
+    // Virtual time must repeat exactly: beside a socket transport, whose samples reach the sink
+    // from the server's worker, in-process samples are held until sync() and handed over after
+    // every packet sent on the sockets is parsed. Otherwise the two interleave in thread order
+    // and contexts (and so the series in a payload) come in a different order on every run.
+    if (deterministic_ && need_server) held_ = std::make_unique<SampleBatch>();
+    metrics::SampleSink& target = held_ ? static_cast<metrics::SampleSink&>(*held_) : sink_;
+    inproc_ = std::make_unique<dogstatsd::PacketProcessor>(options_.processor, target);
+  }
   if (!need_server) return common::Status::ok();
 
   dogstatsd::ServerOptions so = options_;
@@ -157,11 +163,22 @@ bool SampleFeed::sync(common::Duration max_wait) {
   const int64_t expected = server_packets_sent_ - send_errors_.get("socket_send");
   auto& real = common::SystemClock::instance();
   const auto deadline = real.steadyNow() + max_wait;
+  bool synced = true;
   while (packetsAccountedByServer() < expected) {
-    if (real.steadyNow() >= deadline) return false;
+    if (real.steadyNow() >= deadline) {
+      synced = false;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-  return true;
+  releaseHeld();
+  return synced;
+}
+
+void SampleFeed::releaseHeld() {
+  if (!held_ || held_->empty()) return;
+  held_->replayInto(sink_);
+  held_->clear();
 }
 
 void SampleFeed::close() {
@@ -172,6 +189,7 @@ void SampleFeed::close() {
     server_->stop();
   }
   if (inproc_) inproc_->flush();
+  releaseHeld();
   if (!temp_dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(temp_dir_, ec);

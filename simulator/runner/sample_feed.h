@@ -66,8 +66,9 @@ class SampleFeed {
   // (the same accounting and sink calls as send() of those packets on this thread).
   std::unique_ptr<BatchParser> makeBatchParser() const;
   void deliver(SampleBatch& batch);
-  // Hands buffered in-process samples to the sink and waits until the listeners have parsed
-  // every packet sent (at most `max_wait` real time). Returns false on a timeout.
+  // Waits until the listeners have parsed every packet sent (at most `max_wait` real time),
+  // then hands the in-process samples held meanwhile to the sink, in the order they came.
+  // Returns false on a timeout (the held samples are handed over all the same).
   bool sync(common::Duration max_wait = std::chrono::seconds(10));
   void close();
 
@@ -93,6 +94,9 @@ class SampleFeed {
   int64_t packets_sent_ = 0;
   int64_t messages_sent_ = 0;
   int64_t server_packets_sent_ = 0;
+  // In-process samples waiting for sync() (deterministic feeds with a socket transport only).
+  std::unique_ptr<SampleBatch> held_;
+  void releaseHeld();
   common::CounterSet send_errors_;
 };
 

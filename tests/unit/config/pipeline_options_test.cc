@@ -234,5 +234,38 @@ TEST(PipelineOptionsTest, BadTraceEnvAndWriterValuesNameTheKeyAndItsSource) {
   }
 }
 
+// Issue 15: ddsim's own DogStatsD intake keys (docs/dogstatsd-ingest.md, "Knobs"): durations in
+// seconds map onto microseconds, out-of-range values name the key.
+TEST(PipelineOptionsTest, DogStatsdIntakeKnobs) {
+  struct Case {
+    const char* key;
+    double value;
+    int coalesce_us;    // expected when accepted
+    int full_pause_us;  // expected when accepted
+    const char* error;  // "" = accepted
+  } cases[] = {
+      {"ddsim.dogstatsd_queue_full_pause", 0.001, 100, 1000, ""},
+      {"ddsim.dogstatsd_queue_full_pause", 0, 100, 0, ""},
+      {"ddsim.dogstatsd_queue_full_pause", 0.1, 100, 100000, ""},
+      {"ddsim.dogstatsd_queue_full_pause", 0.5, 0, 0, "t: ddsim.dogstatsd_queue_full_pause: must be between 0 and 0.1 s"},
+      {"ddsim.dogstatsd_read_coalesce", 0.00025, 250, 1000, ""},
+      {"ddsim.dogstatsd_read_coalesce", 1, 0, 0, "t: ddsim.dogstatsd_read_coalesce: must be between 0 and 0.1 s"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.key) + " = " + std::to_string(c.value));
+    AgentConfig cfg;
+    ASSERT_TRUE(cfg.set(c.key, c.value, "t").isOk());
+    auto r = pipelineOptions(cfg);
+    if (*c.error != 0) {
+      ASSERT_FALSE(r.isOk());
+      EXPECT_EQ(r.status().message(), c.error);
+      continue;
+    }
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    EXPECT_EQ(r->dogstatsd.read_coalesce_us, c.coalesce_us);
+    EXPECT_EQ(r->dogstatsd.queue_full_pause_us, c.full_pause_us);
+  }
+}
+
 }  // namespace
 }  // namespace ddsim::config

@@ -157,5 +157,46 @@ TEST(DsdKernelDropsTest, DropsBehindAPausedReaderAreReadFromTheSocket) {
   EXPECT_EQ(server.telemetry()["dogstatsd.dropped.kernel_drops"], static_cast<double>(st.get(NetStat::kKernelDrops)));
 }
 
+// A reader that had to drop a batch because the queue was full stops reading for
+// queue_full_pause_us: the workers are behind, so what arrives meanwhile is left to the kernel,
+// which drops it at no cost to the server's core, instead of being read and copied only to be
+// dropped (on one saturated core that copying took the workers' CPU). The pause here is far
+// longer than the test, so the reader reads nothing more until stop() wakes it; everything sent
+// is still accounted for: aggregated, queue_full, or kernel_drops.
+TEST(DsdQueueFullPauseTest, AReaderThatDroppedLeavesTheRestToTheKernelAndEverythingIsCounted) {
+  constexpr uint64_t kDatagrams = 200;
+  HoldingSink sink;
+  ServerOptions o = testing::loopbackUdpOptions(4096);  // the kernel doubles it; a few datagrams fit
+  o.workers_count = 2;
+  o.queue_size = 4096;
+  o.queue_max_bytes = 1;        // only an empty queue accepts a batch
+  o.queue_full_pause_us = 60'000'000;  // until stop()
+  DogStatsdServer server(o, sink);
+  ASSERT_TRUE(server.start().isOk());
+  auto fd = connectUdpSocket("127.0.0.1", server.udpPort());
+  ASSERT_TRUE(fd.isOk());
+  const auto& st = server.stats();
+  const std::string payload = "paused.metric:1|c|#pad:" + std::string(200, 'p');
+  // One at a time until a batch is dropped: two go to the held workers, one waits in the queue.
+  uint64_t sent = 0;
+  while (st.get(NetStat::kQueueFullPackets) == 0) {
+    ASSERT_LT(sent, 1000u) << "the queue never filled";
+    testing::sendAll(fd->get(), payload);
+    ++sent;
+    const uint64_t want = sent;
+    ASSERT_TRUE(pollUntil([&] { return st.get(NetStat::kUdpPackets) >= want; }));
+  }
+  const uint64_t read_before = st.get(NetStat::kUdpPackets);
+  for (uint64_t i = 0; i < kDatagrams; ++i) testing::sendAll(fd->get(), payload);
+  sent += kDatagrams;
+  sink.release();
+  server.stop();  // wakes the paused reader: it drains the socket and reads the kernel's count
+  EXPECT_GT(st.get(NetStat::kKernelDrops), 0u);
+  // Only what the tiny buffer held was read after the drop.
+  EXPECT_LT(st.get(NetStat::kUdpPackets) - read_before, kDatagrams / 2);
+  EXPECT_EQ(st.get(NetStat::kUdpPackets) + st.get(NetStat::kKernelDrops), sent);
+  EXPECT_EQ(sink.sampleCount() + st.get(NetStat::kQueueFullPackets), st.get(NetStat::kUdpPackets));
+}
+
 }  // namespace
 }  // namespace ddsim::dogstatsd
