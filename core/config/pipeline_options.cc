@@ -88,6 +88,15 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
     }
   }
   p.string_interner_size = static_cast<size_t>(std::max<int64_t>(1, cfg.getInt("dogstatsd_string_interner_size")));
+  if (cfg.getInt("ddsim.dogstatsd_context_cache_bytes") < 0) {
+    return badValue(cfg, "ddsim.dogstatsd_context_cache_bytes", "must be >= 0 (0 turns the cache off)");
+  }
+  p.context_cache_bytes = static_cast<size_t>(cfg.getInt("ddsim.dogstatsd_context_cache_bytes"));
+  // The cache forgets everything as often as the aggregator expires idle contexts, so it never
+  // outlives a context the aggregator has forgotten by more than that.
+  if (cfg.getInt("dogstatsd_context_expiry_seconds") > 0) {
+    p.context_cache_max_age_seconds = static_cast<double>(cfg.getInt("dogstatsd_context_expiry_seconds"));
+  }
 
   // Aggregator (spec §3, §1.4).
   auto& a = o.aggregator;

@@ -236,6 +236,27 @@ TEST(PipelineOptionsTest, BadTraceEnvAndWriterValuesNameTheKeyAndItsSource) {
 
 // Issue 15: ddsim's own DogStatsD intake keys (docs/dogstatsd-ingest.md, "Knobs"): durations in
 // seconds map onto microseconds, out-of-range values name the key.
+TEST(PipelineOptionsTest, ContextCacheSizeAndAge) {
+  AgentConfig defaults;
+  auto d = pipelineOptions(defaults);
+  ASSERT_TRUE(d.isOk()) << d.status().message();
+  EXPECT_EQ(d->dogstatsd.processor.context_cache_bytes, size_t{8} << 20);
+  EXPECT_EQ(d->dogstatsd.processor.context_cache_max_age_seconds, 20);  // dogstatsd_context_expiry_seconds
+  AgentConfig cfg;
+  ASSERT_TRUE(cfg.set("ddsim.dogstatsd_context_cache_bytes", 0, "t").isOk());
+  ASSERT_TRUE(cfg.set("dogstatsd_context_expiry_seconds", 45, "t").isOk());
+  auto r = pipelineOptions(cfg);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_EQ(r->dogstatsd.processor.context_cache_bytes, 0u);
+  EXPECT_EQ(r->dogstatsd.processor.context_cache_max_age_seconds, 45);
+  AgentConfig bad;
+  ASSERT_TRUE(bad.set("ddsim.dogstatsd_context_cache_bytes", -1, "datadog.yaml:2:1").isOk());
+  auto b = pipelineOptions(bad);
+  ASSERT_FALSE(b.isOk());
+  EXPECT_EQ(b.status().message(),
+            "datadog.yaml:2:1: ddsim.dogstatsd_context_cache_bytes: must be >= 0 (0 turns the cache off)");
+}
+
 TEST(PipelineOptionsTest, DogStatsdIntakeKnobs) {
   struct Case {
     const char* key;
