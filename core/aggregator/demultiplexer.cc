@@ -157,14 +157,16 @@ void Demultiplexer::flushLocked(double now, bool wait_for_serializer, bool all_b
   noteNow(now);
   // Items queued before the flush are handled first, so a flush sees everything sent before it.
   aggregator_->processPending(now);
-  std::vector<metrics::Serie> series;
+  // Kept across flushes: the vector's capacity, and the series' buffers through recycler_.
+  std::vector<metrics::Serie>& series = series_;
+  series.clear();
   std::vector<metrics::SketchSeries> sketches;
   // Time samplers get the trigger time in whole seconds (trigger.time.Unix()).
   const double trigger = std::floor(now);
   for (auto& shp : shards_) {
     Shard& sh = *shp;
     std::lock_guard<std::mutex> l(sh.mu);
-    sh.sampler.flush(trigger, series, sketches, all_buckets);
+    sh.sampler.flush(trigger, series, sketches, all_buckets, &recycler_);
     sh.store.shrink();
     telemetry_.dogstatsd_contexts = static_cast<int64_t>(sh.sampler.contextCount());
     const auto& by_type = sh.sampler.contextsByMtype();
@@ -176,6 +178,12 @@ void Demultiplexer::flushLocked(double now, bool wait_for_serializer, bool all_b
 
   const auto n_series = static_cast<int64_t>(series.size());
   if (!serializer_->sendSeries(std::move(series)).isOk()) telemetry_.series_flush_errors++;
+  // sendSeries takes an rvalue reference: the serializer may have moved the series away (test
+  // doubles do); what it left behind is handed to the next flush.
+  recycler_.reclaim(series);
+  series.clear();
+  // After a burst, give the vector back instead of holding it until the next one.
+  if (series.capacity() > 4 * static_cast<size_t>(n_series) + 4096) series.shrink_to_fit();
   telemetry_.series_flushed += n_series;
   telemetry_.flush_count_series = n_series;
   if (!sketches.empty()) {

@@ -26,6 +26,7 @@
 #include "core/aggregator/options.h"
 #include "core/aggregator/sender.h"
 #include "core/aggregator/serializer_interface.h"
+#include "core/aggregator/serie_recycler.h"
 #include "core/aggregator/tag_store.h"
 #include "core/aggregator/telemetry.h"
 #include "core/aggregator/time_sampler.h"
@@ -128,7 +129,9 @@ class Demultiplexer final : public metrics::SampleSink {
   std::unique_ptr<BufferedAggregator> aggregator_;
   std::unique_ptr<NoAggregationWorker> no_agg_;
 
-  mutable std::mutex flush_mu_;  // the driver's calls
+  mutable std::mutex flush_mu_;  // the driver's calls; guards series_ and recycler_ too
+  std::vector<metrics::Serie> series_;
+  SerieRecycler recycler_;
   double next_flush_;
   std::atomic<double> last_now_{0};
 

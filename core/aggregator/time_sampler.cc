@@ -102,7 +102,7 @@ void TimeSampler::addMerged(std::string_view suffix, ApiMetricType t, std::span<
   p.points.assign(pts.begin(), pts.end());
 }
 
-void TimeSampler::emitMerged(metrics::ContextKey key, std::vector<metrics::Serie>& out) {
+void TimeSampler::emitMerged(metrics::ContextKey key, std::vector<metrics::Serie>& out, SerieRecycler* recycler) {
   if (merged_used_ == 0) return;
   const Context* c = resolver_.resolver().get(key);
   if (c == nullptr) {
@@ -113,10 +113,14 @@ void TimeSampler::emitMerged(metrics::ContextKey key, std::vector<metrics::Serie
   }
   for (size_t i = 0; i < merged_used_; ++i) {
     MergedPart& p = merged_[i];
-    metrics::Serie s;
+    metrics::Serie& s = out.emplace_back();
+    if (recycler != nullptr) {
+      s.name = recycler->takeName();
+      s.points = recycler->takePoints();
+    }
     s.name.reserve(c->nameView().size() + p.suffix.size());
     s.name.append(c->nameView()).append(p.suffix);
-    s.points = p.points;
+    s.points.assign(p.points.begin(), p.points.end());
     s.tags = c->tags();
     s.host.assign(c->hostView());
     s.mtype = p.type;
@@ -124,12 +128,11 @@ void TimeSampler::emitMerged(metrics::ContextKey key, std::vector<metrics::Serie
     s.context_key = key;
     s.no_index = c->no_index;
     s.source = c->source;
-    out.push_back(std::move(s));
   }
   merged_used_ = 0;
 }
 
-void TimeSampler::flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out) {
+void TimeSampler::flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out, SerieRecycler* recycler) {
   // Closed buckets, oldest first (the agent walks its map in random order; ascending order makes
   // every serie's points ascending and replays repeatable).
   std::vector<Bucket> closed;
@@ -166,7 +169,7 @@ void TimeSampler::flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out) 
           closed[j].metrics.erase(key);
         }
       }
-      emitMerged(key, out);
+      emitMerged(key, out, recycler);
     });
   }
   for (auto& b : closed) {
@@ -241,14 +244,14 @@ int64_t TimeSampler::samplesInOpenBuckets() const {
 }
 
 void TimeSampler::flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches,
-                        bool all_buckets) {
+                        bool all_buckets, SerieRecycler* recycler) {
   int64_t cutoff = bucketStart(ts);
   if (all_buckets) {
     // Past the newest bucket that holds anything (series or sketch), so every one is closed.
     if (!samples_by_bucket_.empty()) cutoff = std::max(cutoff, samples_by_bucket_.back().first + opts_.bucket_seconds);
     if (!buckets_.empty()) cutoff = std::max(cutoff, buckets_.back().start + opts_.bucket_seconds);
   }
-  flushSeries(cutoff, series);
+  flushSeries(cutoff, series, recycler);
   flushSketches(cutoff, sketches);
   std::erase_if(samples_by_bucket_, [&](const std::pair<int64_t, int64_t>& p) { return p.first < cutoff; });
   resolver_.expire(metrics::goInt64(ts));

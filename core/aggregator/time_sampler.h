@@ -9,6 +9,7 @@
 
 #include "core/aggregator/context_resolver.h"
 #include "core/aggregator/options.h"
+#include "core/aggregator/serie_recycler.h"
 #include "core/aggregator/sketch_map.h"
 #include "core/aggregator/string_interner.h"
 #include "core/aggregator/tag_store.h"
@@ -31,9 +32,10 @@ class TimeSampler {
 
   // Flushes at trigger time `ts` (Unix s): closed buckets' series and sketches are appended.
   // `all_buckets` also flushes the open ones (the agent's forceFlushAll, used at shutdown when
-  // dogstatsd_flush_incomplete_buckets is true).
+  // dogstatsd_flush_incomplete_buckets is true). `recycler`, when given, supplies the series'
+  // name and points buffers (it must not be used by another thread meanwhile).
   void flush(double ts, std::vector<metrics::Serie>& series, std::vector<metrics::SketchSeries>& sketches,
-             bool all_buckets = false);
+             bool all_buckets = false, SerieRecycler* recycler = nullptr);
   // Samples (series and sketch) added to buckets that no flush has emitted yet: what a shutdown
   // without dogstatsd_flush_incomplete_buckets loses.
   int64_t samplesInOpenBuckets() const;
@@ -68,10 +70,10 @@ class TimeSampler {
   void countSample(int64_t start);
   metrics::ContextMetrics& bucketFor(int64_t start);
   void countersSampleZeroValue(int64_t bucket_start, metrics::ContextMetrics& m);
-  void flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out);
+  void flushSeries(int64_t cutoff, std::vector<metrics::Serie>& out, SerieRecycler* recycler);
   void flushSketches(int64_t cutoff, std::vector<metrics::SketchSeries>& out);
   void addMerged(std::string_view suffix, metrics::ApiMetricType t, std::span<const metrics::Point> pts);
-  void emitMerged(metrics::ContextKey key, std::vector<metrics::Serie>& out);
+  void emitMerged(metrics::ContextKey key, std::vector<metrics::Serie>& out, SerieRecycler* recycler);
   void appendOriginTelemetry(double ts, std::vector<metrics::Serie>& out);
 
   int id_;
