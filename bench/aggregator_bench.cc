@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/aggregator/demultiplexer.h"
+#include "core/aggregator/serie_recycler.h"
 #include "core/aggregator/time_sampler.h"
 #include "core/common/random.h"
 #include "core/metrics/ddsketch.h"
@@ -174,24 +175,31 @@ void BM_Sketch_Insert(benchmark::State& state) {
 }
 BENCHMARK(BM_Sketch_Insert)->ArgNames({"values"})->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
-// Flush of 100k contexts (5 tags) from one closed bucket into series.
+// Flush of 100k contexts (5 tags) from one closed bucket into series. recycle:1 keeps the series
+// vector and a SerieRecycler across flushes, as the Demultiplexer does (issue 11).
 void BM_Flush(benchmark::State& state) {
   const int64_t contexts = state.range(0);
+  const bool recycle = state.range(1) != 0;
   Workload w(contexts, 5);
   TagStore store(true);
   TimeSampler sampler(0, TimeSamplerOptions{}, &store);
+  ddsim::aggregator::SerieRecycler recycler;
+  std::vector<metrics::Serie> series;
   int64_t series_count = 0;
   double t = kNow;
   for (auto _ : state) {
     state.PauseTiming();
     for (const auto& s : w.samples) sampler.sample(s, t);
-    std::vector<metrics::Serie> series;
     std::vector<metrics::SketchSeries> sketches;
-    series.reserve(static_cast<size_t>(contexts));
+    if (!recycle) {
+      series = {};
+      series.reserve(static_cast<size_t>(contexts));
+    }
     state.ResumeTiming();
-    sampler.flush(t + 10, series, sketches);
+    sampler.flush(t + 10, series, sketches, false, recycle ? &recycler : nullptr);
     state.PauseTiming();
     series_count = static_cast<int64_t>(series.size());
+    if (recycle) recycler.reclaim(series);
     series.clear();  // freeing the series is not part of the flush
     t += 10;
     state.ResumeTiming();
@@ -199,6 +207,6 @@ void BM_Flush(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * contexts);
   state.counters["series"] = static_cast<double>(series_count);
 }
-BENCHMARK(BM_Flush)->ArgNames({"contexts"})->Arg(100'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Flush)->ArgNames({"contexts", "recycle"})->Args({100'000, 0})->Args({100'000, 1})->Unit(benchmark::kMillisecond);
 
 }  // namespace
