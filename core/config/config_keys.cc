@@ -44,7 +44,7 @@ std::vector<KeySpec> buildTable() {
        "seconds"},
       {"dogstatsd_queue_size", K::kInt, 1024, "dogstatsd", "packet batches queued to workers", "packet batches"},
       {"dogstatsd_workers_count", K::kInt, 0, "dogstatsd",
-       "parsing workers (0 = max(2, usable CPUs - 1 - dogstatsd_pipeline_count))", "threads"},
+       "parsing workers (0 = max(2, usable CPUs - 1 - dogstatsd_pipeline_count), at most the usable CPUs)", "threads"},
       {"dogstatsd_eol_required", K::kStringList, json::array(), "dogstatsd", "transports whose last line must end in \\n"},
       {"dogstatsd_expiry_seconds", K::kInt, 300, "aggregator", "counters report 0 this long after their last sample",
        "seconds"},

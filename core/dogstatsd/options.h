@@ -111,7 +111,7 @@ struct ServerOptions {
   // value above net.core.rmem_max is applied with SO_RCVBUFFORCE.
   int so_rcvbuf = 0;
   // dogstatsd_workers_count: parsing threads; 0 = the agent's formula
-  // max(2, vCPUs - 1 - dogstatsd_pipeline_count).
+  // max(2, vCPUs - 1 - dogstatsd_pipeline_count), capped at the usable CPUs (server.h).
   int workers_count = 0;
   // dogstatsd_pipeline_count: only used by the worker formula above.
   int pipeline_count = 1;

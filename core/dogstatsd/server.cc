@@ -31,6 +31,10 @@ int DogStatsdServer::defaultWorkerCount(int vcpus, int pipeline_count) {
   return std::max(2, vcpus - 1 - pipeline_count);
 }
 
+int DogStatsdServer::autoWorkerCount(int vcpus, int pipeline_count) {
+  return std::min(defaultWorkerCount(vcpus, pipeline_count), std::max(1, vcpus));
+}
+
 common::Status DogStatsdServer::start() {
   if (running_) return common::failedPrecondition("dogstatsd server already running");
   listener_errors_.clear();
@@ -68,7 +72,7 @@ common::Status DogStatsdServer::start() {
 
   int n = options_.workers_count > 0
               ? options_.workers_count
-              : defaultWorkerCount(usableCpus(), options_.pipeline_count);
+              : autoWorkerCount(usableCpus(), options_.pipeline_count);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { workerLoop(); });
   for (auto& l : listeners_) l->start();
   running_ = true;

@@ -3,6 +3,7 @@
 #include "core/dogstatsd/server.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -196,6 +197,54 @@ TEST(DsdServerTest, AgentWorkerCountFormula) {
   for (const auto& c : cases) {
     EXPECT_EQ(DogStatsdServer::defaultWorkerCount(c.vcpus, c.pipelines), c.want);
   }
+}
+
+// ddsim's automatic count: the agent's formula, capped at the usable CPUs (issue 15). Only one
+// CPU changes the answer.
+TEST(DsdServerTest, AutoWorkerCountNeverExceedsTheUsableCpus) {
+  struct Case {
+    int vcpus, pipelines, want;
+  };
+  const Case cases[] = {{1, 1, 1}, {1, 0, 1}, {2, 1, 2}, {3, 1, 2}, {4, 1, 2}, {8, 1, 6}, {8, 3, 4}, {16, 0, 14}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(DogStatsdServer::autoWorkerCount(c.vcpus, c.pipelines), c.want)
+        << c.vcpus << " CPUs, " << c.pipelines << " pipelines";
+  }
+}
+
+// The count reads the affinity mask the server starts under: pinned to one CPU (as
+// `taskset -c 1 ddsim agent`), it starts one worker; with every CPU, the agent's formula.
+TEST(DsdServerTest, PinnedToOneCpuTheServerStartsOneWorker) {
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof(all), &all), 0);
+  int first = -1;
+  for (int i = 0; i < CPU_SETSIZE && first < 0; ++i) {
+    if (CPU_ISSET(i, &all)) first = i;
+  }
+  ASSERT_GE(first, 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof(one), &one), 0);
+  RecordingSink sink;
+  ServerOptions o = udpOnly();
+  o.workers_count = 0;  // automatic
+  size_t pinned_workers = 0;
+  {
+    DogStatsdServer server(o, sink);
+    const bool started = server.start().isOk();
+    pinned_workers = server.workerCount();
+    server.stop();
+    ASSERT_EQ(::sched_setaffinity(0, sizeof(all), &all), 0);
+    ASSERT_TRUE(started);
+  }
+  EXPECT_EQ(pinned_workers, 1u);
+  DogStatsdServer unpinned(o, sink);
+  ASSERT_TRUE(unpinned.start().isOk());
+  EXPECT_EQ(unpinned.workerCount(),
+            static_cast<size_t>(DogStatsdServer::autoWorkerCount(CPU_COUNT(&all), o.pipeline_count)));
+  unpinned.stop();
 }
 
 class DsdOverloadTest : public ::testing::TestWithParam<QueueFullPolicy> {};
