@@ -192,7 +192,7 @@ std::vector<KeySpec> buildTable() {
        "most memory of each DogStatsD worker's context cache (raw name and tags -> resolved context); 0 turns it off",
        "bytes"},
       {"ddsim.dogstatsd_queue_full_pause", K::kDuration, 0.001, "dogstatsd",
-       "a datagram reader that dropped a batch on a full worker queue stops reading this long (the kernel drops meanwhile)",
+       "on a full worker queue, a datagram reader drops the batch and stops reading this long (the kernel drops meanwhile); a Unix stream reader keeps it and retries after this long (the sender waits); 0: both drop",
        "seconds"},
   };
   std::sort(t.begin(), t.end(), [](const KeySpec& a, const KeySpec& b) { return a.name < b.name; });

@@ -29,15 +29,29 @@ void logQueueFull(const IntakeStats& stats) {
 
 bool ListenerContext::deliver(std::unique_ptr<PacketBatch>& b) const {
   if (!b || b->empty()) return true;
-  const size_t packets = b->size();
-  const size_t bytes = b->bytes();
   const Transport t = b->transport;
   auto r = queue->push(b, policy == QueueFullPolicy::kBlock);
+  return settle(b, r, t);
+}
+
+ListenerContext::Offer ListenerContext::offer(std::unique_ptr<PacketBatch>& b) const {
+  if (!b || b->empty()) return Offer::kTaken;
+  const Transport t = b->transport;
+  auto r = queue->push(b, policy == QueueFullPolicy::kBlock);
+  if (r == BatchQueue::PushResult::kFull) return Offer::kKeptOnFull;
+  settle(b, r, t);
+  return Offer::kTaken;
+}
+
+// `b` is null after a successful push: `t` is its transport, read before.
+bool ListenerContext::settle(std::unique_ptr<PacketBatch>& b, BatchQueue::PushResult r, Transport t) const {
   if (r == BatchQueue::PushResult::kOk) {
     b = pool->acquire();
     b->transport = t;
     return true;
   }
+  const size_t packets = b->size();
+  const size_t bytes = b->bytes();
   b->clear();
   // Overload is a number, never a hidden backlog.
   stats->add(NetStat::kQueueFullPackets, packets);

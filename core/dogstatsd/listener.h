@@ -40,9 +40,17 @@ struct ListenerContext {
   // counted as queue_full (packets and bytes) and logged, at most once per 10 s. Returns false
   // when the batch was dropped.
   bool deliver(std::unique_ptr<PacketBatch>& b) const;
+  // Like deliver(), except that a full queue (under kDrop) leaves `b` as it was and counts
+  // nothing: the caller keeps the batch and offers it again. kTaken: the batch was queued, or
+  // dropped for good because the queue is closed (counted as in deliver()).
+  enum class Offer { kTaken, kKeptOnFull };
+  Offer offer(std::unique_ptr<PacketBatch>& b) const;
   std::shared_ptr<PacketTap> currentTap() const {
     return tap ? tap->load(std::memory_order_acquire) : nullptr;
   }
+
+ private:
+  bool settle(std::unique_ptr<PacketBatch>& b, BatchQueue::PushResult r, Transport t) const;
 };
 
 class Listener {

@@ -136,7 +136,10 @@ struct ServerOptions {
   // cost to this process, instead of being read and copied only to be dropped. On a saturated
   // core that copying took the CPU the workers needed, so overload processed fewer lines than
   // the highest rate without loss. The reader still reads a batch per pause, so a held worker
-  // never stops it for longer than this.
+  // never stops it for longer than this. A Unix stream reader does not drop on a full queue:
+  // it keeps its batch, waits this long and offers it again, so the sender meets backpressure
+  // through the socket and nothing is lost (counted as stream_queue_full_waits); with 0 it
+  // drops as a datagram reader does.
   int queue_full_pause_us = 1000;
   // ddsim extension: most Unix stream connections served at once; more are refused (counted).
   size_t max_stream_connections = 64;

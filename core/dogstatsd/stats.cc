@@ -45,6 +45,7 @@ constexpr std::string_view kNetStatNames[kNumNetStats] = {
     "dogstatsd.dropped.stream_frame_too_large",
     "dogstatsd.dropped.stream_empty_frame",
     "dogstatsd.dropped.stream_truncated_frame",
+    "dogstatsd.observed.stream_queue_full_waits",
 };
 
 std::string rejectedName(int i) {

@@ -71,6 +71,7 @@ enum class NetStat : uint8_t {
   kStreamFrameTooLarge,      // stream frame longer than the buffer: connection closed
   kStreamEmptyFrame,         // zero-length stream frame: connection closed (agent behaviour)
   kStreamTruncatedFrame,     // connection closed in the middle of a frame
+  kStreamQueueFullWaits,     // a stream reader held its batch on a full queue and waited (nothing lost)
   kCount_,
 };
 inline constexpr int kNumNetStats = static_cast<int>(NetStat::kCount_);

@@ -25,7 +25,8 @@ StreamListener::StreamListener(Fd fd, const ServerOptions& o, ListenerContext ct
       path_(o.stream_socket_path),
       ctx_(ctx),
       buffer_size_(o.buffer_size),
-      max_connections_(o.max_stream_connections) {
+      max_connections_(o.max_stream_connections),
+      queue_full_pause_us_(o.queue_full_pause_us) {
   // accept() never blocks: poll() waits, and stop() empties the backlog without waiting.
   ::fcntl(fd_.get(), F_SETFL, O_NONBLOCK);
 }
@@ -96,6 +97,23 @@ void StreamListener::acceptLoop() {
   }
 }
 
+void StreamListener::handOver(std::unique_ptr<PacketBatch>& batch) {
+  // A stream socket never drops: while the reader holds its batch and reads nothing, the
+  // socket's buffer fills and then the sender waits. So on a full queue the reader keeps the
+  // batch and offers it again after a pause, and the overload goes back to the sender as
+  // backpressure instead of being dropped here. A pause of 0 keeps the old rule (drop,
+  // counted as queue_full); so does a stopping listener, which must not wait on the workers.
+  while (queue_full_pause_us_ > 0 && !stopping_.load()) {
+    if (ctx_.offer(batch) == ListenerContext::Offer::kTaken) return;
+    ctx_.stats->add(NetStat::kStreamQueueFullWaits);
+    pollfd fd{wakeup_.fd(), POLLIN, 0};
+    const timespec ts{queue_full_pause_us_ / 1'000'000,
+                      static_cast<long>(queue_full_pause_us_ % 1'000'000) * 1000};
+    ::ppoll(&fd, 1, &ts, nullptr);
+  }
+  ctx_.deliver(batch);
+}
+
 void StreamListener::serve(Connection& c) {
   const size_t cap = std::max<size_t>(65536, buffer_size_ + 4);
   std::vector<char> buf(cap);
@@ -133,7 +151,7 @@ void StreamListener::serve(Connection& c) {
       }
       if (have - pos - 4 < len) break;
       std::string_view payload(buf.data() + pos + 4, len);
-      if (batch->full()) ctx_.deliver(batch);
+      if (batch->full()) handOver(batch);
       batch->append(payload);
       ctx_.stats->add(NetStat::kUdsPackets);
       ctx_.stats->add(NetStat::kUdsBytes, len);
@@ -142,7 +160,7 @@ void StreamListener::serve(Connection& c) {
     }
     std::memmove(buf.data(), buf.data() + pos, have - pos);
     have -= pos;
-    ctx_.deliver(batch);
+    handOver(batch);
   }
   ctx_.deliver(batch);
   ctx_.pool->release(std::move(batch));

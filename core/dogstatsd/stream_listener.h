@@ -38,12 +38,15 @@ class StreamListener final : public Listener {
   void acceptLoop();
   void serve(Connection& c);
   void reapFinished();
+  // Queues `batch` (leaving it empty); on a full queue, waits instead of dropping.
+  void handOver(std::unique_ptr<PacketBatch>& batch);
 
   Fd fd_;
   std::string path_;
   ListenerContext ctx_;
   size_t buffer_size_;
   size_t max_connections_;
+  int queue_full_pause_us_;
   Wakeup wakeup_;
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <string>
+#include <thread>
 
 #include "core/dogstatsd/server.h"
 #include "tests/support/poll.h"
@@ -196,6 +197,57 @@ TEST(DsdQueueFullPauseTest, AReaderThatDroppedLeavesTheRestToTheKernelAndEveryth
   EXPECT_LT(st.get(NetStat::kUdpPackets) - read_before, kDatagrams / 2);
   EXPECT_EQ(st.get(NetStat::kUdpPackets) + st.get(NetStat::kKernelDrops), sent);
   EXPECT_EQ(sink.sampleCount() + st.get(NetStat::kQueueFullPackets), st.get(NetStat::kUdpPackets));
+}
+
+// A Unix stream reader on a full queue keeps its batch and waits (stream_queue_full_waits)
+// instead of dropping it: the socket's buffer fills, then the sender blocks, and once the
+// workers catch up every frame sent is aggregated. The client sends far more than the socket
+// buffers hold, so it can only finish after the workers are released.
+TEST(DsdStreamBackpressureTest, AFullQueueMakesTheSenderWaitAndLosesNothing) {
+  constexpr uint64_t kFrames = 3000;
+  HoldingSink sink;
+  ServerOptions o = twoWorkers();
+  o.queue_max_bytes = 1;  // only an empty queue accepts a batch
+  o.packet_buffer_size = 4;
+  Rig rig(Kind::kUnixStream, sink, o);
+  const std::string payload = "stream.metric:1|c|#pad:" + std::string(200, 'p');
+  std::thread client([&] {
+    for (uint64_t i = 0; i < kFrames; ++i) rig.send(payload);
+  });
+  const auto& st = rig.server->stats();
+  const bool waited = pollUntil([&] { return st.get(NetStat::kStreamQueueFullWaits) > 0; });
+  EXPECT_EQ(st.get(NetStat::kQueueFullPackets), 0u);
+  EXPECT_LT(rig.received(), kFrames);  // the sender is held back, not the frames dropped
+  sink.release();
+  client.join();
+  ASSERT_TRUE(waited);
+  ASSERT_TRUE(pollUntil([&] { return sink.sampleCount() == kFrames; }));
+  rig.server->stop();
+  EXPECT_EQ(st.get(NetStat::kQueueFullPackets), 0u);
+  EXPECT_EQ(st.get(Stat::kMetricPackets), kFrames);
+  EXPECT_GT(rig.server->telemetry()["dogstatsd.observed.stream_queue_full_waits"], 0.0);
+}
+
+// With dogstatsd_queue_full_pause 0 the stream reader drops on a full queue, as a datagram
+// reader does, and counts every dropped frame.
+TEST(DsdStreamBackpressureTest, WithoutAPauseAFullQueueDropsAndCounts) {
+  constexpr uint64_t kFrames = 3000;
+  HoldingSink sink;
+  ServerOptions o = twoWorkers();
+  o.queue_max_bytes = 1;
+  o.packet_buffer_size = 4;
+  o.queue_full_pause_us = 0;
+  Rig rig(Kind::kUnixStream, sink, o);
+  const std::string payload = "stream.metric:1|c|#pad:" + std::string(200, 'p');
+  for (uint64_t i = 0; i < kFrames; ++i) rig.send(payload);
+  const auto& st = rig.server->stats();
+  ASSERT_TRUE(pollUntil([&] { return rig.received() == kFrames; }));
+  EXPECT_GT(st.get(NetStat::kQueueFullPackets), 0u);
+  EXPECT_EQ(st.get(NetStat::kStreamQueueFullWaits), 0u);
+  sink.release();
+  ASSERT_TRUE(pollUntil([&] { return sink.sampleCount() + st.get(NetStat::kQueueFullPackets) == kFrames; }));
+  rig.server->stop();
+  EXPECT_EQ(sink.sampleCount() + st.get(NetStat::kQueueFullPackets), kFrames);
 }
 
 }  // namespace
