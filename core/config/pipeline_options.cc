@@ -66,6 +66,12 @@ common::Result<PipelineOptions> pipelineOptions(const AgentConfig& cfg) {
     return badValue(cfg, "ddsim.dogstatsd_queue_full_pause", "must be between 0 and 0.1 s");
   }
   d.queue_full_pause_us = static_cast<int>(full_pause * 1e6 + 0.5);
+  d.worker_reads = cfg.getBool("ddsim.dogstatsd_worker_reads");
+  const double watch = cfg.getDurationSeconds("ddsim.dogstatsd_reader_watch");
+  if (watch < 0.00001 || watch > 0.1) {
+    return badValue(cfg, "ddsim.dogstatsd_reader_watch", "must be between 0.00001 and 0.1 s");
+  }
+  d.reader_watch_us = static_cast<int>(watch * 1e6 + 0.5);
   d.pipeline_count = static_cast<int>(cfg.getInt("dogstatsd_pipeline_count"));
   d.origin_detection = cfg.getBool("dogstatsd_origin_detection");
   auto& p = d.processor;

@@ -19,6 +19,8 @@ namespace {
 constexpr size_t kControlBytes = 64;  // room for SCM_CREDENTIALS and SO_RXQ_OVFL
 // After stop(): most recvmmsg calls spent draining what the socket already holds.
 constexpr int kMaxDrainReads = 4096;
+// Most recvmmsg calls of one readForWorker().
+constexpr int kMaxWorkerReads = 8;
 
 // SO_RXQ_OVFL (the kernel's cumulative drop count with every datagram) and SO_RCVBUF from
 // dogstatsd_so_rcvbuf when set.
@@ -80,6 +82,8 @@ DatagramListener::DatagramListener(Fd fd, Transport transport, const ServerOptio
       priority_(o.listener_priority),
       coalesce_us_(o.read_coalesce_us),
       queue_full_pause_us_(o.queue_full_pause_us),
+      worker_reads_(o.worker_reads),
+      watch_us_(o.reader_watch_us),
       buffer_size_(std::max<size_t>(1, o.buffer_size)) {
   batch_ = ctx_.pool->acquire();
   batch_->transport = transport_;
@@ -101,6 +105,7 @@ void DatagramListener::stop() {
   stopping_.store(true);
   wakeup_.signal();
   if (thread_.joinable()) thread_.join();
+  std::lock_guard<PiMutex> l(read_mu_);  // a worker may be reading
   if (batch_) {
     ctx_.pool->release(std::move(batch_));
   }
@@ -111,7 +116,55 @@ void DatagramListener::stop() {
   }
 }
 
-int DatagramListener::readBatch() {
+namespace {
+int64_t steadyNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+int64_t DatagramListener::sinceEmptiedUs() const {
+  return (steadyNs() - last_emptied_ns_.load(std::memory_order_relaxed)) / 1000;
+}
+
+int DatagramListener::readLocked(bool& dropped) {
+  std::lock_guard<PiMutex> l(read_mu_);
+  const int got = readBatch(dropped);
+  if (got >= 0 && static_cast<size_t>(got) < headers_.size()) {
+    last_emptied_ns_.store(steadyNs(), std::memory_order_relaxed);
+  }
+  return got;
+}
+
+bool DatagramListener::readForWorker() {
+  if (!worker_reads_ || stopping_.load(std::memory_order_relaxed)) return false;
+  if (ctx_.paused != nullptr && ctx_.paused->load()) return false;
+  std::unique_lock<PiMutex> l(read_mu_, std::try_to_lock);
+  if (!l.owns_lock() || stopping_.load() || !fd_.valid()) return false;
+  // Until the socket is empty (a short read), or a few full batches: a backlog left in the
+  // socket would leave only part of its buffer for the next burst.
+  bool queued = false;
+  for (int reads = 0; reads < kMaxWorkerReads; ++reads) {
+    bool dropped = false;
+    const int got = readBatch(dropped);
+    if (got < 0) {
+      ctx_.stats->add(transport_ == Transport::kUdp ? NetStat::kUdpReadErrors : NetStat::kUdsReadErrors);
+      break;
+    }
+    if (got > 0) ctx_.stats->add(NetStat::kWorkerReads);
+    queued = queued || (got > 0 && !dropped);
+    if (dropped) break;
+    if (static_cast<size_t>(got) < headers_.size()) {
+      last_emptied_ns_.store(steadyNs(), std::memory_order_relaxed);
+      break;
+    }
+  }
+  return queued;
+}
+
+int DatagramListener::readBatch(bool& dropped) {
+  dropped = false;
   const size_t n = batch_->capacity();
   for (size_t i = 0; i < n; ++i) {
     iovecs_[i].iov_base = buffers_.data() + i * buffer_size_;
@@ -160,7 +213,7 @@ int DatagramListener::readBatch() {
   }
   ctx_.stats->add(packets_stat, static_cast<uint64_t>(got));
   ctx_.stats->add(bytes_stat, bytes);
-  dropped_ = !ctx_.deliver(batch_);
+  dropped = !ctx_.deliver(batch_);
   return got;
 }
 
@@ -173,6 +226,7 @@ void DatagramListener::noteKernelDrops(uint32_t total) {
 
 void DatagramListener::pollKernelDrops() {
   // SO_RXQ_OVFL only reports drops on datagrams queued after them; SO_MEMINFO has the total.
+  std::lock_guard<PiMutex> l(read_mu_);  // kernel_drops_seen_ is also a worker's (readBatch)
   uint32_t meminfo[SK_MEMINFO_VARS] = {};
   socklen_t len = sizeof(meminfo);
   if (::getsockopt(fd_.get(), SOL_SOCKET, SO_MEMINFO, meminfo, &len) == 0 &&
@@ -205,17 +259,29 @@ void DatagramListener::run() {
       break;
     }
     waitWhilePaused();
-    int got = readBatch();
+    if (worker_reads_ && !stopping) {
+      // The workers read the socket whenever they run out of work: this thread is the
+      // safety net for when they cannot (held in a flush, busy with a long batch). It reads
+      // only once the socket has gone watch_us without being emptied by anyone.
+      const int64_t since = sinceEmptiedUs();
+      if (since < watch_us_) {
+        pause(static_cast<int>(watch_us_ - since));
+        continue;
+      }
+    }
+    bool dropped = false;
+    int got = readLocked(dropped);
     if (got > 0) {
-      if (dropped_ && !stopping) {
+      if (dropped && !stopping) {
         pause(queue_full_pause_us_);
         continue;
       }
       // The socket had less than a batch: let more arrive before the next read, so a busy
       // socket costs one wake-up per many datagrams. The fuller the read, the shorter the
-      // wait: a burst (a sender catching up) is read back to back.
+      // wait: a burst (a sender catching up) is read back to back. With worker reads, the
+      // wait is the watch at the top of the loop.
       const size_t cap = headers_.size();
-      if (static_cast<size_t>(got) < cap && !stopping) {
+      if (static_cast<size_t>(got) < cap && !stopping && !worker_reads_) {
         pause(static_cast<int>(static_cast<size_t>(coalesce_us_) * (cap - static_cast<size_t>(got)) / cap));
       }
       continue;

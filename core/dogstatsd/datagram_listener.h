@@ -16,6 +16,7 @@
 
 #include "core/common/status.h"
 #include "core/dogstatsd/listener.h"
+#include "core/dogstatsd/pi_mutex.h"
 #include "core/dogstatsd/socket_util.h"
 
 namespace ddsim::dogstatsd {
@@ -35,13 +36,22 @@ class DatagramListener final : public Listener {
   std::string describe() const override { return description_; }
   // The bound UDP port (0 for Unix sockets).
   int port() const { return port_; }
+  // Called by a worker that found the queue empty (ddsim.dogstatsd_worker_reads): reads the
+  // socket once, as the reader would, and queues what it read. Never waits: returns false at
+  // once when the reader is reading, the listener is stopping or paused, or nothing was
+  // queued. Reads are serialized, so batches are queued in the order they were read.
+  bool readForWorker();
 
  private:
   DatagramListener(Fd fd, Transport transport, const ServerOptions& o, ListenerContext ctx,
                    std::string description);
   void run();
   // One recvmmsg; returns the number of datagrams read, 0 when none were waiting, -1 on error.
-  int readBatch();
+  // Caller holds read_mu_. `dropped` tells whether the batch was dropped (queue full).
+  int readBatch(bool& dropped);
+  // readBatch() under read_mu_; notes when the socket was last left empty.
+  int readLocked(bool& dropped);
+  int64_t sinceEmptiedUs() const;
   void noteKernelDrops(uint32_t total);
   void pollKernelDrops();
   // Waits up to `us` microseconds or until stop() (0: returns at once).
@@ -63,7 +73,10 @@ class DatagramListener final : public Listener {
   ListenerPriority priority_;
   int coalesce_us_;
   int queue_full_pause_us_;
-  bool dropped_ = false;  // the last readBatch's batch was dropped (queue full)
+  bool worker_reads_;
+  int watch_us_;
+  PiMutex read_mu_;  // one reader of the socket at a time: the reader thread or a worker
+  std::atomic<int64_t> last_emptied_ns_{0};  // steady clock: a read left the socket empty
   size_t buffer_size_;
   std::vector<char> buffers_;  // packet_buffer_size slots of buffer_size bytes
   std::vector<mmsghdr> headers_;

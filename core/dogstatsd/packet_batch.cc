@@ -61,6 +61,10 @@ BatchQueue::PushResult BatchQueue::push(std::unique_ptr<PacketBatch>& b, bool bl
 std::unique_ptr<PacketBatch> BatchQueue::pop() {
   std::unique_lock<PiMutex> l(mu_);
   not_empty_.wait(l, [&] { return closed_ || !items_.empty(); });
+  return takeFront(l);
+}
+
+std::unique_ptr<PacketBatch> BatchQueue::takeFront(std::unique_lock<PiMutex>& l) {
   if (items_.empty()) return nullptr;
   auto b = std::move(items_.front());
   items_.pop_front();
@@ -68,6 +72,11 @@ std::unique_ptr<PacketBatch> BatchQueue::pop() {
   l.unlock();
   not_full_.notify_one();
   return b;
+}
+
+std::unique_ptr<PacketBatch> BatchQueue::tryPop() {
+  std::unique_lock<PiMutex> l(mu_);
+  return takeFront(l);
 }
 
 void BatchQueue::close() {

@@ -88,6 +88,8 @@ class BatchQueue {
   PushResult push(std::unique_ptr<PacketBatch>& b, bool block);
   // Waits for a batch; nullptr once the queue is closed and drained.
   std::unique_ptr<PacketBatch> pop();
+  // The oldest batch, or nullptr at once when none is queued.
+  std::unique_ptr<PacketBatch> tryPop();
   // No more pushes; pop() drains what is queued, then returns nullptr.
   void close();
   size_t size() const;
@@ -98,6 +100,8 @@ class BatchQueue {
   size_t maxBytes() const { return max_bytes_; }
 
  private:
+  // Pops the oldest batch (nullptr if none) and unlocks `l`.
+  std::unique_ptr<PacketBatch> takeFront(std::unique_lock<PiMutex>& l);
   bool hasRoom(size_t footprint) const {
     return items_.empty() || (items_.size() < max_batches_ && bytes_ + footprint <= max_bytes_);
   }

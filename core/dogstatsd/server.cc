@@ -53,14 +53,19 @@ common::Status DogStatsdServer::start() {
       listener_errors_.push_back(std::move(msg));
     }
   };
-  if (!options_.socket_path.empty()) add(DatagramListener::openUnix(options_, ctx), "uds");
+  datagram_listeners_.clear();
+  auto addDatagram = [&](common::Result<std::unique_ptr<DatagramListener>> result, const char* what) {
+    if (result.isOk()) datagram_listeners_.push_back(result.value().get());
+    add(std::move(result), what);
+  };
+  if (!options_.socket_path.empty()) addDatagram(DatagramListener::openUnix(options_, ctx), "uds");
   if (!options_.stream_socket_path.empty()) {
     add(StreamListener::open(options_, ctx), "uds-stream");
   }
   if (options_.port == ServerOptions::kRandomPort || options_.port > 0) {
     auto udp = DatagramListener::openUdp(options_, ctx);
     if (udp.isOk()) udp_port_ = udp.value()->port();
-    add(std::move(udp), "udp");
+    addDatagram(std::move(udp), "udp");
   }
   if (listeners_.empty()) {
     std::string all;
@@ -86,13 +91,24 @@ void DogStatsdServer::stop() {
   queue_->close();
   for (auto& w : workers_) w.join();
   workers_.clear();
+  datagram_listeners_.clear();
   listeners_.clear();
   running_ = false;
 }
 
 void DogStatsdServer::workerLoop() {
   PacketProcessor processor(options_.processor, sink_);
-  while (auto batch = queue_->pop()) {
+  const size_t read_below = options_.queue_max_bytes / 2;
+  while (true) {
+    // Keep the sockets drained from here, between batches, whenever the queue has room:
+    // a worker that reads for itself needs no thread switch, and the reader thread (the
+    // safety net while the workers are held) finds nothing to do and stays asleep. A reader
+    // is busy or the queue is half full: leave it.
+    if (!datagram_listeners_.empty() && queue_->bytes() < read_below) {
+      for (DatagramListener* l : datagram_listeners_) l->readForWorker();
+    }
+    auto batch = queue_->pop();
+    if (!batch) break;
     // agent behaviour: one receive time per batch (time sampler worker, spec §3.2).
     const double now = common::toUnixSeconds(clock_.systemNow());
     for (size_t i = 0; i < batch->size(); ++i) {

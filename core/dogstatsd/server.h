@@ -86,6 +86,7 @@ class DogStatsdServer {
   std::unique_ptr<BatchPool> pool_;
   std::unique_ptr<BatchQueue> queue_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<DatagramListener*> datagram_listeners_;  // owned by listeners_; read by workers
   std::vector<std::thread> workers_;
   std::vector<std::string> listener_errors_;
   int udp_port_ = 0;

@@ -46,6 +46,7 @@ constexpr std::string_view kNetStatNames[kNumNetStats] = {
     "dogstatsd.dropped.stream_empty_frame",
     "dogstatsd.dropped.stream_truncated_frame",
     "dogstatsd.observed.stream_queue_full_waits",
+    "dogstatsd.observed.worker_reads",
 };
 
 std::string rejectedName(int i) {

@@ -72,6 +72,7 @@ enum class NetStat : uint8_t {
   kStreamEmptyFrame,         // zero-length stream frame: connection closed (agent behaviour)
   kStreamTruncatedFrame,     // connection closed in the middle of a frame
   kStreamQueueFullWaits,     // a stream reader held its batch on a full queue and waited (nothing lost)
+  kWorkerReads,              // socket reads by workers (dogstatsd_worker_reads) that got datagrams
   kCount_,
 };
 inline constexpr int kNumNetStats = static_cast<int>(NetStat::kCount_);

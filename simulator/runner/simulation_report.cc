@@ -263,7 +263,8 @@ RunResult Simulation::finish() {
     bytes_uncompressed += p["uncompressed_bytes"]["sum"].get<int64_t>();
   }
   // Telemetry keys name intakes by index, not by their (ephemeral-port) URLs, and the gauges
-  // that depend on thread timing go to the "run" section, so the rest repeats exactly.
+  // that depend on thread timing (who read a socket, how often a reader waited) go to the "run"
+  // section, so the rest repeats exactly.
   json telemetry = json::object();
   json run_gauges = json::object();
   auto put = [&](std::string k, double v) {
@@ -276,7 +277,9 @@ RunResult Simulation::finish() {
     }
     const bool timing_dependent = k.find("packet_buffers") != std::string::npos ||
                                   k.rfind("dogstatsd.queue.", 0) == 0 ||
-                                  k.find("retry_queue_duration") != std::string::npos;
+                                  k.find("retry_queue_duration") != std::string::npos ||
+                                  k == "dogstatsd.observed.worker_reads" ||
+                                  k == "dogstatsd.observed.stream_queue_full_waits";
     (timing_dependent ? run_gauges : telemetry)[k] = report::telemetryNumber(k, v);  // counts as integers
   };
   for (const auto& [k, v] : past_) put(k, v);

@@ -264,6 +264,7 @@ TEST(PipelineOptionsTest, DogStatsdIntakeKnobs) {
     int coalesce_us;    // expected when accepted
     int full_pause_us;  // expected when accepted
     const char* error;  // "" = accepted
+    int watch_us = 200; // expected when accepted
   } cases[] = {
       {"ddsim.dogstatsd_queue_full_pause", 0.001, 100, 1000, ""},
       {"ddsim.dogstatsd_queue_full_pause", 0, 100, 0, ""},
@@ -271,6 +272,9 @@ TEST(PipelineOptionsTest, DogStatsdIntakeKnobs) {
       {"ddsim.dogstatsd_queue_full_pause", 0.5, 0, 0, "t: ddsim.dogstatsd_queue_full_pause: must be between 0 and 0.1 s"},
       {"ddsim.dogstatsd_read_coalesce", 0.00025, 250, 1000, ""},
       {"ddsim.dogstatsd_read_coalesce", 1, 0, 0, "t: ddsim.dogstatsd_read_coalesce: must be between 0 and 0.1 s"},
+      {"ddsim.dogstatsd_reader_watch", 0.0005, 100, 1000, "", 500},
+      {"ddsim.dogstatsd_reader_watch", 0, 0, 0, "t: ddsim.dogstatsd_reader_watch: must be between 0.00001 and 0.1 s"},
+      {"ddsim.dogstatsd_reader_watch", 0.2, 0, 0, "t: ddsim.dogstatsd_reader_watch: must be between 0.00001 and 0.1 s"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.key) + " = " + std::to_string(c.value));
@@ -285,7 +289,14 @@ TEST(PipelineOptionsTest, DogStatsdIntakeKnobs) {
     ASSERT_TRUE(r.isOk()) << r.status().message();
     EXPECT_EQ(r->dogstatsd.read_coalesce_us, c.coalesce_us);
     EXPECT_EQ(r->dogstatsd.queue_full_pause_us, c.full_pause_us);
+    EXPECT_EQ(r->dogstatsd.reader_watch_us, c.watch_us);
+    EXPECT_TRUE(r->dogstatsd.worker_reads);  // the default
   }
+  AgentConfig off;
+  ASSERT_TRUE(off.set("ddsim.dogstatsd_worker_reads", false, "t").isOk());
+  auto r = pipelineOptions(off);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_FALSE(r->dogstatsd.worker_reads);
 }
 
 }  // namespace
