@@ -1,8 +1,8 @@
 // Issue 15: a flush held artificially long (a serializer that does not return) does not stop
-// the DogStatsD intake. A client sends at a steady pace over UDP, with the kernel's default
-// receive buffer, while the flush is held: every datagram is read and aggregated into the
-// demultiplexer meanwhile, nothing is dropped in the kernel or at the queue, and the next flush
-// carries every line.
+// the DogStatsD intake. A client sends at a steady pace over UDP, a Unix datagram socket or a
+// Unix stream socket, with the kernel's default receive buffer, while the flush is held: every
+// datagram (or frame) is read and aggregated into the demultiplexer meanwhile, nothing is dropped
+// in the kernel or at the queue, and the next flush carries every line.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -14,11 +14,13 @@
 #include "tests/support/poll.h"
 #include "tests/support/recording_serializer.h"
 #include "tests/unit/dogstatsd/test_sockets.h"
+#include "tests/unit/dogstatsd/transport_rig.h"
 
 namespace ddsim::integration {
 namespace {
 
 using ddsim::testing::pollUntil;
+using dogstatsd::testing::Kind;
 
 // Blocks the first sendSeries call (a flush stuck in serialization) until released.
 class SlowSerializer : public testing::RecordingSerializer {
@@ -53,32 +55,32 @@ class SlowSerializer : public testing::RecordingSerializer {
 
 constexpr double kReceiveTime = 1'700'000'003;  // bucket [1'700'000'000, 1'700'000'010)
 
-TEST(DsdSlowFlushTest, UdpIntakeKeepsAggregatingWhileAFlushIsHeld) {
+class DsdSlowFlushTest : public ::testing::TestWithParam<Kind> {};
+
+TEST_P(DsdSlowFlushTest, IntakeKeepsAggregatingWhileAFlushIsHeld) {
   constexpr uint64_t kDatagrams = 3000;
   constexpr uint64_t kLinesPerDatagram = 3;
-  constexpr uint64_t kWindow = 16;
+  constexpr uint64_t kWindow = 8;  // below net.unix.max_dgram_qlen (10) too
   SlowSerializer serializer;
   aggregator::DemultiplexerOptions dopts;
   dopts.aggregator.hostname = "ddsim-host";
   aggregator::Demultiplexer demux(dopts, &serializer);
   common::ManualClock clock(common::fromUnixSeconds(kReceiveTime));
-  dogstatsd::ServerOptions o = dogstatsd::testing::loopbackUdpOptions(0);  // the kernel's default buffer
+  dogstatsd::ServerOptions o;
   o.workers_count = 2;
-  dogstatsd::DogStatsdServer server(o, demux, clock);
-  ASSERT_TRUE(server.start().isOk());
+  dogstatsd::testing::Rig rig(GetParam(), demux, o, clock);  // the kernel's default buffer
+  ASSERT_TRUE(rig.started);
 
   // A flush of an earlier bucket, stuck in the serializer until released.
   std::thread flusher([&] { demux.flush(kReceiveTime - 30); });
   ASSERT_TRUE(pollUntil([&] { return serializer.entered(); }));
 
-  auto fd = dogstatsd::connectUdpSocket("127.0.0.1", server.udpPort());
-  ASSERT_TRUE(fd.isOk());
-  const auto& st = server.stats();
+  const auto& st = rig.server->stats();
   for (uint64_t i = 0; i < kDatagrams; ++i) {
     // Steady: at most kWindow datagrams ahead of the reader (far below what the buffer holds).
-    ASSERT_TRUE(pollUntil([&] { return st.get(dogstatsd::NetStat::kUdpPackets) + kWindow >= i; }));
+    ASSERT_TRUE(pollUntil([&] { return rig.received() + kWindow >= i; })) << "reader stalled at " << i;
     const std::string c = std::to_string(i % 50);
-    dogstatsd::testing::sendAll(fd->get(), "held.a:1|c|#c:" + c + "\nheld.b:2|c|#c:" + c + "\nheld.g:" + c + "|g");
+    rig.send("held.a:1|c|#c:" + c + "\nheld.b:2|c|#c:" + c + "\nheld.g:" + c + "|g");
   }
   auto aggregated = [&] { return demux.telemetry()["aggregator.DogstatsdMetricSample"]; };
   ASSERT_TRUE(pollUntil([&] { return aggregated() >= kDatagrams * kLinesPerDatagram; }));
@@ -88,7 +90,7 @@ TEST(DsdSlowFlushTest, UdpIntakeKeepsAggregatingWhileAFlushIsHeld) {
 
   serializer.release();
   flusher.join();
-  server.stop();
+  rig.server->stop();
   demux.flush(kReceiveTime + 20);
   double a = 0, b = 0;
   for (const auto& batch : serializer.seriesBatches()) {
@@ -104,6 +106,10 @@ TEST(DsdSlowFlushTest, UdpIntakeKeepsAggregatingWhileAFlushIsHeld) {
   EXPECT_EQ(st.get(dogstatsd::NetStat::kKernelDrops), 0u);
   EXPECT_EQ(st.get(dogstatsd::NetStat::kQueueFullPackets), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, DsdSlowFlushTest,
+                         ::testing::Values(Kind::kUdp, Kind::kUnixDatagram, Kind::kUnixStream),
+                         [](const auto& p) { return std::string(dogstatsd::testing::kindName(p.param)); });
 
 }  // namespace
 }  // namespace ddsim::integration

@@ -11,6 +11,7 @@
 #include "tests/support/poll.h"
 #include "tests/unit/dogstatsd/gate_sink.h"
 #include "tests/unit/dogstatsd/test_sockets.h"
+#include "tests/unit/dogstatsd/transport_rig.h"
 
 namespace ddsim::dogstatsd {
 namespace {
@@ -19,46 +20,9 @@ using ddsim::testing::pollUntil;
 using testing::HoldingSink;
 using testing::TempDir;
 
-enum class Kind { kUdp, kUnixDatagram, kUnixStream };
-
-const char* kindName(Kind k) {
-  switch (k) {
-    case Kind::kUdp: return "Udp";
-    case Kind::kUnixDatagram: return "UnixDatagram";
-    case Kind::kUnixStream: return "UnixStream";
-  }
-  return "?";
-}
-
-// A server with one listener of `kind` and the kernel's default receive buffer.
-struct Rig {
-  Rig(Kind kind, metrics::SampleSink& sink, ServerOptions o) : kind(kind) {
-    o.port = 0;
-    o.bind_host = "127.0.0.1";
-    o.socket_path = "";
-    o.so_rcvbuf = 0;
-    if (kind == Kind::kUdp) o.port = ServerOptions::kRandomPort;
-    if (kind == Kind::kUnixDatagram) o.socket_path = dir.file("dsd.socket");
-    if (kind == Kind::kUnixStream) o.stream_socket_path = dir.file("dsd-stream.socket");
-    server = std::make_unique<DogStatsdServer>(o, sink);
-    EXPECT_TRUE(server->start().isOk());
-    if (kind == Kind::kUdp) client = connectUdpSocket("127.0.0.1", server->udpPort()).value();
-    if (kind == Kind::kUnixDatagram) client = connectUnixSocket(o.socket_path, SOCK_DGRAM).value();
-    if (kind == Kind::kUnixStream) client = connectUnixSocket(o.stream_socket_path, SOCK_STREAM).value();
-  }
-  void send(const std::string& payload) {
-    testing::sendAll(client.get(), kind == Kind::kUnixStream ? testing::frame(payload) : payload);
-  }
-  uint64_t received() const {
-    const auto& st = server->stats();
-    return kind == Kind::kUdp ? st.get(NetStat::kUdpPackets) : st.get(NetStat::kUdsPackets);
-  }
-
-  Kind kind;
-  TempDir dir;
-  std::unique_ptr<DogStatsdServer> server;
-  Fd client;
-};
+using testing::Kind;
+using testing::kindName;
+using testing::Rig;
 
 ServerOptions twoWorkers() {
   ServerOptions o;
@@ -81,6 +45,7 @@ TEST_P(DsdReaderNeverWaitsTest, SteadyClientWhileEveryWorkerIsHeld) {
   constexpr uint64_t kWindow = 8;  // also below net.unix.max_dgram_qlen (10)
   HoldingSink sink;
   Rig rig(GetParam(), sink, twoWorkers());
+  ASSERT_TRUE(rig.started);
   rig.send("first:1|c");
   ASSERT_TRUE(pollUntil([&] { return sink.entered() >= 1; }));
   for (uint64_t i = 1; i < kDatagrams; ++i) {
@@ -102,7 +67,7 @@ TEST_P(DsdReaderNeverWaitsTest, SteadyClientWhileEveryWorkerIsHeld) {
 
 INSTANTIATE_TEST_SUITE_P(Transports, DsdReaderNeverWaitsTest,
                          ::testing::Values(Kind::kUdp, Kind::kUnixDatagram, Kind::kUnixStream),
-                         [](const auto& info) { return std::string(kindName(info.param)); });
+                         [](const auto& p) { return std::string(kindName(p.param)); });
 
 // The workers are held and the queue's byte ceiling is small: what does not fit is dropped by
 // the reader (it never waits), counted as queue_full in packets and bytes, and the queue never
@@ -114,6 +79,7 @@ TEST(DsdQueueBytesTest, OverflowIsDroppedCountedAndBounded) {
   ServerOptions o = twoWorkers();
   o.queue_max_bytes = kCeiling;
   Rig rig(Kind::kUdp, sink, o);
+  ASSERT_TRUE(rig.started);
   const std::string payload = "big.metric:1|c|#pad:" + std::string(900, 'p');
   for (uint64_t i = 0; i < kDatagrams; ++i) {
     ASSERT_TRUE(pollUntil([&] { return rig.received() + 8 >= i; }));
@@ -210,6 +176,7 @@ TEST(DsdStreamBackpressureTest, AFullQueueMakesTheSenderWaitAndLosesNothing) {
   o.queue_max_bytes = 1;  // only an empty queue accepts a batch
   o.packet_buffer_size = 4;
   Rig rig(Kind::kUnixStream, sink, o);
+  ASSERT_TRUE(rig.started);
   const std::string payload = "stream.metric:1|c|#pad:" + std::string(200, 'p');
   std::thread client([&] {
     for (uint64_t i = 0; i < kFrames; ++i) rig.send(payload);
@@ -238,6 +205,7 @@ TEST(DsdStreamBackpressureTest, WithoutAPauseAFullQueueDropsAndCounts) {
   o.packet_buffer_size = 4;
   o.queue_full_pause_us = 0;
   Rig rig(Kind::kUnixStream, sink, o);
+  ASSERT_TRUE(rig.started);
   const std::string payload = "stream.metric:1|c|#pad:" + std::string(200, 'p');
   for (uint64_t i = 0; i < kFrames; ++i) rig.send(payload);
   const auto& st = rig.server->stats();
