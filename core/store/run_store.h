@@ -156,9 +156,10 @@ class RunStore {
   // Inside addPayload's transaction: the trace totals row of payload `id`.
   common::Status insertTraceTotals(int64_t id, const TraceTotalsRow& t);
   common::Status materializeLocked();
-  // Takes the connection, then writes the timeline rows queued while others held it.
+  // Takes the connection, then writes the timeline rows queued while others held it, and the
+  // telemetry rows queued for whoever takes it next.
   std::unique_lock<std::mutex> connection();
-  void writePendingLocked();
+  void writePendingLocked(bool with_background);
   // Queues `write` when the connection is busy (returns ok); otherwise takes it and writes.
   common::Status writeTimeline(const std::function<common::Status()>& write);
   common::Status inTransaction(const std::function<common::Status()>& body);
@@ -175,8 +176,11 @@ class RunStore {
   // node-based set missed the cache on nearly every lookup beside the decoded payload).
   metrics::KeyMap<uint8_t> known_contexts_;
   int64_t writes_since_cap_check_ = 0;
-  std::mutex pending_mu_;  // guards the three below; taken after mu_, never before
+  std::mutex pending_mu_;  // guards the four below; taken after mu_, never before
   std::vector<std::function<common::Status()>> pending_;
+  // Telemetry rows: written by the next thread that takes the connection (the intake's, when
+  // it stores a payload), not by the caller (the run thread), unless kBackgroundRows wait.
+  std::vector<std::function<common::Status()>> background_;
   int64_t deferred_errors_ = 0;
   std::string first_deferred_error_;
 };

@@ -7,17 +7,27 @@ namespace ddsim::store {
 
 using common::Status;
 
+namespace {
+// Telemetry samples that may wait for another thread to write them before the caller does.
+constexpr size_t kBackgroundRows = 64;
+}  // namespace
+
 std::unique_lock<std::mutex> RunStore::connection() {
   std::unique_lock lock(mu_);
-  writePendingLocked();
+  writePendingLocked(true);
   return lock;
 }
 
-void RunStore::writePendingLocked() {
+void RunStore::writePendingLocked(bool with_background) {
   std::vector<std::function<Status()>> rows;
   {
     std::lock_guard p(pending_mu_);
     rows.swap(pending_);
+    if (with_background) {
+      // Another table: their order against the rows above does not matter, only among them.
+      rows.insert(rows.end(), std::make_move_iterator(background_.begin()), std::make_move_iterator(background_.end()));
+      background_.clear();
+    }
   }
   if (rows.empty()) return;
   auto countError = [&](const Status& s, int64_t n) {
@@ -45,7 +55,7 @@ Status RunStore::writeTimeline(const std::function<Status()>& write) {
     pending_.push_back(write);
     return Status::ok();
   }
-  writePendingLocked();  // the rows queued before this one go first
+  writePendingLocked(false);  // the rows queued before this one go first
   return inTransaction(write);
 }
 
@@ -85,12 +95,21 @@ Status RunStore::addAttempt(const AttemptRow& a) {
 }
 
 Status RunStore::addTelemetry(double at, const std::map<std::string, double>& values) {
-  return writeTimeline([this, at, values] {
-    for (const auto& [name, value] : values) {
-      if (auto s = st_->insert_telemetry.bind(1, at).bind(2, name).bind(3, value).run(); !s.isOk()) return s;
-    }
-    return Status::ok();
-  });
+  // Hundreds of rows a sample: left to the next thread that takes the connection (the intake
+  // storing a payload), so the caller (the simulation's run thread) does not write them.
+  size_t waiting = 0;
+  {
+    std::lock_guard p(pending_mu_);
+    background_.push_back([this, at, values] {
+      for (const auto& [name, value] : values) {
+        if (auto s = st_->insert_telemetry.bind(1, at).bind(2, name).bind(3, value).run(); !s.isOk()) return s;
+      }
+      return Status::ok();
+    });
+    waiting = background_.size();
+  }
+  if (waiting >= kBackgroundRows) (void)connection();  // nobody else came: bounded, written here
+  return Status::ok();
 }
 
 Status RunStore::addMarker(const MarkerRow& m) {

@@ -2,6 +2,7 @@
 // The transport-independent request/response pair of the fakeintake. The HTTP server converts
 // cpp-httplib requests into these; the simulator builds them directly and calls the handler
 // in-process. Plain values: no thread-safety of their own.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ struct IntakeResponse {
   // simulate_delays mode, where the delay travels in X-Ddsim-Simulated-Latency-Ms instead.
   common::Duration latency{0};
   ConnectionAction connection = ConnectionAction::kAnswer;
+  // Held by the response until the transport is done with it (the answer written): what the
+  // handler frees off the client's path, e.g. the payloads a new one evicted from the store.
+  std::shared_ptr<const void> release_after_answer;
 };
 
 // Headers the fakeintake adds in simulate_delays mode (read by the forwarder's transports).

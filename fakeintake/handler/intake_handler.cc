@@ -376,8 +376,10 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   if (to_run_store && !run_store_queue_) {
     writeToRunStoreCounted(*run_store_, run_store_name_, *shared, answered, counters_);
   }
+  // Freed once the answer is written: a client waits for the answer, not for the free.
+  std::vector<StoredPayloadPtr> evicted;
   if (store_body) {
-    auto id = store_.add(shared, now);
+    auto id = store_.add(shared, now, &evicted);
     if (!id.isOk()) {
       status = 413;
       error = id.status().message();
@@ -391,8 +393,14 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   // Route stats count the status actually answered (a fault's when one applies).
   route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
                       !error.empty(), violation_count, fault.applies);
+  IntakeResponse r = answerIngest(req.path, status, error);
+  if (!evicted.empty()) r.release_after_answer = std::make_shared<std::vector<StoredPayloadPtr>>(std::move(evicted));
+  return r;
+}
+
+IntakeResponse IntakeHandler::answerIngest(const std::string& path, int status, const std::string& error) const {
   if (!error.empty()) return jsonResponse(status, errorsJson(error));
-  if (req.path == "/api/v1/connections") {
+  if (path == "/api/v1/connections") {
     IntakeResponse r;
     r.status = 200;
     r.body = connectionsAnswer();
@@ -400,7 +408,7 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
     return r;
   }
   // agent fakeintake behaviour: the flare's answer is the flare helper's JSON, with no case id.
-  if (req.path == "/support/flare") return jsonResponse(status, "{}");
+  if (path == "/support/flare") return jsonResponse(status, "{}");
   return jsonResponse(status, "{\"errors\":[]}");
 }
 

@@ -88,6 +88,8 @@ class IntakeHandler {
   IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
   IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault,
                         bool restoring = false);
+  // What ingest answers once the payload is handled: the error, or the route's success body.
+  IntakeResponse answerIngest(const std::string& path, int status, const std::string& error) const;
   IntakeResponse validate(const IntakeRequest& req);
   void finish(IntakeResponse& resp) const;
 

@@ -8,7 +8,7 @@ using common::Result;
 using common::Status;
 using common::StatusCode;
 
-void PayloadStore::evictFrontLocked() {
+void PayloadStore::evictFrontLocked(std::vector<StoredPayloadPtr>* keep) {
   StoredPayloadPtr p = std::move(order_.front());
   order_.pop_front();
   auto it = by_route_.find(p->route);
@@ -19,14 +19,15 @@ void PayloadStore::evictFrontLocked() {
   }
   stats_.memory_bytes -= p->memory_bytes;
   --stats_.payloads;
+  if (keep != nullptr) keep->push_back(std::move(p));
 }
 
-size_t PayloadStore::expireLocked(common::SystemTime now) {
+size_t PayloadStore::expireLocked(common::SystemTime now, std::vector<StoredPayloadPtr>* keep) {
   if (options_.retention.count() <= 0) return 0;
   const auto cutoff = now - std::chrono::duration_cast<common::SystemTime::duration>(options_.retention);
   size_t n = 0;
   while (!order_.empty() && order_.front()->received < cutoff) {
-    evictFrontLocked();
+    evictFrontLocked(keep);
     ++n;
   }
   stats_.evicted_retention += n;
@@ -37,10 +38,13 @@ Result<uint64_t> PayloadStore::add(StoredPayload p, common::SystemTime now) {
   return add(std::make_shared<StoredPayload>(std::move(p)), now);
 }
 
-Result<uint64_t> PayloadStore::add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now) {
+Result<uint64_t> PayloadStore::add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now,
+                                   std::vector<StoredPayloadPtr>* evicted) {
   p->memory_bytes = p->estimateMemory();
+  std::vector<StoredPayloadPtr> dropped;  // freed after the lock, unless the caller takes them
+  std::vector<StoredPayloadPtr>* keep = evicted != nullptr ? evicted : &dropped;
   std::lock_guard lock(mu_);
-  expireLocked(now);
+  expireLocked(now, keep);
   if (options_.max_memory_bytes > 0 && p->memory_bytes > options_.max_memory_bytes) {
     ++stats_.rejected_too_large;
     return Status(StatusCode::kOutOfRange,
@@ -50,7 +54,7 @@ Result<uint64_t> PayloadStore::add(const std::shared_ptr<StoredPayload>& p, comm
   }
   while (options_.max_memory_bytes > 0 && !order_.empty() &&
          stats_.memory_bytes + p->memory_bytes > options_.max_memory_bytes) {
-    evictFrontLocked();
+    evictFrontLocked(keep);
     ++stats_.evicted_memory;
   }
   p->id = next_id_++;

@@ -49,7 +49,10 @@ class PayloadStore {
   common::Result<uint64_t> add(StoredPayload p, common::SystemTime now);
   // The same for a payload the caller shares (with the run store's writer thread): its id and
   // memory size are set here, before the store publishes it; it must not be changed afterwards.
-  common::Result<uint64_t> add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now);
+  // With `evicted`, the payloads it drops are moved there instead of freed here, so the caller
+  // can free them later (the intake, after it has answered).
+  common::Result<uint64_t> add(const std::shared_ptr<StoredPayload>& p, common::SystemTime now,
+                               std::vector<StoredPayloadPtr>* evicted = nullptr);
   // Payloads of a route matching `q`, oldest first. Drops expired payloads first.
   std::vector<StoredPayloadPtr> query(const PayloadQuery& q, common::SystemTime now);
   // Every stored payload (all routes) with id > after_id, oldest first.
@@ -67,8 +70,9 @@ class PayloadStore {
   std::optional<common::SystemTime> nextExpiry() const;
 
  private:
-  size_t expireLocked(common::SystemTime now);
-  void evictFrontLocked();
+  // Both move what they drop into `keep` when given, else free it at once.
+  size_t expireLocked(common::SystemTime now, std::vector<StoredPayloadPtr>* keep = nullptr);
+  void evictFrontLocked(std::vector<StoredPayloadPtr>* keep = nullptr);
 
   const StoreOptions options_;
   mutable std::mutex mu_;

@@ -44,9 +44,12 @@ void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
       for (size_t i = 0; i < src.size(); ++i) new (out + i) std::string_view(copy(src[i]));
       *tags = {out, src.size()};
     }
-    // The context key, here on the parsing thread rather than in the aggregator.
+    // The context key, here on the parsing thread rather than in the aggregator: the parser's
+    // context cache gives most samples theirs already (the copies hold the same bytes).
     metrics::ContextKey key = 0;
-    if (metrics::KeyGenerator::fastKey(c.name, c.host, c.tagger_tags, c.tags, &key)) c.context_key = key;
+    if (c.context_key == 0 && metrics::KeyGenerator::fastKey(c.name, c.host, c.tagger_tags, c.tags, &key)) {
+      c.context_key = key;
+    }
   }
 }
 

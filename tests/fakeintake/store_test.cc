@@ -109,6 +109,62 @@ TEST(MemoryCap, APayloadLargerThanTheWholeCapIsRefusedWith413) {
   EXPECT_EQ(h.counters().get("rejected.store_too_large"), 1);
 }
 
+// The intake answers before it frees what a new payload evicted: the store hands the evicted
+// payloads to the caller, and the intake's response holds them until the transport drops it.
+TEST(MemoryCap, EvictedPayloadsAreFreedAfterTheAnswerNotBefore) {
+  common::ManualClock clock;
+  auto payload = [&](int i) {
+    auto p = std::make_shared<StoredPayload>();
+    p->route = "/r";
+    p->raw = std::string(2000, 'a') + std::to_string(i);
+    p->received = clock.systemNow();
+    return p;
+  };
+  const size_t one = payload(0)->estimateMemory();
+  PayloadStore store(StoreOptions{.retention = {}, .max_memory_bytes = 2 * one + one / 2});  // room for two
+  std::weak_ptr<StoredPayload> first = [&] {
+    auto p = payload(0);
+    EXPECT_TRUE(store.add(p, clock.systemNow()).isOk());
+    return std::weak_ptr<StoredPayload>(p);
+  }();
+  ASSERT_TRUE(store.add(payload(1), clock.systemNow()).isOk());
+  std::vector<StoredPayloadPtr> evicted;
+  ASSERT_TRUE(store.add(payload(2), clock.systemNow(), &evicted).isOk());
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0]->id, 1u);
+  EXPECT_FALSE(first.expired()) << "freed inside add()";
+  EXPECT_EQ(store.stats().evicted_memory, 1u);
+  evicted.clear();
+  EXPECT_TRUE(first.expired());
+  // Without the out-parameter, add() frees them itself.
+  ASSERT_TRUE(store.add(payload(3), clock.systemNow()).isOk());
+  EXPECT_EQ(store.stats().evicted_memory, 2u);
+
+  // Through the handler: a response that evicted carries them, one that did not carries nothing.
+  auto request = [](int i) {
+    IntakeRequest r;
+    r.path = "/x";
+    r.body = std::string(2000, 'b') + std::to_string(i);
+    r.headers.add("Content-Type", "text/plain");
+    return r;
+  };
+  IntakeOptions o;
+  IntakeHandler probe(o, clock);
+  probe.handle(request(0));
+  const size_t stored = probe.store().stats().memory_bytes;
+  o.max_memory_bytes = 2 * stored + stored / 2;
+  IntakeHandler h(o, clock);
+  auto send = [&](int i) { return h.handle(request(i)); };
+  EXPECT_EQ(send(0).release_after_answer, nullptr);
+  EXPECT_EQ(send(1).release_after_answer, nullptr);
+  IntakeResponse third = send(2);
+  EXPECT_EQ(third.status, 200);
+  auto held = std::static_pointer_cast<const std::vector<StoredPayloadPtr>>(third.release_after_answer);
+  ASSERT_NE(held, nullptr);
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_NE((*held)[0]->raw.find("b0"), std::string::npos);
+}
+
 TEST(PayloadStore, FlushClearsAndCounts) {
   PayloadStore store(StoreOptions{});
   common::ManualClock clock;
