@@ -370,6 +370,36 @@ TEST_F(RunStoreTest, ATimelineRowAddedWhileTheConnectionIsBusyDoesNotWaitAndKeep
   EXPECT_TRUE(s->deferredWriteStatus().isOk());
 }
 
+// Telemetry samples (hundreds of rows each in a simulation) are not written by the thread that
+// adds them: they wait for the next call that takes the connection (the intake storing a
+// payload, a reader), and the adding thread writes them itself only once 64 wait, so the
+// queue is bounded. A second connection sees only what was written.
+TEST_F(RunStoreTest, TelemetryWaitsForTheNextConnectionAndAtMost64Samples) {
+  auto s = RunStore::open(file()).value();
+  auto written = [&] {
+    auto db = Database::open(file(), false, true).value();
+    auto q = db.prepare("SELECT COUNT(*) FROM telemetry").value();
+    EXPECT_TRUE(q.step().value());
+    return q.int64(0);
+  };
+  auto sample = [&](int i) {
+    return s->addTelemetry(i, {{"a", static_cast<double>(i)}, {"b", 1.0}});
+  };
+  ASSERT_TRUE(sample(0).isOk());
+  EXPECT_EQ(written(), 0);
+  ASSERT_TRUE(s->addPayload(payload("/api/v2/series", 1, 0, "x"), {}, {}, {}, {}).isOk());
+  EXPECT_EQ(written(), 2) << "the payload's writer takes the queued sample along";
+  for (int i = 1; i < 64; ++i) ASSERT_TRUE(sample(i).isOk());
+  EXPECT_EQ(written(), 2) << "63 samples wait";
+  ASSERT_TRUE(sample(64).isOk());
+  EXPECT_EQ(written(), 2 + 64 * 2) << "the 64th waiting sample makes the adder write them";
+  ASSERT_TRUE(sample(65).isOk());
+  auto a = s->telemetrySeries("a").value();  // a reader sees every sample added before it
+  ASSERT_EQ(a.size(), 66u);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].second, static_cast<double>(i));
+  EXPECT_TRUE(s->deferredWriteStatus().isOk());
+}
+
 // A queued row the store then refuses is counted, not lost silently.
 TEST_F(RunStoreTest, AQueuedTimelineRowThatCannotBeWrittenIsCounted) {
   auto s = RunStore::open(file()).value();
