@@ -394,8 +394,27 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
                       !error.empty(), violation_count, fault.applies);
   IntakeResponse r = answerIngest(req.path, status, error);
-  if (!evicted.empty()) r.release_after_answer = std::make_shared<std::vector<StoredPayloadPtr>>(std::move(evicted));
+  holdEvictedUntilAnswered(std::move(evicted), r);
   return r;
+}
+
+void IntakeHandler::holdEvictedUntilAnswered(std::vector<StoredPayloadPtr>&& evicted, IntakeResponse& r) {
+  if (evicted.empty()) return;
+  if (evicted_holders_->fetch_add(1) > 0) {
+    evicted_holders_->fetch_sub(1);
+    return;  // another answer holds some: these are freed here, with `evicted`
+  }
+  struct Held {
+    std::vector<StoredPayloadPtr> payloads;
+    std::shared_ptr<std::atomic<int>> holders;
+    ~Held() {
+      if (holders) holders->fetch_sub(1);
+    }
+  };
+  auto held = std::make_shared<Held>();
+  held->payloads = std::move(evicted);
+  held->holders = evicted_holders_;
+  r.release_after_answer = std::move(held);
 }
 
 IntakeResponse IntakeHandler::answerIngest(const std::string& path, int status, const std::string& error) const {

@@ -88,6 +88,10 @@ class IntakeHandler {
   IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
   IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault,
                         bool restoring = false);
+  // Lets the answer hold what `add` evicted, to be freed once it is written, when no other
+  // answer holds any (so the memory over the store's cap is at most one payload's evictions);
+  // otherwise they are freed here, before answering.
+  void holdEvictedUntilAnswered(std::vector<StoredPayloadPtr>&& evicted, IntakeResponse& r);
   // What ingest answers once the payload is handled: the error, or the route's success body.
   IntakeResponse answerIngest(const std::string& path, int status, const std::string& error) const;
   IntakeResponse validate(const IntakeRequest& req);
@@ -106,6 +110,9 @@ class IntakeHandler {
   bool enforce_keys_ = false;
   store::RunStore* run_store_ = nullptr;
   std::string run_store_name_;
+  // Answers that hold evicted payloads until written (0 or 1); shared with them, as an answer may
+  // outlive the handler.
+  std::shared_ptr<std::atomic<int>> evicted_holders_ = std::make_shared<std::atomic<int>>(0);
   std::unique_ptr<RunStoreQueue> run_store_queue_;  // last: its thread writes into the members above
 };
 
