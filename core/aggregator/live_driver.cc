@@ -1,5 +1,7 @@
 #include "core/aggregator/live_driver.h"
 
+#include "core/common/process_stats.h"
+
 namespace ddsim::aggregator {
 
 LiveDriver::LiveDriver(Demultiplexer* demux, const common::Clock* clock, Options opts)
@@ -19,7 +21,10 @@ void LiveDriver::start() {
   if (running_) return;
   running_ = true;
   demux_->start(now());
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    common::nameThisThread("agg-flush");
+    run();
+  });
 }
 
 void LiveDriver::run() {

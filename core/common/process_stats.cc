@@ -1,5 +1,8 @@
 #include "core/common/process_stats.h"
 
+#include <pthread.h>
+
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -21,5 +24,15 @@ int64_t statusField(const char* field) {
 
 int64_t peakRssBytes() { return statusField("VmHWM"); }
 int64_t currentRssBytes() { return statusField("VmRSS"); }
+
+}  // namespace ddsim::common
+
+namespace ddsim::common {
+
+void nameThisThread(const char* name) {
+  char buf[16] = {};
+  std::strncpy(buf, name, sizeof buf - 1);
+  pthread_setname_np(pthread_self(), buf);
+}
 
 }  // namespace ddsim::common

@@ -10,3 +10,11 @@ int64_t peakRssBytes();
 int64_t currentRssBytes();
 
 }  // namespace ddsim::common
+
+namespace ddsim::common {
+
+// Names the calling thread (at most 15 bytes are kept; Linux), so that `top -H`, `perf report
+// --sort comm` and debuggers tell ddsim's threads apart.
+void nameThisThread(const char* name);
+
+}  // namespace ddsim::common

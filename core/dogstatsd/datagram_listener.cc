@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/common/process_stats.h"
 #include "core/dogstatsd/thread_priority.h"
 
 namespace ddsim::dogstatsd {
@@ -98,7 +99,10 @@ DatagramListener::~DatagramListener() { stop(); }
 
 void DatagramListener::start() {
   if (thread_.joinable()) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    common::nameThisThread("dsd-reader");
+    run();
+  });
 }
 
 void DatagramListener::stop() {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/common/process_stats.h"
 #include "core/dogstatsd/datagram_listener.h"
 #include "core/dogstatsd/packet_processor.h"
 #include "core/dogstatsd/stream_listener.h"
@@ -78,7 +79,12 @@ common::Status DogStatsdServer::start() {
   int n = options_.workers_count > 0
               ? options_.workers_count
               : autoWorkerCount(usableCpus(), options_.pipeline_count);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { workerLoop(); });
+  for (int i = 0; i < n; ++i) {
+    workers_.emplace_back([this] {
+      common::nameThisThread("dsd-worker");
+      workerLoop();
+    });
+  }
   for (auto& l : listeners_) l->start();
   running_ = true;
   return common::Status::ok();

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/common/process_stats.h"
+
 namespace ddsim::dogstatsd {
 
 common::Result<std::unique_ptr<StreamListener>> StreamListener::open(const ServerOptions& o,
@@ -35,7 +37,10 @@ StreamListener::~StreamListener() { stop(); }
 
 void StreamListener::start() {
   if (accept_thread_.joinable()) return;
-  accept_thread_ = std::thread([this] { acceptLoop(); });
+  accept_thread_ = std::thread([this] {
+    common::nameThisThread("dsd-accept");
+    acceptLoop();
+  });
 }
 
 void StreamListener::stop() {
@@ -93,7 +98,10 @@ void StreamListener::acceptLoop() {
     ctx_.stats->add(NetStat::kUdsConnections);
     auto& c = connections_.emplace_back();
     c.fd = std::move(conn);
-    c.thread = std::thread([this, &c] { serve(c); });
+    c.thread = std::thread([this, &c] {
+      common::nameThisThread("dsd-stream");
+      serve(c);
+    });
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/common/process_stats.h"
 #include "core/forwarder/transaction_attempt.h"
 
 namespace ddsim::forwarder {
@@ -57,7 +58,10 @@ void DomainForwarder::start(common::SteadyTime now) {
     for (size_t i = 0; i < n; ++i) worker_tokens_.push_back(std::make_unique<CancelToken>());
     for (size_t i = 0; i < n; ++i) {
       CancelToken* token = worker_tokens_[i].get();
-      workers_.emplace_back([this, token] { workerLoop(token); });
+      workers_.emplace_back([this, token] {
+        common::nameThisThread("fwd-worker");
+        workerLoop(token);
+      });
     }
   }
 }

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/process_stats.h"
 #include "fakeintake/core/options.h"
 #include "fakeintake/handler/intake_handler.h"
 #include "fakeintake/server/http_request_reader.h"
@@ -183,7 +184,10 @@ struct HttpServer::Impl {
     if (idle_workers >= queue.size()) {
       pool_cv.notify_one();
     } else if (workers.size() < std::max<size_t>(1, options.max_workers)) {
-      workers.emplace_back([this] { workerLoop(); });
+      workers.emplace_back([this] {
+        common::nameThisThread("intake-http");
+        workerLoop();
+      });
       ++worker_count;
     } else {
       pool_cv.notify_one();  // all busy: it waits in the queue, each worker's hold is bounded
@@ -525,7 +529,10 @@ common::Result<int> HttpServer::start() {
     ev.data.fd = f;
     ::epoll_ctl(im.epoll_fd, EPOLL_CTL_ADD, f, &ev);
   }
-  im.reactor = std::thread([&im] { im.reactorLoop(); });
+  im.reactor = std::thread([&im] {
+    common::nameThisThread("intake-reactor");
+    im.reactorLoop();
+  });
   im.ticker = std::thread([&im] {
     std::unique_lock lock(im.tick_mu);
     while (!im.tick_cv.wait_for(lock, im.options.tick_interval, [&] { return im.stopping.load(); })) {

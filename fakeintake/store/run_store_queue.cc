@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/common/process_stats.h"
 #include "fakeintake/store/run_store_writer.h"
 
 namespace ddsim::fakeintake {
@@ -12,7 +13,10 @@ RunStoreQueue::RunStoreQueue(store::RunStore& store, std::string intake, common:
       intake_(std::move(intake)),
       counters_(counters),
       max_bytes_(std::max<size_t>(1, max_queued_bytes)),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        common::nameThisThread("runstore-write");
+        run();
+      }) {}
 
 RunStoreQueue::~RunStoreQueue() {
   {

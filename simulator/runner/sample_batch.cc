@@ -20,29 +20,39 @@ void* SampleBatch::allocate(size_t bytes, size_t align) {
       continue;
     }
     const size_t size = bytes + align > kBlockBytes ? bytes + align : kBlockBytes;
-    blocks_.push_back({std::make_unique<char[]>(size), size});
+    blocks_.push_back({std::unique_ptr<char[]>(new char[size]), size});  // not zeroed: only written bytes are read
   }
-}
-
-std::string_view SampleBatch::copy(std::string_view s) {
-  if (s.empty()) return {};
-  auto* p = static_cast<char*>(allocate(s.size(), 1));
-  std::memcpy(p, s.data(), s.size());
-  return {p, s.size()};
 }
 
 void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
   for (const auto& s : samples) {
     metrics::MetricSample& c = samples_.emplace_back(s);
-    c.name = copy(s.name);
-    c.raw_value = copy(s.raw_value);
-    c.host = copy(s.host);
-    for (auto* tags : {&c.tags, &c.tagger_tags}) {
-      const auto src = *tags;
-      if (src.empty()) continue;
-      auto* out = static_cast<std::string_view*>(allocate(src.size() * sizeof(std::string_view), alignof(std::string_view)));
-      for (size_t i = 0; i < src.size(); ++i) new (out + i) std::string_view(copy(src[i]));
-      *tags = {out, src.size()};
+    // One allocation per sample: its tag arrays, then every byte of its text.
+    size_t text = s.name.size() + s.raw_value.size() + s.host.size();
+    for (std::string_view t : s.tags) text += t.size();
+    for (std::string_view t : s.tagger_tags) text += t.size();
+    const size_t arrays = (s.tags.size() + s.tagger_tags.size()) * sizeof(std::string_view);
+    if (arrays + text > 0) {
+      char* mem = static_cast<char*>(allocate(arrays + text, alignof(std::string_view)));
+      auto* slots = reinterpret_cast<std::string_view*>(mem);
+      char* out = mem + arrays;
+      const auto put = [&out](std::string_view v) -> std::string_view {
+        if (v.empty()) return {};
+        std::memcpy(out, v.data(), v.size());
+        const std::string_view kept(out, v.size());
+        out += v.size();
+        return kept;
+      };
+      c.name = put(s.name);
+      c.raw_value = put(s.raw_value);
+      c.host = put(s.host);
+      for (auto* tags : {&c.tags, &c.tagger_tags}) {
+        const auto src = *tags;
+        if (src.empty()) continue;
+        for (size_t i = 0; i < src.size(); ++i) new (slots + i) std::string_view(put(src[i]));
+        *tags = {slots, src.size()};
+        slots += src.size();
+      }
     }
     // The context key, here on the parsing thread rather than in the aggregator: the parser's
     // context cache gives most samples theirs already (the copies hold the same bytes).

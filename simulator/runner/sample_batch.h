@@ -45,7 +45,6 @@ class SampleBatch final : public metrics::SampleSink {
     double now;
   };
   void copySamples(std::span<const metrics::MetricSample> samples);
-  std::string_view copy(std::string_view s);
   void* allocate(size_t bytes, size_t align);
 
   std::vector<Call> calls_;

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/process_stats.h"
+
 namespace ddsim::workload {
 
 template <typename Item>
@@ -66,6 +68,7 @@ class OrderedPipe {
       cancelled_ = false;
     }
     producer_ = std::thread([this, produce = std::move(produce)] {
+      common::nameThisThread("ddsim-produce");
       Producer p(*this);
       produce(p);
       close();
@@ -86,7 +89,7 @@ class OrderedPipe {
   void done(Item&& item) {
     item.clear();
     std::lock_guard lock(mu_);
-    if (spare_.size() < kMaxSpare) spare_.push_back(std::move(item));
+    spare_.push_back(std::move(item));
   }
   // Ends a producer early: what it emits from now on is dropped; waits for its thread.
   void cancel() {
@@ -126,9 +129,10 @@ class OrderedPipe {
     return item;
   }
 
-  // Items kept for reuse: enough for a consumer that keeps up, few enough that a producer far
-  // ahead does not hold twice the memory.
-  static constexpr size_t kMaxSpare = 8;
+  // Every consumed item is kept for reuse. The producer makes a new item only when no spare is
+  // left, that is when every item is waiting or in someone's hands: so there are never more than
+  // max_waiting_ + 2 items, the memory of a full queue, and a consumer that drains a full queue
+  // at once (after a flush) does not make the producer allocate it all again.
   const size_t max_waiting_;
   std::mutex mu_;
   std::condition_variable changed_;
