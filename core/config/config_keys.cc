@@ -188,7 +188,7 @@ std::vector<KeySpec> buildTable() {
        "realtime: datagram readers preempt other threads (SCHED_FIFO 1 or a short slice); normal"},
       {"ddsim.dogstatsd_read_coalesce", K::kDuration, 0.0001, "dogstatsd",
        "with worker reads off: a datagram reader that emptied its socket waits up to this long before reading again", "seconds"},
-      {"ddsim.dogstatsd_context_cache_bytes", K::kInt, 8 << 20, "dogstatsd",
+      {"ddsim.dogstatsd_context_cache_bytes", K::kInt, 32 << 20, "dogstatsd",
        "most memory of each DogStatsD worker's context cache (raw name and tags -> resolved context); 0 turns it off",
        "bytes"},
       {"ddsim.dogstatsd_worker_reads", K::kBool, true, "dogstatsd",

@@ -109,16 +109,17 @@ const CachedContext* ContextCache::find(uint64_t hash, std::string_view raw_name
 char* ContextCache::allocate(size_t bytes) {
   bytes = alignUp(bytes);
   if (bytes > block_bytes_) return nullptr;
-  if (block_ < blocks_.size() && block_used_ + bytes > block_bytes_) {
+  auto& blocks = blocks_->list;
+  if (block_ < blocks.size() && block_used_ + bytes > block_bytes_) {
     ++block_;
     block_used_ = 0;
   }
-  if (block_ == blocks_.size()) {
-    if (blocks_.size() == max_blocks_) return nullptr;
+  if (block_ == blocks.size()) {
+    if (blocks.size() == max_blocks_) return nullptr;
     // No memset: a block's pages are touched only as entries fill them.
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_bytes_));
+    blocks.push_back(std::make_unique_for_overwrite<char[]>(block_bytes_));
   }
-  char* p = blocks_[block_].get() + block_used_;
+  char* p = blocks[block_].get() + block_used_;
   block_used_ += bytes;
   return p;
 }
@@ -186,13 +187,14 @@ void ContextCache::grow() {
 void ContextCache::clear() {
   if (size_ == 0) return;
   std::fill(slots_.begin(), slots_.end(), Slot{});
+  if (blocks_.use_count() > 1) blocks_ = std::make_shared<Blocks>();  // pinned: theirs now
   block_ = 0;
   block_used_ = 0;
   size_ = 0;
 }
 
 size_t ContextCache::memoryBytes() const {
-  return slots_.capacity() * sizeof(Slot) + blocks_.size() * block_bytes_;
+  return slots_.capacity() * sizeof(Slot) + blocks_->list.size() * block_bytes_;
 }
 
 }  // namespace ddsim::dogstatsd

@@ -51,8 +51,13 @@ class ContextCache {
   // kept) when the budget is used up or the entry alone is too big.
   bool insert(uint64_t hash, std::string_view raw_name, std::string_view raw_tags, const CachedContext& c,
               double now);
-  // Forgets every entry; keeps the memory for reuse.
+  // Forgets every entry; keeps the memory for reuse, unless it is pinned.
   void clear();
+  // Keeps the memory of every entry inserted so far valid for as long as the handle lives:
+  // a clear() while a pin is held leaves the pinned blocks to their pins (outside max_bytes,
+  // freed with the last pin) and fills new ones. The simulator's sample batches hold a pin and
+  // point into entries instead of copying them.
+  std::shared_ptr<const void> pin() const { return blocks_; }
 
   size_t size() const { return size_; }
   // When the oldest entry was inserted (the `now` of the first insert after clear()).
@@ -76,7 +81,10 @@ class ContextCache {
   size_t max_entries_ = 0;
   size_t max_blocks_ = 0;
   size_t block_bytes_ = kBlockBytes;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  struct Blocks {
+    std::vector<std::unique_ptr<char[]>> list;
+  };
+  std::shared_ptr<Blocks> blocks_ = std::make_shared<Blocks>();
   size_t block_ = 0;     // index of the block being filled
   size_t block_used_ = 0;
   size_t size_ = 0;

@@ -67,7 +67,7 @@ struct ProcessorOptions {
   // context, see context_cache.h); 0 turns it off. Everything it holds is forgotten every
   // context_cache_max_age_seconds (the aggregator's dogstatsd_context_expiry_seconds), so it
   // never keeps contexts the aggregator has expired for longer than that.
-  size_t context_cache_bytes = size_t{8} << 20;
+  size_t context_cache_bytes = size_t{32} << 20;
   double context_cache_max_age_seconds = 20;
 };
 

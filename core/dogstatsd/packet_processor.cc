@@ -112,7 +112,7 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
   if (cacheable) {
     hash = ContextCache::hashOf(m.name, m.raw_tags);
     if (const CachedContext* c = cache_.find(hash, m.name, m.raw_tags)) {
-      emitSamples(m, *c);
+      emitSamples(m, *c, true);
       return;
     }
   }
@@ -152,10 +152,10 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
     metrics::KeyGenerator::fastKey(c.name, c.host, {}, c.tags, &c.context_key);
     if (!cache_.insert(hash, m.name, m.raw_tags, c, now_)) counters_.add(Stat::kContextCacheFull);
   }
-  emitSamples(m, c);
+  emitSamples(m, c, false);
 }
 
-void PacketProcessor::emitSamples(const ParsedMetric& m, const CachedContext& c) {
+void PacketProcessor::emitSamples(const ParsedMetric& m, const CachedContext& c, bool from_cache) {
   const metrics::MetricType mtype = Enricher::metricType(m.type);
   const double* values = m.values.empty() ? &m.value : m.values.data();
   const size_t count = m.values.empty() ? 1 : m.values.size();
@@ -172,6 +172,7 @@ void PacketProcessor::emitSamples(const ParsedMetric& m, const CachedContext& c)
     s.timestamp = static_cast<double>(m.timestamp);
     s.source = c.source;
     s.context_key = c.context_key;
+    s.text_pinned = from_cache;
     if (mtype == metrics::MetricType::kHistogram && enricher_.copyHistogramsToDistributions()) {
       copyToDistribution(s);
     }
@@ -196,6 +197,7 @@ void PacketProcessor::copyToDistribution(const metrics::MetricSample& s) {
   copy.name = prefix.empty() ? s.name : interner_.intern(prefix, s.name);
   copy.mtype = metrics::MetricType::kDistribution;
   copy.context_key = 0;  // another name: the aggregator computes its key
+  copy.text_pinned = s.text_pinned && prefix.empty();  // an interned name is not the cache's
   if (samples_.size() >= batch_size_) flushSamples();
   samples_.push_back(copy);
   counters_.add(Stat::kHistogramCopies);

@@ -37,6 +37,11 @@ class PacketProcessor {
   // Hands everything buffered to the sink; afterwards no view into earlier packets is kept.
   void flush();
 
+  // Keeps the context cache's entries alive (ContextCache::pin): the name, host and tags of a
+  // sample marked text_pinned stay valid while the handle and this processor live (extra tags
+  // point into the processor's options).
+  std::shared_ptr<const void> pinContextCache() const { return cache_.pin(); }
+
   // Counters since construction or the last takeCounters(); a worker publishes them.
   const ProcessorCounters& counters() const { return counters_; }
   ProcessorCounters takeCounters() {
@@ -57,7 +62,7 @@ class PacketProcessor {
   // A fresh sample at the end of the right batch (the batch is handed over first when full).
   metrics::MetricSample& nextSample(bool timestamped);
   // The samples of one parsed line with its resolved name, host, tags, source and key.
-  void emitSamples(const ParsedMetric& m, const CachedContext& c);
+  void emitSamples(const ParsedMetric& m, const CachedContext& c, bool from_cache);
   void copyToDistribution(const metrics::MetricSample& s);
   // Makes room for the tags of a message of `message_size` bytes (inline: once per line, and
   // there is almost always room).

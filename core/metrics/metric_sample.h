@@ -28,6 +28,9 @@ struct MetricSample {
   // built the sample computed it ahead on another thread (0: not computed; the aggregator
   // computes it). Whoever changes the name, host or tags of a sample afterwards resets it.
   uint64_t context_key = 0;
+  // Set by the DogStatsD parser when name, host and tags point into its context cache (not into
+  // the packet): a holder of the cache's pin (ContextCache::pin) may keep them without copying.
+  bool text_pinned = false;
 };
 
 }  // namespace ddsim::metrics

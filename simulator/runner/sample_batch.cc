@@ -1,5 +1,6 @@
 #include "simulator/runner/sample_batch.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/metrics/context_key.h"
@@ -27,11 +28,19 @@ void* SampleBatch::allocate(size_t bytes, size_t align) {
 void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
   for (const auto& s : samples) {
     metrics::MetricSample& c = samples_.emplace_back(s);
-    // One allocation per sample: its tag arrays, then every byte of its text.
-    size_t text = s.name.size() + s.raw_value.size() + s.host.size();
-    for (std::string_view t : s.tags) text += t.size();
+    // Name, host and tags in the parser's context cache stay where they are (pinned: see
+    // holdPin); the rest is copied, in one allocation per sample: tag arrays, then text.
+    const bool pinned = s.text_pinned && !pins_.empty();
+    c.text_pinned = pinned;
+    size_t text = s.raw_value.size();
+    size_t views = s.tagger_tags.size();
     for (std::string_view t : s.tagger_tags) text += t.size();
-    const size_t arrays = (s.tags.size() + s.tagger_tags.size()) * sizeof(std::string_view);
+    if (!pinned) {
+      text += s.name.size() + s.host.size();
+      for (std::string_view t : s.tags) text += t.size();
+      views += s.tags.size();
+    }
+    const size_t arrays = views * sizeof(std::string_view);
     if (arrays + text > 0) {
       char* mem = static_cast<char*>(allocate(arrays + text, alignof(std::string_view)));
       auto* slots = reinterpret_cast<std::string_view*>(mem);
@@ -43,12 +52,14 @@ void SampleBatch::copySamples(std::span<const metrics::MetricSample> samples) {
         out += v.size();
         return kept;
       };
-      c.name = put(s.name);
       c.raw_value = put(s.raw_value);
-      c.host = put(s.host);
+      if (!pinned) {
+        c.name = put(s.name);
+        c.host = put(s.host);
+      }
       for (auto* tags : {&c.tags, &c.tagger_tags}) {
         const auto src = *tags;
-        if (src.empty()) continue;
+        if (src.empty() || (pinned && tags == &c.tags)) continue;
         for (size_t i = 0; i < src.size(); ++i) new (slots + i) std::string_view(put(src[i]));
         *tags = {slots, src.size()};
         slots += src.size();
@@ -94,7 +105,16 @@ void SampleBatch::replayInto(metrics::SampleSink& to) {
   }
 }
 
+void SampleBatch::holdPin(std::shared_ptr<const void> pin) {
+  if (pin && (pins_.empty() || pins_.back() != pin)) pins_.push_back(std::move(pin));
+}
+
 void SampleBatch::clear() {
+  // Keeps the blocks this fill used, no more: most fills copy little (pinned text), and a batch
+  // ahead that kept the blocks of its busiest fill (after a cache emptying) would hold them idle.
+  const size_t used_blocks = block_ + (used_ > 0 ? 1 : 0);
+  if (blocks_.size() > used_blocks) blocks_.resize(used_blocks);
+  pins_.clear();
   calls_.clear();
   samples_.clear();
   events_.clear();

@@ -38,6 +38,7 @@ void BatchParser::parse(std::string_view packet, SampleBatch& into) {
 
 void BatchParser::parse(std::string_view packet, double now, SampleBatch& into) {
   target_.batch = &into;
+  into.holdPin(processor_.pinContextCache());  // before any sample: cached text is kept as views
   ++into.packets;
   into.messages += countMessages(packet);
   processor_.process(packet, dogstatsd::Transport::kInproc, now);

@@ -117,5 +117,51 @@ TEST(SampleBatchTest, SamplesCarryTheirContextKey) {
   EXPECT_NE(keys.got[0].first, 0u);
 }
 
+// Text the parser's context cache holds is not copied: the batch holds the cache's pin, and the
+// views stay right after the cache is emptied (its expiry) and refilled with other contexts.
+TEST(SampleBatchTest, CachedTextIsKeptUnderAPinAndOutlivesTheCachesEmptying) {
+  struct Pinned final : metrics::SampleSink {
+    size_t pinned = 0, copied = 0;
+    void addSamples(std::span<const metrics::MetricSample> s, double) override {
+      for (const auto& x : s) (x.text_pinned ? pinned : copied) += 1;
+    }
+    void addSamplesWithoutAggregation(std::span<const metrics::MetricSample>) override {}
+    void addEvents(std::vector<metrics::Event>&&) override {}
+    void addServiceChecks(std::vector<metrics::ServiceCheck>&&) override {}
+  };
+  dogstatsd::ProcessorOptions options;
+  common::ManualClock clock;
+  BatchParser parser(options, clock);
+  const auto ps = packets();
+  SampleBatch first;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& p : ps) parser.parse(p, 1000.0, first);  // the second round hits the cache
+  }
+  SinkTranscript want;
+  first.replayInto(want);
+  Pinned counts;
+  first.replayInto(counts);
+  EXPECT_GT(counts.pinned, counts.copied);  // most samples point into the cache
+  EXPECT_GT(counts.copied, 0u);             // the first sight of each context is copied
+  // Past the expiry the cache empties (at the end of a parse) and refills with other contexts:
+  // what `first` points to must not be reused while it holds the pin.
+  SampleBatch second;
+  parser.parse("x:1|c\n", 1000.0 + options.context_cache_max_age_seconds + 1, second);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string other = "other.metric." + std::to_string(i) + ":1|c|#k:" + std::string(40, 'z') + "\n";
+    parser.parse(other, 1100.0, second);
+    parser.parse(other, 1100.0, second);
+  }
+  SinkTranscript again;
+  first.replayInto(again);
+  EXPECT_EQ(again.lines, want.lines);
+  // Without a pin (a batch cleared), the cache's memory is reused as before.
+  first.clear();
+  second.clear();
+  SampleBatch third;
+  parser.parse(ps[0], 1200.0 + 2 * options.context_cache_max_age_seconds, third);
+  EXPECT_GT(third.sampleCount(), 0u);
+}
+
 }  // namespace
 }  // namespace ddsim::runner

@@ -240,7 +240,7 @@ TEST(PipelineOptionsTest, ContextCacheSizeAndAge) {
   AgentConfig defaults;
   auto d = pipelineOptions(defaults);
   ASSERT_TRUE(d.isOk()) << d.status().message();
-  EXPECT_EQ(d->dogstatsd.processor.context_cache_bytes, size_t{8} << 20);
+  EXPECT_EQ(d->dogstatsd.processor.context_cache_bytes, size_t{32} << 20);
   EXPECT_EQ(d->dogstatsd.processor.context_cache_max_age_seconds, 20);  // dogstatsd_context_expiry_seconds
   AgentConfig cfg;
   ASSERT_TRUE(cfg.set("ddsim.dogstatsd_context_cache_bytes", 0, "t").isOk());

@@ -54,6 +54,33 @@ TEST(DsdContextCacheTest, HitsOnlyOnTheSameBytes) {
   EXPECT_EQ(cache.find(ContextCache::hashOf("ma", ""), "ma", ""), nullptr);
 }
 
+// A pin keeps the entries' bytes through clear(); without one, clear() reuses the memory.
+TEST(DsdContextCacheTest, APinKeepsTheEntriesThroughAnEmptying) {
+  ContextCache cache(1 << 20);
+  const auto fill = [&](const std::string& prefix) {
+    for (int i = 0; i < 500; ++i) {
+      const std::string name = prefix + std::to_string(i);
+      CachedContext c;
+      c.name = name;
+      ASSERT_TRUE(cache.insert(ContextCache::hashOf(name, ""), name, "", c, 0));
+    }
+  };
+  fill("first.");
+  const std::string_view kept = cache.find(ContextCache::hashOf("first.7", ""), "first.7", "")->name;
+  const size_t used = cache.memoryBytes();
+  {
+    const auto pin = cache.pin();
+    cache.clear();
+    fill("other.");  // new blocks: the pinned ones are not written
+    EXPECT_EQ(kept, "first.7");
+    EXPECT_EQ(cache.find(ContextCache::hashOf("first.7", ""), "first.7", ""), nullptr);
+  }
+  EXPECT_EQ(cache.memoryBytes(), used);  // the budget counts only the current blocks
+  cache.clear();  // nothing pinned: the blocks are refilled in place
+  fill("third.");
+  EXPECT_EQ(cache.memoryBytes(), used);
+}
+
 TEST(DsdContextCacheTest, NeverExceedsItsBudget) {
   for (size_t budget : {size_t{0}, size_t{4096}, size_t{100000}, size_t{1} << 20}) {
     ContextCache cache(budget);
