@@ -30,6 +30,9 @@ common::Result<IntakeFarm::Intake*> IntakeFarm::add(const std::string& configure
     fakeintake::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
+    // The server shares ddsim's heap: a malloc_trim every second would hand back the memory
+    // every thread is about to reuse and page it in again (50k slice: 6.0-6.8 s -> 5.5-5.9 s).
+    so.trim_memory = false;
     in->server = std::make_unique<fakeintake::HttpServer>(*in->handler, so);
     auto port = in->server->start();
     if (!port.isOk()) return port.status();
