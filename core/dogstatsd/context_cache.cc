@@ -187,7 +187,12 @@ void ContextCache::grow() {
 void ContextCache::clear() {
   if (size_ == 0) return;
   std::fill(slots_.begin(), slots_.end(), Slot{});
-  if (blocks_.use_count() > 1) blocks_ = std::make_shared<Blocks>();  // pinned: theirs now
+  // Pinned since the last emptying: the blocks are the pins' now (whether or not a pin is still
+  // held: a use count read here would not order this thread after the pin holders' reads).
+  if (pinned_since_clear_) {
+    blocks_ = std::make_shared<Blocks>();
+    pinned_since_clear_ = false;
+  }
   block_ = 0;
   block_used_ = 0;
   size_ = 0;

@@ -54,10 +54,13 @@ class ContextCache {
   // Forgets every entry; keeps the memory for reuse, unless it is pinned.
   void clear();
   // Keeps the memory of every entry inserted so far valid for as long as the handle lives:
-  // a clear() while a pin is held leaves the pinned blocks to their pins (outside max_bytes,
-  // freed with the last pin) and fills new ones. The simulator's sample batches hold a pin and
-  // point into entries instead of copying them.
-  std::shared_ptr<const void> pin() const { return blocks_; }
+  // the first clear() after a pin leaves the blocks to their pins (outside max_bytes, freed with
+  // the last pin, on whichever thread drops it) and fills new ones; the blocks are never written
+  // again. The simulator's sample batches hold a pin and point into entries instead of copying.
+  std::shared_ptr<const void> pin() const {
+    pinned_since_clear_ = true;
+    return blocks_;
+  }
 
   size_t size() const { return size_; }
   // When the oldest entry was inserted (the `now` of the first insert after clear()).
@@ -85,6 +88,7 @@ class ContextCache {
     std::vector<std::unique_ptr<char[]>> list;
   };
   std::shared_ptr<Blocks> blocks_ = std::make_shared<Blocks>();
+  mutable bool pinned_since_clear_ = false;  // same thread as the cache, as every member
   size_t block_ = 0;     // index of the block being filled
   size_t block_used_ = 0;
   size_t size_ = 0;
