@@ -29,6 +29,8 @@ class SampleBatch final : public metrics::SampleSink {
   void replayInto(metrics::SampleSink& to);
   // Keeps `pin` (the parser's context cache, PacketProcessor::pinContextCache) until clear():
   // the name, host and tags of samples marked text_pinned are then kept as views, not copied.
+  // Only for a batch filled by that one processor (BatchParser): a batch that holds no pin
+  // (SampleFeed's held batch, fed by any listener) copies every sample's text.
   void holdPin(std::shared_ptr<const void> pin);
   // Forgets the contents and keeps the memory for the next batch.
   void clear();
