@@ -33,6 +33,7 @@ function(ddsim_bench name)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark benchmark::benchmark_main)
   ddsim_warnings(${name})
+  ddsim_use_allocator(${name})  # the allocator ddsim and fakeintake ship with
 endfunction()
 
 # Adds every immediate subdirectory of the current source dir that has a CMakeLists.txt.

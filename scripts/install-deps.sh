@@ -8,7 +8,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libzstd-dev libssl-dev
   libprotobuf-dev protobuf-compiler libmsgpack-cxx-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3 libjemalloc-dev
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev xvfb xauth fonts-dejavu-core
   clang libclang-rt-14-dev ccache
   python3 python3-aiodogstatsd python3-jsonschema

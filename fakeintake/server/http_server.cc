@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -23,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/allocator.h"
 #include "core/common/process_stats.h"
 #include "fakeintake/core/options.h"
 #include "fakeintake/handler/intake_handler.h"
@@ -540,7 +540,7 @@ common::Result<int> HttpServer::start() {
       im.handler.tick(im.handler.clock().systemNow());
       // Freed answers and bodies go back to the system instead of staying in glibc's arenas
       // (what made the process "settle" far above its cap after queries).
-      if (im.options.trim_memory) malloc_trim(0);
+      if (im.options.trim_memory) common::releaseFreeMemory();
       lock.lock();
     }
   });

@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "core/common/allocator.h"
 #include "fakeintake/faults/fault_rule.h"
 #include "simulator/runner/simulation_internal.h"
 
@@ -457,6 +458,10 @@ common::Result<RunResult> Simulation::run() {
   feed_->close();
   stopAgent();
   enterStep(Step::kIdle);
+  // What only generating needed goes back to the system before the verdicts and finalize
+  // allocate theirs: the run's peak memory is the larger of the two phases, not their sum.
+  for (auto& d : drivers_) d->releaseMemory();
+  common::releaseFreeMemory();
   watchdog_stop_.store(true);
   if (watchdog.joinable()) watchdog.join();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/common/allocator.h"
 #include "core/common/process_stats.h"
 #include "simulator/expect/expectations.h"
 #include "simulator/report/report_numbers.h"
@@ -387,6 +388,7 @@ RunResult Simulation::finish() {
         {"speedup", run_real_seconds_ > 0 ? virtual_seconds / run_real_seconds_ : 0.0},
         {"listener_sync_timeouts", sync_timeouts_},
         {"peak_rss_bytes", common::peakRssBytes()},
+        {"allocator", common::allocatorName()},
         {"run_store", store_path_},
         {"run_store_write_errors", recorder_->writeErrors()},
         {"gauges", run_gauges},

@@ -82,6 +82,10 @@ class WorkloadDriver {
   // workload may then prepare ticks ahead of time, on a thread of its own, provided tick() emits
   // exactly what it would have without the plan.
   virtual void planTicks(const TickPlan& /*plan*/) {}
+  // The run is over: frees what only generating needed (threads, queued batches, parse caches)
+  // before the verdicts and the store's finalize, so they do not add to the run's peak memory.
+  // generated() and details() still answer; tick() is not called again.
+  virtual void releaseMemory() {}
   // The workload talks to the agent's trace agent (the simulated agent then runs one).
   virtual bool sendsTraces() const { return false; }
   // The stats totals a tracer computed itself and sent to /v0.6/stats (client_stats), by service

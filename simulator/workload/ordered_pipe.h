@@ -100,6 +100,14 @@ class OrderedPipe {
     changed_.notify_all();
     join();
   }
+  // Ends the producer as cancel() does, then frees every item it made: those waiting and the
+  // spares. For when nothing more will be consumed (the end of a run).
+  void release() {
+    cancel();
+    std::lock_guard lock(mu_);
+    std::deque<Item>().swap(waiting_);
+    std::vector<Item>().swap(spare_);
+  }
 
  private:
   void join() {

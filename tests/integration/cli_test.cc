@@ -125,6 +125,14 @@ TEST(CliTest, RunWritesTheReportWhereAskedAndPrintsTheSummary) {
   EXPECT_NE(p.out().find("report    " + report), std::string::npos) << p.out();
   std::ifstream r(report);
   EXPECT_TRUE(r.good());
+  // The report names the allocator the figures were measured on (cmake/Allocator.cmake).
+  std::stringstream text;
+  text << r.rdbuf();
+#ifdef DDSIM_EXPECT_JEMALLOC
+  EXPECT_NE(text.str().find("\"allocator\": \"jemalloc "), std::string::npos) << "ddsim is not running on jemalloc";
+#else
+  EXPECT_NE(text.str().find("\"allocator\": \"glibc\""), std::string::npos);
+#endif
   std::remove(path.c_str());
   std::remove(report.c_str());
 }

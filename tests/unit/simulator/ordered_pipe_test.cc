@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,34 @@ TEST(OrderedPipeTest, DrainingAFullQueueLeavesEveryItemForReuse) {
   EXPECT_FALSE(pipe.next(b));
   // The first round made the items; every later round reused them all.
   EXPECT_EQ(allocated.load(), static_cast<int>(kWaiting));
+}
+
+// An item that counts its live copies through the token it shares.
+struct Counted {
+  std::shared_ptr<int> token;
+  void clear() {}
+};
+
+TEST(OrderedPipeTest, ReleaseEndsTheProducerAndFreesEveryItemItMade) {
+  auto token = std::make_shared<int>(0);
+  OrderedPipe<Counted> pipe(8);
+  pipe.start([&](OrderedPipe<Counted>::Producer& out) {
+    while (!out.cancelled()) {
+      Counted c = out.fresh();
+      if (!c.token) c.token = token;
+      if (!out.emit(std::move(c))) return;
+    }
+  });
+  Counted c;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(pipe.next(c));
+    pipe.done(std::move(c));
+    c = Counted();
+  }
+  EXPECT_GT(token.use_count(), 1);  // items wait in the queue or as spares
+  pipe.release();
+  EXPECT_EQ(token.use_count(), 1);  // the producer has ended and no item is left
+  EXPECT_FALSE(pipe.next(c));
 }
 
 }  // namespace
