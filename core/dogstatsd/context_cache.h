@@ -46,6 +46,17 @@ class ContextCache {
   static uint64_t hashOf(std::string_view raw_name, std::string_view raw_tags);
   // The entry for exactly these bytes, or null.
   const CachedContext* find(uint64_t hash, std::string_view raw_name, std::string_view raw_tags) const;
+  // Hints for a lookup of `hash` that will come soon (a line ahead): start loading its slot;
+  // start loading the entry its slot points to (by then the slot should be in cache). With
+  // tens of thousands of contexts the slot and the entry are two cache misses per line.
+  void prefetchSlot(uint64_t hash) const {
+    if (size_ != 0) __builtin_prefetch(&slots_[hash & slot_mask_]);
+  }
+  void prefetchEntry(uint64_t hash) const {
+    if (size_ == 0) return;
+    const Slot& s = slots_[hash & slot_mask_];
+    if (s.hash == hash && s.entry != nullptr) __builtin_prefetch(s.entry);
+  }
   // Remembers a resolution. Every byte `c` points to is copied, except tag views outside
   // `raw_tags`, which must outlive the cache (the Enricher's dogstatsd_tags). False (nothing
   // kept) when the budget is used up or the entry alone is too big.

@@ -58,9 +58,15 @@ void PacketProcessor::process(std::string_view packet, Transport transport, doub
   now_ = now;
   const bool eol = eolRequired(transport);
   size_t line_no = 0;
+  // With a large cache each lookup is two cache misses: guess the next line's lookup while this
+  // one is processed, so that its slot and entry are loaded by the time it is looked up.
+  const bool guess = cache_.size() >= kGuessFromEntries && cache_.enabled();
+  guess_.valid = next_guess_.valid = false;
+  if (guess) guessNextLine(packet);
   while (!packet.empty()) {
     std::string_view line;
-    const void* nl = std::memchr(packet.data(), '\n', packet.size());
+    // (guessNextLine has already found where this line ends.)
+    const void* nl = guess ? next_guess_.newline : std::memchr(packet.data(), '\n', packet.size());
     if (nl != nullptr) {
       size_t i = static_cast<size_t>(static_cast<const char*>(nl) - packet.data());
       line = packet.substr(0, i);
@@ -75,6 +81,11 @@ void PacketProcessor::process(std::string_view packet, Transport transport, doub
       packet = {};
     }
     ++line_no;
+    if (guess) {
+      guess_ = next_guess_;
+      if (guess_.valid) cache_.prefetchEntry(guess_.hash);
+      guessNextLine(packet);
+    }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     counters_.add(Stat::kMessages);
@@ -84,6 +95,34 @@ void PacketProcessor::process(std::string_view packet, Transport transport, doub
       case MessageKind::kServiceCheck: processServiceCheck(line, transport, line_no); break;
     }
   }
+}
+
+void PacketProcessor::guessNextLine(std::string_view rest) {
+  // parseMetricFields' name (before the first ':' of the first '|' field) and raw tags (the
+  // last field that starts with '#'), found without validating anything: a wrong guess only
+  // costs a useless prefetch, and processMetric uses the hash only if the views match.
+  next_guess_.valid = false;
+  next_guess_.newline = std::memchr(rest.data(), '\n', rest.size());
+  const std::string_view line =
+      next_guess_.newline == nullptr
+          ? rest
+          : rest.substr(0, static_cast<size_t>(static_cast<const char*>(next_guess_.newline) - rest.data()));
+  const size_t bar = line.find('|');
+  if (bar == std::string_view::npos) return;
+  const size_t colon = line.substr(0, bar).find(':');
+  if (colon == std::string_view::npos || colon == 0) return;
+  std::string_view tags;
+  const size_t hash_field = line.rfind("|#");
+  if (hash_field != std::string_view::npos && hash_field >= bar) {
+    tags = line.substr(hash_field + 2);
+    tags = tags.substr(0, tags.find('|'));
+  }
+  const std::string_view name = line.substr(0, colon);
+  next_guess_.name = name;
+  next_guess_.tags = tags;
+  next_guess_.hash = ContextCache::hashOf(name, tags);
+  next_guess_.valid = true;
+  cache_.prefetchSlot(next_guess_.hash);
 }
 
 void PacketProcessor::makeTagRoom(size_t need) {
@@ -110,7 +149,12 @@ void PacketProcessor::processMetric(std::string_view line, Transport transport, 
   const bool cacheable = cache_.enabled() && m.container_id.empty() && m.external_data.empty();
   uint64_t hash = 0;
   if (cacheable) {
-    hash = ContextCache::hashOf(m.name, m.raw_tags);
+    const auto same = [](std::string_view a, std::string_view b) {
+      return a.data() == b.data() && a.size() == b.size();
+    };
+    hash = guess_.valid && same(guess_.name, m.name) && same(guess_.tags, m.raw_tags)
+               ? guess_.hash
+               : ContextCache::hashOf(m.name, m.raw_tags);
     if (const CachedContext* c = cache_.find(hash, m.name, m.raw_tags)) {
       emitSamples(m, *c, true);
       return;

@@ -50,7 +50,19 @@ class PacketProcessor {
     return c;
   }
 
+  // From this many cached contexts on, each line's cache lookup is prepared while the line
+  // before it is processed (below, the cache stays in the CPU's caches).
+  static constexpr size_t kGuessFromEntries = 4096;
+
  private:
+  // The next line's lookup, guessed while this one is processed (see guessNextLine()).
+  struct LineGuess {
+    std::string_view name, tags;
+    uint64_t hash = 0;
+    const void* newline = nullptr;  // the '\n' that ends the line, if any (set even when !valid)
+    bool valid = false;
+  };
+  void guessNextLine(std::string_view rest);
   void processMetric(std::string_view line, Transport transport, size_t line_no);
   void processEvent(std::string_view line, Transport transport, size_t line_no);
   void processServiceCheck(std::string_view line, Transport transport, size_t line_no);
@@ -81,6 +93,8 @@ class PacketProcessor {
   StringInterner interner_;
   TagArena arena_;
   ContextCache cache_;
+  LineGuess guess_;       // the line being processed (guessed while the previous one was)
+  LineGuess next_guess_;  // the line after it
   double cache_max_age_;
   size_t batch_size_;
   bool eol_required_[5] = {false, false, false, false, false};

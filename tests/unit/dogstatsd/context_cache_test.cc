@@ -314,6 +314,39 @@ TEST(DsdContextCacheTest, RandomLinesGiveTheSameSamplesAndContexts) {
   }
 }
 
+// Past PacketProcessor::kGuessFromEntries cached contexts, each line's lookup is guessed while
+// the line before it is processed (a prefetch, and the hash reused when the guess matches the
+// parser's name and tags). The table's lines and random lines, sent after that many contexts,
+// must give exactly what the processor without a cache gives.
+TEST(DsdContextCacheTest, TheLookaheadPastManyContextsGivesTheSameSamples) {
+  std::vector<std::string> warm;  // enough distinct contexts to turn the lookahead on
+  for (size_t i = 0; i < PacketProcessor::kGuessFromEntries + 500; i += 50) {
+    std::string packet;
+    for (size_t j = i; j < i + 50; ++j) packet += "warm." + std::to_string(j % 7) + ":1|c|#k:" + std::to_string(j) + "\n";
+    warm.push_back(packet);
+  }
+  std::mt19937_64 rng(21);
+  std::vector<std::string> pool = {"m:1|g|#a,b", "m:10|g|#a|#b", "m:11|g|#b|#a,b", "m:12|g|#a|#",
+                                   "m:14|c|#a|@0.25", "m:17|h|#a|T1700000001", "m:19|g|#a|c:abc",
+                                   "m:1|g|#a\r", "m:8|g", "m:9|g|", "m|g|#a", ":1|g|#a", "m:1",
+                                   "_e{1,1}:t|x|#a", "_sc|c|0|#a", "m:1|g|#x|y", "m:1|g|#||#a"};
+  for (int i = 0; i < 200; ++i) pool.push_back(randomLine(rng));
+  std::vector<std::vector<std::string>> groups(3, warm);
+  for (auto& g : groups) {
+    for (int p = 0; p < 60; ++p) {
+      std::string packet;
+      const int n = 1 + static_cast<int>(rng() % 30);
+      for (int i = 0; i < n; ++i) packet += pool[rng() % pool.size()] + (i + 1 < n || rng() % 2 ? "\n" : "");
+      g.push_back(packet);
+    }
+  }
+  for (const auto& o : optionVariants()) {
+    if (o.context_cache_bytes < (size_t{1} << 20)) continue;  // too small to hold that many
+    SCOPED_TRACE(o.enrich.metric_namespace + (o.enrich.serverless ? " serverless" : ""));
+    EXPECT_GT(expectSameOutcome(o, groups), PacketProcessor::kGuessFromEntries);
+  }
+}
+
 TEST(DsdContextCacheTest, ForgottenEveryContextExpiryAndCountedWhenFull) {
   struct NullSink final : metrics::SampleSink {
     void addSamples(std::span<const metrics::MetricSample>, double) override {}
