@@ -51,8 +51,9 @@ class PacketProcessor {
   }
 
   // From this many cached contexts on, each line's cache lookup is prepared while the line
-  // before it is processed (below, the cache stays in the CPU's caches).
-  static constexpr size_t kGuessFromEntries = 4096;
+  // before it is processed. Below, the cache mostly stays in the CPU's caches and the guess
+  // costs more than it saves (steady-state, 10,000 contexts: 4 % slower with it on).
+  static constexpr size_t kGuessFromEntries = 32768;
 
  private:
   // The next line's lookup, guessed while this one is processed (see guessNextLine()).
