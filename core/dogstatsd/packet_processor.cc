@@ -102,6 +102,8 @@ void PacketProcessor::guessNextLine(std::string_view rest) {
   // last field that starts with '#'), found without validating anything: a wrong guess only
   // costs a useless prefetch, and processMetric uses the hash only if the views match.
   next_guess_.valid = false;
+  next_guess_.newline = nullptr;
+  if (rest.empty()) return;  // (an empty view's data() may be null, which memchr must not get)
   next_guess_.newline = std::memchr(rest.data(), '\n', rest.size());
   const std::string_view line =
       next_guess_.newline == nullptr
