@@ -538,8 +538,8 @@ common::Result<int> HttpServer::start() {
     while (!im.tick_cv.wait_for(lock, im.options.tick_interval, [&] { return im.stopping.load(); })) {
       lock.unlock();
       im.handler.tick(im.handler.clock().systemNow());
-      // Freed answers and bodies go back to the system instead of staying in glibc's arenas
-      // (what made the process "settle" far above its cap after queries).
+      // Freed answers and bodies go back to the system instead of staying in the allocator's
+      // arenas (what made the process "settle" far above its cap after queries).
       if (im.options.trim_memory) common::releaseFreeMemory();
       lock.lock();
     }

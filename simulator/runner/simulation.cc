@@ -458,15 +458,16 @@ common::Result<RunResult> Simulation::run() {
   feed_->close();
   stopAgent();
   enterStep(Step::kIdle);
-  // What only generating needed goes back to the system before the verdicts and finalize
-  // allocate theirs: the run's peak memory is the larger of the two phases, not their sum.
-  for (auto& d : drivers_) d->releaseMemory();
-  common::releaseFreeMemory();
   watchdog_stop_.store(true);
   if (watchdog.joinable()) watchdog.join();
   run_real_seconds_ = common::toSeconds(real_.steadyNow() - real_start_);
   reportProgress(true, true);
   farm_->flushRunStore();  // the verdicts read every payload from the store
+  // What only generating and ingesting needed goes back to the system before the verdicts and
+  // finalize allocate theirs: the run's peak memory is the larger of the two phases, not their
+  // sum. (After run_real_seconds_: the purge is not part of the run's speed.)
+  for (auto& d : drivers_) d->releaseMemory();
+  common::releaseFreeMemory();
   RunResult rr = finish();
   // The store keeps the report beside the data, then builds its SQL-friendly tables.
   recorder_->check(store_->setMeta("report", rr.report.dump()), "the report");
