@@ -145,7 +145,8 @@ BENCHMARK(BM_DogStatsD_ParseAndAggregate)
     ->Args({16, 10000})
     ->Args({1, 1000})
     ->Args({4, 1000})
-    ->Args({16, 1000});
+    ->Args({16, 1000})
+    ->Args({4, 50000});  // past PacketProcessor::kGuessFromEntries: the lookahead is on
 
 // A DogStatsD server on 127.0.0.1:0 with one worker counting samples, and a client socket
 // with the packets of `t` ready for sendmmsg.
