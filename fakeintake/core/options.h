@@ -74,6 +74,15 @@ struct IntakeOptions {
   uint64_t fault_seed = 0;
   // The Fakeintake-ID header value; empty = a random UUID per handler (changes per start).
   std::string server_id;
+  // When > 0, ingest answers before storing (the simulator's embedded intakes): the request
+  // thread decompresses and decodes, or, for the agent's /api/v2/series protobuf bodies, only
+  // validates them without building anything (decodesCleanly), and answers; decoding, property
+  // checks, the memory store, the run store and route stats then follow in arrival order on one
+  // thread of the handler's, with at most this many bytes of answered payloads waiting.
+  // drainIngest() waits for them. The memory store then keeps a payload larger than its whole
+  // cap (alone) instead of answering 413, since the answer is already given. 0: store, then
+  // answer (the fakeintake binary).
+  size_t deferred_ingest_bytes = 0;
   // Run property checks on decoded payloads.
   bool check_properties = true;
   // Property ids ("Pyld17", ...) not to check.

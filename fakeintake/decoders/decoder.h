@@ -18,6 +18,12 @@ namespace ddsim::fakeintake {
 common::Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
                                           std::string body, size_t max_decompressed);
 
+// True when decodeBody(kind, content_type, body, ...) is certain to succeed with no notes,
+// found without building the values. Only plainly valid /api/v2/series protobuf bodies (what
+// agents send) qualify; false means "decode it to know". An intake may answer on true and
+// decode afterwards.
+bool decodesCleanly(RouteKind kind, std::string_view content_type, std::string_view body);
+
 // True when the Content-Type names JSON ("application/json", "...+json", "text/json").
 bool isJsonContentType(std::string_view content_type);
 // True for "multipart/form-data; boundary=...".

@@ -70,22 +70,26 @@ bool utf8(std::string_view s) {
 
 bool text(Reader& r, uint32_t wire, std::string_view& out) { return wire == kLen && r.bytes(out) && utf8(out); }
 
+// Every function templated on kBuild runs the same checks either way; with kBuild false it
+// builds nothing (validateSeriesV2Direct), so the two can never disagree on what is accepted.
+template <bool kBuild>
 bool str(Reader& r, uint32_t wire, std::string& out) {
   std::string_view v;
   if (!text(r, wire, v)) return false;
-  out.assign(v.data(), v.size());
+  if constexpr (kBuild) out.assign(v.data(), v.size());
   return true;
 }
 
+template <bool kBuild>
 bool resource(std::string_view bytes, DecodedResource& out) {
   Reader r(bytes);
   uint32_t field = 0, wire = 0;
   while (!r.done()) {
     if (!r.key(field, wire)) return false;
     if (field == 1) {
-      if (!str(r, wire, out.type)) return false;
+      if (!str<kBuild>(r, wire, out.type)) return false;
     } else if (field == 2) {
-      if (!str(r, wire, out.name)) return false;
+      if (!str<kBuild>(r, wire, out.name)) return false;
     } else {
       return false;
     }
@@ -166,12 +170,16 @@ bool countRepeated(std::string_view bytes, size_t& resources, size_t& tags, size
   return true;
 }
 
+// With kBuild false, `out` is scratch: only fixed-size fields are written, nothing allocated.
+template <bool kBuild>
 bool series(std::string_view bytes, DecodedSeries& out) {
-  size_t n_resources = 0, n_tags = 0, n_points = 0;
-  if (!countRepeated(bytes, n_resources, n_tags, n_points)) return false;
-  out.resources.reserve(n_resources);
-  out.tags.reserve(n_tags);
-  out.points.reserve(n_points);
+  if constexpr (kBuild) {
+    size_t n_resources = 0, n_tags = 0, n_points = 0;
+    if (!countRepeated(bytes, n_resources, n_tags, n_points)) return false;
+    out.resources.reserve(n_resources);
+    out.tags.reserve(n_tags);
+    out.points.reserve(n_points);
+  }
   Reader r(bytes);
   uint32_t field = 0, wire = 0;
   while (!r.done()) {
@@ -180,27 +188,37 @@ bool series(std::string_view bytes, DecodedSeries& out) {
     uint64_t v = 0;
     switch (field) {
       case 1:
-        if (wire != kLen || !r.bytes(m) || !resource(m, out.resources.emplace_back())) return false;
+        if constexpr (kBuild) {
+          if (wire != kLen || !r.bytes(m) || !resource<true>(m, out.resources.emplace_back())) return false;
+        } else {
+          DecodedResource scratch;
+          if (wire != kLen || !r.bytes(m) || !resource<false>(m, scratch)) return false;
+        }
         break;
       case 2:
-        if (!str(r, wire, out.metric)) return false;
+        if (!str<kBuild>(r, wire, out.metric)) return false;
         break;
       case 3:  // the bulk of a payload's strings: built in place, not assigned
         if (!text(r, wire, m)) return false;
-        out.tags.emplace_back(m.data(), m.size());
+        if constexpr (kBuild) out.tags.emplace_back(m.data(), m.size());
         break;
       case 4:
-        if (wire != kLen || !r.bytes(m) || !point(m, out.points.emplace_back())) return false;
+        if constexpr (kBuild) {
+          if (wire != kLen || !r.bytes(m) || !point(m, out.points.emplace_back())) return false;
+        } else {
+          DecodedPoint scratch;
+          if (wire != kLen || !r.bytes(m) || !point(m, scratch)) return false;
+        }
         break;
       case 5:  // open enum: any int32 is kept
         if (wire != kVarint || !r.varint(v)) return false;
         out.type = static_cast<int32_t>(static_cast<uint32_t>(v));
         break;
       case 6:
-        if (!str(r, wire, out.unit)) return false;
+        if (!str<kBuild>(r, wire, out.unit)) return false;
         break;
       case 7:
-        if (!str(r, wire, out.source_type_name)) return false;
+        if (!str<kBuild>(r, wire, out.source_type_name)) return false;
         break;
       case 8:
         if (wire != kVarint || !r.varint(v)) return false;
@@ -218,24 +236,45 @@ bool series(std::string_view bytes, DecodedSeries& out) {
 
 }  // namespace
 
-bool decodeSeriesV2Direct(std::string_view body, std::vector<DecodedSeries>& out) {
-  out.clear();
+namespace {
+
+// The top level: field 1 (series) only; anything else goes to libprotobuf.
+template <bool kBuild>
+bool payload(std::string_view body, std::vector<DecodedSeries>& out) {
   Reader count(body);
   size_t n = 0;
   uint32_t field = 0, wire = 0;
   while (!count.done()) {
     std::string_view skip;
-    // Only field 1 (series) is known at the top level; anything else goes to libprotobuf.
     if (!count.key(field, wire) || field != 1 || wire != kLen || !count.bytes(skip)) return false;
     ++n;
   }
-  out.reserve(n);
+  if constexpr (kBuild) out.reserve(n);
+  DecodedSeries scratch;
   Reader r(body);
   while (!r.done()) {
     std::string_view m;
-    if (!r.key(field, wire) || !r.bytes(m) || !series(m, out.emplace_back())) return false;
+    if (!r.key(field, wire) || !r.bytes(m)) return false;
+    if constexpr (kBuild) {
+      if (!series<true>(m, out.emplace_back())) return false;
+    } else {
+      scratch.origin.reset();  // a series may hold one metadata: each series starts without
+      if (!series<false>(m, scratch)) return false;
+    }
   }
   return true;
+}
+
+}  // namespace
+
+bool decodeSeriesV2Direct(std::string_view body, std::vector<DecodedSeries>& out) {
+  out.clear();
+  return payload<true>(body, out);
+}
+
+bool validateSeriesV2Direct(std::string_view body) {
+  std::vector<DecodedSeries> unused;
+  return payload<false>(body, unused);
 }
 
 }  // namespace ddsim::fakeintake

@@ -15,5 +15,8 @@ namespace ddsim::fakeintake {
 // True with `out` filled when `body` is a plainly valid MetricPayload; false (out unspecified)
 // when the libprotobuf path must decide.
 bool decodeSeriesV2Direct(std::string_view body, std::vector<DecodedSeries>& out);
+// The same answer as decodeSeriesV2Direct, without building the values (no allocation): an
+// intake can answer from it and decode later.
+bool validateSeriesV2Direct(std::string_view body);
 
 }  // namespace ddsim::fakeintake

@@ -92,12 +92,18 @@ IntakeHandler::IntakeHandler(IntakeOptions options, const common::Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
       server_id_(options_.server_id.empty() ? randomUuid() : options_.server_id),
-      store_(StoreOptions{options_.retention, options_.max_memory_bytes}),
+      store_(StoreOptions{options_.retention, options_.max_memory_bytes, options_.deferred_ingest_bytes > 0}),
       route_stats_(options_.max_routes),
       faults_(options_.fault_seed),
       properties_(options_),
       valid_keys_(options_.valid_api_keys),
-      enforce_keys_(options_.enforce_api_keys_on_intake) {}
+      enforce_keys_(options_.enforce_api_keys_on_intake) {
+  if (options_.deferred_ingest_bytes > 0) {
+    deferred_ = std::make_unique<OrderedWorker>("intake-store", options_.deferred_ingest_bytes);
+  }
+}
+
+IntakeHandler::~IntakeHandler() { deferred_.reset(); }  // stores what was answered, first
 
 void IntakeHandler::finish(IntakeResponse& resp) const {
   resp.headers.set(kFakeintakeIdHeader, server_id_);
@@ -131,6 +137,7 @@ void IntakeHandler::tick(common::SystemTime now) {
 
 void IntakeHandler::attachRunStore(store::RunStore* rs, std::string name, RunStoreWrites writes,
                                    size_t max_queued_bytes) {
+  drainIngest();              // stores what was answered before into the store attached before
   run_store_queue_.reset();  // writes what is queued for the store attached before
   run_store_ = rs;
   run_store_name_ = std::move(name);
@@ -139,7 +146,12 @@ void IntakeHandler::attachRunStore(store::RunStore* rs, std::string name, RunSto
   }
 }
 
+void IntakeHandler::drainIngest() {
+  if (deferred_) deferred_->drain();
+}
+
 void IntakeHandler::flushRunStore() {
+  drainIngest();
   if (run_store_queue_) run_store_queue_->drain();
 }
 
@@ -171,6 +183,7 @@ common::Result<size_t> IntakeHandler::restoreFrom(store::RunStore& rs) {
 std::optional<common::SystemTime> IntakeHandler::nextDeadline() const { return store_.nextExpiry(); }
 
 void IntakeHandler::flush() {
+  drainIngest();  // what was answered before the flush is flushed too
   store_.clear();
   route_stats_.clear();
 }
@@ -306,7 +319,8 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
                                         std::to_string(options_.max_body_bytes)));
   }
 
-  StoredPayload p;
+  auto in = std::make_shared<Ingest>();
+  StoredPayload& p = in->payload;
   p.received = now;
   p.route = req.path;
   p.kind = kind;
@@ -317,12 +331,13 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   std::string_view ct = req.headers.value("Content-Type");
   p.encoding = std::string(ce.empty() || req.path == "/support/flare" ? ct : ce);
   p.content_type = std::string(ct);
+  const bool deferring = deferred_ && !restoring;
 
   int status = acceptedStatus(kind);
   std::string error;
   const ContentEncoding enc = parseContentEncoding(ce);
   bool decompressed = false;
-  std::vector<Violation> violations;
+  std::vector<Violation>& violations = in->violations;
   if (enc == ContentEncoding::kUnsupported) {
     status = 415;
     error = "unsupported Content-Encoding \"" + std::string(ce) +
@@ -343,59 +358,97 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
     } else {
       decompressed = true;
       p.uncompressed_size = body->size();
-      auto decoded = decodeBody(kind, ct, std::move(body).value(), options_.max_decompressed_bytes);
-      if (!decoded.isOk()) {
-        status = decoded.status().code() == StatusCode::kOutOfRange ? 413 : 400;
-        error = decoded.status().message();
-        counters_.add("decode_errors");
-        violations.push_back({"Pyld07", error});
+      if (deferring && decodesCleanly(kind, ct, *body)) {
+        in->undecoded = std::move(body).value();  // certain to decode: after the answer
+        in->decode_later = true;
       } else {
-        p.decoded = std::move(decoded).value();
+        auto decoded = decodeBody(kind, ct, std::move(body).value(), options_.max_decompressed_bytes);
+        if (!decoded.isOk()) {
+          status = decoded.status().code() == StatusCode::kOutOfRange ? 413 : 400;
+          error = decoded.status().message();
+          counters_.add("decode_errors");
+          violations.push_back({"Pyld07", error});
+        } else {
+          p.decoded = std::move(decoded).value();
+        }
       }
     }
   }
   properties_.checkEnvelope(kind, req, p.uncompressed_size, decompressed, violations);
-  if (p.decoded) properties_.checkDecoded(kind, *p.decoded, now, violations);
+  p.decode_error = error;
+  p.response_status = status;
+  p.raw = std::move(req.body);
+  in->store_body = store_body;
+  in->fault_status = fault.status;
+  in->fault_applies = fault.applies;
+  in->restoring = restoring;
+
+  if (deferring) {
+    // Answered now; decoded, checked and stored after, in arrival order (see IntakeOptions).
+    const size_t bytes = p.estimateMemory() + in->undecoded.capacity();
+    if (deferred_->push([this, in] { store(*in, nullptr); }, bytes)) counters_.add("deferred.queue_waits");
+    return answerIngest(req.path, status, error);
+  }
+  // Freed once the answer is written: a client waits for the answer, not for the free.
+  std::vector<StoredPayloadPtr> evicted;
+  const auto [answer_status, answer_error] = store(*in, &evicted);
+  IntakeResponse r = answerIngest(req.path, answer_status, answer_error);
+  holdEvictedUntilAnswered(std::move(evicted), r);
+  return r;
+}
+
+std::pair<int, std::string> IntakeHandler::store(Ingest& in, std::vector<StoredPayloadPtr>* evicted) {
+  StoredPayload& p = in.payload;
+  const common::SystemTime now = p.received;
+  std::vector<Violation>& violations = in.violations;
+  if (in.decode_later) {
+    counters_.add("deferred.decoded_after_answer");
+    auto decoded = decodeBody(p.kind, p.content_type, std::move(in.undecoded), options_.max_decompressed_bytes);
+    if (decoded.isOk()) {
+      p.decoded = std::move(decoded).value();
+    } else {  // decodesCleanly promised otherwise: keep the evidence rather than lose the payload
+      p.decode_error = "decoded after the answer: " + decoded.status().message();
+      counters_.add("decode_errors");
+      violations.push_back({"Pyld07", p.decode_error});
+    }
+  }
+  int status = p.response_status;
+  std::string error = p.decode_error;
+  if (p.decoded) properties_.checkDecoded(p.kind, *p.decoded, now, violations);
   for (const auto& v : violations) counters_.add("violations." + v.property);
   p.violation_count = violations.size();
   if (violations.size() > options_.max_violations_per_payload) {
     violations.resize(options_.max_violations_per_payload);
   }
   p.violations = std::move(violations);
-  p.decode_error = error;
-  p.response_status = status;
-  p.raw = std::move(req.body);
 
   const size_t compressed = p.raw.size();
   const size_t uncompressed = p.uncompressed_size;
   const size_t violation_count = p.violation_count;
   const bool decoded_ok = p.decoded.has_value();
+  const std::string route = p.route;
   auto shared = std::make_shared<StoredPayload>(std::move(p));
-  const int answered = fault.status.value_or(status);
-  const bool to_run_store = store_body && run_store_ && !restoring;
+  const int answered = in.fault_status.value_or(status);
+  const bool to_run_store = in.store_body && run_store_ && !in.restoring;
   if (to_run_store && !run_store_queue_) {
     writeToRunStoreCounted(*run_store_, run_store_name_, *shared, answered, counters_);
   }
-  // Freed once the answer is written: a client waits for the answer, not for the free.
-  std::vector<StoredPayloadPtr> evicted;
-  if (store_body) {
-    auto id = store_.add(shared, now, &evicted);
+  if (in.store_body) {
+    auto id = store_.add(shared, now, evicted);
     if (!id.isOk()) {
       status = 413;
       error = id.status().message();
       counters_.add("rejected.store_too_large");
     } else {
-      counters_.add(restoring ? "restored" : "stored");
+      counters_.add(in.restoring ? "restored" : "stored");
     }
   }
   // Queued after the memory store set its id and size: the writer thread only reads it.
   if (to_run_store && run_store_queue_) run_store_queue_->push(std::move(shared), answered);
   // Route stats count the status actually answered (a fault's when one applies).
-  route_stats_.record(req.path, fault.status.value_or(status), compressed, uncompressed, decoded_ok,
-                      !error.empty(), violation_count, fault.applies);
-  IntakeResponse r = answerIngest(req.path, status, error);
-  holdEvictedUntilAnswered(std::move(evicted), r);
-  return r;
+  route_stats_.record(route, in.fault_status.value_or(status), compressed, uncompressed, decoded_ok,
+                      !error.empty(), violation_count, in.fault_applies);
+  return {status, std::move(error)};
 }
 
 void IntakeHandler::holdEvictedUntilAnswered(std::vector<StoredPayloadPtr>&& evicted, IntakeResponse& r) {

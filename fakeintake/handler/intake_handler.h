@@ -19,6 +19,7 @@
 #include "core/store/run_store.h"
 #include "fakeintake/core/http_message.h"
 #include "fakeintake/core/options.h"
+#include "fakeintake/core/ordered_worker.h"
 #include "fakeintake/faults/fault_engine.h"
 #include "fakeintake/properties/property_checker.h"
 #include "fakeintake/store/payload_store.h"
@@ -30,6 +31,7 @@ namespace ddsim::fakeintake {
 class IntakeHandler {
  public:
   IntakeHandler(IntakeOptions options, const common::Clock& clock);
+  ~IntakeHandler();
   IntakeHandler(const IntakeHandler&) = delete;
   IntakeHandler& operator=(const IntakeHandler&) = delete;
 
@@ -55,8 +57,12 @@ class IntakeHandler {
   // must outlive the handler. nullptr detaches (after writing what is queued).
   void attachRunStore(store::RunStore* rs, std::string name = "main", RunStoreWrites writes = RunStoreWrites::kInline,
                       size_t max_queued_bytes = RunStoreQueue::kDefaultMaxQueuedBytes);
-  // Returns once every payload stored so far is in the run store. Call before reading the run
-  // store for verdicts (a no-op for inline writes).
+  // Returns once every payload answered so far is stored (a no-op unless
+  // IntakeOptions::deferred_ingest_bytes). Call before reading the store, the route stats or the
+  // counters for verdicts.
+  void drainIngest();
+  // Returns once every payload answered so far is in the run store (drainIngest() first). Call
+  // before reading the run store for verdicts (with inline writes, only drainIngest() waits).
   void flushRunStore();
   // The queued writer, when RunStoreWrites::kQueued (for its figures); nullptr otherwise.
   const RunStoreQueue* runStoreQueue() const { return run_store_queue_.get(); }
@@ -76,7 +82,8 @@ class IntakeHandler {
   const common::Clock& clock() const { return clock_; }
 
   // Counters by reason: "rejected.<reason>", "violations.<property>", "faults.<kind>",
-  // "requests.intake", "requests.control", "stored", "decode_errors".
+  // "requests.intake", "requests.control", "stored", "decode_errors"; with deferred ingest also
+  // "deferred.decoded_after_answer" and "deferred.queue_waits".
   const common::CounterSet& counters() const { return counters_; }
   // Counts "transport.<event>": what the HTTP server refused before a request reached handle()
   // (http_400, http_431, connections_over_limit, ...).
@@ -88,6 +95,21 @@ class IntakeHandler {
   IntakeResponse handleIntake(IntakeRequest& req, common::SystemTime now);
   IntakeResponse ingest(IntakeRequest& req, common::SystemTime now, const FaultDecision& fault,
                         bool restoring = false);
+  // A payload between its answer and its storing.
+  struct Ingest {
+    StoredPayload payload;            // decoded unless decode_later
+    std::vector<Violation> violations;  // the envelope's so far
+    std::string undecoded;            // the decompressed body when decode_later
+    bool decode_later = false;        // decodesCleanly() said yes: decode when storing
+    bool store_body = true;
+    std::optional<int> fault_status;
+    bool fault_applies = false;
+    bool restoring = false;
+  };
+  // Decodes what is left, checks properties, stores into the memory store and the run store
+  // and records route stats; returns the status and error to answer (413 when the memory store
+  // refuses the payload). On the request thread, or on deferred_'s.
+  std::pair<int, std::string> store(Ingest& in, std::vector<StoredPayloadPtr>* evicted);
   // Lets the answer hold what `add` evicted, to be freed once it is written, when no other
   // answer holds any (so the memory over the store's cap is at most one payload's evictions);
   // otherwise they are freed here, before answering.
@@ -113,7 +135,10 @@ class IntakeHandler {
   // Answers that hold evicted payloads until written (0 or 1); shared with them, as an answer may
   // outlive the handler.
   std::shared_ptr<std::atomic<int>> evicted_holders_ = std::make_shared<std::atomic<int>>(0);
-  std::unique_ptr<RunStoreQueue> run_store_queue_;  // last: its thread writes into the members above
+  std::unique_ptr<RunStoreQueue> run_store_queue_;  // its thread writes into the members above
+  // Stores answered payloads when IntakeOptions::deferred_ingest_bytes (last: it pushes into
+  // run_store_queue_ and everything above).
+  std::unique_ptr<OrderedWorker> deferred_;
 };
 
 // A random version-4 UUID (used as Fakeintake-ID).

@@ -45,7 +45,7 @@ Result<uint64_t> PayloadStore::add(const std::shared_ptr<StoredPayload>& p, comm
   std::vector<StoredPayloadPtr>* keep = evicted != nullptr ? evicted : &dropped;
   std::lock_guard lock(mu_);
   expireLocked(now, keep);
-  if (options_.max_memory_bytes > 0 && p->memory_bytes > options_.max_memory_bytes) {
+  if (options_.max_memory_bytes > 0 && p->memory_bytes > options_.max_memory_bytes && !options_.keep_oversized) {
     ++stats_.rejected_too_large;
     return Status(StatusCode::kOutOfRange,
                   "payload needs " + std::to_string(p->memory_bytes) +

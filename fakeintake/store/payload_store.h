@@ -20,6 +20,9 @@ namespace ddsim::fakeintake {
 struct StoreOptions {
   std::chrono::nanoseconds retention = std::chrono::minutes(15);
   size_t max_memory_bytes = size_t{1} << 30;  // 0 = no cap
+  // A payload larger than the whole cap: false refuses it (kOutOfRange); true keeps it alone
+  // (everything else is evicted), for intakes that answered before storing.
+  bool keep_oversized = false;
 };
 
 struct StoreStats {

@@ -9,15 +9,12 @@
 // A write the store refuses is counted ("run_store.write_errors"), logged, and counted in the
 // store as an eviction with reason "write_error", so an expectation on that route reports itself
 // incomplete instead of computing from partial data.
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/common/counters.h"
 #include "core/store/run_store.h"
+#include "fakeintake/core/ordered_worker.h"
 #include "fakeintake/store/stored_payload.h"
 
 namespace ddsim::fakeintake {
@@ -30,42 +27,22 @@ class RunStoreQueue {
   // `store` and `counters` must outlive the queue.
   RunStoreQueue(store::RunStore& store, std::string intake, common::CounterSet& counters,
                 size_t max_queued_bytes = kDefaultMaxQueuedBytes);
-  ~RunStoreQueue();  // writes what is queued, then stops the thread
-  RunStoreQueue(const RunStoreQueue&) = delete;
-  RunStoreQueue& operator=(const RunStoreQueue&) = delete;
+  // The destructor writes what is queued, then stops the thread.
 
   // Queues `p`, answered with `answered_status`. Waits while the queue is full.
   void push(StoredPayloadPtr p, int answered_status);
   // Returns when every payload pushed before the call is in the store (or counted as an error).
-  void drain();
+  void drain() { worker_.drain(); }
 
-  size_t maxQueuedBytes() const { return max_bytes_; }
+  size_t maxQueuedBytes() const { return worker_.maxQueuedBytes(); }
   // The most bytes that were queued at once (for the report and tests of the bound).
-  size_t peakQueuedBytes() const;
+  size_t peakQueuedBytes() const { return worker_.peakQueuedBytes(); }
 
  private:
-  struct Item {
-    StoredPayloadPtr payload;
-    int status = 0;
-    size_t bytes = 0;
-  };
-  void run();
-  void write(const Item& item);
-
   store::RunStore& store_;
   const std::string intake_;
   common::CounterSet& counters_;
-  const size_t max_bytes_;
-
-  mutable std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<Item> items_;
-  size_t queued_bytes_ = 0;
-  size_t peak_bytes_ = 0;
-  uint64_t pushed_ = 0;
-  uint64_t written_ = 0;  // items the writer has finished with (written or counted as errors)
-  bool stop_ = false;
-  std::thread thread_;  // last: starts after everything above exists
+  OrderedWorker worker_;  // last: its thread writes with the members above
 };
 
 }  // namespace ddsim::fakeintake

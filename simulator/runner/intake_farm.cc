@@ -18,6 +18,7 @@ common::Result<IntakeFarm::Intake*> IntakeFarm::add(const std::string& configure
   o.fault_seed = options_.seed + intakes_.size();
   o.retention = options_.retention;
   o.max_memory_bytes = options_.max_memory_bytes;
+  o.deferred_ingest_bytes = options_.deferred_ingest_bytes;
   in->handler = std::make_unique<fakeintake::IntakeHandler>(o, clock_);
   in->name = intakes_.empty() ? "main" : "intake-" + std::to_string(intakes_.size());
   if (options_.run_store) {

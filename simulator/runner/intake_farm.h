@@ -32,6 +32,10 @@ struct IntakeFarmOptions {
   // whole first flush of 50,000 new contexts, whose rows are the slowest to write: with 8 MiB
   // the intake, and so the run thread, waited about 0.8 s for it (50k slice 5.0-6.3 -> 4.9-5.8 s).
   size_t run_store_queue_bytes = size_t{64} << 20;
+  // Answered payloads waiting to be decoded and stored, per intake (IntakeOptions::
+  // deferred_ingest_bytes: an intake answers the agent's series once they are validated, and
+  // decodes them while the run thread goes on). 0: decode, store, then answer.
+  size_t deferred_ingest_bytes = size_t{32} << 20;
 };
 
 class IntakeFarm {

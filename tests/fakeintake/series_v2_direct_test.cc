@@ -184,5 +184,52 @@ TEST(SeriesV2Direct, DamagedBodiesNeverDecodeDifferently) {
   EXPECT_GT(declined, 100);
 }
 
+// The intake answers from validateSeriesV2Direct and decodes afterwards (IntakeOptions::
+// defer_decode), so it must accept exactly what decodeSeriesV2Direct accepts.
+TEST(SeriesV2Direct, ValidatingAgreesWithDecodingOnEveryBody) {
+  MetricPayload agent;
+  ASSERT_TRUE(agent.ParseFromString(inflateZlib(testData("series_v2_zlib.bin"))));
+  MetricPayload mix = everyField();
+  for (int i = 0; i < 12; ++i) *mix.add_series() = agent.series(i * 12);
+  MetricPayload bad_utf8 = everyField();
+  bad_utf8.mutable_series(0)->set_tags(0, "env:\xFF");
+  MetricPayload m1, m2;
+  m1.add_series()->mutable_metadata()->mutable_origin()->set_origin_product(1);
+  m2.add_series()->mutable_metadata()->mutable_origin()->set_origin_category(2);
+  const std::string two_meta = m1.series(0).SerializeAsString() + m2.series(0).SerializeAsString();
+  std::vector<std::string> bodies = {
+      mix.SerializeAsString(),
+      inflateZlib(testData("series_v2_zlib.bin")),
+      bad_utf8.SerializePartialAsString(),                                        // declined
+      std::string("\x0A") + static_cast<char>(two_meta.size()) + two_meta,       // declined
+      m1.SerializeAsString() + m2.SerializeAsString(),                           // accepted
+      everyField().SerializeAsString() + std::string("\x10\x01", 2),            // declined
+      "",                                                                         // no series
+  };
+  std::mt19937 rng(11);
+  const std::string good = bodies[0];
+  for (int i = 0; i < 3000; ++i) {
+    std::string body = good;
+    const int flips = 1 + static_cast<int>(rng() % 3);
+    for (int f = 0; f < flips; ++f) body[rng() % body.size()] = static_cast<char>(rng() & 0xFF);
+    if (rng() % 4 == 0) body.resize(rng() % body.size());
+    bodies.push_back(std::move(body));
+  }
+  int accepted = 0;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    std::vector<DecodedSeries> d;
+    const bool decoded = decodeSeriesV2Direct(bodies[i], d);
+    ASSERT_EQ(validateSeriesV2Direct(bodies[i]), decoded) << "body " << i;
+    ASSERT_EQ(decodesCleanly(RouteKind::kSeriesV2, "application/x-protobuf", bodies[i]), decoded) << "body " << i;
+    accepted += decoded;
+  }
+  EXPECT_GT(accepted, 100);
+  EXPECT_LT(accepted, static_cast<int>(bodies.size()) - 100);
+  // Never for JSON, for "{}" (the full path's special case) or for other routes.
+  EXPECT_FALSE(decodesCleanly(RouteKind::kSeriesV2, "application/json", good));
+  EXPECT_FALSE(decodesCleanly(RouteKind::kSeriesV2, "application/x-protobuf", "{}"));
+  EXPECT_FALSE(decodesCleanly(RouteKind::kSketches, "application/x-protobuf", good));
+}
+
 }  // namespace
 }  // namespace ddsim::fakeintake
