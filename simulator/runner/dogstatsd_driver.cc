@@ -100,14 +100,9 @@ class DogStatsDDriver final : public WorkloadDriver {
  private:
   // Below this many lines in a tick, a thread would cost more than it saves.
   static constexpr int64_t kPipeFromLines = 2048;
-  // Samples per parsed batch handed from the generator thread, and batches that may wait: a
-  // thread that runs ahead gets up to 131,072 samples ahead of the driver, enough to keep
-  // generating through a flush and its sends at 10,000 contexts. A batch keeps the text of
-  // cached contexts as views (SampleBatch::holdPin), so it costs about 100 KB: 192 ahead hold
-  // about 20 MB. Steady-state on glibc, 2026-12-04: 64 ahead 5.8 s, 128 4.9 s, 256 4.4-4.6 s;
-  // on jemalloc, 2026-12-04: 192 as fast as 256 (4.0-4.6 s) with 6-10 MiB less peak RSS.
+  // Samples per parsed batch handed from the generator thread; dogstatsdBatchesAhead() says how
+  // many may wait.
   static constexpr size_t kBatchSamples = 512;
-  static constexpr size_t kBatchesAhead = 192;
 
   void deliver(TickContext& ctx, SampleBatch& b) {
     g_.packets += b.packets;
@@ -119,7 +114,7 @@ class DogStatsDDriver final : public WorkloadDriver {
   }
 
   // The ticks are known in advance (plan_): a generator thread makes and parses tick after
-  // tick, up to kBatchesAhead batches ahead, while this thread aggregates and the agent
+  // tick, up to dogstatsdBatchesAhead() batches ahead, while this thread aggregates and the agent
   // flushes, serializes and sends; each tick takes its own batches, in order. The thread
   // computes each tick's lines, time stamps and receive time as tick() would.
   void tickAhead(TickContext& ctx) {
@@ -190,10 +185,22 @@ class DogStatsDDriver final : public WorkloadDriver {
   double rate_scale_ = 1.0;
   double carry_ = 0;
   workload::OrderedPipe<TickBatch> batches_{16};
-  workload::OrderedPipe<TickBatch> ahead_{kBatchesAhead};
+  workload::OrderedPipe<TickBatch> ahead_{dogstatsdBatchesAhead(w_.contexts)};
 };
 
 }  // namespace
+
+// A batch keeps the text of cached contexts as views (SampleBatch::holdPin), so it costs about
+// 100 KB at 10,000 contexts: 192 ahead hold about 20 MB. Steady-state (10,000 contexts) on glibc,
+// 2026-12-04: 64 ahead 5.8 s, 128 4.9 s, 256 4.4-4.6 s; on jemalloc: 192 as fast as 256 with
+// 6-10 MiB less peak RSS. The 50k slice (50,000 contexts, 4 min), 2026-12-04, four runs each:
+// 192 ahead 4.27-4.97 s (226-247 MiB), 400 3.81-4.50 s (264-289 MiB), 640 3.79-3.93 s
+// (314-334 MiB): the run thread's flush is five times longer there, and the generator, its
+// queue full, sat idle through it.
+size_t dogstatsdBatchesAhead(int64_t contexts) {
+  const int64_t scaled = contexts / 1000 * 8;
+  return static_cast<size_t>(std::clamp<int64_t>(scaled, 192, 512));
+}
 
 std::unique_ptr<WorkloadDriver> makeDogStatsDDriver(const scenario::DogStatsDWorkload& w, uint64_t seed, double load_end) {
   return std::make_unique<DogStatsDDriver>(w, seed, load_end);

@@ -74,5 +74,16 @@ TEST(DogStatsDDriverTest, ARunStoppedEarlyEndsTheGeneratorThreadAndCountsOnlyWha
   EXPECT_EQ(got.ticks, want.ticks);
 }
 
+// The generator's lead grows with the contexts (the flush it must cover grows with them), within
+// a memory bound (simulator/runner/dogstatsd_driver.h).
+TEST(DogStatsDDriver, TheGeneratorsLeadGrowsWithTheContextsWithinItsBound) {
+  const struct {
+    int64_t contexts;
+    size_t batches;
+  } cases[] = {{0, 192}, {1000, 192}, {10000, 192}, {24000, 192}, {30000, 240},
+               {50000, 400}, {64000, 512}, {1000000, 512}};
+  for (const auto& c : cases) EXPECT_EQ(dogstatsdBatchesAhead(c.contexts), c.batches) << c.contexts;
+}
+
 }  // namespace
 }  // namespace ddsim::runner
