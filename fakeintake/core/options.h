@@ -79,7 +79,8 @@ struct IntakeOptions {
   // validates them without building anything (decodesCleanly), and answers; decoding, property
   // checks, the memory store, the run store and route stats then follow in arrival order on one
   // thread of the handler's, with at most this many bytes of answered payloads waiting.
-  // drainIngest() waits for them. The memory store then keeps a payload larger than its whole
+  // drainIngest() waits for them; control requests (/fakeintake/*) drain first, so a client
+  // finds what it was answered for. The memory store then keeps a payload larger than its whole
   // cap (alone) instead of answering 413, since the answer is already given. 0: store, then
   // answer (the fakeintake binary).
   size_t deferred_ingest_bytes = 0;

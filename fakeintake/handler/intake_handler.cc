@@ -114,6 +114,7 @@ IntakeResponse IntakeHandler::handle(IntakeRequest req) {
   IntakeResponse resp;
   if (isControlPath(req.path)) {
     counters_.add("requests.control");
+    drainIngest();  // a client that was answered finds its payload in the next query
     resp = handleControl(*this, req, now);
   } else {
     counters_.add("requests.intake");
@@ -386,18 +387,18 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
   if (deferring) {
     // Answered now; decoded, checked and stored after, in arrival order (see IntakeOptions).
     const size_t bytes = p.estimateMemory() + in->undecoded.capacity();
-    if (deferred_->push([this, in] { store(*in, nullptr); }, bytes)) counters_.add("deferred.queue_waits");
+    if (deferred_->push([this, in] { finishIngest(*in, nullptr); }, bytes)) counters_.add("deferred.queue_waits");
     return answerIngest(req.path, status, error);
   }
   // Freed once the answer is written: a client waits for the answer, not for the free.
   std::vector<StoredPayloadPtr> evicted;
-  const auto [answer_status, answer_error] = store(*in, &evicted);
+  const auto [answer_status, answer_error] = finishIngest(*in, &evicted);
   IntakeResponse r = answerIngest(req.path, answer_status, answer_error);
   holdEvictedUntilAnswered(std::move(evicted), r);
   return r;
 }
 
-std::pair<int, std::string> IntakeHandler::store(Ingest& in, std::vector<StoredPayloadPtr>* evicted) {
+std::pair<int, std::string> IntakeHandler::finishIngest(Ingest& in, std::vector<StoredPayloadPtr>* evicted) {
   StoredPayload& p = in.payload;
   const common::SystemTime now = p.received;
   std::vector<Violation>& violations = in.violations;

@@ -109,7 +109,7 @@ class IntakeHandler {
   // Decodes what is left, checks properties, stores into the memory store and the run store
   // and records route stats; returns the status and error to answer (413 when the memory store
   // refuses the payload). On the request thread, or on deferred_'s.
-  std::pair<int, std::string> store(Ingest& in, std::vector<StoredPayloadPtr>* evicted);
+  std::pair<int, std::string> finishIngest(Ingest& in, std::vector<StoredPayloadPtr>* evicted);
   // Lets the answer hold what `add` evicted, to be freed once it is written, when no other
   // answer holds any (so the memory over the store's cap is at most one payload's evictions);
   // otherwise they are freed here, before answering.

@@ -221,5 +221,31 @@ TEST(DeferredIngest, EveryAnsweredPayloadReachesTheRunStoreAfterFlushRunStore) {
   std::filesystem::remove(path);
 }
 
+// A client that was answered finds its payload in the next control query: control requests
+// drain the deferred work first.
+TEST(DeferredIngest, AControlQueryAfterTheAnswerSeesThePayload) {
+  common::ManualClock clock;
+  IntakeOptions o;
+  o.deferred_ingest_bytes = 64 << 20;
+  IntakeHandler h(o, clock);
+  std::vector<SeriesSpec> many;
+  for (int i = 0; i < 500; ++i) many.push_back({"app.q", {"n:" + std::to_string(i)}, {{1700000000, 1.0}}});
+  const std::string body = zstdCompress(seriesPayload(many));
+  for (int round = 1; round <= 3; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_EQ(h.handle(request("/api/v2/series", body, "application/x-protobuf", "zstd")).status, 202);
+    }
+    IntakeRequest q;
+    q.method = "GET";
+    q.path = "/fakeintake/payloads";
+    q.query = parseQueryString("endpoint=/api/v2/series&format=json");
+    IntakeResponse r = h.handle(std::move(q));
+    ASSERT_EQ(r.status, 200);
+    const auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["payloads"].size(), static_cast<size_t>(5 * round)) << "round " << round;
+    EXPECT_EQ(j["payloads"].back()["data"].size(), 500u);  // decoded, not only answered
+  }
+}
+
 }  // namespace
 }  // namespace ddsim::fakeintake
