@@ -115,6 +115,7 @@ struct Server {
   Server(size_t payload_kb, bool with_store) : payload(makePayload(payload_kb * 1024)) {
     IntakeOptions o;
     o.max_memory_bytes = 256u << 20;  // evictions are part of storing
+    o.decoded_in_memory = !with_store;  // as `fakeintake --store FILE` runs
     handler = std::make_unique<IntakeHandler>(o, common::SystemClock::instance());
     if (with_store) {
       run_store = std::make_unique<TempRunStore>();
@@ -203,8 +204,11 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
   IntakeOptions o;
   o.max_memory_bytes = 256u << 20;
   common::ManualClock clock;
-  IntakeHandler handler(o, clock);
   std::unique_ptr<TempRunStore> run_store;
+  if (state.range(1) != 0) {
+    o.decoded_in_memory = false;  // as `fakeintake --store FILE` runs
+  }
+  IntakeHandler handler(o, clock);
   if (state.range(1) != 0) {
     run_store = std::make_unique<TempRunStore>();
     handler.attachRunStore(run_store->store.get());

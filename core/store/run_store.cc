@@ -54,7 +54,8 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path, RunSto
     if (auto st = s->loadKnownContexts(); !st.isOk()) return st;
     return s;
   }
-  const std::string pragmas = "PRAGMA journal_mode=PERSIST; PRAGMA synchronous=OFF; PRAGMA cache_size=-" +
+  const std::string pragmas = "PRAGMA page_size=" + std::to_string(options.page_bytes) +
+                              "; PRAGMA journal_mode=PERSIST; PRAGMA synchronous=OFF; PRAGMA cache_size=-" +
                               std::to_string(std::max<int64_t>(options.cache_bytes / 1024, 1024)) + ";";
   if (auto st = s->db_.exec(pragmas); !st.isOk()) {
     return common::ioError(path + " is not a usable SQLite file: " + st.message());

@@ -40,7 +40,8 @@ void addServeOptions(CLI::App& app, ServeArgs& a) {
   app.add_option("--faults", a.faults_file, "JSON file of fault rules to install at start");
   app.add_option("--store", a.store_file,
                  "Run store (SQLite file, docs/run-store.md): every payload is also written there, kept for "
-                 "--retention within --store-max-size; a restart with the same file serves what it holds");
+                 "--retention within --store-max-size; a restart with the same file serves what it holds. Memory then "
+                 "keeps payloads as received and format=json queries decode them again");
   app.add_option("--store-max-size", a.store_max_size, "Disk bound of --store (oldest payloads evicted past it)")
       ->capture_default_str();
 }
@@ -68,6 +69,9 @@ int runServe(const ServeArgs& a) {
   o.valid_api_keys = {a.valid_api_keys.begin(), a.valid_api_keys.end()};
   o.enforce_api_keys_on_intake = a.enforce_api_keys;
   o.fault_seed = a.fault_seed;
+  // With a run store the decoded points live on disk: memory keeps payloads as received and
+  // /fakeintake/payloads?format=json decodes them again (IntakeOptions::decoded_in_memory).
+  o.decoded_in_memory = a.store_file.empty();
 
   // Signals are handled by sigwait below; block them before any thread starts.
   sigset_t signals;

@@ -84,6 +84,13 @@ struct IntakeOptions {
   // cap (alone) instead of answering 413, since the answer is already given. 0: store, then
   // answer (the fakeintake binary).
   size_t deferred_ingest_bytes = 0;
+  // When false, the memory store keeps each payload as received (raw bytes, envelope,
+  // violations) and frees its decoded form once the checks and an inline run store write are
+  // done; /fakeintake/payloads?format=json decodes it again on query. `fakeintake --store`
+  // runs this way: the run store keeps the decoded points, so memory holds many more payloads
+  // per byte and ingest frees the decoded form while it is still in cache. Ignored while a
+  // queued run store writer (RunStoreWrites::kQueued) still needs the decoded form.
+  bool decoded_in_memory = true;
   // Run property checks on decoded payloads.
   bool check_properties = true;
   // Property ids ("Pyld17", ...) not to check.

@@ -42,14 +42,14 @@ bool decodesCleanly(RouteKind kind, std::string_view content_type, std::string_v
 }
 
 Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type, std::string body,
-                                  size_t max_decompressed) {
+                                  size_t max_decompressed, std::vector<DecodedSeries>* reuse) {
   std::vector<DecodeNote> notes;
   const size_t size = body.size();
   // Each decoder runs before `notes` is moved into the result (argument order is unspecified).
   switch (kind) {
     case RouteKind::kSeriesV2: {
       auto r = isJsonContentType(content_type) ? decodeSeriesV2Json(body, notes)
-                                               : decodeSeriesV2Protobuf(body, notes);
+                                               : decodeSeriesV2Protobuf(body, notes, reuse);
       return wrap(std::move(r), std::move(notes), size);
     }
     case RouteKind::kSeriesV1: {

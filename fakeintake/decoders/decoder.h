@@ -15,8 +15,11 @@ namespace ddsim::fakeintake {
 // Decodes a decompressed body received on a route of kind `kind`. `content_type` picks JSON vs
 // protobuf on /api/v2/series. `max_decompressed` bounds nested decompression (orchestrator
 // zstd bodies). `body` is consumed (moved into a generic payload when kept as text).
+// `reuse`, when given, is an earlier payload's series vector for /api/v2/series protobuf bodies
+// to refill in place (see decodeSeriesV2Direct); other routes leave it untouched.
 common::Result<DecodedPayload> decodeBody(RouteKind kind, std::string_view content_type,
-                                          std::string body, size_t max_decompressed);
+                                          std::string body, size_t max_decompressed,
+                                          std::vector<DecodedSeries>* reuse = nullptr);
 
 // True when decodeBody(kind, content_type, body, ...) is certain to succeed with no notes,
 // found without building the values. Only plainly valid /api/v2/series protobuf bodies (what
@@ -34,7 +37,8 @@ common::Result<std::string> decodeMultipart(std::string_view body, std::string_v
 
 // The individual decoders (spec sections in decoded.h). `notes` collects tolerated oddities.
 common::Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
-                                                                  std::vector<DecodeNote>& notes);
+                                                                  std::vector<DecodeNote>& notes,
+                                                                  std::vector<DecodedSeries>* reuse = nullptr);
 // The same with libprotobuf alone (decodeSeriesV2Protobuf's path for bodies the direct decoder
 // leaves to it; tests compare the two).
 common::Result<std::vector<DecodedSeries>> decodeSeriesV2WithLibprotobuf(std::string_view body,

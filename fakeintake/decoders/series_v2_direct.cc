@@ -82,6 +82,10 @@ bool str(Reader& r, uint32_t wire, std::string& out) {
 
 template <bool kBuild>
 bool resource(std::string_view bytes, DecodedResource& out) {
+  if constexpr (kBuild) {  // `out` may hold an earlier payload's values (decodeSeriesV2Direct)
+    out.type.clear();
+    out.name.clear();
+  }
   Reader r(bytes);
   uint32_t field = 0, wire = 0;
   while (!r.done()) {
@@ -98,6 +102,7 @@ bool resource(std::string_view bytes, DecodedResource& out) {
 }
 
 bool point(std::string_view bytes, DecodedPoint& out) {
+  out = DecodedPoint{};
   Reader r(bytes);
   uint32_t field = 0, wire = 0;
   while (!r.done()) {
@@ -170,16 +175,35 @@ bool countRepeated(std::string_view bytes, size_t& resources, size_t& tags, size
   return true;
 }
 
+// The element `next` of a vector being refilled: the existing one, or a new one at the end.
+template <typename T>
+T& slot(std::vector<T>& v, size_t& next) {
+  return next < v.size() ? v[next++] : (++next, v.emplace_back());
+}
+
 // With kBuild false, `out` is scratch: only fixed-size fields are written, nothing allocated.
+// With kBuild true, `out` may hold an earlier series (a reused vector): every field is reset
+// and its strings and vectors are refilled in place, keeping their memory. A new series counts
+// its repeated fields first so that its vectors are allocated once, at their size; a reused one
+// skips that pass (its vectors usually fit already).
 template <bool kBuild>
 bool series(std::string_view bytes, DecodedSeries& out) {
+  size_t next_resource = 0, next_tag = 0, next_point = 0;
   if constexpr (kBuild) {
-    size_t n_resources = 0, n_tags = 0, n_points = 0;
-    if (!countRepeated(bytes, n_resources, n_tags, n_points)) return false;
-    out.resources.reserve(n_resources);
-    out.tags.reserve(n_tags);
-    out.points.reserve(n_points);
+    if (out.tags.capacity() == 0 && out.points.capacity() == 0) {
+      size_t n_resources = 0, n_tags = 0, n_points = 0;
+      if (!countRepeated(bytes, n_resources, n_tags, n_points)) return false;
+      out.resources.reserve(n_resources);
+      out.tags.reserve(n_tags);
+      out.points.reserve(n_points);
+    }
+    out.metric.clear();
+    out.unit.clear();
+    out.source_type_name.clear();
+    out.type = 0;
+    out.interval = 0;
   }
+  out.origin.reset();  // a series may hold one metadata: each series starts without
   Reader r(bytes);
   uint32_t field = 0, wire = 0;
   while (!r.done()) {
@@ -189,7 +213,7 @@ bool series(std::string_view bytes, DecodedSeries& out) {
     switch (field) {
       case 1:
         if constexpr (kBuild) {
-          if (wire != kLen || !r.bytes(m) || !resource<true>(m, out.resources.emplace_back())) return false;
+          if (wire != kLen || !r.bytes(m) || !resource<true>(m, slot(out.resources, next_resource))) return false;
         } else {
           DecodedResource scratch;
           if (wire != kLen || !r.bytes(m) || !resource<false>(m, scratch)) return false;
@@ -198,13 +222,13 @@ bool series(std::string_view bytes, DecodedSeries& out) {
       case 2:
         if (!str<kBuild>(r, wire, out.metric)) return false;
         break;
-      case 3:  // the bulk of a payload's strings: built in place, not assigned
+      case 3:  // the bulk of a payload's strings: assigned in place (a reused string keeps its buffer)
         if (!text(r, wire, m)) return false;
-        if constexpr (kBuild) out.tags.emplace_back(m.data(), m.size());
+        if constexpr (kBuild) slot(out.tags, next_tag).assign(m.data(), m.size());
         break;
       case 4:
         if constexpr (kBuild) {
-          if (wire != kLen || !r.bytes(m) || !point(m, out.points.emplace_back())) return false;
+          if (wire != kLen || !r.bytes(m) || !point(m, slot(out.points, next_point))) return false;
         } else {
           DecodedPoint scratch;
           if (wire != kLen || !r.bytes(m) || !point(m, scratch)) return false;
@@ -231,6 +255,11 @@ bool series(std::string_view bytes, DecodedSeries& out) {
       default: return false;
     }
   }
+  if constexpr (kBuild) {  // what an earlier series had beyond this one's goes
+    out.resources.resize(next_resource);
+    out.tags.resize(next_tag);
+    out.points.resize(next_point);
+  }
   return true;
 }
 
@@ -249,16 +278,16 @@ bool payload(std::string_view body, std::vector<DecodedSeries>& out) {
     if (!count.key(field, wire) || field != 1 || wire != kLen || !count.bytes(skip)) return false;
     ++n;
   }
-  if constexpr (kBuild) out.reserve(n);
+  if constexpr (kBuild) out.resize(n);  // existing elements are reused, refilled in place
   DecodedSeries scratch;
   Reader r(body);
+  size_t i = 0;
   while (!r.done()) {
     std::string_view m;
     if (!r.key(field, wire) || !r.bytes(m)) return false;
     if constexpr (kBuild) {
-      if (!series<true>(m, out.emplace_back())) return false;
+      if (!series<true>(m, out[i++])) return false;
     } else {
-      scratch.origin.reset();  // a series may hold one metadata: each series starts without
       if (!series<false>(m, scratch)) return false;
     }
   }
@@ -268,7 +297,6 @@ bool payload(std::string_view body, std::vector<DecodedSeries>& out) {
 }  // namespace
 
 bool decodeSeriesV2Direct(std::string_view body, std::vector<DecodedSeries>& out) {
-  out.clear();
   return payload<true>(body, out);
 }
 

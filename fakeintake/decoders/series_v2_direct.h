@@ -13,7 +13,9 @@
 namespace ddsim::fakeintake {
 
 // True with `out` filled when `body` is a plainly valid MetricPayload; false (out unspecified)
-// when the libprotobuf path must decide.
+// when the libprotobuf path must decide. `out` may hold an earlier payload's series: they are
+// refilled in place (their strings and vectors keep their memory), so an intake that frees its
+// decoded form can hand the vector back and decode the next payload without allocating.
 bool decodeSeriesV2Direct(std::string_view body, std::vector<DecodedSeries>& out);
 // The same answer as decodeSeriesV2Direct, without building the values (no allocation): an
 // intake can answer from it and decode later.

@@ -21,14 +21,15 @@ DecodedOrigin toOrigin(const datadog::agentpayload::Origin& o) {
 }
 }  // namespace
 
-Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body,
-                                                          std::vector<DecodeNote>& notes) {
+Result<std::vector<DecodedSeries>> decodeSeriesV2Protobuf(std::string_view body, std::vector<DecodeNote>& notes,
+                                                          std::vector<DecodedSeries>* reuse) {
   using datadog::agentpayload::MetricPayload;
   // agent fakeintake behaviour: a body of exactly "{}" means "no series".
   if (body == "{}") return std::vector<DecodedSeries>{};
   // A plainly valid body (what agents send) is decoded without libprotobuf; anything else goes
   // the libprotobuf way, which explains errors and coerces invalid UTF-8.
   std::vector<DecodedSeries> direct;
+  if (reuse) direct = std::move(*reuse);  // refilled in place: no allocation for what fits
   if (decodeSeriesV2Direct(body, direct)) return direct;
   return decodeSeriesV2WithLibprotobuf(body, notes);
 }

@@ -93,7 +93,8 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
   bool truncated = false;
   uint64_t next = q.after_id;
   for (const auto& p : payloads) {
-    const size_t cost = as_json ? 2 * p->memory_bytes : p->raw.size() * 4 / 3 + 512;
+    // A payload decoded again on query (fakeintake --store) costs what its decoded form did.
+    const size_t cost = as_json ? 2 * (p->memory_bytes + p->freed_decoded_bytes) : p->raw.size() * 4 / 3 + 512;
     if (!arr.empty() && estimate + cost > max_answer) {
       truncated = true;
       break;
@@ -102,7 +103,15 @@ IntakeResponse getPayloads(IntakeHandler& h, const IntakeRequest& req, common::S
     next = p->id;
     json j = payloadEnvelope(*p);
     if (as_json) {
-      j["data"] = p->decoded ? itemsToJson(p->decoded->items, p->kind) : json(nullptr);
+      if (p->decoded) {
+        j["data"] = itemsToJson(p->decoded->items, p->kind);
+      } else if (p->freed_decoded_bytes > 0) {
+        auto again = decodeStored(*p, h.options().max_decompressed_bytes);
+        j["data"] = again.isOk() ? itemsToJson(again->items, p->kind) : json(nullptr);
+        if (!again.isOk()) j["decode_again_error"] = again.status().message();
+      } else {
+        j["data"] = nullptr;
+      }
     } else {
       j["data"] = base64Encode(p->raw);
     }

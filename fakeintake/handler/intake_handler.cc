@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <utility>
 
 #include "fakeintake/core/decompress.h"
 #include "fakeintake/core/routes.h"
@@ -363,7 +365,14 @@ IntakeResponse IntakeHandler::ingest(IntakeRequest& req, common::SystemTime now,
         in->undecoded = std::move(body).value();  // certain to decode: after the answer
         in->decode_later = true;
       } else {
-        auto decoded = decodeBody(kind, ct, std::move(body).value(), options_.max_decompressed_bytes);
+        std::vector<DecodedSeries> spare;
+        const bool reuse = !options_.decoded_in_memory && kind == RouteKind::kSeriesV2;
+        if (reuse) {
+          std::lock_guard lock(spare_mu_);
+          spare = std::exchange(spare_series_, {});
+        }
+        auto decoded = decodeBody(kind, ct, std::move(body).value(), options_.max_decompressed_bytes,
+                                  reuse ? &spare : nullptr);
         if (!decoded.isOk()) {
           status = decoded.status().code() == StatusCode::kOutOfRange ? 413 : 400;
           error = decoded.status().message();
@@ -434,6 +443,16 @@ std::pair<int, std::string> IntakeHandler::finishIngest(Ingest& in, std::vector<
   if (to_run_store && !run_store_queue_) {
     writeToRunStoreCounted(*run_store_, run_store_name_, *shared, answered, counters_);
   }
+  if (!options_.decoded_in_memory && !run_store_queue_ && shared->decoded) {
+    shared->freed_decoded_bytes = std::max<size_t>(estimateMemory(*shared->decoded), 1);
+    auto* series = std::get_if<std::vector<DecodedSeries>>(&shared->decoded->items);
+    if (series && shared->freed_decoded_bytes <= maxSpareSeriesBytes()) {
+      std::lock_guard lock(spare_mu_);
+      if (spare_series_.empty()) spare_series_ = std::move(*series);  // for the next decode
+    }
+    shared->decoded.reset();  // freed while still in cache; decoded again on query
+    counters_.add("decoded_freed_after_ingest");
+  }
   if (in.store_body) {
     auto id = store_.add(shared, now, evicted);
     if (!id.isOk()) {
@@ -450,6 +469,12 @@ std::pair<int, std::string> IntakeHandler::finishIngest(Ingest& in, std::vector<
   route_stats_.record(route, in.fault_status.value_or(status), compressed, uncompressed, decoded_ok,
                       !error.empty(), violation_count, in.fault_applies);
   return {status, std::move(error)};
+}
+
+// A quarter of the decompressed cap, at most 16 MiB: the spare stays small beside the memory
+// ceiling's share for decompression and decoding (fakeintake/server/memory_ceiling.cc).
+size_t IntakeHandler::maxSpareSeriesBytes() const {
+  return std::min<size_t>(options_.max_decompressed_bytes / 4, size_t{16} << 20);
 }
 
 void IntakeHandler::holdEvictedUntilAnswered(std::vector<StoredPayloadPtr>&& evicted, IntakeResponse& r) {

@@ -135,6 +135,11 @@ class IntakeHandler {
   // Answers that hold evicted payloads until written (0 or 1); shared with them, as an answer may
   // outlive the handler.
   std::shared_ptr<std::atomic<int>> evicted_holders_ = std::make_shared<std::atomic<int>>(0);
+  // decoded_in_memory false: one freed series vector, refilled in place by the next
+  // /api/v2/series decode instead of freed and allocated again (at most maxSpareSeriesBytes()).
+  std::mutex spare_mu_;
+  std::vector<DecodedSeries> spare_series_;
+  size_t maxSpareSeriesBytes() const;
   std::unique_ptr<RunStoreQueue> run_store_queue_;  // its thread writes into the members above
   // Stores answered payloads when IntakeOptions::deferred_ingest_bytes (last: it pushes into
   // run_store_queue_ and everything above).

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "fakeintake/core/decompress.h"
+#include "fakeintake/decoders/decoder.h"
+
 namespace ddsim::fakeintake {
 
 std::string redactSecret(std::string_view value) {
@@ -32,6 +35,15 @@ size_t StoredPayload::estimateMemory() const {
   if (decoded) n += fakeintake::estimateMemory(*decoded);
   for (const auto& v : violations) n += sizeof(Violation) + v.property.capacity() + v.message.capacity();
   return n;
+}
+
+common::Result<DecodedPayload> decodeStored(const StoredPayload& p, size_t max_decompressed_bytes) {
+  if (!p.decode_error.empty()) return common::failedPrecondition("payload " + std::to_string(p.id) + " did not decode: " + p.decode_error);
+  // As ingest read it: Content-Encoding (the flare's encoding field is its Content-Type).
+  const ContentEncoding enc = parseContentEncoding(p.headers.value("Content-Encoding"));
+  auto body = decompress(enc, p.raw, max_decompressed_bytes);
+  if (!body.isOk()) return body.status();
+  return decodeBody(p.kind, p.content_type, std::move(body).value(), max_decompressed_bytes);
 }
 
 }  // namespace ddsim::fakeintake

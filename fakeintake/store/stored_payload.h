@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/clock.h"
+#include "core/common/status.h"
 #include "fakeintake/core/http_message.h"
 #include "fakeintake/core/routes.h"
 #include "fakeintake/decoders/decoded.h"
@@ -39,9 +40,18 @@ struct StoredPayload {
   std::vector<Violation> violations;      // first max_violations_per_payload of them
   size_t violation_count = 0;             // all of them
   size_t memory_bytes = 0;                // set by the store (accounting)
+  // The decoded form's estimated memory when it was freed after ingest (decoded_in_memory
+  // false); a query that decodes it again plans with this. 0 while `decoded` is kept.
+  size_t freed_decoded_bytes = 0;
 
   size_t estimateMemory() const;
 };
+
+// Decodes a payload whose decoded form was freed after ingest (freed_decoded_bytes > 0: the
+// memory store of `fakeintake --store` keeps payloads as received) again from its raw bytes, as
+// ingest did. An error when it never decoded (decode_error says why). Callers use `decoded`
+// when it is kept; this builds a new copy.
+common::Result<DecodedPayload> decodeStored(const StoredPayload& p, size_t max_decompressed_bytes);
 
 // shared_ptr: a query hands out the stored payloads and serializes them outside the store's
 // lock, while retention or the memory cap may evict them from the store concurrently.

@@ -26,6 +26,8 @@ using namespace std::chrono_literals;
 using testing::SeriesSpec;
 using testing::seriesPayload;
 using testing::testData;
+using testing::everyKindOfIngest;
+using testing::intakePost;
 using testing::zstdCompress;
 
 TEST(OrderedWorker, RunsJobsInOrderAndDrainWaitsForThem) {
@@ -68,42 +70,6 @@ TEST(OrderedWorker, TheDestructorRunsWhatIsQueuedAndJobsAreFreedBeforeTheyCountA
   EXPECT_EQ(ran, 50);
 }
 
-IntakeRequest request(std::string path, std::string body, std::string content_type, std::string encoding = "") {
-  IntakeRequest r;
-  r.method = "POST";
-  r.path = std::move(path);
-  r.body = std::move(body);
-  r.headers.add("Content-Type", content_type);
-  r.headers.add("DD-API-KEY", "0123456789abcdef0123456789abcdef");
-  if (!encoding.empty()) r.headers.add("Content-Encoding", encoding);
-  return r;
-}
-
-// Every kind of answer an intake gives, in one sequence: agent series (validated, decoded
-// later), series the direct decoder declines (invalid UTF-8: decoded on the request thread
-// with a Pyld50 note), a damaged body (400), JSON series, the agent's check runs, an
-// unsupported encoding (415) and a property violation (an empty metric name).
-std::vector<IntakeRequest> everyKind() {
-  std::vector<IntakeRequest> out;
-  for (int i = 0; i < 20; ++i) {
-    SeriesSpec s{"app.requests", {"env:prod", "shard:" + std::to_string(i)}, {{1700000000 + i, i * 1.5}}};
-    out.push_back(request("/api/v2/series", zstdCompress(seriesPayload({s, s})), "application/x-protobuf", "zstd"));
-    if (i % 5 == 0) {
-      SeriesSpec bad{"app.bad", {"env:\xFF"}, {{1700000000, 1}}};
-      out.push_back(request("/api/v2/series", zstdCompress(seriesPayload({bad})), "application/x-protobuf", "zstd"));
-      out.push_back(request("/api/v2/series", zstdCompress("\x0A\x05\x12\x01"), "application/x-protobuf", "zstd"));
-      out.push_back(request("/api/v1/series",
-                            R"({"series":[{"metric":"app.v1","points":[[1700000000,2]],"host":"h","type":"gauge"}]})",
-                            "application/json"));
-      out.push_back(request("/api/v1/check_run", testing::inflateZlib(testData("check_run_zlib.bin")), "application/json"));
-      out.push_back(request("/api/v2/series", "xx", "application/x-protobuf", "br"));
-      SeriesSpec unnamed{"", {"env:prod"}, {{1700000000, 1}}};
-      out.push_back(request("/api/v2/series", zstdCompress(seriesPayload({unnamed})), "application/x-protobuf", "zstd"));
-    }
-  }
-  return out;
-}
-
 nlohmann::json storedJson(IntakeHandler& h, const common::Clock& clock) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : h.store().all(0, clock.systemNow())) {
@@ -138,7 +104,7 @@ TEST(DeferredIngest, OnceDrainedTheIntakeHoldsWhatAnIntakeThatStoresFirstHolds) 
   deferred.deferred_ingest_bytes = 1 << 20;
   IntakeHandler a(first, clock), b(deferred, clock);
   int statuses_seen[600] = {};
-  for (const auto& req : everyKind()) {
+  for (const auto& req : everyKindOfIngest()) {
     // Two copies, so both bodies have the same capacity (part of a payload's memory estimate).
     IntakeRequest for_a = req, for_b = req;
     const std::string path = req.path;
@@ -174,10 +140,10 @@ TEST(DeferredIngest, APayloadLargerThanTheWholeMemoryCapIsKeptAloneInsteadOf413)
   for (int i = 0; i < 1000; ++i) many.push_back({"app.big", {"n:" + std::to_string(i)}, {{1700000000, 1.0}}});
   const std::string small = seriesPayload({{"app.small", {}, {{1700000000, 1.0}}}});
   for (IntakeHandler* h : {&a, &b}) {
-    ASSERT_EQ(h->handle(request("/api/v2/series", small, "application/x-protobuf")).status, 202);
+    ASSERT_EQ(h->handle(intakePost("/api/v2/series", small, "application/x-protobuf")).status, 202);
   }
-  EXPECT_EQ(a.handle(request("/api/v2/series", seriesPayload(many), "application/x-protobuf")).status, 413);
-  EXPECT_EQ(b.handle(request("/api/v2/series", seriesPayload(many), "application/x-protobuf")).status, 202);
+  EXPECT_EQ(a.handle(intakePost("/api/v2/series", seriesPayload(many), "application/x-protobuf")).status, 413);
+  EXPECT_EQ(b.handle(intakePost("/api/v2/series", seriesPayload(many), "application/x-protobuf")).status, 202);
   b.drainIngest();
   const auto kept = b.store().all(0, clock.systemNow());
   ASSERT_EQ(kept.size(), 1u);  // the small one was evicted to make room
@@ -203,7 +169,7 @@ TEST(DeferredIngest, EveryAnsweredPayloadReachesTheRunStoreAfterFlushRunStore) {
     double expected = 0;
     for (int i = 1; i <= 60; ++i) {
       SeriesSpec s{"app.req", {"env:prod"}, {{1700000000 + i, static_cast<double>(i)}}};
-      ASSERT_EQ(h.handle(request("/api/v2/series", zstdCompress(seriesPayload({s})), "application/x-protobuf", "zstd")).status, 202);
+      ASSERT_EQ(h.handle(intakePost("/api/v2/series", zstdCompress(seriesPayload({s})), "application/x-protobuf", "zstd")).status, 202);
       expected += i;
       clock.advance(1s);
     }
@@ -233,7 +199,7 @@ TEST(DeferredIngest, AControlQueryAfterTheAnswerSeesThePayload) {
   const std::string body = zstdCompress(seriesPayload(many));
   for (int round = 1; round <= 3; ++round) {
     for (int i = 0; i < 5; ++i) {
-      ASSERT_EQ(h.handle(request("/api/v2/series", body, "application/x-protobuf", "zstd")).status, 202);
+      ASSERT_EQ(h.handle(intakePost("/api/v2/series", body, "application/x-protobuf", "zstd")).status, 202);
     }
     IntakeRequest q;
     q.method = "GET";

@@ -231,5 +231,49 @@ TEST(SeriesV2Direct, ValidatingAgreesWithDecodingOnEveryBody) {
   EXPECT_FALSE(decodesCleanly(RouteKind::kSketches, "application/x-protobuf", good));
 }
 
+// An intake that frees its decoded form hands the series vector back for the next payload
+// (decodeSeriesV2Direct refills it in place): whatever the vector held before, even a body that
+// failed halfway, the result must equal a fresh decode.
+TEST(SeriesV2Direct, AReusedVectorDecodesEveryBodyAsAFreshOne) {
+  MetricPayload agent;
+  ASSERT_TRUE(agent.ParseFromString(inflateZlib(testData("series_v2_zlib.bin"))));
+  MetricPayload wide, narrow = everyField();
+  for (int i = 0; i < 40; ++i) {
+    auto* s = wide.add_series();
+    s->set_metric("wide." + std::to_string(i));
+    for (int t = 0; t < 30; ++t) s->add_tags("tag" + std::to_string(t) + ":" + std::string(20 + t, 'v'));
+    for (int p = 0; p < 3; ++p) s->add_points()->set_value(p);
+    s->add_resources()->set_name("host-" + std::string(30, 'h'));
+    s->add_resources()->set_type("device");
+  }
+  narrow.mutable_series(0)->clear_tags();
+  narrow.mutable_series(0)->clear_unit();
+  narrow.mutable_series(0)->clear_metadata();
+  std::vector<std::string> bodies = {wide.SerializeAsString(), narrow.SerializeAsString(), agent.SerializeAsString(),
+                                     everyField().SerializeAsString(), "", wide.SerializeAsString()};
+  std::mt19937 rng(5);
+  for (int i = 0; i < 400; ++i) {
+    std::string body = bodies[static_cast<size_t>(i) % 4];
+    if (body.empty()) continue;
+    if (i % 3 != 0) body[rng() % body.size()] = static_cast<char>(rng() & 0xFF);  // some still decode
+    bodies.push_back(std::move(body));
+  }
+  int reused_ok = 0;
+  for (bool reverse : {false, true}) {
+    std::vector<DecodedSeries> reused;
+    for (size_t k = 0; k < bodies.size(); ++k) {
+      const std::string& body = bodies[reverse ? bodies.size() - 1 - k : k];
+      std::vector<DecodedSeries> fresh;
+      const bool fresh_ok = decodeSeriesV2Direct(body, fresh);
+      ASSERT_EQ(decodeSeriesV2Direct(body, reused), fresh_ok) << "body " << k;
+      if (fresh_ok) {
+        ASSERT_EQ(asJson(reused), asJson(fresh)) << "body " << k << (reverse ? " (reverse)" : "");
+        ++reused_ok;
+      }
+    }
+  }
+  EXPECT_GT(reused_ok, 200);
+}
+
 }  // namespace
 }  // namespace ddsim::fakeintake

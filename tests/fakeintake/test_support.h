@@ -107,6 +107,43 @@ inline std::string seriesPayload(const std::vector<SeriesSpec>& series) {
   return p.SerializeAsString();
 }
 
+// An intake POST with the agent's headers.
+inline IntakeRequest intakePost(std::string path, std::string body, std::string content_type, std::string encoding = "") {
+  IntakeRequest r;
+  r.method = "POST";
+  r.path = std::move(path);
+  r.body = std::move(body);
+  r.headers.add("Content-Type", content_type);
+  r.headers.add("DD-API-KEY", "0123456789abcdef0123456789abcdef");
+  if (!encoding.empty()) r.headers.add("Content-Encoding", encoding);
+  return r;
+}
+
+// Every kind of answer an intake gives, in one sequence: agent series (the direct decoder's),
+// series the direct decoder declines (invalid UTF-8: decoded by libprotobuf with a Pyld50 note),
+// a damaged body (400), JSON series, the agent's check runs (its own bytes), an unsupported
+// encoding (415) and a property violation (an empty metric name).
+inline std::vector<IntakeRequest> everyKindOfIngest() {
+  std::vector<IntakeRequest> out;
+  for (int i = 0; i < 20; ++i) {
+    SeriesSpec s{"app.requests", {"env:prod", "shard:" + std::to_string(i)}, {{1700000000 + i, i * 1.5}}};
+    out.push_back(intakePost("/api/v2/series", zstdCompress(seriesPayload({s, s})), "application/x-protobuf", "zstd"));
+    if (i % 5 == 0) {
+      SeriesSpec bad{"app.bad", {"env:\xFF"}, {{1700000000, 1}}};
+      out.push_back(intakePost("/api/v2/series", zstdCompress(seriesPayload({bad})), "application/x-protobuf", "zstd"));
+      out.push_back(intakePost("/api/v2/series", zstdCompress("\x0A\x05\x12\x01"), "application/x-protobuf", "zstd"));
+      out.push_back(intakePost("/api/v1/series",
+                               R"({"series":[{"metric":"app.v1","points":[[1700000000,2]],"host":"h","type":"gauge"}]})",
+                               "application/json"));
+      out.push_back(intakePost("/api/v1/check_run", inflateZlib(testData("check_run_zlib.bin")), "application/json"));
+      out.push_back(intakePost("/api/v2/series", "xx", "application/x-protobuf", "br"));
+      SeriesSpec unnamed{"", {"env:prod"}, {{1700000000, 1}}};
+      out.push_back(intakePost("/api/v2/series", zstdCompress(seriesPayload({unnamed})), "application/x-protobuf", "zstd"));
+    }
+  }
+  return out;
+}
+
 // Client timeouts that only guard against a hang (see tests/support/poll.h): a request that
 // must be answered is given minutes, whatever the machine's speed.
 inline constexpr int kClientTimeoutMs = 120'000;
