@@ -43,7 +43,7 @@ struct RunStoreOptions {
   // SQLite page cache, bytes (bounds the store's memory beside the known-context set).
   int64_t cache_bytes = 16 << 20;
   // SQLite page size of a new file (an existing file keeps its own). Each payload appends a
-  // ~100 KB body and a points blob: with 64 KiB pages a commit is a few writes instead of ~60,
+  // ~100 KB body and a points blob: with 64 KiB pages a commit is ~27 writes instead of ~67,
   // and the fakeintake's one-core ingest went from 483-545 to 589-659 payloads/s
   // (bench/RESULTS.md, "Fakeintake ingest on one core, the decoded form freed").
   int page_bytes = 65536;
