@@ -205,11 +205,10 @@ void BM_Fakeintake_HandleSeriesV2(benchmark::State& state) {
   o.max_memory_bytes = 256u << 20;
   common::ManualClock clock;
   std::unique_ptr<TempRunStore> run_store;
-  if (state.range(1) != 0) {
-    o.decoded_in_memory = false;  // as `fakeintake --store FILE` runs
-  }
+  const bool with_store = state.range(1) != 0;
+  o.decoded_in_memory = !with_store;  // as `fakeintake --store FILE` runs
   IntakeHandler handler(o, clock);
-  if (state.range(1) != 0) {
+  if (with_store) {
     run_store = std::make_unique<TempRunStore>();
     handler.attachRunStore(run_store->store.get());
   }

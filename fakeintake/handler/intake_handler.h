@@ -85,6 +85,7 @@ class IntakeHandler {
   // "requests.intake", "requests.control", "stored", "decode_errors"; with deferred ingest also
   // "deferred.decoded_after_answer" and "deferred.queue_waits".
   const common::CounterSet& counters() const { return counters_; }
+  common::CounterSet& counters() { return counters_; }
   // Counts "transport.<event>": what the HTTP server refused before a request reached handle()
   // (http_400, http_431, connections_over_limit, ...).
   void countTransportEvent(std::string_view event) { counters_.add("transport." + std::string(event)); }
